@@ -1,0 +1,85 @@
+# One entry point for every job. Each target bootstraps .venv through the setup stamp,
+# so a fresh clone needs nothing installed by hand.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.setup-stamp
+export PATH := $(BIN):$(PATH)
+
+SPEC      := spec/openapi.yaml
+SPECTRAL  := tools/node_modules/.bin/spectral
+GENERATE  := openapi-python-client generate --path $(SPEC) --config spec/generator-config.yaml \
+             --meta none --fail-on-warning --overwrite --output-path
+
+.PHONY: help setup generate check-generated lint typecheck test test-py demo bench \
+        contract-live contract-deep mock clean
+
+help:
+	@echo "make demo             the documented workflow end to end against the bundled mock"
+	@echo "make test             lint + typecheck + check-generated + all pytest suites"
+	@echo "make generate         regenerate generated/imuze_client from $(SPEC)"
+	@echo "make check-generated  fail with a diff if generated/ is stale or hand-edited"
+	@echo "make lint             openapi-spec-validator + Spectral + ruff"
+	@echo "make typecheck        mypy --strict"
+	@echo "make contract-live    the contract suite against IMUZE_BASE_URL"
+	@echo "make contract-deep    a long contract exploration (SEED=…, BUDGET=seconds)"
+	@echo "make bench            benchmarks, written to bench/RESULTS.md and bench/results.json"
+	@echo "make mock             serve the mock on 127.0.0.1:8000"
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt tools/package.json tools/package-lock.json
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	npm ci --prefix tools --no-audit --no-fund --loglevel=error
+	touch $@
+
+generate: $(STAMP)
+	@TIMEFORMAT="generated/imuze_client from $(SPEC) in %R s"; \
+	time $(GENERATE) generated/imuze_client >/dev/null
+
+check-generated: $(STAMP)
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GENERATE) "$$tmp/imuze_client" >/dev/null || exit 1; \
+	if ! diff -ru --exclude=__pycache__ generated/imuze_client "$$tmp/imuze_client"; then \
+	  echo "check-generated: generated/imuze_client does not match $(SPEC)." >&2; \
+	  echo "  It is stale or was edited by hand. Run 'make generate' and commit both." >&2; \
+	  exit 1; \
+	fi; \
+	echo "check-generated: generated/imuze_client matches $(SPEC)"
+
+lint: $(STAMP)
+	openapi-spec-validator $(SPEC)
+	$(SPECTRAL) lint $(SPEC) --ruleset .spectral.yaml --fail-severity=warn
+	ruff check .
+	ruff format --check .
+
+typecheck: $(STAMP)
+	mypy
+
+test-py: $(STAMP)
+	pytest
+
+test: lint typecheck check-generated test-py
+
+demo: $(STAMP)
+	@echo "demo: filled in by the ext issue"
+
+bench: $(STAMP)
+	@echo "bench: filled in by the bench issue"
+
+contract-live: $(STAMP)
+	@echo "contract-live: filled in by the contract issue"
+
+contract-deep: $(STAMP)
+	@echo "contract-deep: filled in by the contract issue"
+
+mock: $(STAMP)
+	imuze-mock --host 127.0.0.1 --port 8000
+
+clean:
+	rm -rf $(VENV) tools/node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis out

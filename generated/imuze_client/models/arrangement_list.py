@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.arrangement_summary import ArrangementSummary
+
+
+T = TypeVar("T", bound="ArrangementList")
+
+
+@_attrs_define
+class ArrangementList:
+    """The arrangements in your scope. Not paginated.
+
+    Example:
+        {'count': 1, 'response': [{'id': 1, 'name': 'Chamber Strings'}]}
+
+    Attributes:
+        count (int): The number of arrangements listed.
+        response (list[ArrangementSummary]):
+    """
+
+    count: int
+    response: list[ArrangementSummary]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        count = self.count
+
+        response = []
+        for response_item_data in self.response:
+            response_item = response_item_data.to_dict()
+            response.append(response_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "count": count,
+                "response": response,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.arrangement_summary import ArrangementSummary  # noqa: PLC0415
+
+        d = dict(src_dict)
+        count = d.pop("count")
+
+        response = []
+        _response = d.pop("response")
+        for response_item_data in _response:
+            response_item = ArrangementSummary.from_dict(response_item_data)
+
+            response.append(response_item)
+
+        arrangement_list = cls(
+            count=count,
+            response=response,
+        )
+
+        arrangement_list.additional_properties = d
+        return arrangement_list
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

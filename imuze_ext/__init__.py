@@ -1,0 +1,1 @@
+"""Hand-written layer over the generated iMuze client: auth, retries, polling, downloads."""

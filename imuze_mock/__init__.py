@@ -1,0 +1,1 @@
+"""A stateful reference mock of the iMuze API."""
