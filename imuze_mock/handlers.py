@@ -1,0 +1,140 @@
+"""The API's operations, one function each, run after the pipeline's checks."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .catalog import BY_ID, CATALOG, choose_by_tags
+from .errors import ApiError, retry_later
+from .music import mode_for_title, render_song
+from .pipeline import Call, JsonAnswer
+from .store import Song, Store
+from .worker import QueueFull, RenderPool
+
+logger = logging.getLogger("imuze_mock")
+
+_ARRANGEMENT_LIST = {"count": len(CATALOG), "response": [a.summary() for a in CATALOG]}
+
+
+def origin(request: Request) -> str:
+    """``scheme://host[:port]`` as the client reached this server."""
+    host = request.headers.get("host")
+    if not host:
+        server = request.scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{request.url.scheme}://{host}"
+
+
+def song_url(request: Request, song_id: int, name: str) -> str:
+    """The absolute URL of one of a song's media files."""
+    return f"{origin(request)}/api/4/songs/{song_id}/{name}"
+
+
+async def create_token(call: Call) -> Response:
+    """``POST /tokens``: credentials in, a fresh token out."""
+    credentials: dict[str, Any] = call.body["token"]
+    account = call.state.store.login(credentials["email"], credentials["password"])
+    if account is None:
+        raise ApiError(401, "wrong email or password")
+    return JsonAnswer({"response": call.state.store.issue_token(account)}, 201)
+
+
+async def list_arrangements(call: Call) -> Response:
+    """``GET /arrangements``: the whole catalog."""
+    return JsonAnswer(_ARRANGEMENT_LIST)
+
+
+async def get_arrangement(call: Call) -> Response:
+    """``GET /arrangements/{id}``."""
+    assert call.id is not None
+    arrangement = BY_ID.get(call.id)
+    if arrangement is None:
+        raise ApiError(404, f"no arrangement {call.id}", "id")
+    return JsonAnswer(arrangement.detail())
+
+
+def _render_job(store: Store, song: Song) -> None:
+    try:
+        rendered = render_song(song.title, song.arrangement.style, song.length)
+    except Exception:
+        logger.exception("rendering song %d failed", song.id)
+        return
+    store.finish(song.id, rendered)
+
+
+def _start_render(pool: RenderPool, store: Store, song: Song) -> None:
+    pool.submit(lambda: _render_job(store, song))
+
+
+async def create_song(call: Call) -> Response:
+    """``POST /songs``: a new song in ``processing``, rendered in the background."""
+    state, body = call.state, call.body
+    assert call.account is not None
+    if body["arrangement_id"] is None:
+        arrangement = choose_by_tags(body["tags"], body["title"])
+    else:
+        found = BY_ID.get(body["arrangement_id"])
+        if found is None:
+            message = f"arrangement_id: no arrangement {body['arrangement_id']}"
+            raise ApiError(404, message, "arrangement_id")
+        arrangement = found
+    busy = retry_later(503, "the renderers are busy, retry shortly", state.config.retry_after)
+    if not state.pool.has_room():
+        raise busy  # before anything is created, so that a retry cannot duplicate a song
+    title = body["title"]
+    song = state.store.add_song(
+        call.account,
+        title,
+        arrangement,
+        mode_for_title(title),
+        body["desired_length"],
+        state.config.render_delay,
+    )
+    try:
+        _start_render(state.pool, state.store, song)
+    except QueueFull:
+        state.store.discard(song.id)
+        raise busy from None
+    answer = {
+        "id": song.id,
+        "title": song.title,
+        "musical_mode": song.mode,
+        "arrangement_id": arrangement.id,
+        "timeline_url": song_url(call.request, song.id, "timeline.json"),
+        "mp3": song_url(call.request, song.id, "audio.mp3"),
+        "status_channel": f"songs/{song.id}/status",
+    }
+    return JsonAnswer(answer, 201, created_song=song.id)
+
+
+def _summary(request: Request, song: Song, now: float) -> dict[str, Any]:
+    ready = song.is_ready(now)
+    return {
+        "id": song.id,
+        "title": song.title,
+        "status": "ready" if ready else "processing",
+        "mp3_url": song_url(request, song.id, "audio.mp3") if ready else None,
+        "arrangement_name": song.arrangement.name,
+    }
+
+
+async def list_songs(call: Call) -> Response:
+    """``GET /songs``: the caller's songs only."""
+    assert call.account is not None
+    now = time.monotonic()
+    songs = [_summary(call.request, s, now) for s in call.state.store.songs_of(call.account)]
+    return JsonAnswer({"count": len(songs), "response": songs})
+
+
+async def get_song(call: Call) -> Response:
+    """``GET /songs/{id}``: 404 for someone else's song, 410 for an evicted one."""
+    assert call.account is not None and call.id is not None
+    song = call.state.store.song(call.account, call.id)
+    answer = _summary(call.request, song, time.monotonic())
+    answer["timeline_url"] = song_url(call.request, song.id, "timeline.json")
+    return JsonAnswer(answer)
