@@ -1,1 +1,57 @@
-"""Hand-written layer over the generated iMuze client: auth, retries, polling, downloads."""
+"""Hand-written layer over the generated iMuze client: auth, retries, polling, downloads.
+
+    from imuze_ext import Imuze
+
+    with Imuze(email="demo@imuze.io", password="...") as api:
+        path = api.songs.compose(title="Morning Over The Bay", tags=["calm"],
+                                 desired_length=30, dest="out/")
+
+Models are the generated ones (`imuze_client.models`); errors are in `imuze_ext.errors`.
+"""
+
+from .client import DEFAULT_TIMEOUT, AsyncImuze, Imuze, authorize
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    GoneError,
+    ImuzeError,
+    MissingCredentialsError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    ServerError,
+    SongFailedError,
+    SongNotReadyError,
+    SongTimeoutError,
+    UnprocessableEntityError,
+)
+from .resources.songs import SongRef
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncImuze",
+    "AuthenticationError",
+    "BadRequestError",
+    "GoneError",
+    "Imuze",
+    "ImuzeError",
+    "MissingCredentialsError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "ServerError",
+    "SongFailedError",
+    "SongNotReadyError",
+    "SongRef",
+    "SongTimeoutError",
+    "UnprocessableEntityError",
+    "authorize",
+]

@@ -1,0 +1,122 @@
+"""Authentication as httpx.Auth flows: a static key, or a login whose token is cached.
+
+Both flows attach credentials only to requests for the API's own origin (scheme, host,
+port), so a media URL or anything else on another host never sees them. Redirects are
+handled below the flow by httpx, which drops Authorization when the origin changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncGenerator, Generator
+
+import httpx
+from imuze_client.models import TokenCredentials, TokenRequest, TokenResponse
+
+from ._logging import logger
+from ._responses import parse_response
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """The (scheme, host, port) triple that decides where credentials may go."""
+    return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
+
+
+class ApiKeyAuth(httpx.Auth):
+    """Sends a developer key (or a token) as is, with no `Bearer` prefix."""
+
+    def __init__(self, key: str, api_url: httpx.URL) -> None:
+        self._key = key
+        self._origin = origin(api_url)
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if origin(request.url) == self._origin:
+            request.headers["Authorization"] = self._key
+        yield request
+
+    def __repr__(self) -> str:
+        return "ApiKeyAuth(key=[redacted])"
+
+
+class LoginAuth(httpx.Auth):
+    """Logs in through `POST /tokens` on first use, caches the token, logs in again once
+    on a 401. A lock makes concurrent first calls share a single login."""
+
+    def __init__(self, email: str, password: str, api_url: httpx.URL) -> None:
+        self.email = email
+        self._password = password
+        self._tokens_url = httpx.URL(str(api_url).rstrip("/") + "/tokens")
+        self._origin = origin(api_url)
+        self._token: str | None = None
+        self._thread_lock = threading.Lock()
+        self._async_lock = asyncio.Lock()
+
+    def __repr__(self) -> str:
+        return f"LoginAuth(email={self.email!r}, password=[redacted])"
+
+    def _login_request(self) -> httpx.Request:
+        body = TokenRequest(token=TokenCredentials(email=self.email, password=self._password))
+        return httpx.Request("POST", self._tokens_url, json=body.to_dict())
+
+    def _accept_login(self, response: httpx.Response) -> str:
+        logger.info("logged in (POST %s -> %d)", self._tokens_url.path, response.status_code)
+        token = parse_response(response, 201, TokenResponse).response
+        self._token = token
+        return token
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        if origin(request.url) != self._origin:
+            yield request
+            return
+        token = self._token
+        if token is None:
+            with self._thread_lock:
+                token = self._token
+                if token is None:
+                    login = yield self._login_request()
+                    login.read()
+                    token = self._accept_login(login)
+        request.headers["Authorization"] = token
+        response = yield request
+        if response.status_code != 401:
+            return
+        with self._thread_lock:
+            if self._token in (token, None):  # nobody refreshed it meanwhile: log in again
+                login = yield self._login_request()
+                login.read()
+                self._accept_login(login)
+            assert self._token is not None
+            request.headers["Authorization"] = self._token
+        yield request
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if origin(request.url) != self._origin:
+            yield request
+            return
+        token = self._token
+        if token is None:
+            async with self._async_lock:
+                token = self._token
+                if token is None:
+                    login = yield self._login_request()
+                    await login.aread()
+                    token = self._accept_login(login)
+        request.headers["Authorization"] = token
+        response = yield request
+        if response.status_code != 401:
+            return
+        async with self._async_lock:
+            if self._token in (token, None):
+                login = yield self._login_request()
+                await login.aread()
+                self._accept_login(login)
+            assert self._token is not None
+            request.headers["Authorization"] = self._token
+        yield request

@@ -1,0 +1,83 @@
+"""Resolve base URL and credentials from arguments and environment (arguments win)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import httpx
+
+from .errors import ImuzeError, MissingCredentialsError
+
+DEFAULT_BASE_URL = "https://api.imuze.io/api/4"
+
+ENV_BASE_URL = "IMUZE_BASE_URL"
+ENV_API_KEY = "IMUZE_API_KEY"
+ENV_EMAIL = "IMUZE_EMAIL"
+ENV_PASSWORD = "IMUZE_PASSWORD"  # noqa: S105 - the variable's name, not a password
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A developer key or token, sent as is."""
+
+    key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Login:
+    """An account's email and password, exchanged for a token on first use."""
+
+    email: str
+    password: str = field(repr=False)
+
+
+Credentials = ApiKey | Login
+
+
+def resolve_base_url(base_url: str | None, env: Mapping[str, str] | None = None) -> str:
+    """The API's base URL without a trailing slash: argument, else env, else the default."""
+    env = os.environ if env is None else env
+    url = (base_url or env.get(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise ImuzeError(f"invalid base URL {url!r}: {exc}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ImuzeError(f"invalid base URL {url!r}: expected http(s)://host/path")
+    return url
+
+
+def resolve_credentials(
+    api_key: str | None,
+    email: str | None,
+    password: str | None,
+    env: Mapping[str, str] | None = None,
+) -> Credentials:
+    """Pick the credentials: explicit key, explicit login, env key, env login, in that order."""
+    env = os.environ if env is None else env
+    if api_key:
+        return ApiKey(api_key)
+    if email or password:
+        return _login(email or env.get(ENV_EMAIL), password or env.get(ENV_PASSWORD))
+    if env_key := env.get(ENV_API_KEY):
+        return ApiKey(env_key)
+    if env.get(ENV_EMAIL) or env.get(ENV_PASSWORD):
+        return _login(env.get(ENV_EMAIL), env.get(ENV_PASSWORD))
+    raise MissingCredentialsError(
+        "no credentials: pass api_key=..., or email=... and password=..., "
+        f"or set {ENV_API_KEY}, or {ENV_EMAIL} and {ENV_PASSWORD}"
+    )
+
+
+def _login(email: str | None, password: str | None) -> Login:
+    if not email:
+        raise MissingCredentialsError(
+            f"a password was given but no email: pass email= or set {ENV_EMAIL}"
+        )
+    if not password:
+        raise MissingCredentialsError(
+            f"an email was given but no password: pass password= or set {ENV_PASSWORD}"
+        )
+    return Login(email, password)

@@ -1,0 +1,250 @@
+"""Download a media URL safely: temp file in the destination folder, fsync, atomic rename.
+
+The byte count is checked against Content-Length; a broken transfer resumes with a Range
+request (stamina decides when to try again); on any failure the temp file is removed,
+so the destination either holds the whole file or nothing. Credentials are attached by
+the client's auth flow, which only ever sends them to the API's own origin.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import anyio
+import anyio.to_thread
+import httpx
+import stamina
+
+from . import _retry
+from ._responses import status_error
+from .errors import APIConnectionError, ImuzeError, ResponseValidationError
+
+ProgressCallback = Callable[[int, int | None], None]
+"""Called as `progress(received_bytes, total_bytes_or_None)` after every chunk."""
+
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+_HEADERS = {"Accept": "*/*", "Accept-Encoding": "identity"}  # count bytes as sent
+
+
+class _Truncated(Exception):
+    """The body ended before Content-Length bytes: worth resuming."""
+
+    def __init__(self, received: int, total: int) -> None:
+        super().__init__(f"got {received} of {total} bytes")
+        self.received = received
+        self.total = total
+
+
+@dataclass
+class _State:
+    received: int = 0
+    total: int | None = None
+
+
+def song_filename(song_id: int, title: str) -> str:
+    """A safe file name for a song, e.g. `morning-over-the-bay-42.mp3`."""
+    slug = "-".join(re.sub(r"[^a-z0-9 ]", "", title.lower()).split())[:60]
+    return f"{slug or 'song'}-{song_id}.mp3"
+
+
+def target_path(dest: str | os.PathLike[str], song_id: int, title: str) -> Path:
+    """`dest` itself, or a file named after the song when `dest` is an existing folder."""
+    path = Path(dest)
+    return path / song_filename(song_id, title) if path.is_dir() else path
+
+
+def range_headers(state: _State) -> dict[str, str]:
+    """The headers of the next request: a Range when some bytes are already on disk."""
+    if state.received:
+        return {**_HEADERS, "Range": f"bytes={state.received}-"}
+    return dict(_HEADERS)
+
+
+def plan_segment(response: httpx.Response, state: _State) -> int:
+    """Where this answer's bytes start in the file (0 restarts); sets `state.total`.
+
+    Raises the typed error for an error status or an inconsistent partial answer.
+    """
+    length = _content_length(response)
+    if response.status_code == 200:
+        state.total = length
+        return 0
+    if response.status_code == 206 and state.received:
+        match = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", ""))
+        if match is None or int(match.group(1)) != state.received:
+            raise ResponseValidationError(
+                "the server answered a Range request with a different range", response=response
+            )
+        if match.group(3) != "*":
+            state.total = int(match.group(3))
+        return state.received
+    raise status_error(response)
+
+
+def _content_length(response: httpx.Response) -> int | None:
+    value = response.headers.get("Content-Length")
+    return int(value) if value is not None and value.isdigit() else None
+
+
+def _is_transient(exc: Exception) -> bool:
+    return (
+        isinstance(exc, _Truncated)
+        or (isinstance(exc, httpx.TransportError) and isinstance(exc, _retry.MAYBE_SENT_ERRORS))
+        or isinstance(exc, _retry.NOT_SENT_ERRORS)
+    )
+
+
+def _check_complete(state: _State) -> None:
+    if state.total is None:
+        return
+    if state.received < state.total:
+        raise _Truncated(state.received, state.total)
+    if state.received > state.total:
+        raise ResponseValidationError(
+            f"the download sent {state.received} bytes, more than its {state.total}"
+        )
+
+
+def _failure(exc: Exception, url: str, state: _State) -> ImuzeError:
+    got = f"{state.received} of {state.total if state.total is not None else '?'} bytes"
+    host = httpx.URL(url).host
+    return APIConnectionError(f"download from {host} failed after {got}: {exc}")
+
+
+def _retrying(max_retries: int) -> Any:
+    return stamina.retry_context(
+        on=_is_transient,
+        attempts=max_retries + 1,
+        timeout=None,
+        wait_initial=_retry.WAIT_INITIAL,
+        wait_max=_retry.WAIT_MAX,
+        wait_jitter=_retry.WAIT_JITTER,
+    )
+
+
+def _temp_file(path: Path) -> tuple[IO[bytes], Path]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    return os.fdopen(fd, "wb"), Path(name)
+
+
+def _finish(file: IO[bytes], temp: Path, path: Path) -> None:
+    file.flush()
+    os.fsync(file.fileno())
+    file.close()
+    os.replace(temp, path)
+    with contextlib.suppress(OSError):  # make the rename durable where the OS allows it
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _discard(file: IO[bytes], temp: Path) -> None:
+    file.close()
+    temp.unlink(missing_ok=True)
+
+
+def download(
+    http: httpx.Client,
+    url: str,
+    path: Path,
+    *,
+    max_retries: int,
+    progress: ProgressCallback | None = None,
+) -> Path:
+    """Stream `url` to `path` atomically; return `path`."""
+    file, temp = _temp_file(path)
+    state = _State()
+    try:
+        try:
+            for attempt in _retrying(max_retries):
+                with attempt:
+                    _segment(http, url, file, state, progress)
+        except (httpx.TransportError, _Truncated) as exc:
+            raise _failure(exc, url, state) from exc
+        _finish(file, temp, path)
+    except BaseException:
+        _discard(file, temp)
+        raise
+    return path
+
+
+def _segment(
+    http: httpx.Client,
+    url: str,
+    file: IO[bytes],
+    state: _State,
+    progress: ProgressCallback | None,
+) -> None:
+    with http.stream("GET", url, headers=range_headers(state)) as response:
+        if response.status_code not in (200, 206):
+            response.read()
+        start = plan_segment(response, state)
+        if start != state.received:
+            file.seek(start)
+            file.truncate()
+            state.received = start
+        for chunk in response.iter_raw():
+            file.write(chunk)
+            state.received += len(chunk)
+            if progress is not None:
+                progress(state.received, state.total)
+    _check_complete(state)
+
+
+async def adownload(
+    http: httpx.AsyncClient,
+    url: str,
+    path: Path,
+    *,
+    max_retries: int,
+    progress: ProgressCallback | None = None,
+) -> Path:
+    """The async twin of download (file writes run in a worker thread)."""
+    raw_file, temp = await anyio.to_thread.run_sync(_temp_file, path)
+    state = _State()
+    try:
+        try:
+            async for attempt in _retrying(max_retries):
+                with attempt:
+                    await _asegment(http, url, raw_file, state, progress)
+        except (httpx.TransportError, _Truncated) as exc:
+            raise _failure(exc, url, state) from exc
+        await anyio.to_thread.run_sync(_finish, raw_file, temp, path)
+    except BaseException:
+        _discard(raw_file, temp)
+        raise
+    return path
+
+
+async def _asegment(
+    http: httpx.AsyncClient,
+    url: str,
+    raw_file: IO[bytes],
+    state: _State,
+    progress: ProgressCallback | None,
+) -> None:
+    file = anyio.wrap_file(raw_file)
+    async with http.stream("GET", url, headers=range_headers(state)) as response:
+        if response.status_code not in (200, 206):
+            await response.aread()
+        start = plan_segment(response, state)
+        if start != state.received:
+            await file.seek(start)
+            await file.truncate()
+            state.received = start
+        async for chunk in response.aiter_raw():
+            await file.write(chunk)
+            state.received += len(chunk)
+            if progress is not None:
+                progress(state.received, state.total)
+    _check_complete(state)

@@ -1,0 +1,157 @@
+"""The entry points: `Imuze`, `AsyncImuze` and `authorize`.
+
+Each instance owns one pooled httpx client, with the auth flow, the retrying transport
+and a finite default timeout, and hands it to the generated client, whose operations the
+resources call.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+import httpx
+from imuze_client import Client
+
+from . import _calls, _config, _logging
+from ._auth import ApiKeyAuth, LoginAuth
+from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport
+from .resources.arrangements import Arrangements, AsyncArrangements
+from .resources.songs import AsyncSongs, Songs
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+"""30 s to read or write, 10 s to connect: finite, unlike the generated default."""
+
+_HEADERS = {"Accept": "application/json", "User-Agent": "imuze-python/0.1.0"}
+
+
+def _auth(
+    api_key: str | None, email: str | None, password: str | None, base_url: str
+) -> httpx.Auth:
+    credentials = _config.resolve_credentials(api_key, email, password)
+    api_url = httpx.URL(base_url)
+    if isinstance(credentials, _config.ApiKey):
+        return ApiKeyAuth(credentials.key, api_url)
+    return LoginAuth(credentials.email, credentials.password, api_url)
+
+
+def _timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
+    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+
+
+def _describe_auth(auth: httpx.Auth) -> str:
+    return f"login as {auth.email}" if isinstance(auth, LoginAuth) else "api key"
+
+
+class Imuze:
+    """A synchronous iMuze client.
+
+    Credentials: `api_key`, or `email` + `password`; else the environment variables
+    IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD. `base_url` defaults to
+    IMUZE_BASE_URL, else https://api.imuze.io/api/4. `max_retries` (default 2) bounds the
+    retries of each request. `transport` replaces the network (e.g. for in-process tests).
+    Use it as a context manager, or call `close()`.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        email: str | None = None,
+        password: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        _logging.configure_from_env()
+        self.base_url = _config.resolve_base_url(base_url)
+        self.max_retries = max_retries
+        self._auth = _auth(api_key, email, password, self.base_url)
+        inner = transport if transport is not None else httpx.HTTPTransport(retries=0)
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            auth=self._auth,
+            timeout=_timeout(timeout),
+            headers=_HEADERS,
+            follow_redirects=True,
+            transport=RetryTransport(inner, max_retries),
+            event_hooks={"response": [_calls.remember_response]},
+        )
+        client = Client(base_url=self.base_url).set_httpx_client(self._http)
+        self.arrangements = Arrangements(client)
+        self.songs = Songs(client, self._http, max_retries)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Imuze(base_url={self.base_url!r}, auth={_describe_auth(self._auth)!r})"
+
+
+class AsyncImuze:
+    """The asynchronous twin of `Imuze`; use it with `async with`, or `await aclose()`."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        email: str | None = None,
+        password: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        _logging.configure_from_env()
+        self.base_url = _config.resolve_base_url(base_url)
+        self.max_retries = max_retries
+        self._auth = _auth(api_key, email, password, self.base_url)
+        inner = transport if transport is not None else httpx.AsyncHTTPTransport(retries=0)
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            auth=self._auth,
+            timeout=_timeout(timeout),
+            headers=_HEADERS,
+            follow_redirects=True,
+            transport=AsyncRetryTransport(inner, max_retries),
+            event_hooks={"response": [_calls.aremember_response]},
+        )
+        client = Client(base_url=self.base_url).set_async_httpx_client(self._http)
+        self.arrangements = AsyncArrangements(client)
+        self.songs = AsyncSongs(client, self._http, max_retries)
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"AsyncImuze(base_url={self.base_url!r}, auth={_describe_auth(self._auth)!r})"
+
+
+def authorize(key: str, *, base_url: str | None = None) -> Imuze:
+    """A client that sends a developer key, as in the reference: `imuze.authorize("KEY")`."""
+    return Imuze(api_key=key, base_url=base_url)
