@@ -67,7 +67,14 @@ test-py: $(STAMP)
 test: lint typecheck check-generated test-py
 
 demo: $(STAMP)
-	@echo "demo: filled in by the ext issue"
+	@# With IMUZE_BASE_URL set, run against that API (credentials from IMUZE_API_KEY, or
+	@# IMUZE_EMAIL + IMUZE_PASSWORD); otherwise against the bundled mock on a free port.
+	@set -e; compose="imuze compose --title 'Morning Over The Bay' --tag calm --length 20 --out out"; \
+	if [ -n "$$IMUZE_BASE_URL" ]; then \
+	  echo "demo: against $$IMUZE_BASE_URL"; eval "$$compose"; \
+	else \
+	  eval "imuze-mock --port 0 -- $$compose"; \
+	fi
 
 bench: $(STAMP)
 	@echo "bench: filled in by the bench issue"

@@ -129,9 +129,19 @@ def _retrying(max_retries: int) -> Any:
     )
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_current_umask()  # what open() would give; mkstemp's 0600 is too tight
+
+
 def _temp_file(path: Path) -> tuple[IO[bytes], Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.fchmod(fd, _FILE_MODE)
     return os.fdopen(fd, "wb"), Path(name)
 
 
