@@ -30,7 +30,7 @@ ProgressCallback = Callable[[int, int | None], None]
 """Called as `progress(received_bytes, total_bytes_or_None)` after every chunk."""
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
-_HEADERS = {"Accept": "*/*", "Accept-Encoding": "identity"}  # count bytes as sent
+_HEADERS = {"Accept": "*/*", "Accept-Encoding": "identity"}  # bytes on disk = bytes sent
 
 
 class _Truncated(Exception):
@@ -89,6 +89,9 @@ def plan_segment(response: httpx.Response, state: _State) -> int:
 
 
 def _content_length(response: httpx.Response) -> int | None:
+    """The byte count to expect; unknown when a server compressed the body anyway."""
+    if response.headers.get("Content-Encoding", "identity").lower() != "identity":
+        return None
     value = response.headers.get("Content-Length")
     return int(value) if value is not None and value.isdigit() else None
 
@@ -203,7 +206,7 @@ def _segment(
             file.seek(start)
             file.truncate()
             state.received = start
-        for chunk in response.iter_raw():
+        for chunk in response.iter_bytes():
             file.write(chunk)
             state.received += len(chunk)
             if progress is not None:
@@ -252,7 +255,7 @@ async def _asegment(
             await file.seek(start)
             await file.truncate()
             state.received = start
-        async for chunk in response.aiter_raw():
+        async for chunk in response.aiter_bytes():
             await file.write(chunk)
             state.received += len(chunk)
             if progress is not None:

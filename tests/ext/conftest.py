@@ -1,0 +1,23 @@
+"""Shared fixtures: no real backoff sleeps, a scripted in-process API, a live mock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import stamina
+
+from imuze_mock import MockConfig
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff_sleeps() -> Iterator[None]:
+    """stamina's test mode: no backoff waits, and our own attempt counts are kept."""
+    with stamina.set_testing(True, attempts=100, cap=True):
+        yield
+
+
+@pytest.fixture
+def imuze_mock_config() -> MockConfig:
+    """The live mock renders fast so that waits stay short."""
+    return MockConfig(render_delay=0.05)

@@ -1,0 +1,223 @@
+"""Auth flows: the key as is, one cached login, one re-login on 401, credentials kept home."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from ext_helpers import API, Recorder, error_body, song_json
+
+from imuze_ext import AsyncImuze, AuthenticationError, Imuze
+from imuze_mock import MockConfig, MockServer, running
+
+
+class Counting(httpx.BaseTransport):
+    """Real sockets, with a count of the requests per (method, path)."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.HTTPTransport()
+        self.seen: list[tuple[str, str]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append((request.method, request.url.path))
+        return self._inner.handle_request(request)
+
+    def logins(self) -> int:
+        return sum(1 for method, path in self.seen if (method, path) == ("POST", "/api/4/tokens"))
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncCounting(httpx.AsyncBaseTransport):
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+        self.logins = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.logins += request.url.path.endswith("/tokens")
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def test_a_key_is_sent_as_is() -> None:
+    rec = Recorder(lambda r: httpx.Response(200, json={"count": 0, "response": []}))
+    with Imuze(api_key="dev-key-123", base_url=API, transport=rec.transport()) as api:
+        api.arrangements.list()
+    assert rec.requests[0].headers["Authorization"] == "dev-key-123"
+
+
+def test_login_once_then_the_cached_token() -> None:
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tokens"):
+            return httpx.Response(201, json={"response": "tok-1"})
+        return httpx.Response(200, json={"count": 0, "response": []})
+
+    rec = Recorder(handle)
+    with Imuze(email="me@x.io", password="s3cret", base_url=API, transport=rec.transport()) as api:
+        api.arrangements.list()
+        api.songs.list()
+    assert rec.paths() == ["/api/4/tokens", "/api/4/arrangements", "/api/4/songs"]
+    assert json.loads(rec.requests[0].content) == {
+        "token": {"email": "me@x.io", "password": "s3cret"}
+    }
+    assert "Authorization" not in rec.requests[0].headers
+    assert [r.headers["Authorization"] for r in rec.requests[1:]] == ["tok-1", "tok-1"]
+
+
+def test_a_401_logs_in_again_once_then_retries() -> None:
+    tokens = iter(["old", "new"])
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tokens"):
+            return httpx.Response(201, json={"response": next(tokens)})
+        if request.headers["Authorization"] == "old":
+            return httpx.Response(401, json=error_body(401, "unauthorized", "expired token"))
+        return httpx.Response(200, json=song_json())
+
+    rec = Recorder(handle)
+    with Imuze(email="me@x.io", password="pw", base_url=API, transport=rec.transport()) as api:
+        assert api.songs.get(1).id == 1
+    assert rec.paths() == ["/api/4/tokens", "/api/4/songs/1", "/api/4/tokens", "/api/4/songs/1"]
+
+
+def test_a_second_401_is_an_authentication_error_without_a_login_loop() -> None:
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tokens"):
+            return httpx.Response(201, json={"response": "tok"})
+        return httpx.Response(401, json=error_body(401, "unauthorized", "nope"))
+
+    rec = Recorder(handle)
+    with Imuze(email="me@x.io", password="pw", base_url=API, transport=rec.transport()) as api:
+        with pytest.raises(AuthenticationError):
+            api.songs.list()
+    assert rec.paths().count("/api/4/tokens") == 2
+    assert rec.paths().count("/api/4/songs") == 2
+
+
+def test_a_key_is_not_refreshed_on_401() -> None:
+    rec = Recorder(lambda r: httpx.Response(401, json=error_body(401, "unauthorized", "bad key")))
+    with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
+        with pytest.raises(AuthenticationError):
+            api.songs.list()
+    assert rec.paths() == ["/api/4/songs"]
+
+
+def test_a_wrong_password_is_an_authentication_error_without_the_password(
+    imuze_mock_server: MockServer,
+) -> None:
+    with Imuze(
+        email="demo@imuze.io", password="wrong-Pa55", base_url=imuze_mock_server.base_url
+    ) as api:
+        with pytest.raises(AuthenticationError) as caught:
+            api.arrangements.list()
+    assert caught.value.status_code == 401
+    assert "wrong-Pa55" not in str(caught.value) + repr(caught.value)
+
+
+def test_concurrent_first_calls_share_one_login(imuze_mock_server: MockServer) -> None:
+    transport = Counting()
+    demo = imuze_mock_server.demo
+    with (
+        Imuze(
+            email=demo.email,
+            password=demo.password,
+            base_url=imuze_mock_server.base_url,
+            transport=transport,
+        ) as api,
+        ThreadPoolExecutor(8) as pool,
+    ):
+        counts = list(pool.map(lambda _: api.arrangements.list().count, range(16)))
+    assert len(set(counts)) == 1
+    assert transport.logins() == 1
+
+
+async def test_concurrent_async_calls_share_one_login(imuze_mock_server: MockServer) -> None:
+    transport = AsyncCounting()
+    demo = imuze_mock_server.demo
+    async with AsyncImuze(
+        email=demo.email,
+        password=demo.password,
+        base_url=imuze_mock_server.base_url,
+        transport=transport,
+    ) as api:
+        lists = await asyncio.gather(*(api.arrangements.list() for _ in range(16)))
+    assert {a.count for a in lists} == {lists[0].count}
+    assert transport.logins == 1
+
+
+def test_an_expired_token_is_renewed_against_the_mock() -> None:
+    transport = Counting()
+    with (
+        running(MockConfig(token_ttl=0.3)) as server,
+        Imuze(
+            email=server.demo.email,
+            password=server.demo.password,
+            base_url=server.base_url,
+            transport=transport,
+        ) as api,
+    ):
+        api.songs.list()
+        time.sleep(0.4)  # let the mock expire the token; the next call must re-login
+        api.songs.list()
+    assert transport.logins() == 2
+    assert transport.seen.count(("GET", "/api/4/songs")) == 3  # one answered 401
+
+
+def _download_handler(media_url: str) -> Recorder:
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tokens"):
+            return httpx.Response(201, json={"response": "tok-secret"})
+        if request.url.path == "/api/4/songs/1":
+            return httpx.Response(200, json=song_json(1, mp3_url=media_url))
+        if request.url.host == "api.test" and request.url.path == "/api/4/hop":
+            return httpx.Response(302, headers={"Location": "http://cdn.test/audio.mp3"})
+        return httpx.Response(200, content=b"ID3-not-really-an-mp3")
+
+    return Recorder(handle)
+
+
+@pytest.mark.parametrize(
+    "media_url",
+    [
+        "http://cdn.test/songs/1/audio.mp3",  # another host
+        "https://api.test/api/4/songs/1/audio.mp3",  # another scheme
+        "http://api.test:8080/api/4/songs/1/audio.mp3",  # another port
+        f"{API}/hop",  # the API's own host, redirecting elsewhere
+    ],
+)
+@pytest.mark.parametrize(
+    "credentials", [{"api_key": "tok-secret"}, {"email": "me@x.io", "password": "pw"}]
+)
+def test_credentials_never_leave_the_api_origin(
+    tmp_path: Path, media_url: str, credentials: dict[str, str]
+) -> None:
+    rec = _download_handler(media_url)
+    with Imuze(base_url=API, transport=rec.transport(), **credentials) as api:  # type: ignore[arg-type]
+        path = api.songs.download(1, tmp_path)
+    assert path.read_bytes() == b"ID3-not-really-an-mp3"
+    media = rec.requests[-1]
+    assert media.url != httpx.URL(f"{API}/songs/1")
+    assert "Authorization" not in media.headers
+    for request in rec.requests:
+        has_auth = "Authorization" in request.headers
+        home = (request.url.scheme, request.url.host, request.url.port) == (
+            "http",
+            "api.test",
+            None,
+        )
+        assert not has_auth or home
+
+
+def test_same_origin_media_gets_the_token(tmp_path: Path) -> None:
+    rec = _download_handler(f"{API}/songs/1/audio.mp3")
+    with Imuze(api_key="tok-secret", base_url=API, transport=rec.transport()) as api:
+        api.songs.download(1, tmp_path)
+    assert rec.requests[-1].headers["Authorization"] == "tok-secret"
