@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -116,7 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     _banner(server, sys.stdout)
     print("Press Ctrl+C to stop.", flush=True)
-    uv_server.run(sockets=[sock])
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl+C after a clean stop
+        uv_server.run(sockets=[sock])
+    print("imuze-mock: stopped", flush=True)
     return 0
 
 

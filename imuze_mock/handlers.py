@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import time
+import weakref
 from typing import Any
 
 from starlette.requests import Request
@@ -11,14 +14,16 @@ from starlette.responses import Response
 
 from .catalog import BY_ID, CATALOG, choose_by_tags
 from .errors import ApiError, retry_later
-from .music import mode_for_title, render_song
+from .music import Rendered, mode_for_title, render_song
 from .pipeline import Call, JsonAnswer
 from .store import Song, Store
 from .worker import QueueFull, RenderPool
 
 logger = logging.getLogger("imuze_mock")
 
-_ARRANGEMENT_LIST = {"count": len(CATALOG), "response": [a.summary() for a in CATALOG]}
+_ARRANGEMENT_LIST = json.dumps(
+    {"count": len(CATALOG), "response": [a.summary() for a in CATALOG]}, separators=(",", ":")
+).encode()
 
 
 def origin(request: Request) -> str:
@@ -46,7 +51,7 @@ async def create_token(call: Call) -> Response:
 
 async def list_arrangements(call: Call) -> Response:
     """``GET /arrangements``: the whole catalog."""
-    return JsonAnswer(_ARRANGEMENT_LIST)
+    return Response(_ARRANGEMENT_LIST, media_type="application/json")
 
 
 async def get_arrangement(call: Call) -> Response:
@@ -58,17 +63,28 @@ async def get_arrangement(call: Call) -> Response:
     return JsonAnswer(arrangement.detail())
 
 
-def _render_job(store: Store, song: Song) -> None:
+@functools.lru_cache(maxsize=8)
+def _render(title: str, arrangement_id: int, length: int) -> Rendered:
+    # Renders are deterministic, so a client that repeats itself (or a fuzzer) costs nothing.
+    return render_song(title, BY_ID[arrangement_id].style, length)
+
+
+def _render_job(store_ref: weakref.ref[Store], song: Song) -> None:
+    if store_ref() is None:
+        return  # the app is gone: nobody will ever ask for this song
     try:
-        rendered = render_song(song.title, song.arrangement.style, song.length)
+        rendered = _render(song.title, song.arrangement.id, song.length)
     except Exception:
         logger.exception("rendering song %d failed", song.id)
         return
-    store.finish(song.id, rendered)
+    store = store_ref()
+    if store is not None:
+        store.finish(song.id, rendered)
 
 
 def _start_render(pool: RenderPool, store: Store, song: Song) -> None:
-    pool.submit(lambda: _render_job(store, song))
+    store_ref = weakref.ref(store)
+    pool.submit(lambda: _render_job(store_ref, song))
 
 
 async def create_song(call: Call) -> Response:

@@ -65,9 +65,9 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
             raise Unsatisfiable
         return max(0, size - suffix), size - 1
     first = int(first_text)
-    last = int(last_text) if last_text else size - 1
+    last = int(last_text) if last_text else max(first, size - 1)
     if last < first:
-        return None
+        return None  # invalid, so ignored
     if first >= size:
         raise Unsatisfiable
     return first, min(last, size - 1)

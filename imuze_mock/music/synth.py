@@ -33,32 +33,33 @@ def _hz(pitches: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 
 def _voice(
     starts: npt.NDArray[np.float64],
-    pitches: npt.NDArray[np.float64],
+    pitch_rows: Sequence[npt.NDArray[np.float64]],
     gains: npt.NDArray[np.float64],
     harmonics: Sequence[float],
     attack: float,
     decay: float,
     total: int,
 ) -> Samples:
-    """One monophonic voice: contiguous notes starting at ``starts`` (s), ending at ``total``."""
+    """Notes starting at ``starts`` (s), each lasting until the next and the last until
+    ``total``; one row of pitches per simultaneous line (a melody has one, a chord three)."""
     if total == 0 or len(starts) == 0:
         return np.zeros(total, dtype=np.float32)
-    bounds = np.append(np.round(starts * SAMPLE_RATE).astype(np.int64), total)
-    bounds = np.clip(bounds, 0, total)
+    bounds = np.clip(np.append(np.round(starts * SAMPLE_RATE).astype(np.int64), total), 0, total)
     lengths = np.diff(bounds)
-    freq = np.repeat((_hz(pitches) * (_TABLE_SIZE / SAMPLE_RATE)).astype(np.float64), lengths)
-    phase = np.cumsum(freq)
-    index = phase.astype(np.int64) & (_TABLE_SIZE - 1)
-    wave = _wavetable(harmonics)[index]
+    table = _wavetable(harmonics)
+    wave = np.zeros(total, dtype=np.float32)
+    for pitches in pitch_rows:
+        # Phase in wavetable steps; float64 keeps long songs in tune.
+        phase = np.cumsum(np.repeat(_hz(pitches) * (_TABLE_SIZE / SAMPLE_RATE), lengths))
+        wave += table[phase.astype(np.int64) & (_TABLE_SIZE - 1)]
     # The envelope depends only on the time into the note, so it is one table lookup.
-    since = np.arange(total, dtype=np.int64) - np.repeat(bounds[:-1], lengths)
-    longest = int(lengths.max())
-    t = np.arange(longest, dtype=np.float64) / SAMPLE_RATE
-    shape = np.minimum(1.0, t / max(attack, 1e-4)) * np.exp(-decay * t)
-    until_end = np.repeat(bounds[1:], lengths) - np.arange(total, dtype=np.int64)
-    release = np.minimum(1.0, until_end / (_RELEASE * SAMPLE_RATE)).astype(np.float32)
-    envelope = shape.astype(np.float32)[since] * release
-    voice: Samples = wave * envelope * np.repeat(gains.astype(np.float32), lengths)
+    position = np.arange(total, dtype=np.int64)
+    since = position - np.repeat(bounds[:-1], lengths)
+    t = np.arange(int(lengths.max()), dtype=np.float64) / SAMPLE_RATE
+    shape = (np.minimum(1.0, t / max(attack, 1e-4)) * np.exp(-decay * t)).astype(np.float32)
+    until_end = np.repeat(bounds[1:], lengths) - position
+    release = np.minimum(1.0, until_end * (1.0 / (_RELEASE * SAMPLE_RATE))).astype(np.float32)
+    voice: Samples = wave * shape[since] * release * np.repeat(gains.astype(np.float32), lengths)
     return voice
 
 
@@ -86,7 +87,7 @@ def synthesize(score: Score, style: Style) -> Samples:
     melody = score.melody
     mix = 0.55 * _voice(
         np.array([n.start for n in melody]),
-        np.array([n.pitch for n in melody], dtype=np.float64),
+        [np.array([n.pitch for n in melody], dtype=np.float64)],
         np.array([n.velocity for n in melody]),
         style.harmonics,
         style.attack,
@@ -97,11 +98,10 @@ def synthesize(score: Score, style: Style) -> Samples:
     roots = np.array([c.pitches[0] for c in score.chords], dtype=np.float64)
     ones = np.ones(len(score.chords))
     if style.bass:
-        mix += 0.35 * _voice(chord_starts, roots - 12, ones, style.bass, 0.01, 1.5, total)
+        mix += 0.35 * _voice(chord_starts, [roots - 12], ones, style.bass, 0.01, 1.5, total)
     if style.pad:
-        for voice in range(3):
-            pitches = np.array([c.pitches[voice] for c in score.chords], dtype=np.float64)
-            mix += 0.12 * _voice(chord_starts, pitches, ones, (1.0, 0.2), 0.3, 0.1, total)
+        triads = np.array([c.pitches for c in score.chords], dtype=np.float64).reshape(-1, 3)
+        mix += 0.12 * _voice(chord_starts, list(triads.T), ones, (1.0, 0.2), 0.3, 0.1, total)
     if style.drums:
         mix += 0.4 * _drums(score.tempo, total)
     peak = float(np.max(np.abs(mix))) if total else 0.0
