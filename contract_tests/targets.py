@@ -6,8 +6,11 @@ schemathesis.toml; only the base URL, the auth document and the budget differ.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +22,8 @@ import yaml
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
+import imuze_mock
+
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_PATH = ROOT / "spec" / "openapi.yaml"
 CONFIG_PATH = ROOT / "schemathesis.toml"
@@ -26,6 +31,15 @@ WFC_PATH = ROOT / "contract_tests" / "wfc-auth.yaml"
 
 # CI runs are reproducible: this seed unless SEED is given, and derandomized generation.
 DEFAULT_SEED = 20261124
+
+# In process is fast, so it carries most of the budget; over HTTP proves the real socket path.
+MOCK_BUDGETS = {
+    "asgi": {"max_examples": 60, "scenarios": 40},
+    "http": {"max_examples": 10, "scenarios": 10},
+}
+
+# The mock server and scratch files of this process, released at the end of the session.
+_RESOURCES = contextlib.ExitStack()
 
 
 @dataclass(frozen=True)
@@ -129,6 +143,8 @@ def contract_config(target: Target, wfc_path: Path) -> SchemathesisConfig:
         data["seed"] = run_seed
         generation |= {"deterministic": True, "database": "none"}
     data["generation"] = generation
+    stateful = data.setdefault("phases", {}).setdefault("stateful", {})
+    stateful["generation"] = {"max-examples": target.scenarios}
     return SchemathesisConfig.from_dict(data)
 
 
@@ -141,3 +157,38 @@ def load_schema(target: Target, workdir: Path) -> OpenApiSchema:
     # In process: requests (and the logins of the auth document) go to the ASGI app itself.
     schema.app = target.app
     return schema
+
+
+def mock_config() -> imuze_mock.MockConfig:
+    """The mock as shipped, with a short render time so that workflows see songs get ready."""
+    return imuze_mock.MockConfig(render_delay=0.05)
+
+
+def mock_users() -> tuple[User, ...]:
+    """The mock's two seeded accounts, logging in with email and password as users do."""
+    return tuple(
+        User(name, email=account.email, password=account.password)
+        for name, account in (("demo", imuze_mock.DEMO), ("other", imuze_mock.OTHER))
+    )
+
+
+@functools.cache
+def active_schemas() -> dict[str, OpenApiSchema]:
+    """The schema per target of this run: the live API alone when IMUZE_BASE_URL is set, else
+    the mock in process (ASGI) and over real HTTP (uvicorn on a free port, started once)."""
+    workdir = Path(_RESOURCES.enter_context(tempfile.TemporaryDirectory(prefix="imuze-contract-")))
+    live = live_target_from_env()
+    if live is not None:
+        return {"live": load_schema(live, workdir)}
+    app = imuze_mock.create_app(mock_config())
+    server = _RESOURCES.enter_context(imuze_mock.running(mock_config()))
+    targets = [
+        Target("asgi", "http://testserver/api/4", mock_users(), app=app, **MOCK_BUDGETS["asgi"]),
+        Target("http", server.base_url, mock_users(), **MOCK_BUDGETS["http"]),
+    ]
+    return {target.name: load_schema(target, workdir) for target in targets}
+
+
+def release() -> None:
+    """Stop the mock server and remove the scratch files, if this process started them."""
+    _RESOURCES.close()

@@ -1,0 +1,39 @@
+"""The API keeps the spec's contract: every operation, every phase, every check, then workflows.
+
+Runs once per target (see targets.active_schemas): the mock in process and over HTTP, or a live
+API alone when IMUZE_BASE_URL is set. Checks and phases come from schemathesis.toml.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+
+from contract_tests.counting import CASES
+from contract_tests.targets import active_schemas
+
+SCHEMAS = active_schemas()
+
+
+@schemathesis.pytest.parametrize(**SCHEMAS)
+def test_operation_keeps_the_contract(case: schemathesis.Case) -> None:
+    """The examples, coverage and fuzzing phases, each case under every check."""
+    CASES.add()
+    case.call_and_validate()
+
+
+@pytest.mark.parametrize("target", SCHEMAS)
+def test_linked_workflows_keep_the_contract(target: str) -> None:
+    """The stateful phase: sequences that follow the spec's links, e.g. log in, create a song,
+    show it, list songs, show one; list arrangements, show one. The stateful checks
+    (use_after_free, ensure_resource_availability, object_level_authorization) run here."""
+    schema = SCHEMAS[target]
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def after_call(self, response: Any, case: schemathesis.Case) -> None:
+            CASES.add()
+            super().after_call(response, case)
+
+    Workflow.run(settings=schema.config.get_hypothesis_settings(phase="stateful"))
