@@ -14,7 +14,7 @@ from imuze_client.models import Song, SongStatus, SongSummary
 
 from .errors import RateLimitError, ServerError, SongFailedError, SongTimeoutError
 
-DEFAULT_INTERVAL = 1.0
+DEFAULT_INTERVAL = 0.5
 MAX_INTERVAL = 10.0
 GROWTH = 1.5
 

@@ -11,12 +11,12 @@ import contextlib
 import json
 import logging
 import os
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import click
 import mutagen.mp3
 import rich.markup
 import rich.progress
@@ -124,7 +124,7 @@ def _client(ctx: typer.Context, *, need_login: bool = False) -> Imuze:
     use_key = not need_login and not options.email and os.environ.get(_config.ENV_API_KEY)
     if not use_key:
         if need_login and not email:
-            email = typer.prompt("Email")
+            email = _prompt_email()
         if email and not password:
             password = _prompt_password()
     if use_key or not email:
@@ -132,12 +132,21 @@ def _client(ctx: typer.Context, *, need_login: bool = False) -> Imuze:
     return Imuze(email=email, password=password, base_url=options.base_url)
 
 
-def _prompt_password() -> str:
-    if not sys.stdin.isatty():
+def _prompt_email() -> str:
+    try:
+        email: str = typer.prompt("Email")
+    except (typer.Abort, click.exceptions.Abort):
         raise MissingCredentialsError(
-            f"no password: set {_config.ENV_PASSWORD} (stdin is not a terminal)"
-        )
-    password: str = typer.prompt("Password", hide_input=True)
+            f"no email: pass --email or set {_config.ENV_EMAIL}"
+        ) from None
+    return email
+
+
+def _prompt_password() -> str:
+    try:
+        password: str = typer.prompt("Password", hide_input=True)
+    except (typer.Abort, click.exceptions.Abort):  # end of input: nobody to ask
+        raise MissingCredentialsError(f"no password: set {_config.ENV_PASSWORD}") from None
     return password
 
 

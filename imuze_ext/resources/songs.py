@@ -140,7 +140,7 @@ class Songs:
         sleep: Callable[[float], None] = time.sleep,
     ) -> Song:
         """Poll the song until it is ready and return it; SongTimeoutError after `timeout`
-        seconds. The interval grows up to 10 s; `clock` and `sleep` are injectable."""
+        seconds. The interval (from 0.5 s) grows up to 10 s; `clock` and `sleep` are injectable."""
         song_id = song_id_of(song)
         return _polling.wait_for_song(
             song_id,
@@ -276,7 +276,7 @@ class AsyncSongs:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> Song:
         """Poll the song until it is ready and return it; SongTimeoutError after `timeout`
-        seconds. The interval grows up to 10 s; `clock` and `sleep` are injectable."""
+        seconds. The interval (from 0.5 s) grows up to 10 s; `clock` and `sleep` are injectable."""
         song_id = song_id_of(song)
         return await _polling.await_song(
             song_id,
