@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
+import httpx
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -84,7 +85,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if not isinstance(exc, httpx.TransportError):  # injected in-process resets are no bug
+        logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return ApiError(500, f"internal server error: {type(exc).__name__}").response()
 
 
