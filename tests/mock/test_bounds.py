@@ -69,3 +69,17 @@ def test_render_pool_counts_pending_jobs():
     finally:
         release.set()
         pool.shutdown()
+
+
+async def test_a_soak_stays_within_every_cap(make_api):
+    config = MockConfig(max_songs=4, max_audio_bytes=40_000, render_delay=0, strict=True)
+    async with make_api(config) as api:
+        auth = await api.login()
+        store = api.client._transport.app.state.mock.store
+        for n in range(30):
+            await api.song_ready(auth, title=f"Soak {'x' * (n % 7 + 1)}", length=1 + n % 3)
+            assert len(store) <= 4
+            assert 0 <= store.audio_bytes <= 40_000
+        listed = (await api.client.get("/songs", headers=auth)).json()
+        assert listed["count"] == len(store) <= 4
+        assert len(store._gone) <= 10 * 4
