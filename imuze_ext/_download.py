@@ -55,9 +55,11 @@ def song_filename(song_id: int, title: str) -> str:
 
 
 def target_path(dest: str | os.PathLike[str], song_id: int, title: str) -> Path:
-    """`dest` itself, or a file named after the song when `dest` is an existing folder."""
+    """`dest` itself, or a file named after the song when `dest` is a folder: one that
+    exists, or a path ending with a separator (`"out/"`), which is then created."""
     path = Path(dest)
-    return path / song_filename(song_id, title) if path.is_dir() else path
+    as_folder = path.is_dir() or os.fspath(dest).endswith(("/", os.sep))
+    return path / song_filename(song_id, title) if as_folder else path
 
 
 def range_headers(state: _State) -> dict[str, str]:
@@ -97,11 +99,8 @@ def _content_length(response: httpx.Response) -> int | None:
 
 
 def _is_transient(exc: Exception) -> bool:
-    return (
-        isinstance(exc, _Truncated)
-        or (isinstance(exc, httpx.TransportError) and isinstance(exc, _retry.MAYBE_SENT_ERRORS))
-        or isinstance(exc, _retry.NOT_SENT_ERRORS)
-    )
+    """A cut-off body or a network failure: worth resuming (a download is a GET)."""
+    return isinstance(exc, (_Truncated, *_retry.NOT_SENT_ERRORS, *_retry.MAYBE_SENT_ERRORS))
 
 
 def _check_complete(state: _State) -> None:

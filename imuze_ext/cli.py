@@ -118,17 +118,19 @@ def _handled() -> Iterator[None]:
 
 
 def _client(ctx: typer.Context, *, need_login: bool = False) -> Imuze:
+    """A client from the environment: the developer key, else email + password (prompted)."""
     options: _Options = ctx.obj
+    if not need_login and not options.email and os.environ.get(_config.ENV_API_KEY):
+        return Imuze(base_url=options.base_url)
     email = options.email or os.environ.get(_config.ENV_EMAIL)
-    password = os.environ.get(_config.ENV_PASSWORD)
-    use_key = not need_login and not options.email and os.environ.get(_config.ENV_API_KEY)
-    if not use_key:
-        if need_login and not email:
-            email = _prompt_email()
-        if email and not password:
-            password = _prompt_password()
-    if use_key or not email:
-        return Imuze(base_url=options.base_url)  # env key, or a clear MissingCredentialsError
+    if not email and need_login:
+        email = _prompt_email()
+    if not email:
+        raise MissingCredentialsError(
+            f"no credentials: set {_config.ENV_API_KEY}, or {_config.ENV_EMAIL} and "
+            f"{_config.ENV_PASSWORD} (or pass --email and type the password when asked)"
+        )
+    password = os.environ.get(_config.ENV_PASSWORD) or _prompt_password()
     return Imuze(email=email, password=password, base_url=options.base_url)
 
 

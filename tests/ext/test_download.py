@@ -188,3 +188,11 @@ def test_truncating_mock_gives_whole_files_or_nothing(tmp_path: Path) -> None:
     assert _listing(tmp_path) == sorted(p.name for p in saved)
     for path in saved:
         assert _duration(path) == pytest.approx(3.0, abs=0.5)
+
+
+def test_a_destination_ending_with_a_separator_is_a_new_folder(tmp_path: Path) -> None:
+    rec = _media_server(lambda: _whole())
+    with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
+        path = api.songs.download(1, f"{tmp_path}/new/")
+    assert path == tmp_path / "new" / "morning-over-the-bay-1.mp3"
+    assert path.read_bytes() == PAYLOAD
