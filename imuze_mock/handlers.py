@@ -46,7 +46,8 @@ async def create_token(call: Call) -> Response:
     account = call.state.store.login(credentials["email"], credentials["password"])
     if account is None:
         raise ApiError(401, "wrong email or password")
-    return JsonAnswer({"response": call.state.store.issue_token(account)}, 201)
+    token = call.state.store.issue_token(account)
+    return JsonAnswer({"response": token}, 201, undo=lambda: call.state.store.revoke(token))
 
 
 async def list_arrangements(call: Call) -> Response:
@@ -125,7 +126,7 @@ async def create_song(call: Call) -> Response:
         "mp3": song_url(call.request, song.id, "audio.mp3"),
         "status_channel": f"songs/{song.id}/status",
     }
-    return JsonAnswer(answer, 201, created_song=song.id)
+    return JsonAnswer(answer, 201, undo=lambda: state.store.discard(song.id))
 
 
 def _summary(request: Request, song: Song, now: float) -> dict[str, Any]:

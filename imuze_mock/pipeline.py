@@ -36,13 +36,15 @@ Handler = Callable[[Call], Awaitable[Response]]
 
 
 class JsonAnswer(Response):
-    """A JSON answer; ``created_song`` marks the answer that acknowledges a new song."""
+    """A JSON answer; ``undo`` reverts what it acknowledges, should the client never get it."""
 
     media_type = "application/json"
 
-    def __init__(self, content: object, status: int = 200, created_song: int | None = None) -> None:
+    def __init__(
+        self, content: object, status: int = 200, undo: Callable[[], None] | None = None
+    ) -> None:
         super().__init__(json.dumps(content, ensure_ascii=False, separators=(",", ":")), status)
-        self.created_song = created_song
+        self.undo = undo
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,8 @@ async def _answer(request: Request, state: MockState, op: Operation, fault: str 
         return error.response()
     if fault == "truncate":
         # The client never gets the whole answer, so nothing it created may remain.
-        if isinstance(response, JsonAnswer) and response.created_song is not None:
-            state.store.discard(response.created_song)
+        if isinstance(response, JsonAnswer) and response.undo is not None:
+            response.undo()
         return TruncatedResponse(response)
     return response
 

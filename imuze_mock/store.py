@@ -75,6 +75,11 @@ class Store:
                 self._tokens.popitem(last=False)
         return token
 
+    def revoke(self, token: str) -> None:
+        """Forget a token."""
+        with self._lock:
+            self._tokens.pop(token, None)
+
     def account_for(self, credential: str) -> Account | None:
         """The account a token or developer key belongs to; None if unknown or expired."""
         entry = self._tokens.get(credential)

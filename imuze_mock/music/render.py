@@ -26,7 +26,11 @@ class Rendered:
 
 
 def render_song(title: str, style: Style, length: int) -> Rendered:
-    """The song for ``title`` voiced in ``style``, ``length`` seconds long. Deterministic."""
+    """The song for ``title`` voiced in ``style``, ``length`` seconds long. Deterministic.
+
+    The timeline lists the sections and the melody's notes (start and duration in seconds,
+    pitch as a MIDI note number).
+    """
     score = compose(title, style, length)
     mp3 = encode_mp3(synthesize(score, style))
     timeline = {

@@ -101,3 +101,12 @@ async def test_a_faulty_server_creates_exactly_the_songs_it_acknowledged():
         store = server.app.state.mock.store
         assert acknowledged, "with these rates some creates succeed"
         assert [s.id for s in store.songs_of(server.demo)] == acknowledged
+
+
+async def test_a_truncated_token_answer_leaves_no_usable_token():
+    app = create_app(MockConfig(faults="truncate:1"))
+    credentials = {"token": {"email": DEMO.email, "password": DEMO.password}}
+    async with in_process(app) as client:
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.post("/tokens", json=credentials)
+    assert len(app.state.mock.store._tokens) == 0
