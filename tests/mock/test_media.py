@@ -86,3 +86,17 @@ async def test_media_over_real_sockets(socket_api):
     response = await socket_api.client.get(song["mp3_url"], headers={**auth, "Range": "bytes=0-3"})
     assert response.status_code == 206 and len(response.content) == 4
     assert song["mp3_url"].startswith(str(socket_api.client.base_url).rstrip("/"))
+
+
+async def test_same_title_and_arrangement_download_identical_bytes(api):
+    auth = await api.login()
+    first = await api.song_ready(auth, title="Same Seed", arrangement_id=7, length=4)
+    second = await api.song_ready(auth, title="Same Seed", arrangement_id=7, length=4)
+    other = await api.song_ready(auth, title="Other Seed", arrangement_id=7, length=4)
+    assert first["id"] != second["id"]
+
+    async def mp3(song):
+        return (await api.client.get(song["mp3_url"], headers=auth)).content
+
+    assert await mp3(first) == await mp3(second)
+    assert await mp3(first) != await mp3(other)
