@@ -103,7 +103,9 @@ def _rate_limit(request: Request, state: MockState, account: Account | None) -> 
         raise retry_later(429, f"rate limit exceeded, retry in {wait} s", wait)
 
 
-async def _checked_call(request: Request, state: MockState, op: Operation) -> Call:
+async def _checked_call(
+    request: Request, state: MockState, op: Operation, raw: bytes | None
+) -> Call:
     """Run the checks in the order a client should fix them: format, who, how often, what."""
     if not accepts(request.headers.get("accept"), op.produces):
         raise ApiError(406, f"this resource is served as {op.produces} only")
@@ -113,15 +115,17 @@ async def _checked_call(request: Request, state: MockState, op: Operation) -> Ca
     if op.body is not None:
         if not is_json(request.headers.get("content-type")):
             raise ApiError(415, "the request body must be application/json")
-        body = parse_json(await _read_body(request))
+        body = parse_json(raw if raw is not None else await _read_body(request))
         op.body.check(body)
     path_id = _path_id(request) if op.has_id else None
     return Call(request, state, account, path_id, body)
 
 
-async def _answer(request: Request, state: MockState, op: Operation, fault: str | None) -> Response:
+async def _answer(
+    request: Request, state: MockState, op: Operation, fault: str | None, raw: bytes | None
+) -> Response:
     try:
-        call = await _checked_call(request, state, op)
+        call = await _checked_call(request, state, op, raw)
         response = await op.handler(call)
     except ApiError as error:
         return error.response()
@@ -147,9 +151,18 @@ def endpoint(state: MockState, op: Operation) -> Callable[[Request], Awaitable[R
             return retry_later(int(fault), f"injected fault {fault}", config.retry_after).response()
         if fault == "500":
             return ApiError(500, "injected fault: internal server error").response()
+        raw = None
         if fault == "slow":
+            try:
+                # Read the body first: the disconnect check below must not swallow it.
+                raw = await _read_body(request) if op.body is not None else None
+            except ApiError as error:
+                return error.response()
             await asyncio.sleep(config.slow_delay)
-        response = await _answer(request, state, op, fault)
+            if await request.is_disconnected():
+                # The client gave up: it must not find a song it was never told about.
+                return Response(status_code=204)
+        response = await _answer(request, state, op, fault, raw)
         if state.checker is not None and op.operation_id is not None:
             inner = response.complete if isinstance(response, TruncatedResponse) else response
             state.checker.check(op.operation_id, inner.status_code, inner.body)

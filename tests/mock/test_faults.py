@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -110,3 +112,13 @@ async def test_a_truncated_token_answer_leaves_no_usable_token():
         with pytest.raises(httpx.RemoteProtocolError):
             await client.post("/tokens", json=credentials)
     assert len(app.state.mock.store._tokens) == 0
+
+
+async def test_a_client_that_gives_up_on_a_slow_create_finds_no_song():
+    with running(MockConfig(faults="slow:1", slow_delay=1.0)) as server:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=0.1) as client:
+            with pytest.raises(httpx.TimeoutException):
+                await client.post("/songs", json=SONG, headers=AUTH)
+        # Past the stall, the server has looked for the client, found it gone, created nothing.
+        await asyncio.sleep(1.5)
+        assert len(server.app.state.mock.store) == 0
