@@ -30,6 +30,7 @@ ProgressCallback = Callable[[int, int | None], None]
 """Called as `progress(received_bytes, total_bytes_or_None)` after every chunk."""
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+_STREAMED = {_retry.STREAM_EXTENSION: True}
 _HEADERS = {"Accept": "*/*", "Accept-Encoding": "identity"}  # bytes on disk = bytes sent
 
 
@@ -197,7 +198,7 @@ def _segment(
     state: _State,
     progress: ProgressCallback | None,
 ) -> None:
-    with http.stream("GET", url, headers=range_headers(state)) as response:
+    with http.stream("GET", url, headers=range_headers(state), extensions=_STREAMED) as response:
         if response.status_code not in (200, 206):
             response.read()
         start = plan_segment(response, state)
@@ -246,7 +247,9 @@ async def _asegment(
     progress: ProgressCallback | None,
 ) -> None:
     file = anyio.wrap_file(raw_file)
-    async with http.stream("GET", url, headers=range_headers(state)) as response:
+    async with http.stream(
+        "GET", url, headers=range_headers(state), extensions=_STREAMED
+    ) as response:
         if response.status_code not in (200, 206):
             await response.aread()
         start = plan_segment(response, state)

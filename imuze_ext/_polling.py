@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 from imuze_client.models import Song, SongStatus, SongSummary
 
-from .errors import RateLimitError, ServerError, SongFailedError, SongTimeoutError
+from .errors import (
+    APIConnectionError,
+    RateLimitError,
+    ServerError,
+    SongFailedError,
+    SongTimeoutError,
+)
 
 DEFAULT_INTERVAL = 0.5
 MAX_INTERVAL = 10.0
@@ -65,10 +71,13 @@ def check_ready(song_id: int, song: Song | SongSummary) -> bool:
 
 
 def transient_delay(exc: Exception) -> float | None:
-    """For an error a wait should outlive (429, 503), the seconds the server asked for."""
+    """For an error a wait outlives (the request's own retries spent), the seconds the
+    server asked for (0 = the usual interval); None for an error that ends the wait."""
     if isinstance(exc, RateLimitError):
         return exc.retry_after or 0.0
-    if isinstance(exc, ServerError) and exc.status_code == 503:
+    if isinstance(exc, ServerError) and exc.status_code in (502, 503, 504):
+        return 0.0
+    if isinstance(exc, APIConnectionError):  # a network blip; the deadline still bounds it
         return 0.0
     return None
 

@@ -31,6 +31,9 @@ WAIT_MAX = 8.0
 WAIT_JITTER = 0.5
 RETRY_AFTER_CAP = 30.0
 
+# Request extension marking a download: its body is streamed by the caller, not read here.
+STREAM_EXTENSION = "imuze.stream"
+
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Statuses with which the server says it did not act on the request.
 NOT_PROCESSED_STATUSES = frozenset({429, 503})
@@ -116,6 +119,28 @@ def _status_decision(request: httpx.Request, response: httpx.Response) -> _Retry
     return _RetryableStatus(response, delay)
 
 
+def is_streamed(request: httpx.Request) -> bool:
+    """Whether the caller streams the body itself (downloads); other bodies are read here,
+    so that an answer cut off mid-body is a failed attempt like any other."""
+    return bool(request.extensions.get(STREAM_EXTENSION))
+
+
+def _read_or_close(response: httpx.Response) -> None:
+    try:
+        response.read()
+    except BaseException:
+        response.close()
+        raise
+
+
+async def _aread_or_close(response: httpx.Response) -> None:
+    try:
+        await response.aread()
+    except BaseException:
+        await response.aclose()
+        raise
+
+
 def _log(request: httpx.Request, attempt: int, started: float, outcome: str) -> None:
     if not logger.isEnabledFor(logging.INFO):
         return
@@ -156,9 +181,15 @@ class RetryTransport(httpx.BaseTransport):
         self._attempts = max_retries + 1
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        try:  # the common case pays nothing for the retry machinery
+            return self._attempt(request, 1)
+        except (_RetryableStatus, httpx.TransportError) as exc:
+            first = exc
         try:
             for attempt in _retrying(request, self._attempts):
                 with attempt:
+                    if attempt.num == 1:
+                        raise first  # replayed, so that stamina decides and schedules the wait
                     return self._attempt(request, attempt.num)
         except _RetryableStatus as last:
             return last.response
@@ -168,12 +199,14 @@ class RetryTransport(httpx.BaseTransport):
         started = time.perf_counter()
         try:
             response = self._inner.handle_request(request)
+            if not is_streamed(request):
+                _read_or_close(response)
         except httpx.TransportError as exc:
             _log(request, num, started, type(exc).__name__)
             raise
         _log(request, num, started, str(response.status_code))
         if (retry := _status_decision(request, response)) is not None:
-            response.read()  # keep the body: the last attempt's answer is handed back
+            _read_or_close(response)  # keep the body: the last attempt's answer is handed back
             response.close()
             raise retry
         return response
@@ -191,8 +224,14 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
+            return await self._attempt(request, 1)
+        except (_RetryableStatus, httpx.TransportError) as exc:
+            first = exc
+        try:
             async for attempt in _retrying(request, self._attempts):
                 with attempt:
+                    if attempt.num == 1:
+                        raise first
                     return await self._attempt(request, attempt.num)
         except _RetryableStatus as last:
             return last.response
@@ -202,12 +241,14 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         started = time.perf_counter()
         try:
             response = await self._inner.handle_async_request(request)
+            if not is_streamed(request):
+                await _aread_or_close(response)
         except httpx.TransportError as exc:
             _log(request, num, started, type(exc).__name__)
             raise
         _log(request, num, started, str(response.status_code))
         if (retry := _status_decision(request, response)) is not None:
-            await response.aread()
+            await _aread_or_close(response)
             await response.aclose()
             raise retry
         return response

@@ -16,6 +16,7 @@ from imuze_ext import (
     GoneError,
     Imuze,
     NotFoundError,
+    ServerError,
     SongFailedError,
     SongTimeoutError,
 )
@@ -242,3 +243,33 @@ def test_wait_all_against_the_mock_only_polls_the_list(imuze_mock_server: MockSe
         songs = api.songs.wait_all(created, timeout=30.0, interval=0.05)
     assert [s.id for s in songs] == [c.id for c in created]
     assert set(rec_paths) == {"GET /api/4/songs"}
+
+
+def test_wait_outlives_network_blips_and_gateway_errors() -> None:
+    answers = iter(
+        [
+            httpx.ConnectError("refused"),
+            httpx.Response(502, text="bad gateway"),
+            httpx.Response(200, json=song_json(1, "ready")),
+        ]
+    )
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    rec = Recorder(handle)
+    fake = FakeTime()
+    with _api(rec) as api:
+        assert api.songs.wait(1, timeout=30.0, clock=fake.clock, sleep=fake.sleep).id == 1
+    assert len(rec.requests) == 3 and len(fake.sleeps) == 2
+
+
+def test_a_server_bug_ends_the_wait() -> None:
+    rec = Recorder(lambda r: httpx.Response(500, json=error_body(500)))
+    fake = FakeTime()
+    with _api(rec) as api, pytest.raises(ServerError):
+        api.songs.wait(1, timeout=30.0, clock=fake.clock, sleep=fake.sleep)
+    assert fake.sleeps == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -238,3 +239,29 @@ def test_injected_faults_are_retried_over_real_sockets() -> None:
     ):
         for _ in range(10):
             assert api.arrangements.list().count > 0
+
+
+class _CutBody(httpx.SyncByteStream):
+    def __iter__(self) -> Iterator[bytes]:
+        yield b'{"id": 1, "tit'
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
+
+
+def _cut_answer(status: int) -> httpx.Response:
+    return httpx.Response(status, headers={"Content-Length": "500"}, stream=_CutBody())
+
+
+def test_a_body_cut_off_mid_way_is_retried_for_a_get() -> None:
+    answers = iter([_cut_answer(200), httpx.Response(200, json=song_json())])
+    rec = Recorder(lambda r: next(answers))
+    with _client(rec) as api:
+        assert api.songs.get(1).title == "Morning Over The Bay"
+    assert len(rec.requests) == 2
+
+
+def test_a_create_whose_answer_is_cut_off_is_not_retried() -> None:
+    answers = iter([_cut_answer(201), httpx.Response(201, json=created_json())])
+    rec = Recorder(lambda r: next(answers))
+    with _client(rec) as api, pytest.raises(APIConnectionError):
+        api.songs.create(title="Night Drive", desired_length=10)
+    assert len(rec.requests) == 1
