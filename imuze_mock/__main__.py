@@ -112,8 +112,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command:
             return _exec(config, args.host, args.port, command)
         server, uv_server, sock = make_server(config, args.host, args.port)
-    except (ValueError, OSError) as error:
+    except ValueError as error:
         print(f"imuze-mock: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(
+            f"imuze-mock: cannot listen on {args.host}:{args.port}: {error.strerror}",
+            file=sys.stderr,
+        )
         return 2
     _banner(server, sys.stdout)
     print("Press Ctrl+C to stop.", flush=True)

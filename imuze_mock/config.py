@@ -51,3 +51,16 @@ class MockConfig:
     slow_delay: float = 1.0
     #: Retry-After sent with 503 and 429 answers, in seconds.
     retry_after: int = 1
+
+    def __post_init__(self) -> None:
+        for name in ("token_ttl", "render_delay", "slow_delay"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0, not {getattr(self, name)}")
+        if self.rate_limit is not None and self.rate_limit <= 0:
+            raise ValueError(f"rate_limit must be > 0 requests per second, not {self.rate_limit}")
+        for name in ("render_workers", "max_songs"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, not {getattr(self, name)}")
+        for name in ("max_audio_bytes", "max_queue", "retry_after"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0, not {getattr(self, name)}")

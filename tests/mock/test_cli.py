@@ -10,6 +10,8 @@ import sys
 
 import httpx
 
+from imuze_mock import running
+
 MOCK = [sys.executable, "-m", "imuze_mock"]
 
 
@@ -79,3 +81,19 @@ def test_serve_mode_prints_credentials_and_serves_until_interrupted():
         process.wait(timeout=30)
     assert process.returncode == 0
     assert "Traceback" not in process.stderr.read()
+
+
+def test_a_busy_port_and_bad_numbers_are_one_line_errors():
+    with running() as server:
+        port = server.base_url.split(":")[2].split("/")[0]
+        busy = subprocess.run([*MOCK, "--port", port], capture_output=True, text=True, timeout=60)
+    assert busy.returncode == 2
+    assert busy.stderr.startswith(f"imuze-mock: cannot listen on 127.0.0.1:{port}")
+    negative = subprocess.run(
+        [*MOCK, "--rate-limit", "-1"], capture_output=True, text=True, timeout=60
+    )
+    assert negative.returncode == 2
+    assert (
+        negative.stderr.strip()
+        == "imuze-mock: rate_limit must be > 0 requests per second, not -1.0"
+    )
