@@ -39,6 +39,12 @@ def _timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
 
+def _check_retries(max_retries: int) -> int:
+    if max_retries < 0:
+        raise ValueError(f"max_retries must be >= 0, not {max_retries}")
+    return max_retries
+
+
 def _describe_auth(auth: httpx.Auth) -> str:
     return f"login as {auth.email}" if isinstance(auth, LoginAuth) else "api key"
 
@@ -66,7 +72,7 @@ class Imuze:
     ) -> None:
         _logging.configure_from_env()
         self.base_url = _config.resolve_base_url(base_url)
-        self.max_retries = max_retries
+        self.max_retries = _check_retries(max_retries)
         self._auth = _auth(api_key, email, password, self.base_url)
         inner = transport if transport is not None else httpx.HTTPTransport(retries=0)
         self._http = httpx.Client(
@@ -117,7 +123,7 @@ class AsyncImuze:
     ) -> None:
         _logging.configure_from_env()
         self.base_url = _config.resolve_base_url(base_url)
-        self.max_retries = max_retries
+        self.max_retries = _check_retries(max_retries)
         self._auth = _auth(api_key, email, password, self.base_url)
         inner = transport if transport is not None else httpx.AsyncHTTPTransport(retries=0)
         self._http = httpx.AsyncClient(

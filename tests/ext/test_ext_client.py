@@ -191,3 +191,8 @@ def test_sync_compose(imuze_mock_server: MockServer, tmp_path: Path) -> None:
             progress=lambda got, total: seen.append(got),
         )
     assert path.stat().st_size == seen[-1]
+
+
+def test_negative_retries_are_refused() -> None:
+    with pytest.raises(ValueError, match="max_retries"):
+        Imuze(api_key="k", base_url=API, max_retries=-1)
