@@ -121,6 +121,14 @@ def _failure(exc: Exception, url: str, state: _State) -> ImuzeError:
     return APIConnectionError(f"download from {host} failed after {got}: {exc}")
 
 
+def _checked_url(url: str) -> str:
+    try:
+        httpx.URL(url)
+    except httpx.InvalidURL:
+        raise ResponseValidationError(f"the media URL {url!r} is not a valid URL") from None
+    return url
+
+
 def _retrying(max_retries: int) -> Any:
     return stamina.retry_context(
         on=_is_transient,
@@ -175,6 +183,7 @@ def download(
     progress: ProgressCallback | None = None,
 ) -> Path:
     """Stream `url` to `path` atomically; return `path`."""
+    url = _checked_url(url)
     file, temp = _temp_file(path)
     state = _State()
     try:
@@ -223,6 +232,7 @@ async def adownload(
     progress: ProgressCallback | None = None,
 ) -> Path:
     """The async twin of download (file writes run in a worker thread)."""
+    url = _checked_url(url)
     raw_file, temp = await anyio.to_thread.run_sync(_temp_file, path)
     state = _State()
     try:

@@ -15,6 +15,7 @@ from imuze_ext import (
     AsyncImuze,
     Imuze,
     NotFoundError,
+    ResponseValidationError,
     SongNotReadyError,
 )
 from imuze_mock import MockConfig, MockServer, running
@@ -196,3 +197,14 @@ def test_a_destination_ending_with_a_separator_is_a_new_folder(tmp_path: Path) -
         path = api.songs.download(1, f"{tmp_path}/new/")
     assert path == tmp_path / "new" / "morning-over-the-bay-1.mp3"
     assert path.read_bytes() == PAYLOAD
+
+
+def test_a_media_url_that_is_no_url_is_a_typed_error(tmp_path: Path) -> None:
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=song_json(1, "ready", mp3_url="http://[::1/a.mp3"))
+
+    rec = Recorder(handle)
+    with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
+        with pytest.raises(ResponseValidationError, match="not a valid URL"):
+            api.songs.download(1, tmp_path)
+    assert _listing(tmp_path) == []
