@@ -221,3 +221,22 @@ def test_same_origin_media_gets_the_token(tmp_path: Path) -> None:
     with Imuze(api_key="tok-secret", base_url=API, transport=rec.transport()) as api:
         api.songs.download(1, tmp_path)
     assert rec.requests[-1].headers["Authorization"] == "tok-secret"
+
+
+async def test_concurrent_401s_share_one_relogin() -> None:
+    tokens = iter(["old", "new", "newer"])
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tokens"):
+            return httpx.Response(201, json={"response": next(tokens)})
+        if request.headers["Authorization"] != "new":
+            return httpx.Response(401, json=error_body(401, "unauthorized", "expired"))
+        return httpx.Response(200, json={"count": 0, "response": []})
+
+    rec = Recorder(handle)
+    async with AsyncImuze(
+        email="me@x.io", password="pw", base_url=API, transport=rec.transport()
+    ) as api:
+        lists = await asyncio.gather(*(api.songs.list() for _ in range(10)))
+    assert all(listed.count == 0 for listed in lists)
+    assert rec.paths().count("/api/4/tokens") == 2
