@@ -78,12 +78,16 @@ def _main_options(
     ctx: typer.Context,
     base_url: Annotated[
         str | None,
-        typer.Option("--base-url", help="API base URL [env: IMUZE_BASE_URL].", show_default=False),
+        typer.Option(
+            "--base-url",
+            help="API base URL (default: $IMUZE_BASE_URL, else the public API).",
+            show_default=False,
+        ),
     ] = None,
     email: Annotated[
         str | None,
         typer.Option(
-            "--email", help="Log in as this account [env: IMUZE_EMAIL].", show_default=False
+            "--email", help="Log in as this account (default: $IMUZE_EMAIL).", show_default=False
         ),
     ] = None,
 ) -> None:
