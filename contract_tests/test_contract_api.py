@@ -6,15 +6,23 @@ API alone when IMUZE_BASE_URL is set. Checks and phases come from schemathesis.t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 
 from contract_tests.counting import CASES
-from contract_tests.targets import active_schemas
+from contract_tests.targets import active_schemas, release
 
 SCHEMAS = active_schemas()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_the_mock_after_this_module() -> Iterator[None]:
+    # Its render backlog would otherwise keep a core busy for the rest of the session.
+    yield
+    release()
 
 
 @schemathesis.pytest.parametrize(**SCHEMAS)

@@ -34,9 +34,7 @@ def failed_checks(app: App, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> s
     return failed
 
 
-def test_the_mock_as_shipped_fails_no_check(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_unbroken_mock_fails_no_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert failed_checks(imuze_mock.create_app(mock_config()), tmp_path, monkeypatch) == set()
 
 
