@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import hypothesis
 import pytest
 import schemathesis
 
@@ -44,4 +45,7 @@ def test_linked_workflows_keep_the_contract(target: str) -> None:
             CASES.add()
             super().after_call(response, case)
 
-    Workflow.run(settings=schema.config.get_hypothesis_settings(phase="stateful"))
+    settings = schema.config.get_hypothesis_settings(phase="stateful")
+    # Generate only, as schemathesis runs its state machines: replaying a scenario against a
+    # server whose state has moved on cannot shrink it, and hides the failure behind "flaky".
+    Workflow.run(settings=hypothesis.settings(settings, phases=[hypothesis.Phase.generate]))
