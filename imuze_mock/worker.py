@@ -2,58 +2,103 @@
 
 from __future__ import annotations
 
+import logging
+import queue
 import threading
+import weakref
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+
+logger = logging.getLogger("imuze_mock")
+
+Job = Callable[[], None]
 
 
 class QueueFull(Exception):
     """Every worker is busy and the queue is full."""
 
 
+class _Pending:
+    """The count of jobs queued or running, shared by a pool and its threads."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Lock()
+
+
+def _work(jobs: queue.SimpleQueue[Job | None], pending: _Pending) -> None:
+    # No reference to the pool itself: when the pool goes, its finalizer stops the threads.
+    while (job := jobs.get()) is not None:
+        try:
+            job()
+        except Exception:
+            logger.exception("a render job failed")
+        finally:
+            with pending.lock:
+                pending.count -= 1
+
+
 class RenderPool:
-    """A thread pool that refuses work beyond ``workers + max_queue`` pending jobs.
+    """A few daemon threads that refuse work beyond ``workers + max_queue`` pending jobs.
 
     Threads suit the job: numpy and LAME do the heavy lifting, and the pool also works
     when the app runs in-process (e.g. under httpx.ASGITransport) with no server at all.
+    Daemon threads never hold up the interpreter's exit with renders nobody will fetch.
     """
 
     def __init__(self, workers: int, max_queue: int) -> None:
         self._workers = max(1, workers)
         self._capacity = self._workers + max(0, max_queue)
-        self._pending = 0
-        self._lock = threading.Lock()
-        self._executor: ThreadPoolExecutor | None = None
+        self._pending = _Pending()
+        self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
 
     @property
     def pending(self) -> int:
         """Jobs queued or running."""
-        return self._pending
+        return self._pending.count
 
     def has_room(self) -> bool:
         """Whether a job submitted now would be accepted."""
-        return self._pending < self._capacity
+        return self._pending.count < self._capacity
 
-    def submit(self, job: Callable[[], None]) -> None:
+    def submit(self, job: Job) -> None:
         """Run ``job`` on a worker; QueueFull if the pool is at capacity."""
-        with self._lock:
-            if self._pending >= self._capacity:
+        with self._pending.lock:
+            if self._pending.count >= self._capacity:
                 raise QueueFull
-            self._pending += 1
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(
-                    self._workers, thread_name_prefix="imuze-render"
-                )
-            executor = self._executor
-        executor.submit(job).add_done_callback(self._done)
-
-    def _done(self, _: Future[None]) -> None:
-        with self._lock:
-            self._pending -= 1
+            self._pending.count += 1
+            if not self._threads:
+                self._start()
+        self._jobs.put(job)
 
     def shutdown(self) -> None:
-        """Stop the workers, dropping queued jobs."""
-        with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+        """Stop the workers once they finish their current job; queued jobs are dropped."""
+        with self._pending.lock:
+            threads, self._threads = self._threads, []
+            while True:
+                try:
+                    dropped = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if dropped is not None:
+                    self._pending.count -= 1
+        for _ in threads:
+            self._jobs.put(None)
+
+    def _start(self) -> None:
+        for n in range(self._workers):
+            thread = threading.Thread(
+                target=_work,
+                args=(self._jobs, self._pending),
+                name=f"imuze-render-{n}",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
+        # A pool nobody holds any more (an in-process app that was dropped) stops its threads.
+        weakref.finalize(self, _stop, self._jobs, self._workers)
+
+
+def _stop(jobs: queue.SimpleQueue[Job | None], workers: int) -> None:
+    for _ in range(workers):
+        jobs.put(None)

@@ -83,3 +83,42 @@ async def test_a_soak_stays_within_every_cap(make_api):
         listed = (await api.client.get("/songs", headers=auth)).json()
         assert listed["count"] == len(store) <= 4
         assert len(store._gone) <= 10 * 4
+
+
+def test_a_dropped_pool_stops_its_threads():
+    import gc
+    import time
+
+    def render_threads():
+        return {t for t in threading.enumerate() if t.name.startswith("imuze-render")}
+
+    before = render_threads()
+    done = threading.Event()
+    pool = RenderPool(workers=2, max_queue=0)
+    pool.submit(done.set)
+    assert done.wait(10)
+    assert len(render_threads() - before) == 2
+    del pool
+    gc.collect()
+    for _ in range(500):  # a deadline, not a timing assertion
+        if not render_threads() - before:
+            break
+        time.sleep(0.01)
+    assert not render_threads() - before
+
+
+def test_shutdown_drops_queued_jobs():
+    pool = RenderPool(workers=1, max_queue=3)
+    started, release, ran = threading.Event(), threading.Event(), []
+    pool.submit(lambda: (started.set(), release.wait()))
+    assert started.wait(10)
+    for n in range(3):
+        pool.submit(lambda n=n: ran.append(n))
+    pool.shutdown()
+    assert pool.pending == 1  # only the running job is left
+    release.set()
+    for _ in range(500):
+        if pool.pending == 0:
+            break
+        threading.Event().wait(0.01)
+    assert pool.pending == 0 and ran == []
