@@ -29,6 +29,8 @@ class SongCreated:
         timeline_url (str): Where the song's timeline (sections and notes, as JSON) will be.
         mp3 (str): Where the song's mp3 will be once it is ready.
         status_channel (str): The name of the channel on which the song's status changes are published.
+            No way to subscribe to it is documented, so clients poll `getSong` (or
+            `listSongs` for many songs) instead.
     """
 
     id: int
