@@ -1,0 +1,140 @@
+"""mock_get_rps / mock_post_rps with wrk, against Prism's mock of the same spec.
+
+The mock is `python -m imuze_mock` (one uvicorn worker, its default config) and Prism is
+`prism mock` (one Node process, static examples, error-level logging); both on loopback,
+loaded by the same wrk (2 threads, 16 connections, keep-alive) with the same headers. GET
+runs alternate mock, Prism, mock, Prism ... after a warm-up of each. Then POST /songs on the
+mock (a lua script sends the JSON body). Last, py-spy samples the mock during one more GET
+and one more POST run, to show what caps it and how much of it is request validation.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from imuze_mock.validation import BodyValidator
+
+from . import _prism, _pyspy
+from ._common import Result, emit
+from ._mockproc import DEMO_KEY, mock_process
+from ._stats import ratio, summarize
+from ._wrk import wrk
+
+SECONDS = 5
+WARMUP_SECONDS = 2
+GET_ROUNDS = 3
+POST_ROUNDS = 2
+PROFILE_SECONDS = 4
+HEADERS = {"Authorization": DEMO_KEY, "Accept": "application/json"}
+AREAS = {
+    "request_validation": ("validation.py",),
+    "handlers": ("handlers.py",),
+    "uvicorn_http": ("httptools_impl.py",),
+    "starlette": ("starlette/",),
+    "render_threads": ("worker.py", "music/"),
+    "socket_write_syscall": ("write (libc",),
+    "event_loop_wait": ("epoll_wait (libc", "epoll_pwait (libc"),
+}
+
+
+def _ready_song(base_url: str) -> int:
+    body = {"title": "Load Probe", "arrangement_id": 1, "tags": [], "desired_length": 1}
+    with httpx.Client(base_url=base_url, headers=HEADERS) as http:
+        song_id: int = http.post("/songs", json=body).raise_for_status().json()["id"]
+        for _ in range(200):
+            if http.get(f"/songs/{song_id}").json()["status"] == "ready":
+                return song_id
+            time.sleep(0.05)
+    raise RuntimeError("the probe song never got ready")
+
+
+def _validation_cost() -> float:
+    """Seconds per SongCreate body check, in process (what POST /songs pays to validate)."""
+    check = BodyValidator("SongCreate").check
+    body = {"title": "Load Test Song", "arrangement_id": 1, "tags": [], "desired_length": 1}
+    for _ in range(1000):
+        check(body)
+    rounds = 20_000
+    start = time.perf_counter()
+    for _ in range(rounds):
+        check(body)
+    return (time.perf_counter() - start) / rounds
+
+
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "rps": summarize([r["rps"] for r in runs]),
+        "p50_s": summarize([r["latency_s"]["p50"] for r in runs])["median"],
+        "p99_s": summarize([r["latency_s"]["p99"] for r in runs])["median"],
+        "non_2xx": sum(r["non_2xx"] for r in runs),
+        "socket_errors": [r["socket_errors"] for r in runs if r["socket_errors"]],
+        "runs": runs,
+    }
+
+
+def run() -> Result:
+    """Load the mock and Prism with wrk, interleaved, and profile the mock under load."""
+    with mock_process() as mock, _prism.prism_mock("/songs/1", HEADERS) as prism_origin:
+        song_id = _ready_song(mock.base_url)
+        mock_get = f"{mock.base_url}/songs/{song_id}"
+        prism_get = f"{prism_origin}/songs/{song_id}"
+        mock_post = f"{mock.base_url}/songs"
+        wrk(mock_get, seconds=WARMUP_SECONDS, headers=HEADERS)
+        wrk(prism_get, seconds=WARMUP_SECONDS, headers=HEADERS)
+        gets: dict[str, list[dict[str, Any]]] = {"mock": [], "prism": []}
+        for _ in range(GET_ROUNDS):
+            gets["mock"].append(wrk(mock_get, seconds=SECONDS, headers=HEADERS))
+            gets["prism"].append(wrk(prism_get, seconds=SECONDS, headers=HEADERS))
+        posts = [
+            wrk(mock_post, seconds=SECONDS, headers=HEADERS, post=True) for _ in range(POST_ROUNDS)
+        ]
+        get_profile = _pyspy.profile_during(
+            mock.pid,
+            PROFILE_SECONDS,
+            lambda: wrk(mock_get, seconds=PROFILE_SECONDS, headers=HEADERS),
+        )
+        post_profile = _pyspy.profile_during(
+            mock.pid,
+            PROFILE_SECONDS,
+            lambda: wrk(mock_post, seconds=PROFILE_SECONDS, headers=HEADERS, post=True),
+        )
+    mock_stats, prism_stats, post_stats = (
+        _summary(gets["mock"]),
+        _summary(gets["prism"]),
+        _summary(posts),
+    )
+    validation_s = _validation_cost()
+    post_rps = post_stats["rps"]["median"]
+    return {
+        "figures": {
+            "mock_get_rps": mock_stats["rps"]["median"],
+            "mock_get_p50_ms": mock_stats["p50_s"] * 1e3,
+            "mock_get_p99_ms": mock_stats["p99_s"] * 1e3,
+            "mock_post_rps": post_rps,
+            "mock_post_p50_ms": post_stats["p50_s"] * 1e3,
+            "mock_post_p99_ms": post_stats["p99_s"] * 1e3,
+            "prism_get_rps": prism_stats["rps"]["median"],
+            "prism_get_p50_ms": prism_stats["p50_s"] * 1e3,
+            "prism_get_p99_ms": prism_stats["p99_s"] * 1e3,
+            "mock_over_prism_get_ratio": ratio(
+                mock_stats["rps"]["median"], prism_stats["rps"]["median"]
+            ),
+            "mock_post_validation_share": validation_s * post_rps,
+        },
+        "details": {
+            "wrk": {"threads": 2, "connections": 16, "seconds": SECONDS},
+            "prism_version": _prism.version(),
+            "get": {"mock": mock_stats, "prism": prism_stats},
+            "post": post_stats,
+            "validation_us_per_body": validation_s * 1e6,
+            "profile_get": _pyspy.summarize(get_profile, AREAS),
+            "profile_post": _pyspy.summarize(post_profile, AREAS),
+        },
+    }
+
+
+if __name__ == "__main__":
+    emit(run())

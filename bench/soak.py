@@ -1,0 +1,97 @@
+"""mock_rss_growth_mb: the mock's resident memory after a 60 s soak, minus at its start.
+
+`python -m imuze_mock` (default config: 1,000 songs and 256 MiB of audio at most) is driven
+by 8 AsyncImuze workers, each looping create (a new title, so a real render) -> wait ->
+download -> get. After a 5 s warm-up of the same loop, VmRSS is read every 5 s. The store
+caps make the mock evict old songs, so the memory should level off rather than climb.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from imuze_ext import AsyncImuze
+
+from ._common import Result, emit, title_for
+from ._mockproc import DEMO_KEY, MockProcess, mock_process
+
+WORKERS = 8
+WARMUP_SECONDS = 5.0
+SOAK_SECONDS = 60.0
+SAMPLE_EVERY = 5.0
+MAX_CYCLES = 50_000  # a bound on the loop besides the clock
+POLL_INTERVAL = 0.1
+TAIL_SECONDS = 15.0  # once the store is full, the memory should stay flat
+
+
+async def _drive(
+    base_url: str, seconds: float, counter: itertools.count[int], dest: Path
+) -> Counter[str]:
+    done: Counter[str] = Counter()
+    stop = time.monotonic() + seconds
+    async with AsyncImuze(api_key=DEMO_KEY, base_url=base_url) as api:
+
+        async def worker() -> None:
+            while time.monotonic() < stop:
+                n = next(counter)
+                if n >= MAX_CYCLES:
+                    return
+                song = await api.songs.create(
+                    title=title_for(n, "Soak"), desired_length=1 + n % 3, arrangement_id=1 + n % 12
+                )
+                ready = await api.songs.wait(song, timeout=30, interval=POLL_INTERVAL)
+                path = await api.songs.download(ready, dest)
+                path.unlink()
+                await api.songs.get(song.id)
+                done["cycles"] += 1
+
+        await asyncio.gather(*(worker() for _ in range(WORKERS)))
+    return done
+
+
+async def _soak(mock: MockProcess, dest: Path) -> dict[str, Any]:
+    counter = itertools.count()
+    await _drive(mock.base_url, WARMUP_SECONDS, counter, dest)
+    start_rss = mock.rss_mb()
+    samples = [(0.0, start_rss)]
+    begin = time.monotonic()
+    cycles = 0
+    while (elapsed := time.monotonic() - begin) < SOAK_SECONDS - 0.5:
+        span = min(SAMPLE_EVERY, SOAK_SECONDS - elapsed)
+        cycles += (await _drive(mock.base_url, span, counter, dest))["cycles"]
+        samples.append((round(time.monotonic() - begin, 1), mock.rss_mb()))
+    return {"start_rss_mb": start_rss, "samples": samples, "cycles": cycles}
+
+
+def run() -> Result:
+    """Soak the mock for 60 s and report how much its resident memory grew."""
+    with mock_process() as mock, tempfile.TemporaryDirectory() as tmp:
+        soak = asyncio.run(_soak(mock, Path(tmp)))
+    samples = soak["samples"]
+    end_rss = samples[-1][1]
+    tail = [rss for t, rss in samples if t >= SOAK_SECONDS - TAIL_SECONDS - 1]
+    return {
+        "figures": {
+            "mock_rss_growth_mb": end_rss - soak["start_rss_mb"],
+            "mock_rss_growth_last_15s_mb": tail[-1] - tail[0],
+        },
+        "details": {
+            "start_rss_mb": soak["start_rss_mb"],
+            "end_rss_mb": end_rss,
+            "peak_rss_mb": max(rss for _, rss in samples),
+            "rss_mb_over_time": samples,
+            "cycles": soak["cycles"],
+            "soak_seconds": SOAK_SECONDS,
+            "workers": WORKERS,
+        },
+    }
+
+
+if __name__ == "__main__":
+    emit(run())
