@@ -6,7 +6,7 @@ import threading
 
 
 class CaseCounter:
-    """A thread-safe count: schemathesis may run a check's probes from worker threads."""
+    """A count that any thread may bump."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

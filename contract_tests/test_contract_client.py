@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 import imuze_mock
 from contract_tests.targets import SPEC_PATH, mock_config
-from imuze_ext import Imuze, ImuzeError
+from imuze_ext import AsyncImuze, Imuze, ImuzeError
 
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
 # Only to find operations by path: no settings of schemathesis.toml are needed.
@@ -195,3 +195,33 @@ def test_the_request_check_catches_what_the_spec_forbids() -> None:
     assert spec_violations(httpx.Request("GET", base + "/songs?page=2"), base, set())
     assert spec_violations(httpx.Request("DELETE", base + "/songs/1"), base, set())
     assert spec_violations(httpx.Request("GET", "http://elsewhere.test/api/4/songs"), base, set())
+
+
+class AsyncRecordingTransport(httpx.AsyncBaseTransport):
+    """The mock in process, noting every request that reaches it."""
+
+    def __init__(self, app: Any) -> None:
+        self.inner = httpx.ASGITransport(app=app)
+        self.requests: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        self.requests.append(request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_the_async_client_sends_only_spec_requests() -> None:
+    transport = AsyncRecordingTransport(imuze_mock.create_app(mock_config()))
+    base_url = "http://testserver/api/4"
+    demo = imuze_mock.DEMO
+    async with AsyncImuze(
+        email=demo.email, password=demo.password, base_url=base_url, transport=transport
+    ) as api:
+        arrangements = await api.arrangements.list()
+        await api.arrangements.get(arrangements.response[0].id)
+        created = await api.songs.create(title="Night Drive", desired_length=1, tags=["rock"])
+        await api.songs.list()
+        song = await api.songs.wait(created, timeout=30)
+    assert {r.method for r in transport.requests} == {"GET", "POST"}
+    for request in transport.requests:
+        assert spec_violations(request, base_url, {song.mp3_url or ""}) == [], request.url
