@@ -104,3 +104,28 @@ def test_object_level_authorization_is_off_for_the_arrangement_catalog_only(
         .enabled
     }
     assert off == {"getArrangement"}
+
+
+def test_the_one_widened_status_is_410_for_positive_data_on_get_song(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(ROOT)
+    schema = schemathesis.openapi.from_path(
+        SPEC_PATH, config=SchemathesisConfig.from_path(CONFIG_PATH)
+    )
+    default = SchemathesisConfig().projects.get_default().checks
+    widened = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        checks = schema.config.checks_config_for(operation=operation, phase="fuzzing")
+        for name in (
+            "not_a_server_error",
+            "positive_data_acceptance",
+            "negative_data_rejection",
+            "missing_required_header",
+        ):
+            statuses = set(checks.get_by_name(name=name).expected_statuses)
+            extra = statuses - set(default.get_by_name(name=name).expected_statuses)
+            if extra:
+                widened[(operation.definition.raw["operationId"], name)] = extra
+    assert widened == {("getSong", "positive_data_acceptance"): {"410"}}
