@@ -61,8 +61,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	mypy
 
+# In CI (CI set) pytest also writes a JUnit report to reports/ (git-ignored).
 test-py: $(STAMP)
-	pytest
+	pytest $${CI:+--junitxml=reports/junit.xml}
 
 test: lint typecheck check-generated test-py
 
