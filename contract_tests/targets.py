@@ -160,14 +160,13 @@ def load_schema(target: Target, workdir: Path) -> OpenApiSchema:
 
 
 def mock_config() -> imuze_mock.MockConfig:
-    """The mock for the suite: it checks the contract, not the mock's capacity.
+    """The mock for the suite, with its shipped limits.
 
-    Under the fuzzer's stream of creates, the shipped render queue (32) fills and createSong
-    answers 503 "busy", which `not_a_server_error` rightly flags; a queue that cannot fill keeps
-    that out of the suite (the spec's 503 means maintenance; see the contract report). One
-    render thread bounds the CPU the backlog takes; a short render time lets songs get ready.
+    Under the fuzzer's stream of creates its render queue fills, and createSong answers 429
+    with Retry-After, as the spec documents. One render thread bounds the CPU the backlog
+    takes; a short render time lets songs get ready.
     """
-    return imuze_mock.MockConfig(render_delay=0.05, render_workers=1, max_queue=1_000_000)
+    return imuze_mock.MockConfig(render_delay=0.05, render_workers=1)
 
 
 def mock_users() -> tuple[User, ...]:

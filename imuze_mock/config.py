@@ -45,7 +45,7 @@ class MockConfig:
     max_songs: int = 1000
     #: Bytes of rendered audio and timelines kept; the oldest songs are evicted beyond this.
     max_audio_bytes: int = 256 * 1024 * 1024
-    #: Songs waiting for a render worker; beyond this ``POST /songs`` answers 503.
+    #: Songs waiting for a render worker; beyond this ``POST /songs`` answers 429.
     max_queue: int = 32
     #: How long a "slow" fault stalls a request, in seconds.
     slow_delay: float = 1.0

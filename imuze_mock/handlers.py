@@ -105,7 +105,9 @@ async def create_song(call: Call) -> Response:
             message = f"arrangement_id: no arrangement {body['arrangement_id']}"
             raise ApiError(404, message, "arrangement_id")
         arrangement = found
-    busy = retry_later(503, "the renderers are busy, retry shortly", state.config.retry_after)
+    # Backpressure is "slow down" (429), not maintenance (the spec's 503); the client
+    # retries a 429 on a create because nothing was made.
+    busy = retry_later(429, "the renderers are busy, slow down", state.config.retry_after)
     if not state.pool.has_room():
         raise busy  # before anything is created, so that a retry cannot duplicate a song
     title = body["title"]

@@ -48,7 +48,7 @@ async def test_a_full_render_queue_refuses_before_creating(make_api):
             pool.submit(release.wait)
         try:
             response = await api.create(auth)
-            assert response.status_code == 503
+            assert response.status_code == 429
             assert response.headers["retry-after"] == "1"
             assert (await api.client.get("/songs", headers=auth)).json()["count"] == 0
         finally:

@@ -82,8 +82,10 @@ def sync_detailed(
     """Index arrangements
 
      This endpoint retrieves the list of arrangements. Pick one by id for
-    `createSong`, or let the song's tags choose. Results may vary according to your
-    authentication scope.
+    `createSong`, or let the song's tags choose. The reference repeats "results may
+    vary according to your authentication scope" on every endpoint; for arrangements
+    this spec reads it as a shared catalog: every user sees the same arrangements,
+    and any user may show any of them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -109,8 +111,10 @@ def sync(
     """Index arrangements
 
      This endpoint retrieves the list of arrangements. Pick one by id for
-    `createSong`, or let the song's tags choose. Results may vary according to your
-    authentication scope.
+    `createSong`, or let the song's tags choose. The reference repeats "results may
+    vary according to your authentication scope" on every endpoint; for arrangements
+    this spec reads it as a shared catalog: every user sees the same arrangements,
+    and any user may show any of them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,8 +136,10 @@ async def asyncio_detailed(
     """Index arrangements
 
      This endpoint retrieves the list of arrangements. Pick one by id for
-    `createSong`, or let the song's tags choose. Results may vary according to your
-    authentication scope.
+    `createSong`, or let the song's tags choose. The reference repeats "results may
+    vary according to your authentication scope" on every endpoint; for arrangements
+    this spec reads it as a shared catalog: every user sees the same arrangements,
+    and any user may show any of them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,8 +163,10 @@ async def asyncio(
     """Index arrangements
 
      This endpoint retrieves the list of arrangements. Pick one by id for
-    `createSong`, or let the song's tags choose. Results may vary according to your
-    authentication scope.
+    `createSong`, or let the song's tags choose. The reference repeats "results may
+    vary according to your authentication scope" on every endpoint; for arrangements
+    this spec reads it as a shared catalog: every user sees the same arrangements,
+    and any user may show any of them.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
