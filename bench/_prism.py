@@ -7,6 +7,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -15,6 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PRISM = ROOT / "bench" / "node_modules" / ".bin" / "prism"
 SPEC = ROOT / "spec" / "openapi.yaml"
 _START_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class PrismProcess:
+    """A running `prism mock`: where it serves, and its process (node itself)."""
+
+    origin: str
+    pid: int
 
 
 def _free_port() -> int:
@@ -33,9 +42,9 @@ def version() -> str:
 
 
 @contextlib.contextmanager
-def prism_mock(probe_path: str, headers: dict[str, str]) -> Iterator[str]:
-    """Serve the spec with `prism mock` (static examples, logging only errors); yield its
-    origin. Prism serves the paths without the servers' `/api/4` prefix."""
+def prism_mock(probe_path: str, headers: dict[str, str]) -> Iterator[PrismProcess]:
+    """Serve the spec with `prism mock` (static examples, logging only errors). Prism serves
+    the paths without the servers' `/api/4` prefix."""
     if not PRISM.exists():
         raise RuntimeError(f"{PRISM} is missing: run `npm ci --prefix bench` (make bench does)")
     port = _free_port()
@@ -53,7 +62,7 @@ def prism_mock(probe_path: str, headers: dict[str, str]) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"prism did not serve {probe_path} within {_START_TIMEOUT} s")
             time.sleep(0.1)
-        yield origin
+        yield PrismProcess(origin, process.pid)
     finally:
         process.terminate()
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -45,14 +46,30 @@ def parse(report: str) -> dict[str, Any]:
     }
 
 
-def wrk(url: str, *, seconds: float, headers: dict[str, str], post: bool = False) -> dict[str, Any]:
-    """Load `url` for `seconds` with wrk (2 threads, 16 connections) and parse the report."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(
+    url: str,
+    *,
+    seconds: float,
+    headers: dict[str, str],
+    post: bool = False,
+    server_pid: int | None = None,
+) -> dict[str, Any]:
+    """Load `url` for `seconds` with wrk (2 threads, 16 connections) and parse the report;
+    with `server_pid`, also the server's CPU microseconds per request (which, unlike req/s,
+    does not depend on how much CPU wrk and other processes leave the server)."""
     binary = shutil.which("wrk")
     if binary is None:
         raise RuntimeError("wrk is not installed (make bench installs it with apt-get)")
     command = [binary, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
+    cpu_before = cpu_seconds(server_pid) if server_pid else 0.0
     with tempfile.TemporaryDirectory() as tmp:
         if post:
             script = Path(tmp) / "post.lua"
@@ -61,4 +78,8 @@ def wrk(url: str, *, seconds: float, headers: dict[str, str], post: bool = False
         done = subprocess.run(
             [*command, url], capture_output=True, text=True, timeout=seconds + 30, check=True
         )
-    return parse(done.stdout)
+    report = parse(done.stdout)
+    if server_pid and report["requests"]:
+        used = cpu_seconds(server_pid) - cpu_before
+        report["server_cpu_us_per_request"] = used / report["requests"] * 1e6
+    return report

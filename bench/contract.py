@@ -1,10 +1,13 @@
 """contract_inprocess_speedup: contract cases per second in process (ASGI) vs over HTTP.
 
 Runs the contract suite's API tests as CI does (pytest, fixed SEED), once per target selected
-with `-k asgi` / `-k http`, alternating asgi, http, asgi, http. The cases come from the
-suite's own `contract cases: N` line; the time is the sum of the selected tests' durations
-from a JUnit report, so start-up and collection (the same for both) are left out. The HTTP
-target is the suite's own: the mock served by uvicorn in a thread of the pytest process.
+with `-k asgi` / `-k http`, alternating asgi, http, asgi, http. The suite gives the in-process
+target six times the HTTP target's budget, and bigger budgets generate costlier cases, so the
+plugin bench/_contract_budget.py gives both the in-process budget: the same cases, like for
+like. The cases come from the suite's own `contract cases: N` line; the time is the sum of
+the selected tests' durations from a JUnit report, so start-up and collection (the same for
+both) are left out. The HTTP target is the suite's own: the mock served by uvicorn in a
+thread of the pytest process.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SUITE = "contract_tests/test_contract_api.py"
 SEED = "20261124"
 ROUNDS = 2
+BUDGET = "asgi"  # both targets run the suite's in-process budget
 TIMEOUT = 300
 
 
@@ -32,11 +36,12 @@ def _run_target(target: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         junit = Path(tmp) / "junit.xml"
         command = [sys.executable, "-m", "pytest", SUITE, "-k", target, "-q"]
-        command += ["-p", "no:cacheprovider", f"--junitxml={junit}"]
+        command += ["-p", "no:cacheprovider", "-p", "bench._contract_budget"]
+        command += [f"--junitxml={junit}"]
         done = subprocess.run(
             command,
             cwd=ROOT,
-            env={**os.environ, "SEED": SEED},
+            env={**os.environ, "SEED": SEED, "CONTRACT_BUDGET": BUDGET},
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
@@ -64,7 +69,7 @@ def run() -> Result:
             "contract_inprocess_cases_per_s": rates["asgi"]["median"],
             "contract_http_cases_per_s": rates["http"]["median"],
         },
-        "details": {"seed": SEED, "cases_per_s": rates, "runs": rounds},
+        "details": {"seed": SEED, "budget": BUDGET, "cases_per_s": rates, "runs": rounds},
     }
 
 

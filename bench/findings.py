@@ -69,8 +69,10 @@ def _pipeline(d: dict[str, Any]) -> str:
         return ""
     return (
         f"{d.get('song_seconds')} s songs, mock `--render-delay {d.get('mock_render_delay_s')}`;"
-        f" serial: 1 TCP connection per client, ~0.5 s per compose (the first 0.5 s poll"
-        f" interval); concurrent: {[r['tcp_connections'] for r in concurrent]} connections for"
+        f" serial: {[r['tcp_connections'] for r in serial]} TCP connections,"
+        f" {sum(r['seconds'] for r in serial) / (d.get('composes') or 1):.2f} s per compose (most"
+        " of it the first 0.5 s poll interval); concurrent:"
+        f" {[r['tcp_connections'] for r in concurrent]} connections for"
         f" {d.get('composes')} composes and"
         f" {[sum(r['requests'].values()) for r in concurrent]} requests per run"
     )
@@ -82,8 +84,9 @@ def _contract(d: dict[str, Any]) -> str:
         return ""
     cases = {target: [r["cases"] for r in rs] for target, rs in runs.items()}
     return (
-        f"cases per run {cases} (SEED {d.get('seed')}); HTTP is the suite's own uvicorn thread"
-        " in the pytest process, so both share one GIL"
+        f"both targets on the suite's {d.get('budget')} budget, SEED {d.get('seed')}: cases per"
+        f" run {cases}. Most of a case's time is generating it and running the checks, the same"
+        " for both; HTTP is the suite's own uvicorn thread in the pytest process"
     )
 
 
@@ -106,14 +109,12 @@ def _http(d: dict[str, Any]) -> dict[str, str]:
     notes: dict[str, str] = {}
     if get:
         mock, prism = get["mock"], get["prism"]
-        notes["mock_get_rps"] = (
-            f"p50 {mock['p50_s'] * 1e3:.2f} ms, p99 {mock['p99_s'] * 1e3:.2f} ms; runs"
-            f" {[round(r['rps']) for r in mock['runs']]}; non-2xx {mock['non_2xx']}"
-        )
-        notes["prism_get_rps"] = (
-            f"p50 {prism['p50_s'] * 1e3:.2f} ms, p99 {prism['p99_s'] * 1e3:.2f} ms; runs"
-            f" {[round(r['rps']) for r in prism['runs']]}; non-2xx {prism['non_2xx']}"
-        )
+        for name, stats in (("mock", mock), ("prism", prism)):
+            notes[f"{name}_get_rps"] = (
+                f"p50 {stats['p50_s'] * 1e3:.2f} ms, p99 {stats['p99_s'] * 1e3:.2f} ms; runs"
+                f" {[round(r['rps']) for r in stats['runs']]}; non-2xx {stats['non_2xx']};"
+                f" {stats.get('cpu_us_per_request', 0):.0f} µs of server CPU per request"
+            )
         notes["mock_over_prism_get_ratio"] = _profile_text(_get(d, "profile_get"))
     if post:
         requests = sum(r["requests"] for r in post["runs"])
@@ -177,7 +178,12 @@ def _limit_mock_get(d: dict[str, Any]) -> str:
         f" {areas.get('starlette', 0):.0%} under Starlette's routing/middleware,"
         f" {areas.get('handlers', 0):.1%} in the mock's handlers and"
         f" {areas.get('request_validation', 0):.1%} in request validation, which therefore does"
-        " not cap it. wrk's 2 threads share the 2 cores with the server, for Prism alike"
+        " not cap it; building Starlette's request.url (handlers.origin reads its scheme for the"
+        f" media URLs) {areas.get('request_url_object', 0):.1%}. wrk's 2 threads share the 2"
+        " cores with the server, for Prism alike, so req/s also moves with the CPU left over;"
+        " see the CPU-per-request ratio. Proposed fix (imuze_mock): take the scheme from"
+        " request.scope, send each answer's headers and body in one write, and turn off"
+        " uvicorn's proxy-headers and server-header work the loopback mock does not need"
     )
 
 

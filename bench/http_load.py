@@ -3,9 +3,12 @@
 The mock is `python -m imuze_mock` (one uvicorn worker, its default config) and Prism is
 `prism mock` (one Node process, static examples, error-level logging); both on loopback,
 loaded by the same wrk (2 threads, 16 connections, keep-alive) with the same headers. GET
-runs alternate mock, Prism, mock, Prism ... after a warm-up of each. Then POST /songs on the
-mock (a lua script sends the JSON body). Last, py-spy samples the mock during one more GET
-and one more POST run, to show what caps it and how much of it is request validation.
+runs alternate mock, Prism, mock, Prism ... after a warm-up of each. Besides req/s, each
+server's CPU time per request is read from /proc: on a 2-core machine shared with wrk (and
+whatever else runs), req/s moves with the CPU left to the server, CPU per request much less.
+Then POST /songs on the mock (a lua script sends the JSON body). Last, py-spy samples the
+mock during one more GET and one more POST run, to show what caps it and how much of it is
+request validation.
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from ._mockproc import DEMO_KEY, mock_process
 from ._stats import ratio, summarize
 from ._wrk import wrk
 
-SECONDS = 5
+SECONDS = 4
 WARMUP_SECONDS = 2
-GET_ROUNDS = 3
+GET_ROUNDS = 4
 POST_ROUNDS = 2
 PROFILE_SECONDS = 4
 HEADERS = {"Authorization": DEMO_KEY, "Accept": "application/json"}
@@ -37,6 +40,7 @@ AREAS = {
     "render_threads": ("worker.py", "music/"),
     "socket_write_syscall": ("write (libc",),
     "event_loop_wait": ("epoll_wait (libc", "epoll_pwait (libc"),
+    "request_url_object": ("HTTPConnection.url",),
 }
 
 
@@ -69,6 +73,7 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "rps": summarize([r["rps"] for r in runs]),
         "p50_s": summarize([r["latency_s"]["p50"] for r in runs])["median"],
         "p99_s": summarize([r["latency_s"]["p99"] for r in runs])["median"],
+        "cpu_us_per_request": summarize([r["server_cpu_us_per_request"] for r in runs])["median"],
         "non_2xx": sum(r["non_2xx"] for r in runs),
         "socket_errors": [r["socket_errors"] for r in runs if r["socket_errors"]],
         "runs": runs,
@@ -77,19 +82,23 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def run() -> Result:
     """Load the mock and Prism with wrk, interleaved, and profile the mock under load."""
-    with mock_process() as mock, _prism.prism_mock("/songs/1", HEADERS) as prism_origin:
+    with mock_process() as mock, _prism.prism_mock("/songs/1", HEADERS) as prism:
         song_id = _ready_song(mock.base_url)
-        mock_get = f"{mock.base_url}/songs/{song_id}"
-        prism_get = f"{prism_origin}/songs/{song_id}"
-        mock_post = f"{mock.base_url}/songs"
-        wrk(mock_get, seconds=WARMUP_SECONDS, headers=HEADERS)
-        wrk(prism_get, seconds=WARMUP_SECONDS, headers=HEADERS)
-        gets: dict[str, list[dict[str, Any]]] = {"mock": [], "prism": []}
+        targets = {
+            "mock": (f"{mock.base_url}/songs/{song_id}", mock.pid),
+            "prism": (f"{prism.origin}/songs/{song_id}", prism.pid),
+        }
+        for url, _ in targets.values():
+            wrk(url, seconds=WARMUP_SECONDS, headers=HEADERS)
+        gets: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
         for _ in range(GET_ROUNDS):
-            gets["mock"].append(wrk(mock_get, seconds=SECONDS, headers=HEADERS))
-            gets["prism"].append(wrk(prism_get, seconds=SECONDS, headers=HEADERS))
+            for name, (url, pid) in targets.items():
+                gets[name].append(wrk(url, seconds=SECONDS, headers=HEADERS, server_pid=pid))
+        mock_get = targets["mock"][0]
+        mock_post = f"{mock.base_url}/songs"
         posts = [
-            wrk(mock_post, seconds=SECONDS, headers=HEADERS, post=True) for _ in range(POST_ROUNDS)
+            wrk(mock_post, seconds=SECONDS, headers=HEADERS, post=True, server_pid=mock.pid)
+            for _ in range(POST_ROUNDS)
         ]
         get_profile = _pyspy.profile_during(
             mock.pid,
@@ -123,9 +132,14 @@ def run() -> Result:
                 mock_stats["rps"]["median"], prism_stats["rps"]["median"]
             ),
             "mock_post_validation_share": validation_s * post_rps,
+            "mock_get_cpu_us_per_request": mock_stats["cpu_us_per_request"],
+            "prism_get_cpu_us_per_request": prism_stats["cpu_us_per_request"],
+            "mock_over_prism_get_cpu_efficiency": ratio(
+                prism_stats["cpu_us_per_request"], mock_stats["cpu_us_per_request"]
+            ),
         },
         "details": {
-            "wrk": {"threads": 2, "connections": 16, "seconds": SECONDS},
+            "wrk": {"threads": 2, "connections": 16, "seconds": SECONDS, "get_rounds": GET_ROUNDS},
             "prism_version": _prism.version(),
             "get": {"mock": mock_stats, "prism": prism_stats},
             "post": post_stats,

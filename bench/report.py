@@ -44,6 +44,12 @@ GOALS = (
         unit="s",
     ),
     Goal(
+        "per_song_last_song_lag_s",
+        "per-song `wait`: lag last song ready → all returned",
+        "report",
+        unit="s",
+    ),
+    Goal(
         "wait_all_detection_lag_s", "`wait_all`: lag last song ready → returned", "report", unit="s"
     ),
     Goal(
@@ -85,6 +91,12 @@ GOALS = (
         "≥ 3",
         lambda v: v >= 3,
         "x",
+    ),
+    Goal(
+        "mock_over_prism_get_cpu_efficiency",
+        "Prism's CPU per GET ÷ the mock's (from /proc; less sensitive to CPU contention)",
+        "report",
+        unit="x",
     ),
     Goal(
         "mock_post_rps",

@@ -112,6 +112,9 @@ def run() -> Result:
                 "median"
             ],
             "per_song_detection_lag_s": lags("per_song")["median"],
+            "per_song_last_song_lag_s": summarize([r["last_song_lag"] for r in rounds["per_song"]])[
+                "median"
+            ],
         },
         "details": {
             "songs_in_flight": SONGS,
