@@ -50,21 +50,31 @@ def _where(frame: str) -> str:
     return f" ({'/'.join(Path(path).parts[-2:])})" if path else ""
 
 
-def summarize(stacks: Counter[str], areas: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
-    """The share of samples whose stack passes through each area (any of its substrings),
-    and the functions with the most own samples."""
-    total = sum(stacks.values()) or 1
+def summarize(
+    stacks: Counter[str], areas: Mapping[str, tuple[str, ...]], main_marker: str
+) -> dict[str, Any]:
+    """Over the samples of the main thread (stacks through `main_marker`, e.g. the event loop):
+    the share whose stack passes through each area (any of its substrings), and the functions
+    with the most own samples. Other threads (e.g. idle workers, which py-spy's native mode
+    cannot always tell are idle) are only counted."""
+    main = Counter({stack: n for stack, n in stacks.items() if main_marker in stack})
+    total = sum(main.values()) or 1
     shares = {
         name: round(
-            sum(n for stack, n in stacks.items() if any(m in stack for m in marks)) / total, 3
+            sum(n for stack, n in main.items() if any(m in stack for m in marks)) / total, 3
         )
         for name, marks in areas.items()
     }
     leaves: Counter[str] = Counter()
-    for stack, n in stacks.items():
+    for stack, n in main.items():
         leaves[_leaf(stack)] += n
     top = [{"function": f, "own_share": round(n / total, 3)} for f, n in leaves.most_common(8)]
-    return {"samples": total, "area_share": shares, "top_own": top}
+    return {
+        "samples": total,
+        "other_thread_samples": sum(stacks.values()) - sum(main.values()),
+        "area_share": shares,
+        "top_own": top,
+    }
 
 
 def profile_during(pid: int, seconds: float, load: Any) -> Counter[str]:

@@ -35,7 +35,7 @@ TIMEOUT = 300
 def _run_target(target: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         junit = Path(tmp) / "junit.xml"
-        command = [sys.executable, "-m", "pytest", SUITE, "-k", target, "-q"]
+        command = [sys.executable, "-m", "pytest", SUITE, "-k", target, "-q", "-rf"]
         command += ["-p", "no:cacheprovider", "-p", "bench._contract_budget"]
         command += [f"--junitxml={junit}"]
         done = subprocess.run(
@@ -48,8 +48,9 @@ def _run_target(target: str) -> dict[str, Any]:
         )
         found = re.search(r"contract cases: (\d+)", done.stdout)
         if done.returncode != 0 or found is None:
-            tail = "\n".join(done.stdout.splitlines()[-15:])
-            raise RuntimeError(f"the contract suite ({target}) failed ({done.returncode}):\n{tail}")
+            failed = [line for line in done.stdout.splitlines() if line.startswith("FAILED")]
+            tail = "; ".join(failed[:3] or done.stdout.splitlines()[-3:])
+            raise RuntimeError(f"the contract suite ({target}) failed ({done.returncode}): {tail}")
         cases = int(found.group(1))
         tests = list(ET.parse(junit).iter("testcase"))
     seconds = sum(float(test.get("time", 0)) for test in tests)

@@ -75,6 +75,12 @@ def _pipeline(d: dict[str, Any]) -> str:
         f" {[r['tcp_connections'] for r in concurrent]} connections for"
         f" {d.get('composes')} composes and"
         f" {[sum(r['requests'].values()) for r in concurrent]} requests per run"
+        + (
+            "; above 32 connections: httpx keeps at most 20 idle connections by default"
+            " (max_keepalive_connections), so a burst of 32 reopens some"
+            if max(r["tcp_connections"] for r in concurrent) > (d.get("concurrency") or 0)
+            else ""
+        )
     )
 
 
@@ -97,7 +103,7 @@ def _profile_text(profile: dict[str, Any] | None) -> str:
     top = profile.get("top_own", [])[:3]
     tops = "; ".join(f"{t['function']} {t['own_share']:.0%}" for t in top)
     return (
-        f"py-spy ({profile.get('samples')} samples): request validation"
+        f"py-spy, event-loop thread ({profile.get('samples')} samples): request validation"
         f" {areas.get('request_validation', 0):.1%}, handlers {areas.get('handlers', 0):.1%},"
         f" uvicorn's HTTP protocol {areas.get('uvicorn_http', 0):.0%}; most own time: {tops}"
     )
@@ -170,7 +176,8 @@ def _limit_mock_get(d: dict[str, Any]) -> str:
     profile = _get(d, "profile_get") or {}
     areas = profile.get("area_share", {})
     return (
-        f"the mock's time under GET load (py-spy --native, {profile.get('samples')} samples):"
+        "the mock's event-loop thread under GET load (py-spy --native,"
+        f" {profile.get('samples')} samples):"
         f" {areas.get('socket_write_syscall', 0):.0%} inside libc write(), i.e. the send"
         " syscalls of uvicorn's httptools protocol, which writes the status line + headers and"
         " then the body as two separate transport.write calls (two TCP segments per answer on"

@@ -32,12 +32,12 @@ GET_ROUNDS = 4
 POST_ROUNDS = 2
 PROFILE_SECONDS = 4
 HEADERS = {"Authorization": DEMO_KEY, "Accept": "application/json"}
+EVENT_LOOP = "asyncio/runners.py"  # every stack of the server's main (event loop) thread
 AREAS = {
     "request_validation": ("validation.py",),
     "handlers": ("handlers.py",),
     "uvicorn_http": ("httptools_impl.py",),
     "starlette": ("starlette/",),
-    "render_threads": ("worker.py", "music/"),
     "socket_write_syscall": ("write (libc",),
     "event_loop_wait": ("epoll_wait (libc", "epoll_pwait (libc"),
     "request_url_object": ("HTTPConnection.url",),
@@ -144,8 +144,8 @@ def run() -> Result:
             "get": {"mock": mock_stats, "prism": prism_stats},
             "post": post_stats,
             "validation_us_per_body": validation_s * 1e6,
-            "profile_get": _pyspy.summarize(get_profile, AREAS),
-            "profile_post": _pyspy.summarize(post_profile, AREAS),
+            "profile_get": _pyspy.summarize(get_profile, AREAS, EVENT_LOOP),
+            "profile_post": _pyspy.summarize(post_profile, AREAS, EVENT_LOOP),
         },
     }
 
