@@ -2,7 +2,7 @@
 
 With no overrides it is exactly `python -m imuze_mock --port 0 [--render-delay S]`; knobs the CLI
 does not offer (e.g. a deeper render queue) go through bench/_serve.py, which builds the same
-server with another MockConfig.
+server with another MockConfig; bench/_proposed_mock.py serves it with proposed fixes.
 """
 
 from __future__ import annotations
@@ -46,7 +46,11 @@ class MockProcess:
         return kib / 1024
 
 
-def _command(render_delay: float | None, overrides: dict[str, Any] | None) -> list[str]:
+def _command(
+    render_delay: float | None, overrides: dict[str, Any] | None, proposed: bool
+) -> list[str]:
+    if proposed:
+        return [sys.executable, str(ROOT / "bench" / "_proposed_mock.py")]
     if overrides:
         config = dict(overrides)
         if render_delay is not None:
@@ -72,11 +76,15 @@ def _wait_until_serving(base_url: str, process: subprocess.Popen[str]) -> None:
 
 @contextlib.contextmanager
 def mock_process(
-    render_delay: float | None = None, overrides: dict[str, Any] | None = None
+    render_delay: float | None = None,
+    overrides: dict[str, Any] | None = None,
+    *,
+    proposed: bool = False,
 ) -> Iterator[MockProcess]:
-    """Start a mock on a free loopback port; stop it (SIGTERM, then SIGKILL) on exit."""
+    """Start a mock on a free loopback port; stop it (SIGTERM, then SIGKILL) on exit.
+    `proposed`: the mock with the fixes RESULTS.md proposes (bench/_proposed_mock.py)."""
     process = subprocess.Popen(
-        _command(render_delay, overrides),
+        _command(render_delay, overrides, proposed),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -6,9 +6,10 @@ loaded by the same wrk (2 threads, 16 connections, keep-alive) with the same hea
 runs alternate mock, Prism, mock, Prism ... after a warm-up of each. Besides req/s, each
 server's CPU time per request is read from /proc: on a 2-core machine shared with wrk (and
 whatever else runs), req/s moves with the CPU left to the server, CPU per request much less.
-Then POST /songs on the mock (a lua script sends the JSON body). Last, py-spy samples the
-mock during one more GET and one more POST run, to show what caps it and how much of it is
-request validation.
+A third server in the same rotation is the mock with the fixes RESULTS.md proposes
+(bench/_proposed_mock.py), for a what-if figure. Then POST /songs on the mock (a lua script
+sends the JSON body). Last, py-spy samples the mock during one more GET and one more POST
+run, to show what caps it and how much of it is request validation.
 """
 
 from __future__ import annotations
@@ -82,11 +83,17 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def run() -> Result:
     """Load the mock and Prism with wrk, interleaved, and profile the mock under load."""
-    with mock_process() as mock, _prism.prism_mock("/songs/1", HEADERS) as prism:
+    with (
+        mock_process() as mock,
+        _prism.prism_mock("/songs/1", HEADERS) as prism,
+        mock_process(proposed=True) as proposed,
+    ):
         song_id = _ready_song(mock.base_url)
+        assert _ready_song(proposed.base_url) == song_id
         targets = {
             "mock": (f"{mock.base_url}/songs/{song_id}", mock.pid),
             "prism": (f"{prism.origin}/songs/{song_id}", prism.pid),
+            "mock_proposed": (f"{proposed.base_url}/songs/{song_id}", proposed.pid),
         }
         for url, _ in targets.values():
             wrk(url, seconds=WARMUP_SECONDS, headers=HEADERS)
@@ -110,11 +117,8 @@ def run() -> Result:
             PROFILE_SECONDS,
             lambda: wrk(mock_post, seconds=PROFILE_SECONDS, headers=HEADERS, post=True),
         )
-    mock_stats, prism_stats, post_stats = (
-        _summary(gets["mock"]),
-        _summary(gets["prism"]),
-        _summary(posts),
-    )
+    mock_stats, prism_stats = _summary(gets["mock"]), _summary(gets["prism"])
+    proposed_stats, post_stats = _summary(gets["mock_proposed"]), _summary(posts)
     validation_s = _validation_cost()
     post_rps = post_stats["rps"]["median"]
     return {
@@ -137,11 +141,16 @@ def run() -> Result:
             "mock_over_prism_get_cpu_efficiency": ratio(
                 prism_stats["cpu_us_per_request"], mock_stats["cpu_us_per_request"]
             ),
+            "proposed_mock_get_rps": proposed_stats["rps"]["median"],
+            "proposed_mock_get_cpu_us_per_request": proposed_stats["cpu_us_per_request"],
+            "proposed_mock_over_prism_get_ratio": ratio(
+                proposed_stats["rps"]["median"], prism_stats["rps"]["median"]
+            ),
         },
         "details": {
             "wrk": {"threads": 2, "connections": 16, "seconds": SECONDS, "get_rounds": GET_ROUNDS},
             "prism_version": _prism.version(),
-            "get": {"mock": mock_stats, "prism": prism_stats},
+            "get": {"mock": mock_stats, "prism": prism_stats, "mock_proposed": proposed_stats},
             "post": post_stats,
             "validation_us_per_body": validation_s * 1e6,
             "profile_get": _pyspy.summarize(get_profile, AREAS, EVENT_LOOP),

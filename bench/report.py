@@ -99,6 +99,12 @@ GOALS = (
         unit="x",
     ),
     Goal(
+        "proposed_mock_over_prism_get_ratio",
+        "what-if: the mock with the proposed GET-path fixes (bench/_proposed_mock.py) ÷ Prism",
+        "report (≥ 3 once applied)",
+        unit="x",
+    ),
+    Goal(
         "mock_post_rps",
         "mock `POST /songs` (JSON body validated), same wrk settings",
         "report",
