@@ -20,7 +20,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_PATH = ROOT / "spec" / "openapi.yaml"
-REFERENCE_PATH = ROOT.parent / "shared" / "seed" / "imuze-api-reference.md"
+REFERENCE_PATH = ROOT / "spec" / "upstream" / "imuze-api-reference.md"
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
