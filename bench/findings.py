@@ -89,10 +89,18 @@ def _contract(d: dict[str, Any]) -> str:
     if not runs:
         return ""
     cases = {target: [r["cases"] for r in rs] for target, rs in runs.items()}
+    failed = d.get("failed_runs_retried") or []
+    retried = (
+        f". {len(failed)} run(s) failed and were rerun: "
+        + "; ".join(f"{', '.join(f['failed']) or f['target']}" for f in failed)
+        + " (details in results.json)"
+        if failed
+        else ""
+    )
     return (
         f"both targets on the suite's {d.get('budget')} budget, SEED {d.get('seed')}: cases per"
         f" run {cases}. Most of a case's time is generating it and running the checks, the same"
-        " for both; HTTP is the suite's own uvicorn thread in the pytest process"
+        " for both; HTTP is the suite's own uvicorn thread in the pytest process" + retried
     )
 
 
