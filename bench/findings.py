@@ -190,23 +190,34 @@ def missed(figures: dict[str, Any]) -> list[str]:
 def _limit_mock_get(d: dict[str, Any]) -> str:
     profile = _get(d, "profile_get") or {}
     areas = profile.get("area_share", {})
+    get = _get(d, "get") or {}
+    proposed = get.get("mock_proposed") or {}
+    mock = get.get("mock") or {}
+    what_if = (
+        f" In the same rotation, the mock with those fixes (bench/_proposed_mock.py) served"
+        f" {proposed['rps']['median']:,.0f} req/s at {proposed['cpu_us_per_request']:.0f} µs of"
+        f" CPU per request, against {mock['rps']['median']:,.0f} req/s at"
+        f" {mock['cpu_us_per_request']:.0f} µs as shipped"
+        if proposed and mock
+        else ""
+    )
     return (
-        "the mock's event-loop thread under GET load (py-spy --native,"
-        f" {profile.get('samples')} samples):"
-        f" {areas.get('socket_write_syscall', 0):.0%} inside libc write(), i.e. the send"
-        " syscalls of uvicorn's httptools protocol, which writes the status line + headers and"
-        " then the body as two separate transport.write calls (two TCP segments per answer on"
-        " loopback, where the kernel's send path does the receiver's work too);"
-        f" {areas.get('starlette', 0):.0%} under Starlette's routing/middleware,"
+        "the mock's CPU per GET, not validation. Its event-loop thread under GET load"
+        f" (py-spy --native, {profile.get('samples')} samples):"
+        f" {areas.get('socket_write_syscall', 0):.0%} inside libc write(), the send syscalls of"
+        " uvicorn's httptools protocol, which writes the status line + headers and then the body"
+        " as two transport.write calls (two TCP segments per answer on loopback, where the"
+        " kernel's send path also does the receiver's work);"
+        f" {areas.get('starlette', 0):.0%} of samples under Starlette's middleware and routing"
+        " (uvicorn's proxy-headers middleware wraps it all);"
         f" {areas.get('handlers', 0):.1%} in the mock's handlers and"
         f" {areas.get('request_validation', 0):.1%} in request validation, which therefore does"
-        " not cap it; building Starlette's request.url (handlers.origin reads its scheme for the"
-        f" media URLs) {areas.get('request_url_object', 0):.1%}. wrk's 2 threads share the 2"
-        " cores with the server, for Prism alike, so req/s also moves with the CPU left over;"
-        " see the CPU-per-request ratio. Proposed fix (imuze_mock): take the scheme from"
-        " request.scope, send each answer's headers and body in one write, and turn off"
-        " uvicorn's proxy-headers and server-header work the loopback mock does not need;"
-        " measured in the same run as `proposed_mock_over_prism_get_ratio`"
+        " not cap it. wrk's 2 threads share the 2 cores with the server, for Prism alike, so"
+        " req/s also moves with the CPU left over (see the CPU-per-request ratio). Proposed fix"
+        " (imuze_mock): take the scheme in handlers.origin from request.scope instead of building"
+        " Starlette's request.url, send each answer's headers and body in one write, and turn off"
+        " uvicorn's proxy headers and Server header, which the loopback mock does not need."
+        + what_if
     )
 
 

@@ -41,7 +41,6 @@ AREAS = {
     "starlette": ("starlette/",),
     "socket_write_syscall": ("write (libc",),
     "event_loop_wait": ("epoll_wait (libc", "epoll_pwait (libc"),
-    "request_url_object": ("HTTPConnection.url",),
 }
 
 
