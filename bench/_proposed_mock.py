@@ -1,12 +1,10 @@
-"""The mock with the GET-path fixes RESULTS.md proposes, for a what-if figure beside the real one.
+"""The mock with the GET-path fix RESULTS.md proposes but the mock does not ship, for a what-if.
 
-`python bench/_proposed_mock.py` serves `imuze_mock.create_app()` (default config) with three
-changes, made in this process only (imuze_mock itself is untouched):
-1. handlers.origin takes the scheme from the ASGI scope, not from Starlette's request.url
-   (which builds and parses a whole URL object per request);
-2. each answer's status line + headers are held back and sent in one write with its body
-   (uvicorn writes them separately: two TCP segments per answer);
-3. uvicorn's proxy-headers middleware and Server header are off (the mock serves loopback).
+`python bench/_proposed_mock.py` serves `imuze_mock.create_app()` (default config) with one
+change, made in this process only: each answer's status line + headers are held back and sent
+in one write with its body (uvicorn writes them separately: two TCP segments per answer).
+It is not shipped because it proxies uvicorn's transport and recognises header blocks by
+their bytes, which ties the mock to uvicorn's internals.
 """
 
 from __future__ import annotations
@@ -15,21 +13,10 @@ import asyncio
 import contextlib
 from typing import Any
 
-from starlette.requests import Request
 from uvicorn.protocols.http import httptools_impl
 
-import imuze_mock.handlers
 from imuze_mock import MockConfig, create_app
 from imuze_mock.server import base_url_of, bind, uvicorn_server
-
-
-def origin(request: Request) -> str:
-    """``scheme://host[:port]``, as imuze_mock.handlers.origin, from the scope alone."""
-    host = request.headers.get("host")
-    if not host:
-        server = request.scope.get("server") or ("127.0.0.1", 80)
-        host = f"{server[0]}:{server[1]}"
-    return f"{request.scope['scheme']}://{host}"
 
 
 class _OneWritePerAnswer:
@@ -58,7 +45,6 @@ class _OneWritePerAnswer:
 
 
 def main() -> None:
-    imuze_mock.handlers.origin = origin
     connection_made = httptools_impl.HttpToolsProtocol.connection_made
 
     def wrapped(self: Any, transport: Any) -> None:
@@ -68,7 +54,7 @@ def main() -> None:
     config = MockConfig()
     app = create_app(config)
     sock = bind("127.0.0.1", 0)
-    server = uvicorn_server(app, config, proxy_headers=False, server_header=False)
+    server = uvicorn_server(app, config)
     print(f"imuze-mock (proposed): the iMuze API v4 at {base_url_of(sock)}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.run(sockets=[sock])

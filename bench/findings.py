@@ -194,7 +194,7 @@ def _limit_mock_get(d: dict[str, Any]) -> str:
     proposed = get.get("mock_proposed") or {}
     mock = get.get("mock") or {}
     what_if = (
-        f" In the same rotation, the mock with those fixes (bench/_proposed_mock.py) served"
+        f" In the same rotation, the mock with that fix (bench/_proposed_mock.py) served"
         f" {proposed['rps']['median']:,.0f} req/s at {proposed['cpu_us_per_request']:.0f} µs of"
         f" CPU per request, against {mock['rps']['median']:,.0f} req/s at"
         f" {mock['cpu_us_per_request']:.0f} µs as shipped"
@@ -208,16 +208,15 @@ def _limit_mock_get(d: dict[str, Any]) -> str:
         " uvicorn's httptools protocol, which writes the status line + headers and then the body"
         " as two transport.write calls (two TCP segments per answer on loopback, where the"
         " kernel's send path also does the receiver's work);"
-        f" {areas.get('starlette', 0):.0%} of samples under Starlette's middleware and routing"
-        " (uvicorn's proxy-headers middleware wraps it all);"
+        f" {areas.get('starlette', 0):.0%} of samples under Starlette's middleware and routing;"
         f" {areas.get('handlers', 0):.1%} in the mock's handlers and"
         f" {areas.get('request_validation', 0):.1%} in request validation, which therefore does"
         " not cap it. wrk's 2 threads share the 2 cores with the server, for Prism alike, so"
-        " req/s also moves with the CPU left over (see the CPU-per-request ratio). Proposed fix"
-        " (imuze_mock): take the scheme in handlers.origin from request.scope instead of building"
-        " Starlette's request.url, send each answer's headers and body in one write, and turn off"
-        " uvicorn's proxy headers and Server header, which the loopback mock does not need."
-        + what_if
+        " req/s also moves with the CPU left over (see the CPU-per-request ratio). Already applied"
+        " (imuze_mock): the scheme comes from the ASGI scope, not Starlette's request.url, and"
+        " uvicorn's proxy headers and Server header are off. Not shipped: one write per answer"
+        " for headers and body, which needs a proxy of uvicorn's transport that recognises"
+        " header blocks by their bytes." + what_if
     )
 
 

@@ -80,10 +80,21 @@ def base_url_of(sock: socket.socket) -> str:
 
 
 def uvicorn_server(app: Starlette, config: MockConfig, **options: Any) -> uvicorn.Server:
-    """A uvicorn server for the mock, on the fast HTTP parser and event loop."""
+    """A uvicorn server for the mock, on the fast HTTP parser and event loop.
+
+    No proxy-header middleware and no Server header: the mock serves its own origin, and
+    both cost time on every request.
+    """
     http: Any = _TransportExposingProtocol if config.faults else "auto"
     uv_config = uvicorn.Config(
-        app, http=http, lifespan="on", log_level="warning", access_log=False, **options
+        app,
+        http=http,
+        lifespan="on",
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+        **options,
     )
     return uvicorn.Server(uv_config)
 
