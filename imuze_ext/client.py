@@ -22,6 +22,10 @@ from .resources.songs import AsyncSongs, Songs
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 """30 s to read or write, 10 s to connect: finite, unlike the generated default."""
 
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+"""Keep every pooled connection alive: httpx's default keeps 20, so a burst of concurrent
+waits and downloads would reopen connections on each round."""
+
 _HEADERS = {"Accept": "application/json", "User-Agent": "imuze-python/0.1.0"}
 
 
@@ -74,7 +78,7 @@ class Imuze:
         self.base_url = _config.resolve_base_url(base_url)
         self.max_retries = _check_retries(max_retries)
         self._auth = _auth(api_key, email, password, self.base_url)
-        inner = transport if transport is not None else httpx.HTTPTransport(retries=0)
+        inner = transport or httpx.HTTPTransport(retries=0, limits=DEFAULT_LIMITS)
         self._http = httpx.Client(
             base_url=self.base_url,
             auth=self._auth,
@@ -125,7 +129,7 @@ class AsyncImuze:
         self.base_url = _config.resolve_base_url(base_url)
         self.max_retries = _check_retries(max_retries)
         self._auth = _auth(api_key, email, password, self.base_url)
-        inner = transport if transport is not None else httpx.AsyncHTTPTransport(retries=0)
+        inner = transport or httpx.AsyncHTTPTransport(retries=0, limits=DEFAULT_LIMITS)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=self._auth,

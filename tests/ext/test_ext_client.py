@@ -3,8 +3,10 @@ workflow end to end against the live mock, sync and async."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 import httpx
 import mutagen.mp3
@@ -196,3 +198,27 @@ def test_sync_compose(imuze_mock_server: MockServer, tmp_path: Path) -> None:
 def test_negative_retries_are_refused() -> None:
     with pytest.raises(ValueError, match="max_retries"):
         Imuze(api_key="k", base_url=API, max_retries=-1)
+
+
+async def test_a_burst_of_concurrent_calls_keeps_its_connections(
+    imuze_mock_server: MockServer,
+) -> None:
+    # httpx keeps only 20 idle connections by default: after a burst of 32 concurrent calls
+    # it would close 12, and the next burst of waits or downloads would reopen them.
+    opened = 0
+
+    async def trace(event: str, info: dict[str, Any]) -> None:
+        nonlocal opened
+        opened += event == "connection.connect_tcp.complete"
+
+    async def add_trace(request: httpx.Request) -> None:
+        request.extensions["trace"] = trace
+
+    server = imuze_mock_server
+    async with AsyncImuze(api_key=server.demo.api_key, base_url=server.base_url) as api:
+        api._http.event_hooks["request"].append(add_trace)
+        pool = api._http._transport._inner._pool
+        for _ in range(3):
+            await asyncio.gather(*(api.arrangements.list() for _ in range(32)))
+            assert len(pool.connections) == 32
+    assert opened == 32
