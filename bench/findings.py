@@ -141,7 +141,7 @@ def _http(d: dict[str, Any]) -> dict[str, str]:
         requests = sum(r["requests"] for r in post["runs"])
         notes["mock_post_rps"] = (
             f"p50 {post['p50_s'] * 1e3:.2f} ms, p99 {post['p99_s'] * 1e3:.2f} ms; non-2xx"
-            f' {post["non_2xx"]} of {requests} (503 "renderers busy": the bounded render queue)'
+            f" {post['non_2xx']} of {requests} (429: the render queue is full)"
         )
         notes["mock_post_validation_share"] = (
             f"{d.get('validation_us_per_body', 0):.1f} µs per SongCreate check x POST rate; "
