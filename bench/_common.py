@@ -6,12 +6,37 @@ import cProfile
 import json
 import pstats
 import string
+import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 Result = dict[str, Any]  # {"figures": {key: number}, "details": {...}}
+
+
+def stop_process(process: subprocess.Popen[Any]) -> None:
+    """Terminate a server the bench started; kill it if it does not stop within 10 s."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
+def ready_song(http: httpx.Client, title: str) -> int:
+    """Create a 1 s song on arrangement 1 and wait (at most 10 s) until it is ready."""
+    body = {"title": title, "arrangement_id": 1, "tags": [], "desired_length": 1}
+    song_id: int = http.post("/songs", json=body).raise_for_status().json()["id"]
+    for _ in range(200):
+        if http.get(f"/songs/{song_id}").json()["status"] == "ready":
+            return song_id
+        time.sleep(0.05)
+    raise RuntimeError("the probe song never got ready")
 
 
 def title_for(n: int, prefix: str = "Bench") -> str:

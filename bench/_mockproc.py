@@ -21,6 +21,8 @@ from typing import Any
 
 import httpx
 
+from ._common import stop_process
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_KEY = "imuze-demo-key"  # the demo account's developer key (imuze_mock.DEMO)
 _BANNER = re.compile(r"at (http://\S+/api/4)")
@@ -105,11 +107,6 @@ def mock_process(
         _wait_until_serving(base_url, process)
         yield MockProcess(base_url, process.pid)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        stop_process(process)
         if process.stdout is not None:
             process.stdout.close()

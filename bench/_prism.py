@@ -12,6 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from ._common import stop_process
+
 ROOT = Path(__file__).resolve().parents[1]
 PRISM = ROOT / "bench" / "node_modules" / ".bin" / "prism"
 SPEC = ROOT / "spec" / "openapi.yaml"
@@ -64,9 +66,4 @@ def prism_mock(probe_path: str, headers: dict[str, str]) -> Iterator[PrismProces
             time.sleep(0.1)
         yield PrismProcess(origin, process.pid)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        stop_process(process)

@@ -16,7 +16,7 @@ from imuze_client.api.songs import get_song
 
 from imuze_ext import Imuze
 
-from ._common import Result, cumulative_us, emit
+from ._common import Result, cumulative_us, emit, ready_song
 from ._mockproc import DEMO_KEY, mock_process
 from ._stats import flatten, interleave, ratio, summarize
 
@@ -55,16 +55,6 @@ def _timed_batch(call: Callable[[], object]) -> Callable[[], tuple[list[float], 
     return batch
 
 
-def _ready_song(http: httpx.Client) -> int:
-    body = {"title": "Overhead Probe", "arrangement_id": 1, "tags": [], "desired_length": 1}
-    song_id: int = http.post("/songs", json=body).raise_for_status().json()["id"]
-    for _ in range(200):
-        if http.get(f"/songs/{song_id}").json()["status"] == "ready":
-            return song_id
-        time.sleep(0.05)
-    raise RuntimeError("the probe song never got ready")
-
-
 def run() -> Result:
     """Time the three clients, interleaved, against one mock process."""
     headers = {"Authorization": DEMO_KEY, "Accept": "application/json"}
@@ -74,7 +64,7 @@ def run() -> Result:
             Imuze(api_key=DEMO_KEY, base_url=mock.base_url) as api,
             Client(base_url=mock.base_url, headers=headers) as generated,
         ):
-            song_id = _ready_song(raw)
+            song_id = ready_song(raw, "Overhead Probe")
             assert api.songs.get(song_id).id == song_id
             assert get_song.sync(song_id, client=generated) is not None
             calls: dict[str, Callable[[], object]] = {

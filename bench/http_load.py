@@ -22,7 +22,7 @@ import httpx
 from imuze_mock.validation import BodyValidator
 
 from . import _prism, _pyspy
-from ._common import Result, emit
+from ._common import Result, emit, ready_song
 from ._mockproc import DEMO_KEY, mock_process
 from ._stats import ratio, summarize
 from ._wrk import wrk
@@ -45,14 +45,8 @@ AREAS = {
 
 
 def _ready_song(base_url: str) -> int:
-    body = {"title": "Load Probe", "arrangement_id": 1, "tags": [], "desired_length": 1}
     with httpx.Client(base_url=base_url, headers=HEADERS) as http:
-        song_id: int = http.post("/songs", json=body).raise_for_status().json()["id"]
-        for _ in range(200):
-            if http.get(f"/songs/{song_id}").json()["status"] == "ready":
-                return song_id
-            time.sleep(0.05)
-    raise RuntimeError("the probe song never got ready")
+        return ready_song(http, "Load Probe")
 
 
 def _validation_cost() -> float:
