@@ -25,6 +25,8 @@ from imuze_client.models import Arrangement, ArrangementList, Song, SongCreated,
 from rich.console import Console
 from rich.table import Table
 
+from imuze_contract.cli import contract
+
 from . import _config
 from ._logging import logger
 from .client import Imuze
@@ -392,6 +394,9 @@ def _print_fields(heading: str, fields: Sequence[tuple[str, str]]) -> None:
     out.print(f"[bold]{heading}[/bold]", soft_wrap=True)
     for name, value in fields:
         out.print(f"  {name + ':':<13}{value}", soft_wrap=True)
+
+
+app.command()(contract)  # `imuze contract`, the live drift report: imuze_contract/cli.py
 
 
 def main() -> None:
