@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -123,15 +124,25 @@ def contract(
         fail(str(exc))
     secrets.add(*target.secrets)
 
+    from hypothesis.configuration import set_hypothesis_home_dir
+
     from .runner import run  # the heavy import: schemathesis, hypothesis, requests
 
     try:
-        with err.status("Checking the contract…", spinner="dots") as status:
+        # Hypothesis keeps a cache under ./.hypothesis: not in the user's working directory.
+        with (
+            tempfile.TemporaryDirectory(prefix="imuze-contract-") as scratch,
+            err.status("Checking the contract…", spinner="dots") as status,
+        ):
 
             def progress(cases: int, deviations: int) -> None:
                 status.update(f"Checking the contract… {cases} cases, {deviations} deviations")
 
-            report = run(target, options, secrets, progress)
+            set_hypothesis_home_dir(scratch)
+            try:
+                report = run(target, options, secrets, progress)
+            finally:
+                set_hypothesis_home_dir(None)
     except SetupError as exc:
         fail(str(exc))
     except KeyboardInterrupt:

@@ -74,9 +74,8 @@ def contract_config(
     return SchemathesisConfig.from_dict(data)
 
 
-def write_wfc_document(target: Target, workdir: Path) -> Path:
-    """The target's auth document in `workdir`, readable by its owner only (it holds secrets)."""
-    path = workdir / "wfc-auth.yaml"
+def write_wfc_document(target: Target, path: Path) -> Path:
+    """Write the target's auth document to `path`, readable by its owner only (it holds secrets)."""
     path.touch(mode=0o600)
     path.write_text(yaml.safe_dump(target.wfc_document()), encoding="utf-8")
     return path

@@ -50,7 +50,7 @@ def run(
     report = Report(base_url=target.base_url, seed=seed, users=len(target.users))
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="imuze-contract-") as workdir:
-        wfc = write_wfc_document(target, Path(workdir))
+        wfc = write_wfc_document(target, Path(workdir) / "wfc-auth.yaml")
         config = contract_config(
             target,
             wfc,
