@@ -189,4 +189,5 @@ def _summary(report: Any, written: list[str]) -> None:
     from .terminal import render_terminal
 
     # The report's texts were scrubbed by the runner; the files above are scrubbed again.
-    render_terminal(report, Console(highlight=False), written)
+    # Soft wrap: one deviation, one line, however narrow the terminal or CI log.
+    render_terminal(report, Console(highlight=False, soft_wrap=True), written)

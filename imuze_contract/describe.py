@@ -30,8 +30,10 @@ from schemathesis.openapi.checks import (
 )
 
 from .checks import SpecProseDeviation
+from .report import OPS
 from .shapes import (
     json_type,
+    object_keys,
     one_line,
     response_schema,
     scalar_text,
@@ -49,7 +51,8 @@ class Finding:
     location: str
     expected: str
     actual: str
-    suggestion: str | None
+    # The fix with OPS for the operation (report.fix_for), None when it is not mechanical.
+    fix: str | None
 
 
 def operation_id(case: Case[Any]) -> str:
@@ -87,20 +90,20 @@ def describe(
         return Finding(
             status, f"auth ({failure.scenario.value.replace('_', ' ')})",
             "401 without valid credentials", f"{status}: served anyway",
-            f"{operation_id(case)} does not check credentials: fix the server (security)",
+            f"{OPS} does not check credentials: fix the server (security)",
         )  # fmt: skip
     if isinstance(failure, ObjectLevelAuthorizationViolation):
         return Finding(
             status, "scope", "404 for another user's resource (spec: Scope)",
             f"{status}: {failure.peer} read what {failure.owner} created",
-            f"{operation_id(case)} leaks other users' data: fix the server (security)",
+            f"{OPS} leaks other users' data: fix the server (security)",
         )  # fmt: skip
     if isinstance(failure, MissingHeaderNotRejected):
         allowed = ", ".join(str(code) for code in failure.expected_statuses)
         return Finding(
             status, f"header {failure.header_name}", f"one of {allowed}",
             f"{failure.status_code} without {failure.header_name}",
-            f"{operation_id(case)} does not require {failure.header_name}: fix the server",
+            f"{OPS} does not require {failure.header_name}: fix the server",
         )  # fmt: skip
     first = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
     return Finding(status, failure._unique_key or "-", failure.title, one_line(first) or "-", None)
@@ -108,11 +111,11 @@ def describe(
 
 def _undocumented_status(failure: UndefinedStatusCode, case: Case[Any]) -> Finding:
     documented = ", ".join(str(code) for code in failure.defined_status_codes)
-    name, code = operation_id(case), failure.status_code
+    code = failure.status_code
     if 200 <= code < 300:
-        hint = f"{name} answered {code}: add a {code} response to {name}, or fix the server"
+        hint = f"{OPS} answered {code}: add a {code} response, or fix the server"
     else:
-        hint = f"{name} answered {code}: document {code} for {name}, or fix the server"
+        hint = f"{OPS} answered {code}: document {code} there, or fix the server"
     return Finding(code, "status", f"one of {documented}", f"{code} {reason_phrase(code)}", hint)
 
 
@@ -128,30 +131,50 @@ def _schema_mismatch(
     raw = case.operation.definition.raw
     documented = response_schema(raw, status, spec) if isinstance(raw, Mapping) else None
     name, node = schema_at(documented, pointer, spec)
-    expected = schema_shape(node, spec, depth=1) if node is not None else "the documented schema"
+    keys = object_keys(node) if name else None
+    expected = keys or (schema_shape(node, spec, depth=1) if node is not None else "its schema")
     expected = f"{name} {expected}" if name else expected
     instance = failure.instance
     actual = value_shape(instance)
     if not isinstance(instance, (dict, list)):
         actual = f"{scalar_text(instance)} ({json_type(instance)})"
     what = f"the {status} body" if not pointer else f"{location} in the {status} body"
+    if failure.schema_path and failure.schema_path[-1] == "format" and isinstance(instance, str):
+        return _bad_format(status, location, node, instance)
     missing = _missing_fields(failure, node)
     if missing and isinstance(node, Mapping) and len(missing) * 2 <= len(node.get("required", ())):
         # A few fields short of the schema: name them, not the whole shape.
         fields = ", ".join(missing)
-        hint = f"{what} of {operation_id(case)} lacks {fields}, which {name or 'the spec'} requires"
+        hint = f"{what} of {OPS} lacks {fields}, which {name or 'the spec'} requires"
         return Finding(
             status, location, f"{name or 'an object'} with {fields}", f"{actual} (no {fields})",
             one_line(hint + ": fix the server, or make it optional in the spec", 200),
         )  # fmt: skip
     if not pointer and name:
         hint = (
-            f"{what} of {operation_id(case)} is {actual}, not {name}: make the server answer "
+            f"{what} of {OPS} is {actual}, not {name}: make the server answer "
             f"{name}, or document this shape for {status}"
         )
     else:
-        hint = f"{what} of {operation_id(case)} is {actual}, the spec says {expected}"
+        hint = f"{what} of {OPS} is {actual}, the spec says {expected}"
     return Finding(status, location, one_line(expected), one_line(actual), one_line(hint, 200))
+
+
+def _bad_format(status: int, location: str, node: Any, value: str) -> Finding:
+    """A string that breaks its `format`; a URI gets named for what it is instead."""
+    fmt = node.get("format") if isinstance(node, Mapping) else None
+    field = location.rsplit("/", 1)[-1]
+    if fmt in ("uri", "url"):
+        kind = "a protocol-relative URL" if value.startswith("//") else "a relative URL"
+        return Finding(
+            status, location, "an absolute URL (format: uri)", f"{kind}, e.g. {scalar_text(value)}",
+            f"{field} in the {status} body of {OPS} is {kind}: make the server send absolute "
+            "URLs (clients resolve them against the API's base URL meanwhile)",
+        )  # fmt: skip
+    return Finding(
+        status, location, f"a string of format {fmt}", scalar_text(value),
+        f"{field} in the {status} body of {OPS} is not a valid {fmt}: fix the server",
+    )  # fmt: skip
 
 
 def _missing_fields(failure: JsonSchemaError, node: Any) -> list[str]:

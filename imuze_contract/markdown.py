@@ -44,10 +44,10 @@ def render_markdown(report: Report) -> str:
                 f"| {number} | {_cell(d.operation_id)} ({_cell(d.operation)}) | {d.check} "
                 f"| {d.status or '-'} | {_cell(_code(d.location))} | {d.count} | {_cell(d.line)} |"
             )
-        suggestions = [(n, d) for n, d in enumerate(deviations, 1) if d.suggestion]
-        if suggestions:
+        fixes = report.fixes()
+        if fixes:
             lines += ["", "### Suggested fixes", ""]
-            lines += [f"{n}. {d.suggestion}" for n, d in suggestions]
+            lines += [f"- {fix}" for fix in fixes]
         lines += ["", "### Reproductions", ""]
         for number, d in enumerate(deviations, 1):
             lines += _reproduction(number, d)

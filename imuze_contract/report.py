@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+#: Stands for the operation(s) in a fix, so that one fix can name every operation it applies to.
+OPS = "@OPS@"
+
 
 @dataclass
 class Deviation:
@@ -21,7 +24,8 @@ class Deviation:
     location: str
     expected: str
     actual: str
-    suggestion: str | None
+    # The suggested fix, with OPS where the operation goes; None when it is not mechanical.
+    fix: str | None
     curl: str
     code: str  # the failure's code, e.g. ST103
     title: str
@@ -32,6 +36,11 @@ class Deviation:
     def key(self) -> tuple[str, str, int | None, str]:
         """What makes two failures the same deviation."""
         return (self.operation, self.check, self.status, self.location)
+
+    @property
+    def suggestion(self) -> str | None:
+        """The suggested fix for this operation, e.g. "createSong answered 200: ..."."""
+        return fix_for(self.fix, [self.operation_id]) if self.fix else None
 
     @property
     def line(self) -> str:
@@ -65,6 +74,16 @@ class Report:
             key=lambda d: (d.operation_id, d.check, d.status or 0, d.location),
         )
 
+    def fixes(self) -> list[str]:
+        """The suggested fixes, each once, naming every operation it applies to."""
+        grouped: dict[str, list[str]] = {}
+        for deviation in self.sorted_deviations():
+            if deviation.fix:
+                operations = grouped.setdefault(deviation.fix, [])
+                if deviation.operation_id not in operations:
+                    operations.append(deviation.operation_id)
+        return [fix_for(fix, operations) for fix, operations in grouped.items()]
+
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON data (the `--json` output)."""
         return {
@@ -75,8 +94,21 @@ class Report:
             "cases": self.cases,
             "operations": self.operations,
             "deviations": [
-                {**asdict(d), "expected_vs_actual": d.line} for d in self.sorted_deviations()
+                {**_public(asdict(d)), "suggestion": d.suggestion, "expected_vs_actual": d.line}
+                for d in self.sorted_deviations()
             ],
+            "fixes": self.fixes(),
             "notes": self.notes,
             "exit_code": self.exit_code,
         }
+
+
+def fix_for(fix: str, operations: list[str]) -> str:
+    """`fix` naming `operations` where it says OPS, or followed by them in parentheses."""
+    names = ", ".join(operations)
+    return fix.replace(OPS, names) if OPS in fix else f"{fix} ({names})"
+
+
+def _public(data: dict[str, Any]) -> dict[str, Any]:
+    data.pop("fix", None)
+    return data

@@ -128,8 +128,8 @@ def _scrub(report: Report, secrets: Secrets) -> None:
         deviation.curl = secrets.scrub(deviation.curl)
         deviation.actual = secrets.scrub(deviation.actual)
         deviation.expected = secrets.scrub(deviation.expected)
-        if deviation.suggestion:
-            deviation.suggestion = secrets.scrub(deviation.suggestion)
+        if deviation.fix:
+            deviation.fix = secrets.scrub(deviation.fix)
     report.notes = [secrets.scrub(note) for note in report.notes]
 
 

@@ -15,16 +15,31 @@ MAX_LINE = 120
 
 
 def value_shape(value: Any, depth: int = 0) -> str:
-    """`{errors: {title: [string]}}` for a Rails error body; scalars by their JSON type."""
+    """`{error: string}` for a Rails error body; scalars by their JSON type.
+
+    Rails' validation errors (`{"errors": {"title": [...]}}`) are keyed by whichever field
+    failed, so their keys read as `<field>`: one shape for every such body.
+    """
     if isinstance(value, Mapping):
         if depth >= 3:
             return "{…}"
-        items = [f"{key}: {value_shape(item, depth + 1)}" for key, item in value.items()]
+        shape = {"errors": _field_map}
+        items = [
+            f"{key}: {shape.get(key, value_shape)(item, depth + 1)}" for key, item in value.items()
+        ]
         more = ", …" if len(items) > MAX_KEYS else ""
         return "{" + ", ".join(items[:MAX_KEYS]) + more + "}"
     if isinstance(value, list):
         return "[" + (value_shape(value[0], depth + 1) if value else "") + "]"
     return json_type(value)
+
+
+def _field_map(value: Any, depth: int) -> str:
+    if isinstance(value, Mapping) and value:
+        shapes = {value_shape(item, depth + 1) for item in value.values()}
+        if len(shapes) == 1:
+            return "{<field>: " + shapes.pop() + "}"
+    return value_shape(value, depth)
 
 
 def json_type(value: Any) -> str:
@@ -76,6 +91,15 @@ def schema_shape(schema: Any, spec: Mapping[str, Any], depth: int = 0) -> str:
     if isinstance(kind, list):
         return "|".join(str(item) for item in kind)
     return str(kind) if kind else "any"
+
+
+def object_keys(schema: Any) -> str | None:
+    """`{code, error, message, field?}`: an object schema's fields, optional ones marked."""
+    if not isinstance(schema, Mapping) or not isinstance(schema.get("properties"), Mapping):
+        return None
+    required = set(schema.get("required", ()))
+    names = [f"{name}{'' if name in required else '?'}" for name in schema["properties"]]
+    return "{" + ", ".join(names) + "}"
 
 
 def resolve(ref: str, spec: Mapping[str, Any]) -> Any:

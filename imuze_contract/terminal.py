@@ -29,13 +29,17 @@ def render_terminal(report: Report, console: Console, reports: list[str] | None 
         console.print(f"[red]✗[/red] [bold]{headline(report)}[/bold]")
     for number, d in enumerate(deviations, 1):
         console.print(
-            f"[bold]{number:>2}[/bold]  [cyan]{escape(d.operation_id)}[/cyan] "
-            f"{escape(d.operation)}  {d.check}  [bold]{d.status or '-'}[/bold]  "
+            f"[bold]{number:>2}[/bold]  [cyan]{escape(d.operation_id)}[/cyan]  "
+            f"{d.check}  [bold]{d.status or '-'}[/bold]  "
             f"{escape(d.location)}  [dim]{d.count} case(s)[/dim]"
         )
         console.print(f"    {escape(d.line)}", style="dim")
-        if d.suggestion:
-            console.print(f"    → {escape(d.suggestion)}")
+    fixes = report.fixes()
+    if fixes:
+        console.print()
+        console.print("[bold]Suggested fixes[/bold]")
+        for fix in fixes:
+            console.print(f"  → {escape(fix)}")
     if report.notes:
         console.print()
         for note in report.notes:
