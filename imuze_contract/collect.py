@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from schemathesis.engine.recorder import CheckFailureInfo, RecordedScenario
+from schemathesis.engine.recorder import CheckFailureInfo, RecordedScenario, ReproductionStep
 
 from .describe import describe, operation_id
 from .redact import Secrets
@@ -70,7 +70,7 @@ class Collector:
         case = node.value
         response = recorder.find_response(case_id=case_id)
         finding = describe(failure, case, response, self._spec)
-        curl = "\n".join(step.curl for step in info.steps) if info.steps else info.code_sample
+        curl = _reproduction(recorder, case_id, info)
         deviation = Deviation(
             operation=case.operation.label,
             operation_id=operation_id(case),
@@ -104,3 +104,26 @@ class Collector:
                     continue
                 if isinstance(body, Mapping) and isinstance(body.get("response"), str):
                     self._secrets.add(body["response"])
+
+
+def _reproduction(recorder: RecordedScenario, case_id: str, info: CheckFailureInfo) -> str:
+    """The curl lines that reproduce a failure: the requests it needs first (e.g. the owner's
+    create before a peer's read), then the failing one."""
+    failure = info.failure
+    related = failure.related_case_ids()
+    if related:
+        steps = []
+        for case in recorder.iter_chain_cases(case_id=case_id, related_case_ids=related):
+            if case.id not in recorder.interactions:
+                continue
+            headers = dict(recorder.interactions[case.id].request.headers)
+            flat = {name: values[0] for name, values in headers.items() if values}
+            step = ReproductionStep.from_case(
+                case, headers=flat, verify=True, roles=failure.identity_roles()
+            )
+            steps.append(step.curl)
+        if steps:
+            return "\n".join(steps)
+    if info.steps:
+        return "\n".join(step.curl for step in info.steps)
+    return info.code_sample
