@@ -11,7 +11,7 @@ import json
 import re
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import rich.markup
 import typer
@@ -19,6 +19,7 @@ from rich.console import Console
 
 from .options import DEFAULT_BUDGET, DEFAULT_MAX_EXAMPLES, DEFAULT_RATE_LIMIT, RunOptions
 from .redact import Secrets
+from .report import Report
 from .target import SetupError, target_from_env
 
 EXIT_DEVIATIONS = 1
@@ -168,13 +169,13 @@ def contract(
     raise typer.Exit(report.exit_code)
 
 
-def _markdown(report: Any) -> str:
+def _markdown(report: Report) -> str:
     from .markdown import render_markdown
 
     return render_markdown(report)
 
 
-def _junit(report: Any) -> str:
+def _junit(report: Report) -> str:
     from .junit import render_junit
 
     return render_junit(report)
@@ -185,7 +186,7 @@ def _write(path: Path, text: str, secrets: Secrets) -> None:
     path.write_text(secrets.scrub(text), encoding="utf-8")
 
 
-def _summary(report: Any, written: list[str]) -> None:
+def _summary(report: Report, written: list[str]) -> None:
     from .terminal import render_terminal
 
     # The report's texts were scrubbed by the runner; the files above are scrubbed again.

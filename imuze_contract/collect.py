@@ -53,6 +53,11 @@ class Collector:
         existing = self._deviations.setdefault(deviation.key, deviation)
         existing.count += 1
 
+    @property
+    def distinct(self) -> int:
+        """How many distinct deviations so far."""
+        return len(self._deviations)
+
     def deviations(self) -> list[Deviation]:
         """Every distinct deviation, its count set."""
         for key, deviation in self._deviations.items():

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.run import PhaseName, PhaseSkipReason
+from schemathesis.schemas import BaseSchema
 
 from .collect import Collector
 from .config import contract_config, load_schema, write_wfc_document
@@ -81,14 +82,14 @@ def run(
 
 
 def _drive(
-    schema: object,
+    schema: BaseSchema,
     budget: float,
     collector: Collector,
     report: Report,
     progress: Progress | None,
 ) -> bool:
     """Consume the engine's events until it finishes or the budget is spent (returns True)."""
-    stream = from_schema(schema).execute()  # type: ignore[arg-type]
+    stream = from_schema(schema).execute()
     spent = threading.Event()
 
     def stop() -> None:
@@ -103,7 +104,7 @@ def _drive(
             if isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
                 collector.add_scenario(event.recorder)
                 if progress is not None:
-                    progress(collector.cases, len(collector.deviations()))
+                    progress(collector.cases, collector.distinct)
             elif isinstance(event, events.NonFatalError):
                 collector.add_error(event.label, event.info.title, event.info.message)
             elif isinstance(event, events.FatalError):
