@@ -17,15 +17,14 @@ def _code(text: str) -> str:
 def headline(report: Report) -> str:
     """`2 deviations from the spec` / `no deviation from the spec`."""
     count = len(report.deviations)
-    if not count:
-        return "no deviation from the spec"
-    return f"{count} deviation{'s' if count != 1 else ''} from the spec"
+    found = f"{count} deviation{'s' if count != 1 else ''}" if count else "no deviation"
+    return f"{found} from the spec" + (" so far (interrupted)" if report.interrupted else "")
 
 
 def render_markdown(report: Report) -> str:
     """The whole report: summary table, suggested fixes, then one reproduction per deviation."""
     deviations = report.sorted_deviations()
-    mark = "✅" if not deviations else "❌"
+    mark = "❌" if deviations else ("⚠️" if report.interrupted else "✅")
     lines = [
         f"## {mark} imuze contract: {headline(report)}",
         "",

@@ -61,10 +61,14 @@ class Report:
     deviations: list[Deviation] = field(default_factory=list)
     # Things worth knowing that are not deviations (budget spent, a check that could not run).
     notes: list[str] = field(default_factory=list)
+    # Ctrl+C (or SIGTERM) stopped the run: what it found so far is still reported.
+    interrupted: bool = False
 
     @property
     def exit_code(self) -> int:
-        """0 when the API keeps the contract, 1 when it deviates."""
+        """0 when the API keeps the contract, 1 when it deviates, 130 when interrupted."""
+        if self.interrupted:
+            return 130
         return 1 if self.deviations else 0
 
     def sorted_deviations(self) -> list[Deviation]:

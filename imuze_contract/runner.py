@@ -111,6 +111,9 @@ def _drive(
                 raise SetupError(f"the contract run failed: {one_line(str(event.exception))}")
             elif isinstance(event, events.PhaseFinished):
                 _note_phase(event, report)
+            elif isinstance(event, events.Interrupted):
+                report.interrupted = True
+                report.notes.append("the run was interrupted: this report is partial")
     finally:
         timer.cancel()
     return spent.is_set()

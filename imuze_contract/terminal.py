@@ -24,7 +24,8 @@ def render_terminal(report: Report, console: Console, reports: list[str] | None 
     )
     console.print()
     if not deviations:
-        console.print(f"[green]✓[/green] {headline(report)}")
+        mark = "[yellow]![/yellow]" if report.interrupted else "[green]✓[/green]"
+        console.print(f"{mark} {headline(report)}")
     else:
         console.print(f"[red]✗[/red] [bold]{headline(report)}[/bold]")
     for number, d in enumerate(deviations, 1):
