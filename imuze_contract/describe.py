@@ -234,7 +234,7 @@ def _rejected_valid_request(
     return Finding(
         code, location, "2xx: the request is schema-valid",
         f"{code} {reason_phrase(code)}{_server_reason(response)}",
-        f"a schema-valid request was rejected with {code}{where}: the server is stricter "
+        f"{OPS} rejected a schema-valid request with {code}{where}: the server is stricter "
         "than the spec there (document its rule, or relax the server)",
     )  # fmt: skip
 
@@ -251,6 +251,6 @@ def _accepted_invalid_request(failure: AcceptedNegativeData, case: Case[Any]) ->
             part = data.location
     return Finding(
         code, part, "4xx: the request breaks the schema", f"{code} {reason_phrase(code)}",
-        f"a request that breaks the schema at {part} was accepted with {code}: the server is "
-        "looser than the spec there (validate it, or relax the schema)",
+        f"{OPS} accepted a request that breaks the schema at {part} with {code}: the server "
+        "is looser than the spec there (validate it, or relax the schema)",
     )  # fmt: skip

@@ -3,12 +3,15 @@ scrubber, the shapes a report speaks in, and fixes grouped across operations."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
-from contract_helpers import mock_config
+from contract_helpers import App, Receive, Scope, Send, mock_config
 
 import imuze_mock
+from contract_tests.broken import _read_body, _replaying, _send_json
 from imuze_contract import RunOptions, SetupError, Target, User, target_from_env
 from imuze_contract.config import contract_config
 from imuze_contract.redact import Secrets
@@ -127,3 +130,38 @@ def test_a_fix_is_listed_once_with_every_operation_it_applies_to() -> None:
     assert report.exit_code == 1
     data = report.to_dict()
     assert "fix" not in data["deviations"][0] and data["deviations"][1]["count"] == 2
+
+
+def _stricter_about_titles(app: App) -> App:
+    """createSong refuses titles under 8 characters with 422 (the spec allows 4 and more)."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or (scope["method"], scope["path"]) != ("POST", "/api/4/songs"):
+            await app(scope, receive, send)
+            return
+        raw = await _read_body(receive)
+        try:
+            title = json.loads(raw).get("title")
+        except (ValueError, AttributeError):
+            title = None
+        if isinstance(title, str) and 4 <= len(title) < 8 and re.fullmatch("[a-zA-Z ]*", title):
+            error = {"code": 422, "error": "invalid_body", "message": "title: too short",
+                     "field": "title"}  # fmt: skip
+            await _send_json(send, 422, error, [])
+            return
+        await app(scope, _replaying(raw), send)
+
+    return wrapped
+
+
+def test_a_server_stricter_than_the_spec_is_named_at_the_field_it_blames() -> None:
+    app = _stricter_about_titles(imuze_mock.create_app(mock_config()))
+    target = Target("http://testserver/api/4", SPEC_MOCK_USERS, app=app)
+    report = run(target, RunOptions(max_examples=3, rate_limit=None, seed=1))
+    (deviation,) = report.deviations
+    assert deviation.key == ("POST /songs", "positive_data_acceptance", 422, "/title")
+    assert deviation.line.startswith("expected 2xx: the request is schema-valid; got 422")
+    assert deviation.suggestion == (
+        "createSong rejected a schema-valid request with 422 at /title: the server is stricter "
+        "than the spec there (document its rule, or relax the server)"
+    )
