@@ -52,6 +52,17 @@ class MockConfig:
     #: Retry-After sent with 503 and 429 answers, in seconds.
     retry_after: int = 1
 
+    @property
+    def demo(self) -> Account:
+        """The account `imuze-mock` announces and the fixtures log in as: the first one."""
+        return (self.accounts or (DEMO, OTHER))[0]
+
+    @property
+    def other(self) -> Account:
+        """A second user, for scope checks (the first again when there is only one)."""
+        accounts = self.accounts or (DEMO, OTHER)
+        return accounts[1] if len(accounts) > 1 else accounts[0]
+
     def __post_init__(self) -> None:
         for name in ("token_ttl", "render_delay", "slow_delay"):
             if getattr(self, name) < 0:
