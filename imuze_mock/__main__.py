@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from imuze_ext._extras import MOCK_PACKAGES, MissingExtraError, requires_extra
 
     try:
-        with requires_extra("mock", "imuze-mock", MOCK_PACKAGES):
+        with requires_extra("mock", "the imuze mock", MOCK_PACKAGES):
             from .server import make_server
     except MissingExtraError as error:
         print(f"imuze-mock: {error}", file=sys.stderr)

@@ -28,6 +28,7 @@ first asks for one, and without the ``mock`` extra that test fails with one line
 from __future__ import annotations
 
 import contextlib
+import importlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -49,16 +50,18 @@ _ATTEMPTS_CAP = 100
 """stamina's testing mode caps the attempts: high, so each client keeps its own count."""
 
 
-@contextlib.contextmanager
-def _needs_mock_extra() -> Iterator[None]:
-    """Fail the test with one line if the block cannot import the `mock` extra."""
+def _require_mock(module: str) -> None:
+    """Import a part of the mock, or fail the test with one line naming the missing extra."""
     from imuze_ext._extras import MOCK_PACKAGES, MissingExtraError, requires_extra
 
     try:
-        with requires_extra("mock", "the imuze_mock fixtures", MOCK_PACKAGES):
-            yield
+        with requires_extra("mock", "this imuze_mock fixture", MOCK_PACKAGES):
+            importlib.import_module(module, __package__)
     except MissingExtraError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        message = str(exc)
+    else:
+        return
+    pytest.fail(message, pytrace=False)  # outside the except: no chained traceback
 
 
 @contextlib.contextmanager
@@ -78,8 +81,9 @@ def imuze_mock_config() -> MockConfig:
 @pytest.fixture
 def imuze_mock_server(imuze_mock_config: MockConfig) -> Iterator[MockServer]:
     """A fresh mock served over real sockets on a free loopback port."""
-    with _needs_mock_extra():
-        from .server import running
+    _require_mock(".server")
+    from .server import running
+
     with running(imuze_mock_config) as server:
         yield server
 
@@ -87,8 +91,9 @@ def imuze_mock_server(imuze_mock_config: MockConfig) -> Iterator[MockServer]:
 @pytest.fixture
 def imuze_mock_app(imuze_mock_config: MockConfig) -> Iterator[Starlette]:
     """A fresh in-process mock app; ``app.state.demo`` holds the demo credentials."""
-    with _needs_mock_extra():
-        from .app import create_app
+    _require_mock(".app")
+    from .app import create_app
+
     app = create_app(imuze_mock_config)
     try:
         yield app
