@@ -155,7 +155,7 @@ GOALS = (
 
 
 def _fmt(value: float, unit: str = "") -> str:
-    if unit == "req/s" or abs(value) >= 1000:
+    if isinstance(value, int) or unit == "req/s" or abs(value) >= 1000:
         text = f"{value:,.0f}"
     elif abs(value) >= 100:
         text = f"{value:.0f}"
