@@ -9,6 +9,7 @@
 Models are the generated ones (`imuze_client.models`); errors are in `imuze_ext.errors`.
 """
 
+from ._version import __version__
 from .client import DEFAULT_TIMEOUT, AsyncImuze, Imuze, authorize
 from .errors import (
     APIConnectionError,
@@ -53,5 +54,6 @@ __all__ = [
     "SongRef",
     "SongTimeoutError",
     "UnprocessableEntityError",
+    "__version__",
     "authorize",
 ]

@@ -16,6 +16,7 @@ from imuze_client import Client
 from . import _calls, _config, _logging
 from ._auth import ApiKeyAuth, LoginAuth
 from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport
+from ._version import __version__
 from .resources.arrangements import Arrangements, AsyncArrangements
 from .resources.songs import AsyncSongs, Songs
 
@@ -26,7 +27,7 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100
 """Keep every pooled connection alive: httpx's default keeps 20, so a burst of concurrent
 waits and downloads would reopen connections on each round."""
 
-_HEADERS = {"Accept": "application/json", "User-Agent": "imuze-python/0.1.0"}
+_HEADERS = {"Accept": "application/json", "User-Agent": f"imuze-python/{__version__}"}
 
 
 def _auth(
