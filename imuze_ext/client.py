@@ -20,6 +20,7 @@ from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport
 from ._version import __version__
 from .resources.arrangements import Arrangements, AsyncArrangements
 from .resources.songs import AsyncSongs, Songs
+from .resources.with_raw_response import AsyncImuzeWithRawResponse, ImuzeWithRawResponse
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 """30 s to read or write, 10 s to connect: finite, unlike the generated default."""
@@ -117,6 +118,11 @@ class Imuze:
         self.arrangements = Arrangements(client)
         self.songs = Songs(client, self._http, max_retries)
 
+    @property
+    def with_raw_response(self) -> ImuzeWithRawResponse:
+        """The same calls answering RawResponse: `api.with_raw_response.songs.get(1)`."""
+        return ImuzeWithRawResponse(self.songs, self.arrangements)
+
     def with_options(
         self, *, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None
     ) -> Imuze:
@@ -202,6 +208,11 @@ class AsyncImuze:
         client = Client(base_url=self.base_url).set_async_httpx_client(self._http)
         self.arrangements = AsyncArrangements(client)
         self.songs = AsyncSongs(client, self._http, max_retries)
+
+    @property
+    def with_raw_response(self) -> AsyncImuzeWithRawResponse:
+        """The same calls answering RawResponse: `await api.with_raw_response.songs.get(1)`."""
+        return AsyncImuzeWithRawResponse(self.songs, self.arrangements)
 
     def with_options(
         self, *, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None
