@@ -12,6 +12,7 @@ export PATH := $(BIN):$(PATH)
 SPEC      := spec/openapi.yaml
 SPECTRAL  := tools/node_modules/.bin/spectral
 GENERATE  := openapi-python-client generate --path $(SPEC) --config spec/generator-config.yaml \
+             --custom-template-path spec/templates \
              --meta none --fail-on-warning --overwrite --output-path
 
 .PHONY: help setup generate check-generated lint typecheck test test-py demo bench \
