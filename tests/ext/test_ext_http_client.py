@@ -4,9 +4,11 @@ retries and the base URL; closing the Imuze leaves the caller's client open."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import httpx
+import mutagen.mp3
 import pytest
 from ext_helpers import API, Recorder, error_body, sequence, song_json
 
@@ -173,3 +175,18 @@ async def test_async_retries_and_auth_over_a_callers_client() -> None:
         assert not caller.is_closed
     assert recorder.paths() == ["/api/4/songs/7", "/api/4/songs/7"]
     assert {r.headers["Authorization"] for r in recorder.requests} == {"key-1"}
+
+
+def test_compose_streams_the_download_through_the_callers_client(
+    imuze_mock_server: MockServer, tmp_path: Path
+) -> None:
+    server = imuze_mock_server
+    sent: list[str] = []
+    caller = httpx.Client(event_hooks={"request": [lambda r: sent.append(r.method)]})
+    with (
+        caller,
+        Imuze(api_key=server.demo.api_key, base_url=server.base_url, http_client=caller) as api,
+    ):
+        path = api.songs.compose(title="Night Drive", desired_length=10, dest=tmp_path)
+    assert mutagen.mp3.MP3(path).info.length > 0
+    assert sent[0] == "POST" and len(sent) >= 3  # create, polls and the mp3, all through it
