@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from .config import MockConfig
+from .dialects import DIALECTS
 
 if TYPE_CHECKING:
     from .server import MockServer
@@ -59,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--strict", action="store_true", help="validate the mock's own responses against the spec"
     )
+    parser.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        default="spec",
+        help="spec: answer exactly as the spec says; rails: as a Rails deployment would "
+        "(200 on creates, relative media URLs, Rails error bodies, extra fields)",
+    )
     return parser
 
 
@@ -71,6 +79,7 @@ def _config(args: argparse.Namespace) -> MockConfig:
         rate_limit=args.rate_limit,
         maintenance=args.maintenance,
         strict=args.strict,
+        dialect=args.dialect,
     )
 
 
@@ -82,6 +91,10 @@ def _banner(server: MockServer, out: TextIO) -> None:
         f"  developer key  {demo.api_key or '(none)'}",
         f"  second user    {other.email} / {other.password}",
     ]
+    if server.config.dialect != "spec":
+        lines.append(
+            f"  dialect        {server.config.dialect} (deviates from the spec on purpose)"
+        )
     print("\n".join(lines), file=out, flush=True)
 
 
