@@ -56,7 +56,24 @@ def test_script(
     for name in ("IMUZE_BASE_URL", "IMUZE_API_KEY", "IMUZE_EMAIL", "IMUZE_PASSWORD", "IMUZE_LOG"):
         monkeypatch.delenv(name, raising=False)
     source = example.source.replace(README_URL, imuze_mock_server.base_url)
-    eval_example.run(dataclasses.replace(example, source=source))
+    try:
+        eval_example.run(dataclasses.replace(example, source=source))
+    except Exception as exc:
+        failure = f"README.md:{_last_line(exc)}: {type(exc).__name__}: {exc}"
+    else:
+        return
+    # Outside the except block, so pytest never formats the example's traceback: the frames
+    # pytest-examples rewrites to point into README.md crash CPython 3.11's traceback code
+    # (python/cpython#116033), which turns a failing example into an INTERNALERROR.
+    pytest.fail(failure, pytrace=False)
+
+
+def _last_line(exc: BaseException) -> int | None:
+    """The README line the example failed on (its innermost rewritten frame)."""
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        line, tb = tb.tb_lineno, tb.tb_next
+    return line
 
 
 def _module_name(example: CodeExample) -> str:
