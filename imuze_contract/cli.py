@@ -6,7 +6,6 @@ client-only install (without the `contract` extra) still has a working CLI.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import tempfile
@@ -17,6 +16,8 @@ import rich.markup
 import typer
 from rich.console import Console
 
+from imuze_ext._extras import MissingExtraError, requires_extra
+
 from .options import DEFAULT_BUDGET, DEFAULT_MAX_EXAMPLES, DEFAULT_RATE_LIMIT, RunOptions
 from .redact import Secrets
 from .report import Report
@@ -24,7 +25,8 @@ from .target import SetupError, target_from_env
 
 EXIT_DEVIATIONS = 1
 EXIT_SETUP = 2
-INSTALL_HINT = "imuze contract needs the contract extra: pip install 'imuze[contract]'"
+# The top-level modules the `contract` extra installs (schemathesis and what it brings).
+CONTRACT_PACKAGES = frozenset({"schemathesis", "hypothesis", "requests", "pyrate_limiter"})
 
 _RATE = re.compile(r"\s*([0-9]+)\s*(?:/\s*s)?\s*")
 
@@ -115,8 +117,11 @@ def contract(
         err.print(f"[red]error:[/red] {line}", soft_wrap=True)
         raise typer.Exit(EXIT_SETUP)
 
-    if importlib.util.find_spec("schemathesis") is None:
-        fail(INSTALL_HINT)
+    try:
+        with requires_extra("contract", "imuze contract", CONTRACT_PACKAGES):
+            from .runner import run  # the heavy import: schemathesis, hypothesis, requests
+    except MissingExtraError as exc:
+        fail(str(exc))
     url = base_url or getattr(ctx.obj, "base_url", None)
     try:
         target = target_from_env(url, getattr(ctx.obj, "email", None))
@@ -126,8 +131,6 @@ def contract(
     secrets.add(*target.secrets)
 
     from hypothesis.configuration import set_hypothesis_home_dir
-
-    from .runner import run  # the heavy import: schemathesis, hypothesis, requests
 
     try:
         # Hypothesis keeps a cache under ./.hypothesis: not in the user's working directory.
