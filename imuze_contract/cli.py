@@ -7,6 +7,7 @@ client-only install (without the `contract` extra) still has a working CLI.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -18,10 +19,13 @@ from rich.console import Console
 
 from imuze_ext._extras import MissingExtraError, requires_extra
 
+from .junit import render_junit
+from .markdown import render_markdown
 from .options import DEFAULT_BUDGET, DEFAULT_MAX_EXAMPLES, DEFAULT_RATE_LIMIT, RunOptions
 from .redact import Secrets
 from .report import Report
 from .target import SetupError, target_from_env
+from .terminal import render_terminal
 
 EXIT_DEVIATIONS = 1
 EXIT_SETUP = 2
@@ -126,6 +130,8 @@ def contract(
     try:
         target = target_from_env(url, getattr(ctx.obj, "email", None))
         options = RunOptions(budget, max_examples, _rate(rate_limit), seed)
+        _writable(report_md)
+        _writable(junit)
     except (SetupError, ValueError, typer.BadParameter) as exc:
         fail(str(exc))
     secrets.add(*target.secrets)
@@ -158,10 +164,10 @@ def contract(
     written: list[str] = []
     try:
         if report_md is not None:
-            _write(report_md, _markdown(report), secrets)
+            _write(report_md, render_markdown(report), secrets)
             written.append(str(report_md))
         if junit is not None:
-            _write(junit, _junit(report), secrets)
+            _write(junit, render_junit(report), secrets)
             written.append(str(junit))
     except OSError as exc:
         fail(f"cannot write the report: {exc.strerror or exc}: {exc.filename}")
@@ -172,26 +178,23 @@ def contract(
     raise typer.Exit(report.exit_code)
 
 
-def _markdown(report: Report) -> str:
-    from .markdown import render_markdown
-
-    return render_markdown(report)
-
-
-def _junit(report: Report) -> str:
-    from .junit import render_junit
-
-    return render_junit(report)
+def _writable(path: Path | None) -> None:
+    """Refuse a report path that cannot be written before the run, not after it."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SetupError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if path.is_dir() or not os.access(path.parent, os.W_OK):
+        raise SetupError(f"cannot write {path}: not a writable file path")
 
 
 def _write(path: Path, text: str, secrets: Secrets) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(secrets.scrub(text), encoding="utf-8")
 
 
 def _summary(report: Report, written: list[str]) -> None:
-    from .terminal import render_terminal
-
     # The report's texts were scrubbed by the runner; the files above are scrubbed again.
     # Soft wrap: one deviation, one line, however narrow the terminal or CI log.
     render_terminal(report, Console(highlight=False, soft_wrap=True), written)

@@ -200,3 +200,10 @@ def test_help_states_the_defaults_and_the_cli_does_not_import_schemathesis() -> 
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "False"
+
+
+def test_a_report_path_that_cannot_be_written_is_refused_before_the_run(tmp_path: Path) -> None:
+    result = contract([*FAST, "--report-md", str(tmp_path)], user_env("http://127.0.0.1:9/api/4"))
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line == f"error: cannot write {tmp_path}: not a writable file path"
