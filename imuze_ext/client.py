@@ -16,6 +16,7 @@ from imuze_client import Client
 from . import _calls, _config, _logging
 from ._auth import ApiKeyAuth, LoginAuth
 from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport
+from ._tolerance import Tolerance
 from .resources.arrangements import Arrangements, AsyncArrangements
 from .resources.songs import AsyncSongs, Songs
 
@@ -30,13 +31,17 @@ _HEADERS = {"Accept": "application/json", "User-Agent": "imuze-python/0.1.0"}
 
 
 def _auth(
-    api_key: str | None, email: str | None, password: str | None, base_url: str
+    api_key: str | None,
+    email: str | None,
+    password: str | None,
+    base_url: str,
+    tolerance: Tolerance,
 ) -> httpx.Auth:
     credentials = _config.resolve_credentials(api_key, email, password)
     api_url = httpx.URL(base_url)
     if isinstance(credentials, _config.ApiKey):
         return ApiKeyAuth(credentials.key, api_url)
-    return LoginAuth(credentials.email, credentials.password, api_url)
+    return LoginAuth(credentials.email, credentials.password, api_url, tolerance)
 
 
 def _timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
@@ -60,7 +65,9 @@ class Imuze:
     IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD. `base_url` defaults to
     IMUZE_BASE_URL, else https://api.imuze.io/api/4. `max_retries` (default 2) bounds the
     retries of each request. `transport` replaces the network (e.g. for in-process tests).
-    Use it as a context manager, or call `close()`.
+    `strict` (default: IMUZE_STRICT, else off) turns every deviation from the spec the
+    client would tolerate into a ResponseValidationError. Use it as a context manager, or
+    call `close()`.
     """
 
     def __init__(
@@ -73,11 +80,14 @@ class Imuze:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.BaseTransport | None = None,
+        strict: bool | None = None,
     ) -> None:
         _logging.configure_from_env()
         self.base_url = _config.resolve_base_url(base_url)
         self.max_retries = _check_retries(max_retries)
-        self._auth = _auth(api_key, email, password, self.base_url)
+        self.strict = _config.resolve_strict(strict)
+        tolerance = Tolerance(self.base_url, strict=self.strict)
+        self._auth = _auth(api_key, email, password, self.base_url, tolerance)
         inner = transport or httpx.HTTPTransport(retries=0, limits=DEFAULT_LIMITS)
         self._http = httpx.Client(
             base_url=self.base_url,
@@ -89,8 +99,8 @@ class Imuze:
             event_hooks={"response": [_calls.remember_response]},
         )
         client = Client(base_url=self.base_url).set_httpx_client(self._http)
-        self.arrangements = Arrangements(client)
-        self.songs = Songs(client, self._http, max_retries)
+        self.arrangements = Arrangements(client, tolerance)
+        self.songs = Songs(client, self._http, max_retries, tolerance)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -124,11 +134,14 @@ class AsyncImuze:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.AsyncBaseTransport | None = None,
+        strict: bool | None = None,
     ) -> None:
         _logging.configure_from_env()
         self.base_url = _config.resolve_base_url(base_url)
         self.max_retries = _check_retries(max_retries)
-        self._auth = _auth(api_key, email, password, self.base_url)
+        self.strict = _config.resolve_strict(strict)
+        tolerance = Tolerance(self.base_url, strict=self.strict)
+        self._auth = _auth(api_key, email, password, self.base_url, tolerance)
         inner = transport or httpx.AsyncHTTPTransport(retries=0, limits=DEFAULT_LIMITS)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
@@ -140,8 +153,8 @@ class AsyncImuze:
             event_hooks={"response": [_calls.aremember_response]},
         )
         client = Client(base_url=self.base_url).set_async_httpx_client(self._http)
-        self.arrangements = AsyncArrangements(client)
-        self.songs = AsyncSongs(client, self._http, max_retries)
+        self.arrangements = AsyncArrangements(client, tolerance)
+        self.songs = AsyncSongs(client, self._http, max_retries, tolerance)
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -19,6 +19,7 @@ from .. import _polling
 from .._calls import acall, acall_full, call, call_full
 from .._download import ProgressCallback, adownload, download, target_path
 from .._retry import retry_after_seconds
+from .._tolerance import Tolerance
 from ..errors import ImuzeError, SongFailedError, SongNotReadyError
 
 SongRef = int | Song | SongSummary | SongCreated
@@ -66,10 +67,13 @@ def _transient(exc: ImuzeError) -> float:
 class Songs:
     """Songs: create one, follow it until it is ready, download its mp3."""
 
-    def __init__(self, client: Client, http: httpx.Client, max_retries: int) -> None:
+    def __init__(
+        self, client: Client, http: httpx.Client, max_retries: int, tolerance: Tolerance
+    ) -> None:
         self._client = client
         self._http = http
         self._max_retries = max_retries
+        self._tolerance = tolerance
 
     def create(
         self,
@@ -82,7 +86,10 @@ class Songs:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = _create_body(title, desired_length, arrangement_id, tags)
         return call(
-            lambda: create_song.sync_detailed(client=self._client, body=body), 201, SongCreated
+            lambda: create_song.sync_detailed(client=self._client, body=body),
+            "createSong",
+            SongCreated,
+            self._tolerance,
         )
 
     def post(
@@ -100,7 +107,12 @@ class Songs:
 
     def list(self) -> SongList:
         """Your songs (`count` and `response`), with each one's status."""
-        return call(lambda: list_songs.sync_detailed(client=self._client), 200, SongList)
+        return call(
+            lambda: list_songs.sync_detailed(client=self._client),
+            "listSongs",
+            SongList,
+            self._tolerance,
+        )
 
     @overload
     def get(self) -> SongList: ...
@@ -110,12 +122,20 @@ class Songs:
         """Show one song; with no id, list them all."""
         if id is None:
             return self.list()
-        return call(lambda: get_song.sync_detailed(id, client=self._client), 200, Song)
+        return call(
+            lambda: get_song.sync_detailed(id, client=self._client),
+            "getSong",
+            Song,
+            self._tolerance,
+        )
 
     def _poll(self, song_id: int) -> _polling.Fetched:
         try:
             song, raw = call_full(
-                lambda: get_song.sync_detailed(song_id, client=self._client), 200, Song
+                lambda: get_song.sync_detailed(song_id, client=self._client),
+                "getSong",
+                Song,
+                self._tolerance,
             )
         except ImuzeError as exc:
             return None, _transient(exc)
@@ -124,7 +144,10 @@ class Songs:
     def _poll_list(self) -> _polling.ListFetched:
         try:
             listed, raw = call_full(
-                lambda: list_songs.sync_detailed(client=self._client), 200, SongList
+                lambda: list_songs.sync_detailed(client=self._client),
+                "listSongs",
+                SongList,
+                self._tolerance,
             )
         except ImuzeError as exc:
             return None, _transient(exc)
@@ -202,10 +225,13 @@ class Songs:
 class AsyncSongs:
     """The async twin of Songs; waits run concurrently with asyncio.gather."""
 
-    def __init__(self, client: Client, http: httpx.AsyncClient, max_retries: int) -> None:
+    def __init__(
+        self, client: Client, http: httpx.AsyncClient, max_retries: int, tolerance: Tolerance
+    ) -> None:
         self._client = client
         self._http = http
         self._max_retries = max_retries
+        self._tolerance = tolerance
 
     async def create(
         self,
@@ -218,7 +244,10 @@ class AsyncSongs:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = _create_body(title, desired_length, arrangement_id, tags)
         return await acall(
-            lambda: create_song.asyncio_detailed(client=self._client, body=body), 201, SongCreated
+            lambda: create_song.asyncio_detailed(client=self._client, body=body),
+            "createSong",
+            SongCreated,
+            self._tolerance,
         )
 
     async def post(
@@ -236,7 +265,12 @@ class AsyncSongs:
 
     async def list(self) -> SongList:
         """Your songs (`count` and `response`), with each one's status."""
-        return await acall(lambda: list_songs.asyncio_detailed(client=self._client), 200, SongList)
+        return await acall(
+            lambda: list_songs.asyncio_detailed(client=self._client),
+            "listSongs",
+            SongList,
+            self._tolerance,
+        )
 
     @overload
     async def get(self) -> SongList: ...
@@ -246,12 +280,20 @@ class AsyncSongs:
         """Show one song; with no id, list them all."""
         if id is None:
             return await self.list()
-        return await acall(lambda: get_song.asyncio_detailed(id, client=self._client), 200, Song)
+        return await acall(
+            lambda: get_song.asyncio_detailed(id, client=self._client),
+            "getSong",
+            Song,
+            self._tolerance,
+        )
 
     async def _poll(self, song_id: int) -> _polling.Fetched:
         try:
             song, raw = await acall_full(
-                lambda: get_song.asyncio_detailed(song_id, client=self._client), 200, Song
+                lambda: get_song.asyncio_detailed(song_id, client=self._client),
+                "getSong",
+                Song,
+                self._tolerance,
             )
         except ImuzeError as exc:
             return None, _transient(exc)
@@ -260,7 +302,10 @@ class AsyncSongs:
     async def _poll_list(self) -> _polling.ListFetched:
         try:
             listed, raw = await acall_full(
-                lambda: list_songs.asyncio_detailed(client=self._client), 200, SongList
+                lambda: list_songs.asyncio_detailed(client=self._client),
+                "listSongs",
+                SongList,
+                self._tolerance,
             )
         except ImuzeError as exc:
             return None, _transient(exc)
