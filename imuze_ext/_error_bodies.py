@@ -26,6 +26,7 @@ MAX_REASON = 200
 _SECRET_KEY = re.compile(r"pass|secret|token|key|auth|credential", re.IGNORECASE)
 _SECRET_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "cookie")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_WHOLE_WORD_BELOW = 6
 _NO_FIELD = frozenset({"base", ""})  # Rails' errors[:base]: messages about the whole record
 
 
@@ -110,9 +111,14 @@ def _collect_secrets(value: object, found: set[str], *, secret: bool) -> None:
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret replaced by a placeholder."""
+    """`text` with every secret replaced by a placeholder: wherever it appears, or, for a
+    secret shorter than _WHOLE_WORD_BELOW characters, wherever it stands as a whole word
+    (so that a one-letter test key does not garble every message)."""
     for secret in secrets:
-        text = text.replace(secret, REDACTED)
+        if len(secret) >= _WHOLE_WORD_BELOW:
+            text = text.replace(secret, REDACTED)
+        else:
+            text = re.sub(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", REDACTED, text)
     return text
 
 

@@ -114,7 +114,9 @@ def test_models_carry_resolved_urls_and_downloads_work(
         timeline = api._http.get(song.timeline_url)  # usable as is, with the client's auth
         assert timeline.status_code == 200 and "notes" in timeline.json()
     logged = [r.getMessage() for r in caplog.records if r.name == "imuze_ext"]
-    assert all(f"a {form} " in m and "the spec documents absolute URLs" in m for m in logged), logged
+    assert all(f"a {form} " in m and "the spec documents absolute URLs" in m for m in logged), (
+        logged
+    )
     operations = {m.split(": ", 1)[1].split(" ", 1)[0] for m in logged}
     assert operations == {"createSong", "getSong", "listSongs"}
     assert len(logged) == 3  # once per operation, however many answers
