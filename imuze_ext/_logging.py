@@ -29,8 +29,8 @@ class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def configure_from_env(env: Mapping[str, str] | None = None) -> None:
-    """Turn the logger on when IMUZE_LOG is `debug`, `info` or `warning` (only tolerated
-    deviations from the spec); otherwise leave it silent."""
+    """Turn the logger on when IMUZE_LOG is `debug`, `info` or `warning` (tolerated
+    deviations from the spec and scheduled retries only); otherwise leave it silent."""
     env = os.environ if env is None else env
     level = _LEVELS.get(env.get("IMUZE_LOG", "").strip().lower())
     if level is None:
