@@ -261,7 +261,7 @@ JSON = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(body=JSON, status=st.sampled_from([400, 401, 404, 422, 500, 503]))
 def test_any_json_error_body_is_read_without_a_stray_exception(body: Any, status: int) -> None:
     request = httpx.Request("GET", f"{API}/songs/1", headers={"Authorization": "sek"})

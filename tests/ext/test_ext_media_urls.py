@@ -101,10 +101,10 @@ def test_models_carry_resolved_urls_and_downloads_work(
         created = api.songs.create(title="Night Drive", desired_length=1)
         assert created.mp3 == f"{songs}/{created.id}/audio.mp3"
         assert created.timeline_url == f"{songs}/{created.id}/timeline.json"
-        song = api.songs.wait(created, timeout=30)
+        song = api.songs.wait(created, timeout=30, interval=0.05)
         assert song.mp3_url == f"{songs}/{song.id}/audio.mp3"
         assert song.timeline_url == f"{songs}/{song.id}/timeline.json"
-        [summary] = api.songs.wait_all([created], timeout=30)
+        [summary] = api.songs.wait_all([created], timeout=30, interval=0.05)
         assert summary.mp3_url == song.mp3_url
         assert _is_mp3(api.songs.download(summary, tmp_path / "from-list.mp3"))
         assert _is_mp3(api.songs.download(song.id, tmp_path / "by-id.mp3"))
