@@ -9,6 +9,9 @@
 Models are the generated ones (`imuze_client.models`); errors are in `imuze_ext.errors`.
 """
 
+from ._deviations import Deviation, DeviationKind
+from ._raw_response import RawResponse
+from ._version import __version__
 from .client import DEFAULT_TIMEOUT, AsyncImuze, Imuze, authorize
 from .errors import (
     APIConnectionError,
@@ -39,6 +42,8 @@ __all__ = [
     "AsyncImuze",
     "AuthenticationError",
     "BadRequestError",
+    "Deviation",
+    "DeviationKind",
     "GoneError",
     "Imuze",
     "ImuzeError",
@@ -46,6 +51,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "ResponseValidationError",
     "ServerError",
     "SongFailedError",
@@ -53,5 +59,6 @@ __all__ = [
     "SongRef",
     "SongTimeoutError",
     "UnprocessableEntityError",
+    "__version__",
     "authorize",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 from imuze_client.types import Response
 
+from ._raw_response import RawResponse
 from ._responses import M, read
 from ._tolerance import Tolerance
 from .errors import APIConnectionError, APITimeoutError, ImuzeError
@@ -38,13 +39,13 @@ def call(
     send: Callable[[], Response[Any]], operation: str, model: type[M], tolerance: Tolerance
 ) -> M:
     """Run a generated `sync_detailed` call and return its validated model."""
-    return call_full(send, operation, model, tolerance)[0]
+    return call_full(send, operation, model, tolerance).parse()
 
 
 def call_full(
     send: Callable[[], Response[Any]], operation: str, model: type[M], tolerance: Tolerance
-) -> tuple[M, httpx.Response]:
-    """Like `call`, also returning the raw answer (for its headers)."""
+) -> RawResponse[M]:
+    """Like `call`, also keeping the raw answer (for its status and headers)."""
     reset = _last_response.set(None)
     try:
         try:
@@ -60,7 +61,7 @@ def call_full(
         else:
             raw = _recorded()
             parsed = detailed.parsed
-        return read(raw, parsed, operation, model, tolerance), raw
+        return RawResponse(read(raw, parsed, operation, model, tolerance), raw)
     finally:
         _last_response.reset(reset)
 
@@ -72,7 +73,7 @@ async def acall(
     tolerance: Tolerance,
 ) -> M:
     """Run a generated `asyncio_detailed` call and return its validated model."""
-    return (await acall_full(send, operation, model, tolerance))[0]
+    return (await acall_full(send, operation, model, tolerance)).parse()
 
 
 async def acall_full(
@@ -80,7 +81,7 @@ async def acall_full(
     operation: str,
     model: type[M],
     tolerance: Tolerance,
-) -> tuple[M, httpx.Response]:
+) -> RawResponse[M]:
     """The async twin of call_full."""
     reset = _last_response.set(None)
     try:
@@ -97,7 +98,7 @@ async def acall_full(
         else:
             raw = _recorded()
             parsed = detailed.parsed
-        return read(raw, parsed, operation, model, tolerance), raw
+        return RawResponse(read(raw, parsed, operation, model, tolerance), raw)
     finally:
         _last_response.reset(reset)
 

@@ -22,6 +22,9 @@ from .errors import ResponseValidationError
 class Tolerance:
     """How one client reads answers: the base URL media URLs resolve on, and strictness."""
 
+    strict: bool
+    media_base: httpx.URL
+
     def __init__(self, base_url: str | httpx.URL, *, strict: bool = False) -> None:
         self.strict = strict
         self.media_base = directory(base_url)

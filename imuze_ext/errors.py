@@ -75,11 +75,11 @@ class APIStatusError(ImuzeError):
         field_errors: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         super().__init__(message)
-        self.response = response
-        self.status_code = response.status_code
-        self.request = response.request
-        self.body = body
-        self.error = error
+        self.response: httpx.Response = response
+        self.status_code: int = response.status_code
+        self.request: httpx.Request = response.request
+        self.body: object = body
+        self.error: Error | None = error
         self.field_errors: Mapping[str, tuple[str, ...]] = MappingProxyType(
             dict(field_errors or {})
         )
@@ -145,8 +145,8 @@ class ResponseValidationError(ImuzeError):
         deviation: Deviation | None = None,
     ) -> None:
         super().__init__(message)
-        self.response = response
-        self.deviation = deviation
+        self.response: httpx.Response | None = response
+        self.deviation: Deviation | None = deviation
 
 
 class SongTimeoutError(ImuzeError):
@@ -157,7 +157,7 @@ class SongTimeoutError(ImuzeError):
     ) -> None:
         self.song_id = song_id
         self.last_status = last_status
-        self.pending = pending or (song_id,)
+        self.pending: tuple[int, ...] = pending or (song_id,)
         others = f" ({len(self.pending)} songs still pending)" if len(self.pending) > 1 else ""
         super().__init__(
             f"song {song_id} not ready before the deadline (last status: {last_status}){others}"

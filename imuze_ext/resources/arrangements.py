@@ -1,4 +1,4 @@
-"""`api.arrangements`: list and show arrangements (sync and async)."""
+"""`api.arrangements`: list and show arrangements (sync and async), and their raw twins."""
 
 from __future__ import annotations
 
@@ -8,8 +8,45 @@ from imuze_client import Client
 from imuze_client.api.arrangements import get_arrangement, list_arrangements
 from imuze_client.models import Arrangement, ArrangementList
 
-from .._calls import acall, call
+from .._calls import acall_full, call_full
+from .._raw_response import RawResponse
 from .._tolerance import Tolerance
+
+
+def _list(client: Client, tolerance: Tolerance) -> RawResponse[ArrangementList]:
+    return call_full(
+        lambda: list_arrangements.sync_detailed(client=client),
+        "listArrangements",
+        ArrangementList,
+        tolerance,
+    )
+
+
+def _get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Arrangement]:
+    return call_full(
+        lambda: get_arrangement.sync_detailed(id, client=client),
+        "getArrangement",
+        Arrangement,
+        tolerance,
+    )
+
+
+async def _alist(client: Client, tolerance: Tolerance) -> RawResponse[ArrangementList]:
+    return await acall_full(
+        lambda: list_arrangements.asyncio_detailed(client=client),
+        "listArrangements",
+        ArrangementList,
+        tolerance,
+    )
+
+
+async def _aget(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Arrangement]:
+    return await acall_full(
+        lambda: get_arrangement.asyncio_detailed(id, client=client),
+        "getArrangement",
+        Arrangement,
+        tolerance,
+    )
 
 
 class Arrangements:
@@ -19,14 +56,14 @@ class Arrangements:
         self._client = client
         self._tolerance = tolerance
 
+    @property
+    def with_raw_response(self) -> ArrangementsWithRawResponse:
+        """The same calls, answering RawResponse (the model with status and headers)."""
+        return ArrangementsWithRawResponse(self._client, self._tolerance)
+
     def list(self) -> ArrangementList:
         """All arrangements in your scope (`count` and `response`)."""
-        return call(
-            lambda: list_arrangements.sync_detailed(client=self._client),
-            "listArrangements",
-            ArrangementList,
-            self._tolerance,
-        )
+        return _list(self._client, self._tolerance).parse()
 
     @overload
     def get(self) -> ArrangementList: ...
@@ -36,12 +73,7 @@ class Arrangements:
         """Show one arrangement; with no id, list them all (the reference's spelling)."""
         if id is None:
             return self.list()
-        return call(
-            lambda: get_arrangement.sync_detailed(id, client=self._client),
-            "getArrangement",
-            Arrangement,
-            self._tolerance,
-        )
+        return _get(self._client, id, self._tolerance).parse()
 
 
 class AsyncArrangements:
@@ -51,14 +83,14 @@ class AsyncArrangements:
         self._client = client
         self._tolerance = tolerance
 
+    @property
+    def with_raw_response(self) -> AsyncArrangementsWithRawResponse:
+        """The same calls, answering RawResponse (the model with status and headers)."""
+        return AsyncArrangementsWithRawResponse(self._client, self._tolerance)
+
     async def list(self) -> ArrangementList:
         """All arrangements in your scope (`count` and `response`)."""
-        return await acall(
-            lambda: list_arrangements.asyncio_detailed(client=self._client),
-            "listArrangements",
-            ArrangementList,
-            self._tolerance,
-        )
+        return (await _alist(self._client, self._tolerance)).parse()
 
     @overload
     async def get(self) -> ArrangementList: ...
@@ -68,9 +100,52 @@ class AsyncArrangements:
         """Show one arrangement; with no id, list them all (the reference's spelling)."""
         if id is None:
             return await self.list()
-        return await acall(
-            lambda: get_arrangement.asyncio_detailed(id, client=self._client),
-            "getArrangement",
-            Arrangement,
-            self._tolerance,
+        return (await _aget(self._client, id, self._tolerance)).parse()
+
+
+class ArrangementsWithRawResponse:
+    """`api.with_raw_response.arrangements`: each call answers a RawResponse."""
+
+    def __init__(self, client: Client, tolerance: Tolerance) -> None:
+        self._client = client
+        self._tolerance = tolerance
+
+    def list(self) -> RawResponse[ArrangementList]:
+        """All arrangements in your scope, with the HTTP answer."""
+        return _list(self._client, self._tolerance)
+
+    @overload
+    def get(self) -> RawResponse[ArrangementList]: ...
+    @overload
+    def get(self, id: int) -> RawResponse[Arrangement]: ...
+    def get(self, id: int | None = None) -> RawResponse[Arrangement] | RawResponse[ArrangementList]:
+        """Show one arrangement (with no id, list them all), with the HTTP answer."""
+        return (
+            _list(self._client, self._tolerance)
+            if id is None
+            else _get(self._client, id, self._tolerance)
         )
+
+
+class AsyncArrangementsWithRawResponse:
+    """The async twin of ArrangementsWithRawResponse."""
+
+    def __init__(self, client: Client, tolerance: Tolerance) -> None:
+        self._client = client
+        self._tolerance = tolerance
+
+    async def list(self) -> RawResponse[ArrangementList]:
+        """All arrangements in your scope, with the HTTP answer."""
+        return await _alist(self._client, self._tolerance)
+
+    @overload
+    async def get(self) -> RawResponse[ArrangementList]: ...
+    @overload
+    async def get(self, id: int) -> RawResponse[Arrangement]: ...
+    async def get(
+        self, id: int | None = None
+    ) -> RawResponse[Arrangement] | RawResponse[ArrangementList]:
+        """Show one arrangement (with no id, list them all), with the HTTP answer."""
+        if id is None:
+            return await _alist(self._client, self._tolerance)
+        return await _aget(self._client, id, self._tolerance)

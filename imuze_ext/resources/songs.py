@@ -16,8 +16,9 @@ from imuze_client.api.songs import create_song, get_song, list_songs
 from imuze_client.models import Song, SongCreate, SongCreated, SongList, SongSummary
 
 from .. import _polling
-from .._calls import acall, acall_full, call, call_full
+from .._calls import acall_full, call_full
 from .._download import ProgressCallback, adownload, download, target_path
+from .._raw_response import RawResponse
 from .._retry import retry_after_seconds
 from .._tolerance import Tolerance
 from ..errors import ImuzeError, SongFailedError, SongNotReadyError
@@ -56,6 +57,48 @@ def _media_of(song: Song) -> str:
     return song.mp3_url
 
 
+def _create(client: Client, body: SongCreate, tolerance: Tolerance) -> RawResponse[SongCreated]:
+    return call_full(
+        lambda: create_song.sync_detailed(client=client, body=body),
+        "createSong",
+        SongCreated,
+        tolerance,
+    )
+
+
+def _list(client: Client, tolerance: Tolerance) -> RawResponse[SongList]:
+    return call_full(
+        lambda: list_songs.sync_detailed(client=client), "listSongs", SongList, tolerance
+    )
+
+
+def _get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Song]:
+    return call_full(lambda: get_song.sync_detailed(id, client=client), "getSong", Song, tolerance)
+
+
+async def _acreate(
+    client: Client, body: SongCreate, tolerance: Tolerance
+) -> RawResponse[SongCreated]:
+    return await acall_full(
+        lambda: create_song.asyncio_detailed(client=client, body=body),
+        "createSong",
+        SongCreated,
+        tolerance,
+    )
+
+
+async def _alist(client: Client, tolerance: Tolerance) -> RawResponse[SongList]:
+    return await acall_full(
+        lambda: list_songs.asyncio_detailed(client=client), "listSongs", SongList, tolerance
+    )
+
+
+async def _aget(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Song]:
+    return await acall_full(
+        lambda: get_song.asyncio_detailed(id, client=client), "getSong", Song, tolerance
+    )
+
+
 def _transient(exc: ImuzeError) -> float:
     """The delay before polling again after an error a wait outlives; re-raise any other."""
     delay = _polling.transient_delay(exc)
@@ -71,9 +114,14 @@ class Songs:
         self, client: Client, http: httpx.Client, max_retries: int, tolerance: Tolerance
     ) -> None:
         self._client = client
+        self._tolerance = tolerance
         self._http = http
         self._max_retries = max_retries
-        self._tolerance = tolerance
+
+    @property
+    def with_raw_response(self) -> SongsWithRawResponse:
+        """The calls that make one request, answering RawResponse (model, status, headers)."""
+        return SongsWithRawResponse(self._client, self._tolerance)
 
     def create(
         self,
@@ -85,12 +133,7 @@ class Songs:
     ) -> SongCreated:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = _create_body(title, desired_length, arrangement_id, tags)
-        return call(
-            lambda: create_song.sync_detailed(client=self._client, body=body),
-            "createSong",
-            SongCreated,
-            self._tolerance,
-        )
+        return _create(self._client, body, self._tolerance).parse()
 
     def post(
         self,
@@ -107,12 +150,7 @@ class Songs:
 
     def list(self) -> SongList:
         """Your songs (`count` and `response`), with each one's status."""
-        return call(
-            lambda: list_songs.sync_detailed(client=self._client),
-            "listSongs",
-            SongList,
-            self._tolerance,
-        )
+        return _list(self._client, self._tolerance).parse()
 
     @overload
     def get(self) -> SongList: ...
@@ -122,36 +160,21 @@ class Songs:
         """Show one song; with no id, list them all."""
         if id is None:
             return self.list()
-        return call(
-            lambda: get_song.sync_detailed(id, client=self._client),
-            "getSong",
-            Song,
-            self._tolerance,
-        )
+        return _get(self._client, id, self._tolerance).parse()
 
     def _poll(self, song_id: int) -> _polling.Fetched:
         try:
-            song, raw = call_full(
-                lambda: get_song.sync_detailed(song_id, client=self._client),
-                "getSong",
-                Song,
-                self._tolerance,
-            )
+            answer = _get(self._client, song_id, self._tolerance)
         except ImuzeError as exc:
             return None, _transient(exc)
-        return song, retry_after_seconds(raw.headers.get("Retry-After"))
+        return answer.parse(), retry_after_seconds(answer.headers.get("Retry-After"))
 
     def _poll_list(self) -> _polling.ListFetched:
         try:
-            listed, raw = call_full(
-                lambda: list_songs.sync_detailed(client=self._client),
-                "listSongs",
-                SongList,
-                self._tolerance,
-            )
+            answer = _list(self._client, self._tolerance)
         except ImuzeError as exc:
             return None, _transient(exc)
-        return listed.response, retry_after_seconds(raw.headers.get("Retry-After"))
+        return answer.parse().response, retry_after_seconds(answer.headers.get("Retry-After"))
 
     def wait(
         self,
@@ -229,9 +252,14 @@ class AsyncSongs:
         self, client: Client, http: httpx.AsyncClient, max_retries: int, tolerance: Tolerance
     ) -> None:
         self._client = client
+        self._tolerance = tolerance
         self._http = http
         self._max_retries = max_retries
-        self._tolerance = tolerance
+
+    @property
+    def with_raw_response(self) -> AsyncSongsWithRawResponse:
+        """The calls that make one request, answering RawResponse (model, status, headers)."""
+        return AsyncSongsWithRawResponse(self._client, self._tolerance)
 
     async def create(
         self,
@@ -243,12 +271,7 @@ class AsyncSongs:
     ) -> SongCreated:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = _create_body(title, desired_length, arrangement_id, tags)
-        return await acall(
-            lambda: create_song.asyncio_detailed(client=self._client, body=body),
-            "createSong",
-            SongCreated,
-            self._tolerance,
-        )
+        return (await _acreate(self._client, body, self._tolerance)).parse()
 
     async def post(
         self,
@@ -265,12 +288,7 @@ class AsyncSongs:
 
     async def list(self) -> SongList:
         """Your songs (`count` and `response`), with each one's status."""
-        return await acall(
-            lambda: list_songs.asyncio_detailed(client=self._client),
-            "listSongs",
-            SongList,
-            self._tolerance,
-        )
+        return (await _alist(self._client, self._tolerance)).parse()
 
     @overload
     async def get(self) -> SongList: ...
@@ -280,36 +298,21 @@ class AsyncSongs:
         """Show one song; with no id, list them all."""
         if id is None:
             return await self.list()
-        return await acall(
-            lambda: get_song.asyncio_detailed(id, client=self._client),
-            "getSong",
-            Song,
-            self._tolerance,
-        )
+        return (await _aget(self._client, id, self._tolerance)).parse()
 
     async def _poll(self, song_id: int) -> _polling.Fetched:
         try:
-            song, raw = await acall_full(
-                lambda: get_song.asyncio_detailed(song_id, client=self._client),
-                "getSong",
-                Song,
-                self._tolerance,
-            )
+            answer = await _aget(self._client, song_id, self._tolerance)
         except ImuzeError as exc:
             return None, _transient(exc)
-        return song, retry_after_seconds(raw.headers.get("Retry-After"))
+        return answer.parse(), retry_after_seconds(answer.headers.get("Retry-After"))
 
     async def _poll_list(self) -> _polling.ListFetched:
         try:
-            listed, raw = await acall_full(
-                lambda: list_songs.asyncio_detailed(client=self._client),
-                "listSongs",
-                SongList,
-                self._tolerance,
-            )
+            answer = await _alist(self._client, self._tolerance)
         except ImuzeError as exc:
             return None, _transient(exc)
-        return listed.response, retry_after_seconds(raw.headers.get("Retry-After"))
+        return answer.parse().response, retry_after_seconds(answer.headers.get("Retry-After"))
 
     async def wait(
         self,
@@ -380,3 +383,77 @@ class AsyncSongs:
         )
         song = await self.wait(created, timeout=timeout)
         return await self.download(song, dest, progress=progress)
+
+
+class SongsWithRawResponse:
+    """`api.with_raw_response.songs`: the calls that make one request, each answering a
+    RawResponse. The workflows (`wait`, `wait_all`, `download`, `compose`) make many
+    requests or stream a file, so they have no raw form: poll with `get`, and read an
+    error's `.response`."""
+
+    def __init__(self, client: Client, tolerance: Tolerance) -> None:
+        self._client = client
+        self._tolerance = tolerance
+
+    def create(
+        self,
+        *,
+        title: str,
+        desired_length: int,
+        arrangement_id: int | None = None,
+        tags: Sequence[str] = (),
+    ) -> RawResponse[SongCreated]:
+        """Create a song, with the HTTP answer (its status and headers)."""
+        return _create(
+            self._client, _create_body(title, desired_length, arrangement_id, tags), self._tolerance
+        )
+
+    def list(self) -> RawResponse[SongList]:
+        """Your songs, with the HTTP answer."""
+        return _list(self._client, self._tolerance)
+
+    @overload
+    def get(self) -> RawResponse[SongList]: ...
+    @overload
+    def get(self, id: int) -> RawResponse[Song]: ...
+    def get(self, id: int | None = None) -> RawResponse[Song] | RawResponse[SongList]:
+        """Show one song (with no id, list them all), with the HTTP answer."""
+        return (
+            _list(self._client, self._tolerance)
+            if id is None
+            else _get(self._client, id, self._tolerance)
+        )
+
+
+class AsyncSongsWithRawResponse:
+    """The async twin of SongsWithRawResponse."""
+
+    def __init__(self, client: Client, tolerance: Tolerance) -> None:
+        self._client = client
+        self._tolerance = tolerance
+
+    async def create(
+        self,
+        *,
+        title: str,
+        desired_length: int,
+        arrangement_id: int | None = None,
+        tags: Sequence[str] = (),
+    ) -> RawResponse[SongCreated]:
+        """Create a song, with the HTTP answer (its status and headers)."""
+        body = _create_body(title, desired_length, arrangement_id, tags)
+        return await _acreate(self._client, body, self._tolerance)
+
+    async def list(self) -> RawResponse[SongList]:
+        """Your songs, with the HTTP answer."""
+        return await _alist(self._client, self._tolerance)
+
+    @overload
+    async def get(self) -> RawResponse[SongList]: ...
+    @overload
+    async def get(self, id: int) -> RawResponse[Song]: ...
+    async def get(self, id: int | None = None) -> RawResponse[Song] | RawResponse[SongList]:
+        """Show one song (with no id, list them all), with the HTTP answer."""
+        if id is None:
+            return await _alist(self._client, self._tolerance)
+        return await _aget(self._client, id, self._tolerance)
