@@ -97,6 +97,9 @@ class _RetryableStatus(Exception):
         self.response = response
         self.delay = delay
 
+    def __repr__(self) -> str:  # what stamina's retry record shows as its cause
+        return f"status {self.response.status_code}"
+
 
 def _backoff_hook(request: httpx.Request) -> Callable[[Exception], bool | float]:
     """stamina's `on` for one request: retry what the rules allow, honouring Retry-After."""

@@ -92,7 +92,9 @@ def test_imuze_log_shows_the_retry_and_the_deviation_on_imuze_ext(
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 2, result.stderr
-    assert "imuze_ext WARNING retry 1 of GET /api/4/arrangements in 0.00 s after" in lines[0]
+    assert lines[0].endswith(
+        "imuze_ext WARNING retry 1 of GET /api/4/arrangements in 0.00 s after status 503"
+    )
     assert "listArrangements answered 203, the spec documents 200" in lines[1]
     assert "stamina.retry_scheduled" not in result.stderr
     assert "imuze-test-key" not in result.stderr
