@@ -127,7 +127,7 @@ def _resolved_url(base: httpx.URL, url: str) -> str:
     """The media URL resolved against the API base URL (absolute URLs stay as they are)."""
     try:
         httpx.URL(url)
-    except httpx.InvalidURL:
+    except (httpx.InvalidURL, ValueError):  # ValueError: e.g. idna's IDNAError for a bad host
         raise ResponseValidationError(f"the media URL {url!r} is not a valid URL") from None
     resolved = resolve_url(directory(base), url)
     if resolved is None:

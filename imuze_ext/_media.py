@@ -42,7 +42,7 @@ def resolve_url(base: httpx.URL, value: str) -> httpx.URL | None:
         if url_form(value) is UrlForm.PROTOCOL_RELATIVE and not reference.host:
             return None  # "//" or "///x": an empty authority names no host
         resolved = base.join(reference)
-    except httpx.InvalidURL:
+    except (httpx.InvalidURL, ValueError):  # ValueError: e.g. idna's IDNAError for a bad host
         return None
     if resolved.scheme not in ("http", "https") or not resolved.host:
         return None

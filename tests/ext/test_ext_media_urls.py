@@ -21,6 +21,8 @@ from deviant import (
     serve,
 )
 from ext_helpers import API, Recorder, created_json, song_json
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from imuze_client.models import Song
 from typer.testing import CliRunner
 
@@ -57,10 +59,33 @@ def test_references_resolve_per_rfc_3986(reference: str, form: UrlForm, resolved
 
 
 @pytest.mark.parametrize(
-    "reference", ["ftp://cdn.imuze.io/5.mp3", "javascript:alert(1)", "//", "///x", "http://[::1"]
+    "reference",
+    [
+        "ftp://cdn.imuze.io/5.mp3",
+        "javascript:alert(1)",
+        "//",
+        "///x",
+        "http://[::1",
+        "//xn--/x",  # idna rejects the host with its own ValueError
+        "//[zz]/x",
+    ],
 )
 def test_what_resolves_to_no_http_url_is_refused(reference: str) -> None:
     assert resolve_url(BASE, reference) is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.text(),
+        st.text().map(lambda t: "//" + t),
+        st.text().map(lambda t: "/" + t),
+        st.text().map(lambda t: "http://" + t),
+    )
+)
+def test_resolving_any_text_gives_a_url_or_none_never_a_stray_exception(reference: str) -> None:
+    resolved = resolve_url(BASE, reference)
+    assert resolved is None or (resolved.scheme in ("http", "https") and resolved.host)
 
 
 def test_the_media_fields_table_covers_every_url_of_the_spec() -> None:
