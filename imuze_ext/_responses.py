@@ -89,7 +89,11 @@ def documented_success(operation: str) -> frozenset[int]:
 
 @functools.cache
 def validator(schema_name: str) -> jsonschema_rs.Draft202012Validator:
-    """A compiled validator for one component schema of the packaged spec."""
+    """A compiled validator for one component schema of the packaged spec.
+
+    `format` stays an annotation (jsonschema-rs' default for 2020-12): a relative media URL
+    passes `format: uri` here and is resolved, and reported, by read().
+    """
     return jsonschema_rs.Draft202012Validator(
         {"$ref": f"#/components/schemas/{schema_name}", "components": _components()}
     )
