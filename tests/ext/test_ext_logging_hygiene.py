@@ -15,16 +15,16 @@ import httpx
 import pytest
 import stamina
 from deviant import Receive, Scope, Send, serve
-from ext_helpers import API, Recorder, error_body, sequence
+from ext_helpers import API, Recorder, error_body, sequence, song_json
 
-from imuze_ext import Imuze
+from imuze_ext import AsyncImuze, Imuze
 from imuze_ext._logging import configure_from_env, logger
 
 ARRANGEMENTS = {"count": 1, "response": [{"id": 1, "name": "Chamber Strings"}]}
 
 CLIENT = """
 import sys
-from imuze_ext import Imuze
+from imuze_ext import AsyncImuze, Imuze
 
 with Imuze(api_key="imuze-test-key", base_url=sys.argv[1]) as api:
     print(api.arrangements.list().count)
@@ -138,3 +138,37 @@ def test_imuze_log_levels(value: str, level: int, monkeypatch: Any) -> None:
     monkeypatch.setattr(logger, "level", logging.NOTSET)
     configure_from_env({"IMUZE_LOG": value})
     assert logger.level == level
+
+
+async def test_async_retries_are_rerouted_too(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    answers = sequence(
+        httpx.Response(503, json=error_body(503)), httpx.Response(200, json=ARRANGEMENTS)
+    )
+    async with AsyncImuze(
+        api_key="k", base_url=API, transport=Recorder(answers).transport()
+    ) as api:
+        await api.arrangements.list()
+    messages = [r.getMessage() for r in caplog.records if r.name == "imuze_ext"]
+    assert "retry 1 of GET /api/4/arrangements in 0.00 s after status 503" in messages
+    assert not [r for r in caplog.records if r.name == "stamina"]
+
+
+def test_download_retries_are_rerouted_too(caplog: pytest.LogCaptureFixture, tmp_path: Any) -> None:
+    caplog.set_level(logging.INFO)
+    media = [
+        httpx.Response(200, headers={"Content-Length": "20"}, stream=httpx.ByteStream(b"0" * 10)),
+        httpx.Response(206, headers={"Content-Range": "bytes 10-19/20"}, content=b"1" * 10),
+    ]
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/4/songs/1":
+            return httpx.Response(200, json=song_json(1))
+        return media.pop(0)
+
+    with Imuze(api_key="k", base_url=API, transport=Recorder(handle).transport()) as api:
+        path = api.songs.download(1, tmp_path / "x.mp3")
+    assert path.read_bytes() == b"0" * 10 + b"1" * 10
+    messages = [r.getMessage() for r in caplog.records if r.name == "imuze_ext"]
+    assert any(m.startswith("retry 1 of download of /api/4/songs/1/audio.mp3") for m in messages)
+    assert not [r for r in caplog.records if r.name == "stamina"]
