@@ -124,15 +124,16 @@ def _failure(exc: Exception, url: str, state: _State) -> ImuzeError:
 
 
 def _resolved_url(base: httpx.URL, url: str) -> str:
-    """The media URL resolved against the API base URL (absolute URLs stay as they are)."""
-    try:
-        httpx.URL(url)
-    except (httpx.InvalidURL, ValueError):  # ValueError: e.g. idna's IDNAError for a bad host
-        raise ResponseValidationError(f"the media URL {url!r} is not a valid URL") from None
-    resolved = resolve_url(directory(base), url)
+    """The media URL resolved against the API base URL (an absolute http(s) URL as it is),
+    checked by httpx; ResponseValidationError when it is no usable URL."""
+    resolved = url if url.startswith(("https://", "http://")) else resolve_url(directory(base), url)
     if resolved is None:
         raise ResponseValidationError(f"the media URL {url!r} does not resolve to http(s)")
-    return str(resolved)
+    try:
+        _ = httpx.URL(resolved).host  # .host decodes an IDNA host, which may fail
+    except (httpx.InvalidURL, ValueError):  # ValueError: e.g. idna's IDNAError for a bad host
+        raise ResponseValidationError(f"the media URL {url!r} is not a valid URL") from None
+    return resolved
 
 
 def _retrying(max_retries: int) -> Any:

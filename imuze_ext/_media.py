@@ -9,9 +9,11 @@ still go only to the API's origin: the auth flow judges the resolved URL.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -28,23 +30,29 @@ MEDIA_FIELDS: Mapping[str, tuple[str, ...]] = {
 LIST_ITEMS: Mapping[str, str] = {"SongList": "SongSummary"}
 
 _ABSOLUTE_HTTP = ("https://", "http://")
+# Whitespace, controls and backslashes: RFC 3986 allows none of them in a URL reference.
+_NOT_IN_A_REFERENCE = re.compile(r"[\x00-\x20\x7f\\]")
 
 
-def directory(base_url: str | httpx.URL) -> httpx.URL:
+def directory(base_url: str | httpx.URL) -> str:
     """The base URL as a directory (trailing slash), the base that references resolve on."""
-    return httpx.URL(str(base_url).rstrip("/") + "/")
+    return str(base_url).rstrip("/") + "/"
 
 
-def resolve_url(base: httpx.URL, value: str) -> httpx.URL | None:
-    """`value` resolved against `base`; None when that gives no http(s) URL with a host."""
-    try:
-        reference = httpx.URL(value)
-        if url_form(value) is UrlForm.PROTOCOL_RELATIVE and not reference.host:
-            return None  # "//" or "///x": an empty authority names no host
-        resolved = base.join(reference)
-    except (httpx.InvalidURL, ValueError):  # ValueError: e.g. idna's IDNAError for a bad host
+def resolve_url(base: str, value: str) -> str | None:
+    """`value` resolved against `base` (RFC 3986 section 5, by urllib's urljoin); None when
+    that gives no http(s) URL with a host, or `value` holds what no URL reference may."""
+    if _NOT_IN_A_REFERENCE.search(value):
         return None
-    if resolved.scheme not in ("http", "https") or not resolved.host:
+    try:
+        if url_form(value) is UrlForm.PROTOCOL_RELATIVE and not urlsplit(value).hostname:
+            return None  # "//" or "///x": an empty authority names no host
+        resolved = urljoin(base, value)
+        parts = urlsplit(resolved)
+        _ = parts.port  # a port out of range or not a number raises ValueError
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return resolved
 
@@ -71,7 +79,7 @@ class Resolution:
         return bool(self.relative)
 
 
-def resolve_media(schema: str, data: Any, base: httpx.URL) -> Resolution:
+def resolve_media(schema: str, data: Any, base: str) -> Resolution:
     """Resolve the media URLs of an answer already valid against `schema`.
 
     Absolute http(s) URLs are kept as sent (the common case costs a prefix test); the data
@@ -94,7 +102,7 @@ def resolve_media(schema: str, data: Any, base: httpx.URL) -> Resolution:
 
 
 def _resolve_object(
-    obj: Any, fields: tuple[str, ...], base: httpx.URL, pointer: str, resolution: Resolution
+    obj: Any, fields: tuple[str, ...], base: str, pointer: str, resolution: Resolution
 ) -> Any:
     if not isinstance(obj, dict):
         return obj
@@ -109,5 +117,5 @@ def _resolve_object(
             resolution.unresolvable.append(found)
         elif url_form(value) is not UrlForm.ABSOLUTE:
             resolution.relative.append(found)
-            changes[name] = str(resolved)
+            changes[name] = resolved
     return {**obj, **changes} if changes else obj

@@ -23,7 +23,7 @@ class Tolerance:
     """How one client reads answers: the base URL media URLs resolve on, and strictness."""
 
     strict: bool
-    media_base: httpx.URL
+    media_base: str
 
     def __init__(self, base_url: str | httpx.URL, *, strict: bool = False) -> None:
         self.strict = strict
