@@ -26,7 +26,7 @@ from imuze_client.models import Arrangement, ArrangementList, Song, SongCreated,
 from rich.console import Console
 from rich.table import Table
 
-from . import _config
+from . import _config, cli_play
 from .cli_errors import ImuzeGroup, UsageProblem
 from .client import Imuze
 from .errors import ImuzeError, MissingCredentialsError
@@ -35,7 +35,7 @@ app = typer.Typer(
     cls=ImuzeGroup,
     name="imuze",
     help=(
-        "Generate songs with the iMuze API: list arrangements, compose, wait, download."
+        "Generate songs with the iMuze API: list arrangements, compose, wait, download, play."
         f"\n\nCredentials: {_config.ENV_API_KEY}, or {_config.ENV_EMAIL} and "
         f"{_config.ENV_PASSWORD} (or --email and a password prompt at a terminal)."
     ),
@@ -68,6 +68,9 @@ TimeoutOption = Annotated[
     float, typer.Option("--timeout", min=0.001, help="Seconds to wait for the song at most.")
 ]
 OutOption = Annotated[Path, typer.Option("--out", help="Folder (or file) to write the mp3 to.")]
+PlayOption = Annotated[
+    bool, typer.Option("--play", help="Play the song when it is ready (the play extra).")
+]
 
 
 @dataclass
@@ -273,9 +276,12 @@ def compose(
     tag: TagOption = None,
     out_path: OutOption = Path("out"),
     timeout: TimeoutOption = 300.0,
+    play: PlayOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Create a song, wait until it is ready, download its mp3: the whole workflow."""
+    if play:
+        cli_play.check_player()
     with _client(ctx) as api:
         _prepare_folder(out_path)
         created = api.songs.create(
@@ -286,6 +292,31 @@ def compose(
         with _progress_bar(enabled=not as_json) as progress:
             path = api.songs.download(song, out_path, progress=progress)
         _print_saved(path, song, as_json)
+    if play:
+        cli_play.play(path, f"“{song.title}”", console=err, progress=not as_json)
+
+
+@app.command("play")
+def play_song(
+    ctx: typer.Context,
+    target: Annotated[
+        str, typer.Argument(metavar="ID|FILE", help="A song id, or an audio file to play.")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Play a song: by id (downloaded once to your cache) or from a file. Needs imuze[play]."""
+    song = cli_play.parse_target(target)
+    cli_play.check_player()
+    if isinstance(song, Path):
+        path, label = song, song.name
+    else:
+        path, label = cli_play.cached_song(_base_url(ctx), song), f"song {song}"
+        if not path.is_file():
+            with _client(ctx) as api, _progress_bar(enabled=not as_json) as progress:
+                api.songs.download(song, path, progress=progress)
+    played = cli_play.play(path, label, console=err, progress=not as_json)
+    if as_json:
+        cli_play.emit_played(path, played)
 
 
 def _prepare_folder(path: Path) -> None:

@@ -51,10 +51,10 @@ class UsageProblem(ImuzeError):
 class MissingExtraError(UsageProblem):
     """A command needs an optional dependency that is not installed."""
 
-    def __init__(self, feature: str, extra: str) -> None:
+    def __init__(self, feature: str, extra: str, *, hint: str | None = None) -> None:
         super().__init__(
             f"{feature} needs the '{extra}' extra: pip install 'imuze[{extra}]'",
-            hint=f"install it with: pip install 'imuze[{extra}]'",
+            hint=hint,
             kind="MissingExtraError",
         )
         self.extra = extra
