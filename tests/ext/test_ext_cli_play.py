@@ -5,6 +5,7 @@ uses miniaudio's custom backend with no callbacks, which has no device on any OS
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -261,3 +262,9 @@ def test_the_cache_keys_songs_by_api_and_id() -> None:
     assert a1 != song_path("http://b.test/api/4", 1, env)
     assert a1.parent == song_path("http://a.test/api/4", 2, env).parent
     assert a1.name == "1.mp3" and a1.is_relative_to("/xdg/imuze/songs")
+
+
+def test_the_cli_does_not_import_miniaudio_until_it_plays() -> None:
+    """The play extra is optional: `imuze --help` and every other command run without it."""
+    code = "import sys, imuze_ext.cli; assert 'miniaudio' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
