@@ -5,6 +5,7 @@ uses miniaudio's custom backend with no callbacks, which has no device on any OS
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ from imuze_ext import Imuze, _playback
 from imuze_ext._song_cache import cache_root, song_path
 from imuze_ext.cli import app
 from imuze_mock import MockServer
+from imuze_mock.catalog import BY_ID
+from imuze_mock.music.render import render_song
 from imuze_mock.music.synth import SAMPLE_RATE as MOCK_SAMPLE_RATE
 
 LENGTH = 1  # seconds: the null backend plays in real time
@@ -268,3 +271,45 @@ def test_the_cli_does_not_import_miniaudio_until_it_plays() -> None:
     """The play extra is optional: `imuze --help` and every other command run without it."""
     code = "import sys, imuze_ext.cli; assert 'miniaudio' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+_PLAY_WITH_NULL_OUTPUT = """
+import sys, miniaudio
+from imuze_ext import _playback, cli
+
+real_play = _playback.play
+
+def play(path, *, on_tick, **kwargs):
+    def tick(position):
+        on_tick(position)
+        print("playing", flush=True)
+    return real_play(path, on_tick=tick, **kwargs)
+
+_playback.default_backends = lambda: [miniaudio.Backend.NULL]
+_playback.play = play
+sys.argv = ["imuze", "play", sys.argv[1]]
+cli.main()
+"""
+
+
+def test_a_real_ctrl_c_stops_the_sound_and_exits_130(tmp_path: Path) -> None:
+    """SIGINT to a real `imuze play` process while it plays (null output, a 5 s song)."""
+    path = tmp_path / "long.mp3"
+    path.write_bytes(render_song("Long Night", BY_ID[1].style, 5).mp3)
+    process = subprocess.Popen(
+        [sys.executable, "-c", _PLAY_WITH_NULL_OUTPUT, str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "playing\n"
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr
+    assert stderr.splitlines()[-1].startswith("Stopped at 0:0"), stderr
+    assert stderr.splitlines()[-1].endswith(" / 0:05"), stderr
+    assert "Traceback" not in stderr
