@@ -151,7 +151,7 @@ class ImuzeGroup(typer.core.TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         try:
             code = super().main(
-                argv,
+                args,  # as given: None lets typer expand globs on Windows
                 prog_name,
                 complete_var,
                 standalone_mode=False,
