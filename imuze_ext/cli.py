@@ -304,7 +304,7 @@ def play_song(
     ],
     as_json: JsonOption = False,
 ) -> None:
-    """Play a song: by id (downloaded once to your cache) or from a file. Needs imuze[play]."""
+    """Play a song: by id (downloaded once to your cache) or from a file (the play extra)."""
     song = cli_play.parse_target(target)
     cli_play.check_player()
     if isinstance(song, Path):
