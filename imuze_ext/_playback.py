@@ -152,8 +152,8 @@ class Playback:
 
     def __init__(self, path: Path) -> None:
         miniaudio = load()
-        self.frames_fed = 0
-        self.finished = threading.Event()
+        self.frames_fed: int = 0
+        self.finished: threading.Event = threading.Event()
         self.error: BaseException | None = None
         try:
             self._stream = miniaudio.stream_file(

@@ -9,7 +9,6 @@ Exit codes: 0 success, 1 API error, 2 usage error. Errors print one line, no tra
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
 import json
 import logging
 import os
@@ -27,11 +26,12 @@ from rich.console import Console
 from rich.table import Table
 
 from . import _config, cli_play
+from ._version import __version__
 from .cli_errors import ImuzeGroup, UsageProblem
 from .client import Imuze
 from .errors import ImuzeError, MissingCredentialsError
 
-app = typer.Typer(
+app: typer.Typer = typer.Typer(
     cls=ImuzeGroup,
     name="imuze",
     help=(
@@ -43,15 +43,17 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-arrangements_app = typer.Typer(help="List and show arrangements.", no_args_is_help=True)
-songs_app = typer.Typer(
+arrangements_app: typer.Typer = typer.Typer(
+    help="List and show arrangements.", no_args_is_help=True
+)
+songs_app: typer.Typer = typer.Typer(
     help="Create, list, show, wait for and download songs.", no_args_is_help=True
 )
 app.add_typer(arrangements_app, name="arrangements")
 app.add_typer(songs_app, name="songs")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out: Console = Console(highlight=False)
+err: Console = Console(stderr=True, highlight=False)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 TitleOption = Annotated[
@@ -79,14 +81,9 @@ class _Options:
     email: str | None
 
 
-def imuze_version() -> str:
-    """The installed imuze's version (the package metadata)."""
-    return importlib.metadata.version("imuze")
-
-
 def _print_version(value: bool) -> None:
     if value:
-        out.print(f"imuze {imuze_version()}")
+        out.print(f"imuze {__version__}")
         raise typer.Exit()
 
 

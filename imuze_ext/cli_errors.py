@@ -36,7 +36,7 @@ EXIT_USAGE = 2
 nothing was attempted, and trying again as is will fail again."""
 EXIT_INTERRUPTED = 130
 
-err = Console(stderr=True, highlight=False)
+err: Console = Console(stderr=True, highlight=False)
 
 
 class UsageProblem(ImuzeError):
@@ -44,8 +44,8 @@ class UsageProblem(ImuzeError):
 
     def __init__(self, message: str, *, hint: str | None = None, kind: str = "UsageError") -> None:
         super().__init__(message)
-        self.hint = hint or help_hint(None)
-        self.kind = kind
+        self.hint: str = hint or help_hint(None)
+        self.kind: str = kind
 
 
 class MissingExtraError(UsageProblem):
@@ -57,7 +57,7 @@ class MissingExtraError(UsageProblem):
             hint=hint,
             kind="MissingExtraError",
         )
-        self.extra = extra
+        self.extra: str = extra
 
 
 class Interrupted(Exception):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from .config import MockConfig
+from .dialects import DIALECTS
 from .server import MockServer, make_server, running
 
 _EPILOG = """exec mode: imuze-mock [OPTIONS] -- CMD [ARGS...] starts the mock, runs CMD with
@@ -53,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--strict", action="store_true", help="validate the mock's own responses against the spec"
     )
+    parser.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        default="spec",
+        help="spec: answer exactly as the spec says; rails: as a Rails deployment would "
+        "(200 on creates, relative media URLs, Rails error bodies, extra fields)",
+    )
     return parser
 
 
@@ -65,6 +73,7 @@ def _config(args: argparse.Namespace) -> MockConfig:
         rate_limit=args.rate_limit,
         maintenance=args.maintenance,
         strict=args.strict,
+        dialect=args.dialect,
     )
 
 
@@ -76,6 +85,10 @@ def _banner(server: MockServer, out: TextIO) -> None:
         f"  developer key  {demo.api_key or '(none)'}",
         f"  second user    {other.email} / {other.password}",
     ]
+    if server.config.dialect != "spec":
+        lines.append(
+            f"  dialect        {server.config.dialect} (deviates from the spec on purpose)"
+        )
     print("\n".join(lines), file=out, flush=True)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .dialects import DIALECTS
+
 
 @dataclass(frozen=True)
 class Account:
@@ -51,8 +53,13 @@ class MockConfig:
     slow_delay: float = 1.0
     #: Retry-After sent with 503 and 429 answers, in seconds.
     retry_after: int = 1
+    #: ``"spec"`` answers exactly as the spec says; ``"rails"`` as a plausible Rails
+    #: deployment of the API does (see ``imuze_mock.dialects``).
+    dialect: str = "spec"
 
     def __post_init__(self) -> None:
+        if self.dialect not in DIALECTS:
+            raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}, not {self.dialect!r}")
         for name in ("token_ttl", "render_delay", "slow_delay"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, not {getattr(self, name)}")

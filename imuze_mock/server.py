@@ -66,6 +66,9 @@ def bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        # Listen now, so that a client that read the banner is queued, not refused, while
+        # uvicorn is still starting (its own listen() on this socket is then a no-op).
+        sock.listen(2048)
     except OSError:
         sock.close()
         raise
