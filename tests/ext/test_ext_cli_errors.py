@@ -5,8 +5,11 @@ known to work, connection errors name the server, the login log tells the outcom
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import logging
 import os
+import pty
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -235,3 +238,41 @@ def test_ctrl_c_is_one_line_and_exit_130(
     result = runner.invoke(app, ["songs", "list"])
     assert result.exit_code == 130
     assert result.output.strip() == "Interrupted"
+
+
+def test_at_a_terminal_the_password_is_asked_for(imuze_mock_server: MockServer) -> None:
+    """stdin is a real pseudo-terminal: the CLI prompts, and the typed password logs in.
+
+    A new session has no controlling terminal, so getpass reads the pty (stdin) and
+    writes its part of the prompt on stderr, never on the terminal that runs the tests.
+    It flushes typed-ahead input, so the password is typed once that part shows.
+    """
+    demo = imuze_mock_server.demo
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IMUZE_")}
+    env["IMUZE_BASE_URL"] = imuze_mock_server.base_url
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [IMUZE, "--email", demo.email, "login", "--json"],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        assert process.stderr is not None
+        ready, _, _ = select.select([process.stderr], [], [], 30)  # getpass is reading
+        assert ready, "no password prompt"
+        prompt = os.read(process.stderr.fileno(), 1024)
+        os.write(controller, demo.password.encode() + b"\n")
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+        os.close(controller)
+        os.close(terminal)
+    assert process.returncode == 0, stderr
+    assert b"GetPassWarning" not in prompt + stderr
+    label, answer = stdout.decode().split(":", 1)
+    assert label == "Password"  # click's part of the prompt
+    assert json.loads(answer)["logged_in"] is True
+    assert demo.password.encode() not in stdout + stderr
