@@ -23,6 +23,9 @@ from typing import Any, Protocol
 from ._logging import logger
 from .errors import ImuzeError
 
+PLAY_PACKAGES = frozenset({"miniaudio", "cffi", "_cffi_backend"})
+"""The top-level modules the `play` extra installs."""
+
 SAMPLE_RATE = 44100
 CHANNELS = 2
 """The device's format; the decoder converts every file to it (mono 22 kHz included)."""

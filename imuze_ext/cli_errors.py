@@ -25,6 +25,7 @@ import typer
 import typer.core
 from rich.console import Console
 
+from ._extras import MissingExtraError
 from ._logging import logger
 from .errors import APIStatusError, ImuzeError, MissingCredentialsError
 
@@ -36,6 +37,9 @@ EXIT_USAGE = 2
 nothing was attempted, and trying again as is will fail again."""
 EXIT_INTERRUPTED = 130
 
+_EXTRA_HINTS = {"play": "'imuze songs download ID' saves the mp3 for any player"}
+"""What works without an extra, said under its error."""
+
 err: Console = Console(stderr=True, highlight=False)
 
 
@@ -46,18 +50,6 @@ class UsageProblem(ImuzeError):
         super().__init__(message)
         self.hint: str = hint or help_hint(None)
         self.kind: str = kind
-
-
-class MissingExtraError(UsageProblem):
-    """A command needs an optional dependency that is not installed."""
-
-    def __init__(self, feature: str, extra: str, *, hint: str | None = None) -> None:
-        super().__init__(
-            f"{feature} needs the '{extra}' extra: pip install 'imuze[{extra}]'",
-            hint=hint,
-            kind="MissingExtraError",
-        )
-        self.extra: str = extra
 
 
 class Interrupted(Exception):
@@ -91,6 +83,9 @@ def failure_of(exc: BaseException) -> Failure:
         return Failure(kind, None, _click_message(exc), code, hint)
     if isinstance(exc, UsageProblem):
         return Failure(exc.kind, None, str(exc), EXIT_USAGE, exc.hint)
+    if isinstance(exc, MissingExtraError):  # a set-up problem, like missing credentials
+        hint = _EXTRA_HINTS.get(exc.extra, help_hint(None))
+        return Failure(type(exc).__name__, None, str(exc), EXIT_USAGE, hint)
     if isinstance(exc, MissingCredentialsError):
         return Failure(type(exc).__name__, None, str(exc), EXIT_USAGE, help_hint(None))
     if isinstance(exc, APIStatusError):

@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import _logging, _playback, _song_cache
-from .cli_errors import Interrupted, MissingExtraError, UsageProblem
+from ._extras import requires_extra
+from .cli_errors import Interrupted, UsageProblem
 
 _SONG_ID = re.compile(r"[0-9]+")
 
@@ -37,12 +38,8 @@ def parse_target(target: str) -> int | Path:
 def check_player() -> None:
     """Fail before any download: the `play` extra is missing (exit 2), or no device (exit 1)."""
     _logging.configure_from_env()  # IMUZE_LOG=debug shows what the audio backends said
-    try:
+    with requires_extra("play", "playback", _playback.PLAY_PACKAGES):
         _playback.load()
-    except ImportError:
-        raise MissingExtraError(
-            "playback", "play", hint="'imuze songs download ID' saves the mp3 for any player"
-        ) from None
     _playback.open_device().close()
 
 

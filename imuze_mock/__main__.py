@@ -1,4 +1,8 @@
-"""``imuze-mock``: serve the mock, or run a command against a mock that lives as long as it."""
+"""``imuze-mock``: serve the mock, or run a command against a mock that lives as long as it.
+
+The server loads inside ``main``, so that without the ``mock`` extra the command prints one
+line naming it instead of an ImportError traceback.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .config import MockConfig
 from .dialects import DIALECTS
-from .server import MockServer, make_server, running
+
+if TYPE_CHECKING:
+    from .server import MockServer
 
 _EPILOG = """exec mode: imuze-mock [OPTIONS] -- CMD [ARGS...] starts the mock, runs CMD with
 IMUZE_BASE_URL, IMUZE_EMAIL and IMUZE_PASSWORD set, stops the mock and exits with CMD's code."""
@@ -93,6 +99,8 @@ def _banner(server: MockServer, out: TextIO) -> None:
 
 
 def _exec(config: MockConfig, host: str, port: int, command: Sequence[str]) -> int:
+    from .server import running
+
     with running(config, host=host, port=port) as server:
         _banner(server, sys.stderr)
         env = {
@@ -120,6 +128,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv, command = argv[:split], argv[split + 1 :]
     parser = _parser()
     args = parser.parse_args(argv)
+    from imuze_ext._extras import MOCK_PACKAGES, MissingExtraError, requires_extra
+
+    try:
+        with requires_extra("mock", "the imuze mock", MOCK_PACKAGES):
+            from .server import make_server
+    except MissingExtraError as error:
+        print(f"imuze-mock: {error}", file=sys.stderr)
+        return 1
     try:
         config = _config(args)
         if command:

@@ -92,7 +92,11 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(config: MockConfig | None = None) -> Starlette:
-    """A fresh mock with its own state; usable in-process (httpx.ASGITransport) or served."""
+    """A fresh mock with its own state; usable in-process (httpx.ASGITransport) or served.
+
+    ``app.state.demo`` and ``app.state.other`` are the accounts to log in as (``.email``,
+    ``.password``, ``.api_key``); ``app.state.mock`` is the live state.
+    """
     config = config or MockConfig()
     state = MockState.build(config)
 
@@ -113,4 +117,6 @@ def create_app(config: MockConfig | None = None) -> Starlette:
     )
     app.router.redirect_slashes = False
     app.state.mock = state
+    app.state.demo = config.demo
+    app.state.other = config.other
     return app

@@ -57,6 +57,17 @@ class MockConfig:
     #: deployment of the API does (see ``imuze_mock.dialects``).
     dialect: str = "spec"
 
+    @property
+    def demo(self) -> Account:
+        """The account `imuze-mock` announces and the fixtures log in as: the first one."""
+        return (self.accounts or (DEMO, OTHER))[0]
+
+    @property
+    def other(self) -> Account:
+        """A second user, for scope checks (the first again when there is only one)."""
+        accounts = self.accounts or (DEMO, OTHER)
+        return accounts[1] if len(accounts) > 1 else accounts[0]
+
     def __post_init__(self) -> None:
         if self.dialect not in DIALECTS:
             raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}, not {self.dialect!r}")

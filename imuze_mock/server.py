@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
 from .app import PREFIX, create_app
-from .config import DEMO, OTHER, Account, MockConfig
+from .config import Account, MockConfig
 from .faulty import TRANSPORT_EXTENSION
 
 try:
@@ -52,11 +52,6 @@ class MockServer:
     def origin(self) -> str:
         """``http://host:port``, the base URL without ``/api/4``."""
         return self.base_url.removesuffix(PREFIX)
-
-
-def _accounts(config: MockConfig) -> tuple[Account, Account]:
-    accounts = config.accounts or (DEMO, OTHER)
-    return accounts[0], accounts[1] if len(accounts) > 1 else accounts[0]
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -109,8 +104,7 @@ def make_server(
     config = config or MockConfig()
     app = create_app(config)
     sock = bind(host, port)
-    demo, other = _accounts(config)
-    described = MockServer(base_url_of(sock), config, demo, other, app)
+    described = MockServer(base_url_of(sock), config, config.demo, config.other, app)
     return described, uvicorn_server(app, config), sock
 
 

@@ -230,7 +230,10 @@ def test_without_the_play_extra_names_it(args: list[str]) -> None:
     result = CliRunner(env=CLEAN_ENV).invoke(app, args)
     assert result.exit_code == 2
     error, hint = usage_error(result.output)
-    assert error == "error: playback needs the 'play' extra: pip install 'imuze[play]'"
+    assert error == (
+        "error: playback needs the 'play' extra (miniaudio is not installed): "
+        "pip install 'imuze[play]'"
+    )
     assert hint == "hint: 'imuze songs download ID' saves the mp3 for any player"
 
 
