@@ -67,8 +67,12 @@ class LoginAuth(httpx.Auth):
         return httpx.Request("POST", self._tokens_url, json=body.to_dict())
 
     def _accept_login(self, response: httpx.Response) -> str:
+        try:
+            token = parse_response(response, "createToken", TokenResponse, self._tolerance).response
+        except Exception:
+            logger.info("login failed (POST %s -> %d)", self._tokens_url.path, response.status_code)
+            raise
         logger.info("logged in (POST %s -> %d)", self._tokens_url.path, response.status_code)
-        token = parse_response(response, "createToken", TokenResponse, self._tolerance).response
         self._token = token
         return token
 

@@ -135,5 +135,16 @@ def _request_of(exc: httpx.TransportError) -> httpx.Request | None:
 
 def _describe(exc: httpx.TransportError) -> str:
     request = _request_of(exc)
-    where = f"{request.method} {request.url.host}{request.url.path}: " if request else ""
+    where = f"{request.method} {_where(request.url)}: " if request else ""
     return f"{where}{type(exc).__name__}: {exc}" if str(exc) else f"{where}{type(exc).__name__}"
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _where(url: httpx.URL) -> str:
+    """`https://api.imuze.io:443/api/4/songs`: the scheme and port say which server was
+    tried (no query string, no user info)."""
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    port = url.port or _DEFAULT_PORTS.get(url.scheme)
+    return f"{url.scheme}://{host}{f':{port}' if port else ''}{url.path}"
