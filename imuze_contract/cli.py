@@ -13,11 +13,13 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, NoReturn
 
-import rich.markup
 import typer
 from rich.console import Console
 
 from imuze_ext._extras import MissingExtraError, requires_extra
+from imuze_ext.cli_errors import EXIT_INTERRUPTED
+from imuze_ext.cli_errors import Failure as CliFailure
+from imuze_ext.cli_errors import report as report_failure
 
 from .junit import render_junit
 from .markdown import render_markdown
@@ -116,16 +118,17 @@ def contract(
     err = Console(stderr=True, highlight=False)
     secrets = Secrets()
 
-    def fail(message: str) -> NoReturn:
-        line = rich.markup.escape(secrets.scrub(message))
-        err.print(f"[red]error:[/red] {line}", soft_wrap=True)
+    def fail(message: str, kind: str = "SetupError") -> NoReturn:
+        # One line, as every `imuze` error (JSON with --json), and never a secret.
+        failure = CliFailure(kind, None, secrets.scrub(message), EXIT_SETUP)
+        report_failure(failure, as_json=as_json)
         raise typer.Exit(EXIT_SETUP)
 
     try:
         with requires_extra("contract", "imuze contract", CONTRACT_PACKAGES):
             from .runner import run  # the heavy import: schemathesis, hypothesis, requests
     except MissingExtraError as exc:
-        fail(str(exc))
+        fail(str(exc), type(exc).__name__)
     url = base_url or getattr(ctx.obj, "base_url", None)
     try:
         target = target_from_env(url, getattr(ctx.obj, "email", None))
@@ -156,8 +159,7 @@ def contract(
     except SetupError as exc:
         fail(str(exc))
     except KeyboardInterrupt:
-        err.print("[red]error:[/red] interrupted")
-        raise typer.Exit(130) from None
+        raise typer.Exit(EXIT_INTERRUPTED) from None  # the root command says "Interrupted"
     except Exception as exc:  # never a traceback
         fail(f"the contract run failed: {type(exc).__name__}: {exc}")
 
