@@ -23,6 +23,7 @@ import rich.progress
 import typer
 from imuze_client.models import Arrangement, ArrangementList, Song, SongCreated, SongList
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from imuze_contract.cli import contract
@@ -331,7 +332,7 @@ def _spinner(message: str, *, enabled: bool) -> Iterator[None]:
         return
     with err.status(message, spinner="dots"):
         yield
-    err.print(f"{message}: ready")
+    err.print(f"{message}: ready", markup=False)
 
 
 @contextlib.contextmanager
@@ -387,7 +388,8 @@ def _print_saved(path: Path, song: Song | None, as_json: bool) -> None:
         _emit_json(data)
         return
     length = f"{duration:.1f} s" if duration is not None else "unknown duration"
-    out.print(f"Saved {path} ({length}, {size:,} bytes)")
+    # One unwrapped line, markup off: a script may parse the path, and a path may hold "[".
+    out.print(f"Saved {path} ({length}, {size:,} bytes)", soft_wrap=True, markup=False)
 
 
 def _print_arrangements(listed: ArrangementList, as_json: bool) -> None:
@@ -399,7 +401,7 @@ def _print_arrangements(listed: ArrangementList, as_json: bool) -> None:
         return
     table = _table("id", "name")
     for item in listed.response:
-        table.add_row(str(item.id), item.name)
+        table.add_row(str(item.id), escape(item.name))
     out.print(table)
 
 
@@ -407,9 +409,10 @@ def _print_arrangement(item: Arrangement, as_json: bool) -> None:
     if as_json:
         _emit_json(item.to_dict())
         return
-    out.print(f"[bold]Arrangement {item.id}[/bold]: {item.description}")
-    out.print(f"  genres: {', '.join(item.genre_list) or '-'}")
-    out.print(f"  image:  {item.image_url or '-'}")
+    # Server text is escaped: a "[" in it must print as is, never as rich markup.
+    out.print(f"[bold]Arrangement {item.id}[/bold]: {escape(item.description)}", soft_wrap=True)
+    out.print(f"  genres: {', '.join(item.genre_list) or '-'}", soft_wrap=True, markup=False)
+    out.print(f"  image:  {item.image_url or '-'}", soft_wrap=True, markup=False)
 
 
 def _print_songs(listed: SongList, as_json: bool) -> None:
@@ -421,7 +424,12 @@ def _print_songs(listed: SongList, as_json: bool) -> None:
         return
     table = _table("id", "title", "status", "arrangement")
     for song in listed.response:
-        table.add_row(str(song.id), song.title, str(song.status), song.arrangement_name)
+        table.add_row(
+            str(song.id),
+            escape(song.title),
+            escape(str(song.status)),
+            escape(song.arrangement_name),
+        )
     out.print(table)
 
 
@@ -455,9 +463,9 @@ def _print_created(song: SongCreated, as_json: bool) -> None:
 
 
 def _print_fields(heading: str, fields: Sequence[tuple[str, str]]) -> None:
-    out.print(f"[bold]{heading}[/bold]", soft_wrap=True)
+    out.print(f"[bold]{escape(heading)}[/bold]", soft_wrap=True)
     for name, value in fields:
-        out.print(f"  {name + ':':<13}{value}", soft_wrap=True)
+        out.print(f"  {name + ':':<13}{value}", soft_wrap=True, markup=False)
 
 
 app.command()(contract)  # `imuze contract`, the live drift report: imuze_contract/cli.py

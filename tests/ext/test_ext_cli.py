@@ -207,3 +207,38 @@ def test_debug_log_shows_the_calls_and_no_secret(tmp_path: Path) -> None:
     for secret in ("imuze-demo", "imuze-demo-key"):
         assert secret not in log
         assert secret not in cli_output
+
+
+def test_server_text_is_printed_as_is_never_as_markup(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A "[" in what the server sends (or in a path) must not be read as rich markup: an
+    unbalanced "[/bold]" would otherwise raise MarkupError, and "[red]" would vanish."""
+    from imuze_client.models import Arrangement, Song
+
+    cli._print_arrangement(
+        Arrangement(id=7, description="Loud [/bold] and [red]raw[/red]", image_url=None,
+                    genre_list=["[x]"]),
+        as_json=False,
+    )  # fmt: skip
+    cli._print_song(
+        Song(id=3, title="Night Drive", status="[ready]", mp3_url="https://h/[a].mp3",
+             arrangement_name="[/] Synth", timeline_url="https://h/t.json"),
+        as_json=False,
+    )  # fmt: skip
+    shown = capsys.readouterr().out
+    assert "Loud [/bold] and [red]raw[/red]" in shown
+    assert "[x]" in shown and "[ready]" in shown and "[/] Synth" in shown
+    assert "https://h/[a].mp3" in shown
+
+
+def test_the_saved_line_is_one_unwrapped_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Not a terminal: rich must not wrap a long path, a script reads it back."""
+    path = tmp_path / ("deep-folder-[name]-" * 6) / "night-drive-1.mp3"
+    path.parent.mkdir()
+    path.write_bytes(b"not really an mp3")
+    cli._print_saved(path, None, as_json=False)
+    line = capsys.readouterr().out
+    assert line.count("\n") == 1 and line.startswith(f"Saved {path} (")

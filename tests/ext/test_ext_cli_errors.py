@@ -168,7 +168,7 @@ def test_connection_error_names_scheme_host_and_port() -> None:
 )
 def test_connection_error_message_keeps_the_default_port_and_ipv6(url: str, shown: str) -> None:
     exc = httpx.ConnectError("refused", request=httpx.Request("GET", url))
-    message = str(_calls.translate(exc, None))
+    message = str(_calls.translate(exc))
     assert message == f"connection failed: {shown} ConnectError: refused"
 
 
