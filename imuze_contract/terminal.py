@@ -46,7 +46,7 @@ def render_terminal(report: Report, console: Console, reports: list[str] | None 
         for note in report.notes:
             console.print(f"[yellow]note:[/yellow] {escape(note)}")
     console.print()
-    written = f"Reports: {', '.join(reports)}. " if reports else ""
+    written = f"Reports: {escape(', '.join(reports))}. " if reports else ""
     reproduce = "Reproductions (curl): --report-md or --json. " if deviations else ""
     console.print(
         f"{written}{reproduce}Same requests again: imuze contract --seed {report.seed}",
