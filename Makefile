@@ -27,7 +27,7 @@ help:
 	@echo "make lint             openapi-spec-validator + Spectral + ruff"
 	@echo "make typecheck        mypy --strict"
 	@echo "make verifytypes      pyright --verifytypes: imuze_ext's public types 100% complete"
-	@echo "make contract-live    the contract suite against IMUZE_BASE_URL"
+	@echo "make contract-live    imuze contract against IMUZE_BASE_URL (reports/contract-live.md)"
 	@echo "make contract-deep    a long contract exploration (SEED=…, BUDGET=seconds)"
 	@echo "make bench            benchmarks, written to bench/RESULTS.md and bench/results.json"
 	@echo "make mock             serve the mock on 127.0.0.1:8000"
@@ -96,13 +96,15 @@ bench/node_modules/.bin/prism: bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error
 	touch $@
 
-# The contract suite, unchanged, against IMUZE_BASE_URL with IMUZE_EMAIL + IMUZE_PASSWORD (or
-# IMUZE_API_KEY); IMUZE_OTHER_EMAIL + IMUZE_OTHER_PASSWORD add the second user that
-# object_level_authorization needs. Against a local mock: imuze-mock --port 0 -- make contract-live
+# `imuze contract` (the drift report, imuze_contract/) against IMUZE_BASE_URL with IMUZE_API_KEY
+# (or IMUZE_EMAIL + IMUZE_PASSWORD); IMUZE_OTHER_EMAIL + IMUZE_OTHER_PASSWORD add the second user
+# that object_level_authorization needs. SEED=N repeats a run. Writes reports/contract-live.md
+# and .xml. Against a local mock: imuze-mock --port 0 -- make contract-live
 contract-live: $(STAMP)
-	@test -n "$$IMUZE_BASE_URL" || { echo "contract-live: set IMUZE_BASE_URL and IMUZE_EMAIL +" \
-	  "IMUZE_PASSWORD (or IMUZE_API_KEY)" >&2; exit 2; }
-	pytest contract_tests/test_contract_api.py --junitxml=reports/contract-live.xml
+	@test -n "$$IMUZE_BASE_URL" || { echo "contract-live: set IMUZE_BASE_URL and IMUZE_API_KEY" \
+	  "(or IMUZE_EMAIL + IMUZE_PASSWORD)" >&2; exit 2; }
+	imuze contract $(if $(SEED),--seed $(SEED)) \
+	  --report-md reports/contract-live.md --junit reports/contract-live.xml
 
 # `st run` with schemathesis.toml against a fresh mock, every phase repeating until BUDGET
 # seconds are spent. SEED=N reproduces a run (st prints the seed it used).

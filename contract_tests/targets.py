@@ -1,33 +1,34 @@
 """What the contract suite runs against, and the schemathesis configuration for each target.
 
-Every target loads the spec from spec/openapi.yaml and the checks and phases from the repo's
-schemathesis.toml; only the base URL, the auth document and the budget differ.
+The configuration and the users' auth come from imuze_contract, the runner behind
+`imuze contract`: the packaged spec (spec/openapi.yaml) under the repo's schemathesis.toml.
+Only the base URL, the users and the budget differ per target.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import os
 import tempfile
-import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import schemathesis
-import yaml
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
+import imuze_contract
 import imuze_mock
+from imuze_contract import User, config
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_PATH = ROOT / "spec" / "openapi.yaml"
 CONFIG_PATH = ROOT / "schemathesis.toml"
 WFC_PATH = ROOT / "contract_tests" / "wfc-auth.yaml"
+
+__all__ = ["User"]
 
 # CI runs are reproducible: this seed unless SEED is given, and derandomized generation.
 DEFAULT_SEED = 20261124
@@ -43,42 +44,8 @@ _RESOURCES = contextlib.ExitStack()
 
 
 @dataclass(frozen=True)
-class User:
-    """One identity of a target: email + password (logs in via POST /tokens) or a developer key."""
-
-    name: str
-    email: str | None = None
-    # Secrets stay out of reprs, so out of pytest's failure output too.
-    password: str | None = field(default=None, repr=False)
-    api_key: str | None = field(default=None, repr=False)
-
-    def wfc_entry(self, login_path: str) -> dict[str, Any]:
-        """This user as a Web Fuzzing Commons auth entry."""
-        if self.email is None or self.password is None:
-            assert self.api_key is not None
-            header = {"name": "Authorization", "value": self.api_key}
-            return {"name": self.name, "fixedHeaders": [header]}
-        payload = {"token": {"email": self.email, "password": self.password}}
-        return {
-            "name": self.name,
-            "loginEndpointAuth": {
-                "endpoint": login_path,
-                "verb": "POST",
-                "contentType": "application/json",
-                "payloadRaw": json.dumps(payload),
-                "token": {
-                    "extractFrom": "body",
-                    "extractSelector": "/response",
-                    "sendIn": "header",
-                    "sendName": "Authorization",
-                },
-            },
-        }
-
-
-@dataclass(frozen=True)
 class Target:
-    """An API under contract: in-process (`app` set), a local mock over HTTP, or a live API."""
+    """An API under contract (in process when `app` is set), with the suite's budget for it."""
 
     name: str
     base_url: str
@@ -89,35 +56,25 @@ class Target:
     scenarios: int
     app: Any = None
 
+    @property
+    def api(self) -> imuze_contract.Target:
+        """The same target as `imuze contract` sees it."""
+        return imuze_contract.Target(self.base_url, self.users, app=self.app)
+
     def wfc_document(self) -> dict[str, Any]:
         """The auth document for this target's users, logging in at its own `/tokens`."""
-        login_path = urlsplit(self.base_url).path.rstrip("/") + "/tokens"
-        return {"auth": [user.wfc_entry(login_path) for user in self.users]}
+        return self.api.wfc_document()
 
 
-def live_target_from_env(environ: dict[str, str] | None = None) -> Target | None:
-    """The live API named by IMUZE_BASE_URL and its credentials, or None when unset."""
-    env = dict(os.environ if environ is None else environ)
-    base_url = env.get("IMUZE_BASE_URL", "").rstrip("/")
-    if not base_url:
+def live_target_from_env(environ: Mapping[str, str] | None = None) -> Target | None:
+    """The live API named by IMUZE_BASE_URL and its credentials (as `imuze contract` reads
+    them), or None when unset."""
+    env = os.environ if environ is None else environ
+    if not env.get("IMUZE_BASE_URL", "").strip():
         return None
-    found = (_user_from_env(env, "demo", "IMUZE_"), _user_from_env(env, "other", "IMUZE_OTHER_"))
-    users = [user for user in found if user is not None]
-    if not users or users[0].name != "demo":
-        raise RuntimeError(
-            "IMUZE_BASE_URL is set but no credentials are: set IMUZE_EMAIL and IMUZE_PASSWORD "
-            "(or IMUZE_API_KEY); IMUZE_OTHER_EMAIL/IMUZE_OTHER_PASSWORD add a second user"
-        )
+    api = imuze_contract.target_from_env(env=env)
     examples = int(env.get("IMUZE_CONTRACT_EXAMPLES", "20"))
-    return Target("live", base_url, tuple(users), max_examples=examples, scenarios=examples)
-
-
-def _user_from_env(env: dict[str, str], name: str, prefix: str) -> User | None:
-    email, password = env.get(prefix + "EMAIL"), env.get(prefix + "PASSWORD")
-    if email and password:
-        return User(name, email=email, password=password)
-    api_key = env.get(prefix + "API_KEY")
-    return User(name, api_key=api_key) if api_key else None
+    return Target("live", api.base_url, api.users, max_examples=examples, scenarios=examples)
 
 
 def seed() -> int | None:
@@ -129,34 +86,19 @@ def seed() -> int | None:
 
 def contract_config(target: Target, wfc_path: Path) -> SchemathesisConfig:
     """schemathesis.toml, pointed at `target` with its users, budget and (in CI) a fixed seed."""
-    data = tomllib.loads(CONFIG_PATH.read_text(encoding="utf-8"))
-    # pytest reports for itself (JUnit via --junitxml in CI); the file's reports are for `st run`.
-    data.pop("reports", None)
-    data["base-url"] = target.base_url
-    wfc: dict[str, Any] = {"path": str(wfc_path), "user": target.users[0].name}
-    if len(target.users) > 1:
-        wfc["peers"] = [user.name for user in target.users]
-    data["auth"] = {"wfc": wfc}
-    generation: dict[str, Any] = {"max-examples": target.max_examples}
-    run_seed = seed()
-    if run_seed is not None:
-        data["seed"] = run_seed
-        generation |= {"deterministic": True, "database": "none"}
-    data["generation"] = generation
-    stateful = data.setdefault("phases", {}).setdefault("stateful", {})
-    stateful["generation"] = {"max-examples": target.scenarios}
-    return SchemathesisConfig.from_dict(data)
+    return config.contract_config(
+        target.api,
+        wfc_path,
+        max_examples=target.max_examples,
+        scenarios=target.scenarios,
+        seed=seed(),
+    )
 
 
 def load_schema(target: Target, workdir: Path) -> OpenApiSchema:
-    """The spec, loaded from the repo, configured for `target`."""
-    wfc_path = workdir / f"wfc-auth-{target.name}.yaml"
-    wfc_path.touch(mode=0o600)  # it holds the target's credentials
-    wfc_path.write_text(yaml.safe_dump(target.wfc_document()), encoding="utf-8")
-    schema = schemathesis.openapi.from_path(SPEC_PATH, config=contract_config(target, wfc_path))
-    # In process: requests (and the logins of the auth document) go to the ASGI app itself.
-    schema.app = target.app
-    return schema
+    """The packaged spec, configured for `target`."""
+    wfc_path = config.write_wfc_document(target.api, workdir / f"wfc-auth-{target.name}.yaml")
+    return config.load_schema(target.api, contract_config(target, wfc_path))
 
 
 def mock_config() -> imuze_mock.MockConfig:

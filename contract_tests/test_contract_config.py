@@ -19,6 +19,7 @@ from contract_tests.targets import (
     live_target_from_env,
     mock_users,
 )
+from imuze_contract import SetupError
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 # Needs a time limit to mean anything; speed is measured in bench/, never asserted in tests.
@@ -71,7 +72,7 @@ def test_a_live_api_logs_in_at_its_own_base_path() -> None:
 
 
 def test_a_live_api_without_credentials_is_refused_with_a_readable_error() -> None:
-    with pytest.raises(RuntimeError, match="IMUZE_EMAIL"):
+    with pytest.raises(SetupError, match="IMUZE_EMAIL"):
         live_target_from_env({"IMUZE_BASE_URL": "https://api.example.test/api/4"})
     assert live_target_from_env({}) is None
 

@@ -26,6 +26,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from imuze_contract.cli import contract
+
 from . import _config, cli_play
 from ._version import __version__
 from .cli_errors import ImuzeGroup, UsageProblem
@@ -464,6 +466,9 @@ def _print_fields(heading: str, fields: Sequence[tuple[str, str]]) -> None:
     out.print(f"[bold]{escape(heading)}[/bold]", soft_wrap=True)
     for name, value in fields:
         out.print(f"  {name + ':':<13}{value}", soft_wrap=True, markup=False)
+
+
+app.command()(contract)  # `imuze contract`, the live drift report: imuze_contract/cli.py
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ venv). Every command runs in a folder outside the repository, so only the wheel 
   site-packages holds no part of the mock and stays well under half of the 168 MB that the
   install weighed when the mock's dependencies were core ones; the mock's entry points say
   in one line which extra they need.
+  `imuze contract` names its extra too.
 - `pip install 'imuze[mock]'`: a three-line test with `imuze_api` composes a song.
 """
 
@@ -126,6 +127,17 @@ def test_the_mock_names_its_extra_in_one_line(client_only: tuple[Venv, int, list
     assert imported.stderr.strip().splitlines()[-1] == (
         "imuze_ext._extras.MissingExtraError: the imuze mock needs the 'mock' extra"
         f" (starlette is not installed): {MOCK_HINT}"
+    )
+
+
+def test_imuze_contract_names_its_extra_in_one_line(client_only: tuple[Venv, int, list]) -> None:
+    venv = client_only[0]
+    done = venv.run("imuze", "contract", "--base-url", "http://127.0.0.1:9/api/4")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        "error: imuze contract needs the 'contract' extra (schemathesis is not installed): "
+        "pip install 'imuze[contract]'\n"
     )
 
 

@@ -1,0 +1,202 @@
+"""`imuze contract`: the command, registered on the `imuze` app by imuze_ext/cli.py.
+
+schemathesis is imported only when the command runs, so `imuze --help` stays fast and a
+client-only install (without the `contract` extra) still has a working CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from imuze_ext._extras import MissingExtraError, requires_extra
+from imuze_ext.cli_errors import EXIT_INTERRUPTED
+from imuze_ext.cli_errors import Failure as CliFailure
+from imuze_ext.cli_errors import report as report_failure
+
+from .junit import render_junit
+from .markdown import render_markdown
+from .options import DEFAULT_BUDGET, DEFAULT_MAX_EXAMPLES, DEFAULT_RATE_LIMIT, RunOptions
+from .redact import Secrets
+from .report import Report
+from .target import SetupError, target_from_env
+from .terminal import render_terminal
+
+EXIT_DEVIATIONS = 1
+EXIT_SETUP = 2
+# The top-level modules the `contract` extra installs (schemathesis and what it brings).
+CONTRACT_PACKAGES = frozenset({"schemathesis", "hypothesis", "requests", "pyrate_limiter"})
+
+_RATE = re.compile(r"\s*([0-9]+)\s*(?:/\s*s)?\s*")
+
+
+def _rate(value: str) -> int:
+    match = _RATE.fullmatch(value)
+    if not match or int(match.group(1)) < 1:
+        raise typer.BadParameter(f"expected requests per second, e.g. 10 or 10/s, not {value!r}")
+    return int(match.group(1))
+
+
+def contract(
+    ctx: typer.Context,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="API base URL (default: $IMUZE_BASE_URL, else the public API).",
+            show_default=False,
+        ),
+    ] = None,
+    budget: Annotated[
+        float,
+        typer.Option(
+            "--budget",
+            min=1,
+            metavar="SECONDS",
+            help="Stop after this many seconds at most; the run ends sooner once every phase "
+            "has run its examples.",
+        ),
+    ] = DEFAULT_BUDGET,
+    max_examples: Annotated[
+        int,
+        typer.Option(
+            "--max-examples",
+            min=1,
+            metavar="N",
+            help="Generated examples per operation (and stateful scenarios).",
+        ),
+    ] = DEFAULT_MAX_EXAMPLES,
+    rate_limit: Annotated[
+        str,
+        typer.Option(
+            "--rate-limit",
+            metavar="R/s",
+            help="Requests per second at most, logins included: polite to a live API.",
+        ),
+    ] = f"{DEFAULT_RATE_LIMIT}/s",
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            help="Reproduce a run: the same seed sends the same requests.",
+            show_default=False,
+        ),
+    ] = None,
+    report_md: Annotated[
+        Path | None,
+        typer.Option(
+            "--report-md",
+            metavar="PATH",
+            help="Write the report as Markdown (e.g. for $GITHUB_STEP_SUMMARY).",
+            show_default=False,
+        ),
+    ] = None,
+    junit: Annotated[
+        Path | None,
+        typer.Option("--junit", metavar="PATH", help="Write JUnit XML.", show_default=False),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Check a live API against the iMuze spec and report every distinct deviation.
+
+    Every schemathesis phase (examples, coverage, fuzzing, stateful links) and every check.
+    Credentials: IMUZE_API_KEY, or IMUZE_EMAIL + IMUZE_PASSWORD; a second user
+    (IMUZE_OTHER_EMAIL + IMUZE_OTHER_PASSWORD, or IMUZE_OTHER_API_KEY) enables the
+    object-level authorization check.
+
+    Exit codes: 0 no deviation, 1 deviations, 2 usage or setup error.
+    """
+    err = Console(stderr=True, highlight=False)
+    secrets = Secrets()
+
+    def fail(message: str, kind: str = "SetupError") -> NoReturn:
+        # One line, as every `imuze` error (JSON with --json), and never a secret.
+        failure = CliFailure(kind, None, secrets.scrub(message), EXIT_SETUP)
+        report_failure(failure, as_json=as_json)
+        raise typer.Exit(EXIT_SETUP)
+
+    try:
+        with requires_extra("contract", "imuze contract", CONTRACT_PACKAGES):
+            from .runner import run  # the heavy import: schemathesis, hypothesis, requests
+    except MissingExtraError as exc:
+        fail(str(exc), type(exc).__name__)
+    url = base_url or getattr(ctx.obj, "base_url", None)
+    try:
+        target = target_from_env(url, getattr(ctx.obj, "email", None))
+        options = RunOptions(budget, max_examples, _rate(rate_limit), seed)
+        _writable(report_md)
+        _writable(junit)
+    except (SetupError, ValueError, typer.BadParameter) as exc:
+        fail(str(exc))
+    secrets.add(*target.secrets)
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    try:
+        # Hypothesis keeps a cache under ./.hypothesis: not in the user's working directory.
+        with (
+            tempfile.TemporaryDirectory(prefix="imuze-contract-") as scratch,
+            err.status("Checking the contract…", spinner="dots") as status,
+        ):
+
+            def progress(cases: int, deviations: int) -> None:
+                status.update(f"Checking the contract… {cases} cases, {deviations} deviations")
+
+            set_hypothesis_home_dir(scratch)
+            try:
+                report = run(target, options, secrets, progress)
+            finally:
+                set_hypothesis_home_dir(None)
+    except SetupError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        raise typer.Exit(EXIT_INTERRUPTED) from None  # the root command says "Interrupted"
+    except Exception as exc:  # never a traceback
+        fail(f"the contract run failed: {type(exc).__name__}: {exc}")
+
+    written: list[str] = []
+    try:
+        if report_md is not None:
+            _write(report_md, render_markdown(report), secrets)
+            written.append(str(report_md))
+        if junit is not None:
+            _write(junit, render_junit(report), secrets)
+            written.append(str(junit))
+    except OSError as exc:
+        fail(f"cannot write the report: {exc.strerror or exc}: {exc.filename}")
+    if as_json:
+        typer.echo(secrets.scrub(json.dumps(report.to_dict(), indent=2)))
+    else:
+        _summary(report, written)
+    raise typer.Exit(report.exit_code)
+
+
+def _writable(path: Path | None) -> None:
+    """Refuse a report path that cannot be written before the run, not after it."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SetupError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if path.is_dir() or not os.access(path.parent, os.W_OK):
+        raise SetupError(f"cannot write {path}: not a writable file path")
+
+
+def _write(path: Path, text: str, secrets: Secrets) -> None:
+    path.write_text(secrets.scrub(text), encoding="utf-8")
+
+
+def _summary(report: Report, written: list[str]) -> None:
+    # The report's texts were scrubbed by the runner; the files above are scrubbed again.
+    # Soft wrap: one deviation, one line, however narrow the terminal or CI log.
+    render_terminal(report, Console(highlight=False, soft_wrap=True), written)

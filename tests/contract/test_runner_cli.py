@@ -1,0 +1,209 @@
+"""`imuze contract` end to end, over real sockets: zero deviations against the spec-exact mock,
+exactly the known ones against the rails dialect and the broken variants, exit codes 0/1/2, one
+readable line on a setup error, and no secret in any output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from contract_helpers import (
+    FAST,
+    TokenTap,
+    assert_no_secret,
+    contract,
+    mock_config,
+    secrets_of,
+    serving,
+    user_env,
+)
+
+import imuze_mock
+from contract_tests.broken import VARIANTS
+
+# What the rails dialect (imuze_mock/dialects.py) does that the spec forbids, as
+# (operation, check, status, location). Each must be reported once, and nothing else.
+RAILS_DEVIATIONS = {
+    # 200 on creates and on login: undocumented statuses. (Their bodies are not judged: the
+    # spec has no schema for a 200 there, so createSong's relative `mp3` goes unseen.)
+    ("createSong", "status_code_conformance", 200, "status"),
+    ("createToken", "status_code_conformance", 200, "status"),
+    # Relative media URLs: the spec says format: uri.
+    ("getSong", "response_schema_conformance", 200, "/mp3_url"),
+    ("getSong", "response_schema_conformance", 200, "/timeline_url"),
+    ("listSongs", "response_schema_conformance", 200, "/response/*/mp3_url"),
+    # A non-integer path id answered 404 where the spec says 400.
+    ("getArrangement", "malformed_path_id_answers_400", 404, "path id"),
+    ("getSong", "malformed_path_id_answers_400", 404, "path id"),
+    # Rails error bodies instead of Error, on every documented error the run provokes.
+    ("createSong", "response_schema_conformance", 401, "/"),
+    ("createSong", "response_schema_conformance", 404, "/"),
+    ("createSong", "response_schema_conformance", 415, "/"),
+    ("createSong", "response_schema_conformance", 422, "/"),
+    ("createToken", "response_schema_conformance", 400, "/"),
+    ("createToken", "response_schema_conformance", 401, "/"),
+    ("createToken", "response_schema_conformance", 415, "/"),
+    ("createToken", "response_schema_conformance", 422, "/"),
+    ("getArrangement", "response_schema_conformance", 401, "/"),
+    ("getArrangement", "response_schema_conformance", 404, "/"),
+    ("getSong", "response_schema_conformance", 401, "/"),
+    ("getSong", "response_schema_conformance", 404, "/"),
+    ("listArrangements", "response_schema_conformance", 401, "/"),
+    ("listSongs", "response_schema_conformance", 401, "/"),
+    # Not deviations: extra fields (created_at, updated_at), which the spec's objects allow.
+}
+
+
+def junit_rows(path: Path) -> list[tuple[str, str, int, str]]:
+    """(operation, check, status, location) of each failed test of the JUnit report."""
+    rows = []
+    for case in ElementTree.parse(path).getroot().iter("testcase"):
+        if case.find("failure") is not None:
+            check, status, location = case.attrib["name"].split(" ", 2)
+            operation = case.attrib["classname"].removeprefix("imuze contract.")
+            rows.append((operation, check, int(status), location))
+    return rows
+
+
+def test_the_spec_exact_mock_has_no_deviation(tmp_path: Path) -> None:
+    tap = TokenTap(imuze_mock.create_app(mock_config()))
+    md, xml = tmp_path / "report.md", tmp_path / "junit.xml"
+    with serving(tap) as base_url:
+        args = [*FAST, "--json", "--report-md", str(md), "--junit", str(xml)]
+        result = contract(args, user_env(base_url))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["deviations"] == []
+    assert report["cases"] > 100
+    assert len(report["operations"]) == 6
+    assert report["users"] == 2
+    assert "no deviation" in md.read_text()
+    assert junit_rows(xml) == []
+    assert tap.tokens, "the run logged in"
+    assert_no_secret(secrets_of(tap), result.stdout, result.stderr, md.read_text(), xml.read_text())
+
+
+def test_the_rails_dialect_shows_exactly_its_deviations_each_once(tmp_path: Path) -> None:
+    tap = TokenTap(imuze_mock.create_app(mock_config("rails")))
+    md, xml = tmp_path / "report.md", tmp_path / "junit.xml"
+    with serving(tap) as base_url:
+        result = contract([*FAST, "--report-md", str(md), "--junit", str(xml)], user_env(base_url))
+    assert result.exit_code == 1, result.output
+    rows = junit_rows(xml)
+    assert len(rows) == len(set(rows)), "a deviation was reported twice"
+    assert set(rows) == RAILS_DEVIATIONS
+    # The Markdown report: one table row per deviation, and the mechanical fixes.
+    markdown = md.read_text()
+    table = [line for line in markdown.splitlines() if line.startswith("| ") and "|---" not in line]
+    assert len(table) == 1 + len(RAILS_DEVIATIONS)
+    assert "createSong, createToken answered 200: add a 200 response, or fix the server" in markdown
+    assert "is {error: string}, not Error" in markdown
+    assert "{errors: {<field>: [string]}}" in markdown
+    assert "a protocol-relative URL" in markdown
+    assert markdown.count("```sh") == len(RAILS_DEVIATIONS)
+    # The terminal summary fits a screen or two.
+    assert len(result.stdout.splitlines()) <= 100
+    assert "21 deviations from the spec" in result.stdout
+    assert_no_secret(secrets_of(tap), result.stdout, result.stderr, markdown, xml.read_text())
+
+
+def test_a_mock_that_leaks_songs_across_users_shows_one_deviation_as_json() -> None:
+    # Two users: the other user reads the demo user's song (contract_tests/broken.py).
+    breaking, _ = VARIANTS["other_users_song_visible"]
+    tap = TokenTap(breaking(imuze_mock.create_app(mock_config())))
+    with serving(tap) as base_url:
+        result = contract([*FAST, "--json"], user_env(base_url))
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    (deviation,) = report["deviations"]
+    key = (deviation["operation_id"], deviation["check"], deviation["status"])
+    assert (*key, deviation["location"]) == ("getSong", "object_level_authorization", 200, "scope")
+    assert deviation["count"] >= 1
+    # The reproduction: the owner creates, the peer reads; both as "[Filtered]" credentials.
+    assert "# as demo (owner)" in deviation["curl"] and "# as other (peer)" in deviation["curl"]
+    assert "Authorization: [Filtered]" in deviation["curl"]
+    assert deviation["expected_vs_actual"].startswith("expected 404")
+    assert report["fixes"] == ["getSong leaks other users' data: fix the server (security)"]
+    assert_no_secret(secrets_of(tap), result.stdout, result.stderr)
+
+
+def test_a_wrong_password_is_a_setup_error_in_one_line() -> None:
+    with imuze_mock.running(mock_config()) as server:
+        env = {**user_env(server.base_url), "IMUZE_PASSWORD": "not-the-password"}
+        result = contract(FAST, env)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: login as demo@imuze.io failed: 401")
+    assert "not-the-password" not in result.stderr
+
+
+def test_an_unreachable_api_is_a_setup_error_in_one_line() -> None:
+    sock = imuze_mock.server.bind("127.0.0.1", 0)  # bound, never listening: refuses
+    base_url = imuze_mock.server.base_url_of(sock)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IMUZE_")}
+    env |= {k: v for k, v in user_env(base_url).items() if v is not None}
+    try:
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "imuze"), "contract", *FAST],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        sock.close()
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"error: cannot reach the API at {base_url}")
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_no_credentials_is_a_usage_error_in_one_line() -> None:
+    env = {**user_env("http://127.0.0.1:9/api/4"), "IMUZE_EMAIL": None, "IMUZE_PASSWORD": None}
+    result = contract(FAST, env)
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: no credentials") and "IMUZE_API_KEY" in line
+
+
+def test_without_the_contract_extra_it_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As if schemathesis were not installed (the runner's modules are imported afresh).
+    for name in [name for name in sys.modules if name.startswith("imuze_contract.")]:
+        if name not in ("imuze_contract.cli", "imuze_contract.options", "imuze_contract.redact",
+                        "imuze_contract.report", "imuze_contract.target"):  # fmt: skip
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "schemathesis", None)
+    result = contract(FAST, user_env("http://127.0.0.1:9/api/4"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: imuze contract needs the 'contract' extra (schemathesis is not installed): "
+        "pip install 'imuze[contract]'"
+    )
+
+
+def test_help_states_the_defaults_and_the_cli_does_not_import_schemathesis() -> None:
+    result = contract(["--help"], user_env("http://127.0.0.1:9/api/4"))
+    assert result.exit_code == 0
+    assert "10/s" in result.stdout and "300" in result.stdout
+    probe = "import sys, imuze_ext.cli; print('schemathesis' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "False"
+
+
+def test_a_report_path_that_cannot_be_written_is_refused_before_the_run(tmp_path: Path) -> None:
+    result = contract([*FAST, "--report-md", str(tmp_path)], user_env("http://127.0.0.1:9/api/4"))
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line == f"error: cannot write {tmp_path}: not a writable file path"
