@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from .server import MockServer
 
 _EPILOG = """exec mode: imuze-mock [OPTIONS] -- CMD [ARGS...] starts the mock, runs CMD with
-IMUZE_BASE_URL, IMUZE_EMAIL and IMUZE_PASSWORD set, stops the mock and exits with CMD's code."""
+IMUZE_BASE_URL, IMUZE_EMAIL and IMUZE_PASSWORD set (and IMUZE_OTHER_EMAIL and
+IMUZE_OTHER_PASSWORD for the second user), stops the mock and exits with CMD's code."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -108,6 +109,9 @@ def _exec(config: MockConfig, host: str, port: int, command: Sequence[str]) -> i
             "IMUZE_BASE_URL": server.base_url,
             "IMUZE_EMAIL": server.demo.email,
             "IMUZE_PASSWORD": server.demo.password,
+            # The second user, so that `imuze contract` checks object-level authorization.
+            "IMUZE_OTHER_EMAIL": server.other.email,
+            "IMUZE_OTHER_PASSWORD": server.other.password,
         }
         try:
             code = subprocess.call(list(command), env=env)  # noqa: S603 (the user's own command)

@@ -20,7 +20,10 @@ def test_exec_mode_runs_the_command_against_a_live_mock():
         "import json, os, httpx; e = os.environ;"
         "t = httpx.post(e['IMUZE_BASE_URL'] + '/tokens', json={'token': "
         "{'email': e['IMUZE_EMAIL'], 'password': e['IMUZE_PASSWORD']}});"
-        "print(json.dumps({'status': t.status_code, 'url': e['IMUZE_BASE_URL']}));"
+        "o = httpx.post(e['IMUZE_BASE_URL'] + '/tokens', json={'token': "
+        "{'email': e['IMUZE_OTHER_EMAIL'], 'password': e['IMUZE_OTHER_PASSWORD']}});"
+        "print(json.dumps({'status': t.status_code, 'other': o.status_code,"
+        " 'url': e['IMUZE_BASE_URL']}));"
         "raise SystemExit(7)"
     )
     result = subprocess.run(
@@ -31,7 +34,7 @@ def test_exec_mode_runs_the_command_against_a_live_mock():
     )
     assert result.returncode == 7, result.stderr
     seen = json.loads(result.stdout)
-    assert seen["status"] == 201
+    assert seen["status"] == seen["other"] == 201
     assert seen["url"].startswith("http://127.0.0.1:") and seen["url"].endswith("/api/4")
     assert "imuze-demo-key" in result.stderr  # the banner goes to stderr in exec mode
 
