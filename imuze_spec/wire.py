@@ -344,6 +344,8 @@ class _Walker:
             self._branches(keyword, o.get(keyword) or [], n.get(keyword) or [], ctx)
 
     def _types(self, o: Node, n: Node, ctx: _Ctx) -> None:
+        if _branchy(o) and _branchy(n):
+            return  # the branches are compared one by one: a removed branch is not a retype
         told = self._branch_types(self.old, o)
         tnew = self._branch_types(self.new, n)
         old_t, new_t = told - {"null"}, tnew - {"null"}
@@ -556,6 +558,10 @@ def _match_branches(
     if len(gone) == 1 and len(free) == 1 and not old[gone[0]].startswith("ref:"):
         pairs.append((gone.pop(), free.pop()))  # one inline branch edited in place
     return pairs, gone, free
+
+
+def _branchy(schema: Node) -> bool:
+    return "type" not in schema and bool(schema.get("anyOf") or schema.get("oneOf"))
 
 
 def _op_name(entry: Node) -> str:
