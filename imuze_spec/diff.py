@@ -6,14 +6,14 @@ import tempfile
 from pathlib import Path
 
 from .findings import Finding
-from .load import Spec, load
+from .load import Spec, SpecLoadError, load
 from .wire import wire_findings
 
 
 def _python(old: Spec, new: Spec) -> list[Finding]:
     """The Python-API verdict: both clients generated and diffed (imported late: it needs
     the generator from the `spec` extra, and the wire verdict does not)."""
-    from .python_api import python_findings
+    from .python_api import GenerationError, python_findings
 
     with tempfile.TemporaryDirectory(prefix="imuze-spec-") as tmp:
         paths = []
@@ -22,7 +22,10 @@ def _python(old: Spec, new: Spec) -> list[Finding]:
             path.parent.mkdir()
             path.write_text(spec.text, encoding="utf-8")
             paths.append(path)
-        return python_findings(paths[0], paths[1])
+        try:
+            return python_findings(paths[0], paths[1])
+        except GenerationError as exc:  # the generator refused a spec: it cannot be loaded
+            raise SpecLoadError(str(exc)) from None
 
 
 def order(findings: list[Finding]) -> list[Finding]:

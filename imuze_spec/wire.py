@@ -71,6 +71,8 @@ class _Walker:
 
     def emit(self, level: Level, kind: str, ctx: _Ctx, message: str, *keys: object) -> None:
         location = pointer(ctx.location, *keys)
+        subject = subject_of(location)
+        message = f"{subject}: {message}" if subject else message
         raw = self.found.get((kind, location))
         if raw is None:
             raw = self.found[(kind, location)] = _Raw(level, kind, location, message)
@@ -113,7 +115,7 @@ class _Walker:
             if before is None:
                 assert after is not None
                 ctx = _Ctx(REQUEST, _op_name(after), _op_pointer(after))
-                self.emit(INFO, "operation-added", ctx, f"new operation {key[0]} {after['path']}")
+                self.emit(INFO, "operation-added", ctx, "new operation")
             elif after is None:
                 self._removed(before)
             else:
@@ -122,7 +124,7 @@ class _Walker:
     def _removed(self, before: Node) -> None:
         op = before["op"]
         ctx = _Ctx(REQUEST, _op_name(before), _op_pointer(before))
-        what = f"{before['method'].upper()} {before['path']} removed"
+        what = "removed"
         sunset = _sunset(op.get("x-sunset"))
         if op.get("deprecated") and sunset is not None and sunset <= self.today:
             self.emit(INFO, "operation-removed-after-sunset", ctx, f"{what} after its sunset")
@@ -458,14 +460,14 @@ class _Walker:
                 if self.old.resolve(old_p[name]).node.get(hidden):
                     continue
                 if request:
-                    message = f"property {name!r} removed: the server ignores or rejects it"
+                    message = "removed from the request: the server ignores or rejects it"
                     self.emit(WARN, "request-property-removed", ctx, message, "properties", name)
                 elif name in old_req:
-                    message = f"required property {name!r} removed: clients reading it break"
+                    message = "required property removed: clients reading it break"
                     kind = "response-required-property-removed"
                     self.emit(ERR, kind, ctx, message, "properties", name)
                 else:
-                    message = f"optional property {name!r} removed"
+                    message = "optional property removed"
                     kind = "response-optional-property-removed"
                     self.emit(WARN, kind, ctx, message, "properties", name)
                 continue
@@ -473,31 +475,31 @@ class _Walker:
                 continue
             if name not in old_p:
                 if request and name in new_req:
-                    message = f"new required property {name!r}: callers that omit it are rejected"
+                    message = "new and required: callers that omit it are rejected"
                     kind = "request-property-added-required"
                     self.emit(ERR, kind, ctx, message, "properties", name)
                 elif request:
-                    message = f"new optional property {name!r}"
+                    message = "new optional property"
                     self.emit(INFO, "request-property-added", ctx, message, "properties", name)
                 else:
-                    message = f"new property {name!r}"
+                    message = "new property"
                     self.emit(INFO, "response-property-added", ctx, message, "properties", name)
                 continue
             was, now = name in old_req, name in new_req
             if request and now and not was:
-                message = f"property {name!r} became required"
+                message = "became required"
                 kind = "request-property-became-required"
                 self.emit(ERR, kind, ctx, message, "properties", name)
             elif request and was and not now:
-                message = f"property {name!r} became optional"
+                message = "became optional"
                 kind = "request-property-became-optional"
                 self.emit(INFO, kind, ctx, message, "properties", name)
             elif not request and was and not now:
-                message = f"property {name!r} became optional: clients reading it may break"
+                message = "became optional: clients reading it may break"
                 kind = "response-property-became-optional"
                 self.emit(ERR, kind, ctx, message, "properties", name)
             elif not request and now and not was:
-                message = f"property {name!r} became required"
+                message = "became required"
                 kind = "response-property-became-required"
                 self.emit(INFO, kind, ctx, message, "properties", name)
             self.schema(old_p[name], new_p[name], ctx.at("properties", name))
@@ -558,6 +560,44 @@ def _match_branches(
     if len(gone) == 1 and len(free) == 1 and not old[gone[0]].startswith("ref:"):
         pairs.append((gone.pop(), free.pop()))  # one inline branch edited in place
     return pairs, gone, free
+
+
+_STRUCTURE = {"schema", "content", "items", "anyOf", "oneOf", "allOf", "additionalProperties"}
+
+
+def subject_of(location: str) -> str:
+    """What a pointer names, for a reader: `SongCreate.title`, `createSong request body`..."""
+    keys = [k.replace("~1", "/").replace("~0", "~") for k in location.split("/")[1:]]
+    words: list[str] = []
+    if keys[:2] == ["components", "schemas"] and len(keys) > 2:
+        words, rest = [keys[2]], keys[3:]
+    elif keys[:1] == ["components"] and len(keys) > 2:
+        words, rest = [f"{keys[1][:-1] if keys[1].endswith('s') else keys[1]} {keys[2]}"], keys[3:]
+    elif keys[:1] == ["paths"] and len(keys) > 2:
+        words, rest = [f"{keys[2].upper()} {keys[1]}"], keys[3:]
+    else:
+        return ""
+    while rest:
+        key, rest = rest[0], rest[1:]
+        if key == "properties" and rest:
+            words[-1] += f".{rest[0]}"
+            rest = rest[1:]
+        elif key == "parameters" and rest:
+            words.append(f"parameter {rest[0]}")
+            rest = rest[1:]
+        elif key == "requestBody":
+            words.append("request body")
+        elif key == "responses" and rest:
+            words.append(f"{rest[0]} response")
+            rest = rest[1:]
+        elif key == "headers" and rest:
+            words.append(f"header {rest[0]}")
+            rest = rest[1:]
+        elif key in _STRUCTURE or key.isdigit() or "/" in key:
+            continue
+        else:
+            break  # a keyword (maxLength, enum...): the message says it
+    return " ".join(words)
 
 
 def _branchy(schema: Node) -> bool:
