@@ -125,7 +125,23 @@ def parse(source: str, text: str) -> Spec:
         raise SpecLoadError(f"{source}: not an OpenAPI document (no 'openapi' key)")
     if not isinstance(doc.get("paths", {}), dict):
         raise SpecLoadError(f"{source}: 'paths' is not a mapping")
-    return Spec(source, doc, text)
+    spec = Spec(source, doc, text)
+    _check_refs(spec, doc)
+    return spec
+
+
+def _check_refs(spec: Spec, node: Any) -> None:
+    """Every `$ref` must name something: a dangling one is a broken spec, not a change."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                spec.pointer(ref)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def load(source: str, cwd: Path | None = None) -> Spec:
