@@ -130,6 +130,19 @@ GOALS = (
         "MiB",
     ),
     Goal("generate_seconds", "`make generate` wall time (median of 3)", "report", unit="s"),
+    Goal(
+        "spec_diff_seconds",
+        "`imuze-spec diff` wall time, both verdicts, a typical edit (median of 5)",
+        "≤ 10",
+        lambda v: v <= 10,
+        "s",
+    ),
+    Goal(
+        "spec_diff_wire_seconds",
+        "`imuze-spec diff --no-python` (the wire verdict alone), same edit",
+        "report",
+        unit="s",
+    ),
 )
 
 
