@@ -10,6 +10,10 @@ from .diff import group_of
 from .findings import Finding, Level
 
 FORMATS = ("text", "markdown", "json")
+LEGEND = (
+    "ERR breaks existing clients, WARN may break some, INFO is compatible. wire: the HTTP\n"
+    "contract; python: the regenerated imuze_client API ([used by] = where our code uses it)."
+)
 
 
 def summary(findings: list[Finding]) -> str:
@@ -45,6 +49,8 @@ def text(findings: list[Finding], old: str, new: str) -> str:
         for f in items:
             lines.append(f"  {f.level.name:<4} {f.side:<6} {f.id}: {f.message}")
             lines.append(f"       {' ' * 6} at {_where(f)}")
+    if findings:
+        lines += ["", LEGEND]
     return "\n".join(lines) + "\n"
 
 

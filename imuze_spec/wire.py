@@ -440,10 +440,12 @@ class _Walker:
             change = f"{key} {old_v} -> {new_v}"
             if ctx.direction == REQUEST:
                 if tightened:
+                    change += ": requests valid before may now be rejected"
                     self.emit(ERR, "request-constraint-tightened", ctx, change, key)
                 else:
                     self.emit(INFO, "request-constraint-relaxed", ctx, change, key)
             elif relaxed:
+                change += ": clients may receive values they did not expect"
                 self.emit(ERR, "response-constraint-widened", ctx, change, key)
             else:
                 self.emit(INFO, "response-constraint-narrowed", ctx, change, key)
