@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import griffe
 
-from ._snapshot import Enum, Field, Function, Snapshot
+from ._snapshot import Enum, Field, Function, Snapshot, split_union
 from .findings import Finding, Level
 
 API_FUNCTIONS = ("sync", "sync_detailed", "asyncio", "asyncio_detailed")
@@ -26,21 +26,6 @@ class Change:
     keys: tuple[str, ...]
 
 
-def split_union(type_: str) -> set[str]:
-    """The top-level members of a `A | B[C | D]` spelling."""
-    parts, depth, current = [], 0, ""
-    for char in type_:
-        depth += char == "["
-        depth -= char == "]"
-        if char == "|" and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += char
-    parts.append(current.strip())
-    return {part for part in parts if part}
-
-
 def _without_unset(type_: str) -> str:
     members = split_union(type_) - {"Unset"}
     return " | ".join(sorted(members, key=lambda m: (m == "None", m)))
@@ -53,8 +38,14 @@ def _unwrap(type_: str) -> str:
     return type_
 
 
+def _accepted(type_: str) -> set[str]:
+    members = split_union(type_)
+    return members | {"int"} if "float" in members else members  # the numeric tower
+
+
 def _is_widening(old: str, new: str) -> bool:
-    return split_union(old) < split_union(new)
+    """Whether every value of `old` is a value of `new` (and `new` has more)."""
+    return _accepted(old) < _accepted(new)
 
 
 class _Comparer:
