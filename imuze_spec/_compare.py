@@ -14,6 +14,7 @@ import griffe
 from ._snapshot import Enum, Field, Function, Snapshot, split_union
 from .findings import Finding, Level
 
+PACKAGE = "imuze_client"
 API_FUNCTIONS = ("sync", "sync_detailed", "asyncio", "asyncio_detailed")
 
 
@@ -106,12 +107,19 @@ class _Comparer:
             if target is not None:
                 added.remove(target)
                 new_op = self.new_ops.get(target, "")
-                why = f"operationId {old_op} -> {new_op}" if old_op != new_op else "its tag changed"
+                why = []
+                if old_op != new_op:
+                    why.append(f"operationId {old_op} -> {new_op}")
+                old_package, new_package = (
+                    name.rsplit(".", 1)[0].removeprefix(PACKAGE + ".") for name in (module, target)
+                )
+                if old_package != new_package:
+                    why.append(f"first tag: {old_package} -> {new_package}")
                 self.add(
                     Level.ERR,
                     "python-operation-renamed",
                     module,
-                    f"{method} {path} moved from {module} to {target} ({why}): "
+                    f"{method} {path} moved from {module} to {target} ({'; '.join(why)}): "
                     "imports of the old module fail",
                     operation=old_op,
                 )

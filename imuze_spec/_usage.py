@@ -278,30 +278,29 @@ class _FileScanner(ast.NodeVisitor):
             self.uses.add(f"{target}()", place)
             if node.args:
                 self.uses.add(f"{target}(*)", place)  # positional arguments: order matters
-            for name in self._argument_names(target, node):
-                self.uses.add(f"{target}.{name}", place)
+            for name, argument in self._arguments(target, node):
+                self.uses.add(f"{target}.{name}", self.place(argument))
         self.generic_visit(node)
 
-    def _argument_names(self, target: str, node: ast.Call) -> Iterator[str]:
+    def _arguments(self, target: str, node: ast.Call) -> Iterator[tuple[str, ast.AST]]:
+        """(parameter or field name, the argument node) for each argument of a call."""
         if target in self.snapshot.models:
             fields = self.snapshot.models[target]
             by_alias = {f.alias: f.name for f in fields}
             for keyword in node.keywords:
                 if keyword.arg in by_alias:
-                    yield by_alias[keyword.arg]
-            for index, _ in enumerate(node.args):
-                if index < len(fields):
-                    yield fields[index].name
+                    yield by_alias[keyword.arg], keyword
+            for field_, argument in zip(fields, node.args, strict=False):
+                yield field_.name, argument
             return
         function = self.snapshot.functions.get(target)
         for keyword in node.keywords:
             if keyword.arg:
-                yield keyword.arg
+                yield keyword.arg, keyword
         if function is not None:
             positional = [p for p in function.params if p.kind.startswith("POSITIONAL")]
-            for index, _ in enumerate(node.args):
-                if index < len(positional):
-                    yield positional[index].name
+            for param, argument in zip(positional, node.args, strict=False):
+                yield param.name, argument
 
 
 def scan(snapshot: Snapshot, dirs: Iterable[Path] | None = None) -> Uses:

@@ -158,8 +158,8 @@ def python_findings(old_spec: Path, new_spec: Path) -> list[Finding]:
     Each finding has side "python", a dotted location, the operationId its api module
     belongs to (else ""), the operations a model or enum change reaches, and `used_by`: the
     `file:line` places in imuze_ext (CLI included), imuze_mock and imuze_contract that use the
-    changed name. Raises GenerationError (one readable line) when a spec cannot be read or
-    generated.
+    changed name. Most severe first. Raises GenerationError (one readable line) when a spec
+    cannot be read or generated.
     """
     old, new = _generated([Path(old_spec), Path(new_spec)])
     changes = compare(
@@ -171,4 +171,4 @@ def python_findings(old_spec: Path, new_spec: Path) -> list[Finding]:
     )
     uses = scan(old.snapshot)
     findings = {replace(change.finding, used_by=uses.of(change.keys)) for change in changes}
-    return sorted(findings)
+    return sorted(findings, key=lambda f: (-f.level, f.operation, f.location, f.id))
