@@ -281,6 +281,12 @@ class _Comparer:
                         kind = "added-required" if param.required else "added"
                         grouped.setdefault((kind, param.name, "", param.type), []).append(func)
                     continue
+                if before.required and not param.required:
+                    grouped.setdefault(("became-optional", param.name, "", param.type), []).append(
+                        func
+                    )
+                elif param.required and not before.required and not also_griffe_gaps:
+                    grouped.setdefault(("became-required", param.name, "", ""), []).append(func)
                 if _without_unset(before.type) != _without_unset(param.type):
                     grouped.setdefault(("retyped", param.name, before.type, param.type), []).append(
                         func
@@ -340,6 +346,23 @@ class _Comparer:
                 "python-parameter-added",
                 location,
                 f"{where} takes a new optional parameter `{param}: {after}`",
+                operation=operation,
+            )
+        elif kind == "became-optional":
+            self.add(
+                Level.INFO,
+                "python-parameter-became-optional",
+                location,
+                f"parameter `{param}` of {where} became optional (`{after}`)",
+                operation=operation,
+            )
+        elif kind == "became-required":
+            self.add(
+                Level.ERR,
+                "python-parameter-became-required",
+                location,
+                f"parameter `{param}` of {where} became required",
+                keys=[f"{module}.{func}()" for func in funcs],
                 operation=operation,
             )
         elif kind == "added-required":

@@ -231,8 +231,9 @@ class _FileScanner(ast.NodeVisitor):
             models = self.models_in(arg.annotation)
             if models:
                 scope[arg.arg] = models
-        for decorator in node.decorator_list:
-            self.visit(decorator)
+        for outer in [*node.decorator_list, *(arg.annotation for arg in args), node.returns]:
+            if outer is not None:
+                self.visit(outer)
         for default in [*node.args.defaults, *node.args.kw_defaults]:
             if default is not None:
                 self.visit(default)

@@ -9,6 +9,7 @@ ast scan under test.
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,17 @@ Spec = dict[str, Any]
 @pytest.fixture(scope="session")
 def baseline() -> Spec:
     """The real spec, loaded; generating it here warms python_findings' cache for the
-    session. Comparing it with itself finds nothing."""
+    session. Comparing it with itself finds nothing, and leaves the caller's own
+    imuze_client (the repo's generated package) alone: nothing is imported in-process."""
+    before = {
+        name: module for name, module in sys.modules.items() if name.startswith("imuze_client")
+    }
     assert python_findings(SPEC, SPEC) == []
+    after = {
+        name: module for name, module in sys.modules.items() if name.startswith("imuze_client")
+    }
+    assert after == before
+    assert Path(sys.modules["imuze_client"].__file__ or "").is_relative_to(REPO / "generated")
     loaded: Spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     return loaded
 
