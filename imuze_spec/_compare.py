@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import griffe
 
-from ._snapshot import Enum, Field, Function, Snapshot
+from ._snapshot import Enum, Field, Function, Snapshot, split_union
 from .findings import Finding, Level
 
+PACKAGE = "imuze_client"
 API_FUNCTIONS = ("sync", "sync_detailed", "asyncio", "asyncio_detailed")
 
 
@@ -24,21 +25,6 @@ class Change:
 
     finding: Finding
     keys: tuple[str, ...]
-
-
-def split_union(type_: str) -> set[str]:
-    """The top-level members of a `A | B[C | D]` spelling."""
-    parts, depth, current = [], 0, ""
-    for char in type_:
-        depth += char == "["
-        depth -= char == "]"
-        if char == "|" and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += char
-    parts.append(current.strip())
-    return {part for part in parts if part}
 
 
 def _without_unset(type_: str) -> str:
@@ -53,8 +39,14 @@ def _unwrap(type_: str) -> str:
     return type_
 
 
+def _accepted(type_: str) -> set[str]:
+    members = split_union(type_)
+    return members | {"int"} if "float" in members else members  # the numeric tower
+
+
 def _is_widening(old: str, new: str) -> bool:
-    return split_union(old) < split_union(new)
+    """Whether every value of `old` is a value of `new` (and `new` has more)."""
+    return _accepted(old) < _accepted(new)
 
 
 class _Comparer:
@@ -115,12 +107,19 @@ class _Comparer:
             if target is not None:
                 added.remove(target)
                 new_op = self.new_ops.get(target, "")
-                why = f"operationId {old_op} -> {new_op}" if old_op != new_op else "its tag changed"
+                why = []
+                if old_op != new_op:
+                    why.append(f"operationId {old_op} -> {new_op}")
+                old_package, new_package = (
+                    name.rsplit(".", 1)[0].removeprefix(PACKAGE + ".") for name in (module, target)
+                )
+                if old_package != new_package:
+                    why.append(f"first tag: {old_package} -> {new_package}")
                 self.add(
                     Level.ERR,
                     "python-operation-renamed",
                     module,
-                    f"{method} {path} moved from {module} to {target} ({why}): "
+                    f"{method} {path} moved from {module} to {target} ({'; '.join(why)}): "
                     "imports of the old module fail",
                     operation=old_op,
                 )
@@ -282,6 +281,12 @@ class _Comparer:
                         kind = "added-required" if param.required else "added"
                         grouped.setdefault((kind, param.name, "", param.type), []).append(func)
                     continue
+                if before.required and not param.required:
+                    grouped.setdefault(("became-optional", param.name, "", param.type), []).append(
+                        func
+                    )
+                elif param.required and not before.required and not also_griffe_gaps:
+                    grouped.setdefault(("became-required", param.name, "", ""), []).append(func)
                 if _without_unset(before.type) != _without_unset(param.type):
                     grouped.setdefault(("retyped", param.name, before.type, param.type), []).append(
                         func
@@ -341,6 +346,23 @@ class _Comparer:
                 "python-parameter-added",
                 location,
                 f"{where} takes a new optional parameter `{param}: {after}`",
+                operation=operation,
+            )
+        elif kind == "became-optional":
+            self.add(
+                Level.INFO,
+                "python-parameter-became-optional",
+                location,
+                f"parameter `{param}` of {where} became optional (`{after}`)",
+                operation=operation,
+            )
+        elif kind == "became-required":
+            self.add(
+                Level.ERR,
+                "python-parameter-became-required",
+                location,
+                f"parameter `{param}` of {where} became required",
+                keys=[f"{module}.{func}()" for func in funcs],
                 operation=operation,
             )
         elif kind == "added-required":

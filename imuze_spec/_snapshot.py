@@ -94,12 +94,27 @@ class Snapshot:
         return dotted
 
 
+def split_union(type_: str) -> set[str]:
+    """The top-level members of a `A | B[C | D]` spelling."""
+    parts, depth, current = [], 0, ""
+    for char in type_:
+        depth += char == "["
+        depth -= char == "]"
+        if char == "|" and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return {part for part in parts if part}
+
+
 def take_snapshots(roots: Sequence[Path]) -> list[Snapshot]:
     """Import each root's `imuze_client` in its own child process, all in parallel."""
     processes = [
         subprocess.Popen(  # noqa: S603 - a fixed argv, this interpreter, no shell
-            [sys.executable, "-m", "imuze_spec._introspect", str(root)],
-            cwd=root,
+            [sys.executable, "-m", "imuze_spec._introspect", str(root.resolve())],
+            cwd=root.resolve(),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._snapshot import Snapshot
+from ._snapshot import Snapshot, split_union
 
 PACKAGE = "imuze_client"
 USERS = ("imuze_ext", "imuze_mock", "imuze_contract")
@@ -69,6 +69,8 @@ class _FileScanner(ast.NodeVisitor):
         self.relpath = relpath
         self.bindings: dict[str, str] = {}  # local name -> dotted generated name
         self.typed: list[dict[str, set[str]]] = [{}]  # variable -> models, per scope
+        self.returns: dict[str, set[str]] = {}  # local function -> the models it returns
+        self.short = {name.rsplit(".", 1)[1]: name for name in snapshot.models}
 
     # names ----------------------------------------------------------------------------------
 
@@ -109,6 +111,23 @@ class _FileScanner(ast.NodeVisitor):
         dotted = self.canonical(dotted)
         return {dotted} if dotted in self.snapshot.models else set()
 
+    def prepare(self, tree: ast.Module) -> None:
+        """Bind the module's imports, type aliases and functions' return annotations first,
+        so that a use above a definition is typed too."""
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom | ast.Import):
+                self.visit(node)
+        for node in tree.body:
+            if isinstance(node, ast.Assign):
+                models = self.models_in(node.value)
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and models:
+                        self.typed[0].setdefault(target.id, set()).update(models)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                returned = self.models_in(node.returns)
+                if returned:
+                    self.returns[node.name] = returned
+
     # imports --------------------------------------------------------------------------------
 
     def visit_Import(self, node: ast.Import) -> None:
@@ -146,15 +165,64 @@ class _FileScanner(ast.NodeVisitor):
         self.generic_visit(node)
 
     def models_of_value(self, value: ast.expr) -> set[str]:
-        """`Song(...)` or `Song.from_dict(...)` builds a Song."""
+        """The models an expression evaluates to, from declared types only: a constructor
+        (`Song(...)`, `Song.from_dict(...)`), an annotated variable, a field of a typed
+        variable (`listed.response`), or a call of a local function annotated `-> Song`."""
+        if isinstance(value, ast.Name):
+            return set(self.lookup(value.id))
+        if isinstance(value, ast.BoolOp):  # `a or b`: either one
+            return set().union(*(self.models_of_value(part) for part in value.values))
+        if isinstance(value, ast.IfExp):
+            return self.models_of_value(value.body) | self.models_of_value(value.orelse)
+        if isinstance(value, ast.Await):
+            return self.models_of_value(value.value)
+        if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+            return self._field_models(value, element=False)
         if isinstance(value, ast.Call):
             func = value.func
+            if isinstance(func, ast.Name) and func.id in self.returns:
+                return set(self.returns[func.id])
             if isinstance(func, ast.Attribute) and func.attr == "from_dict":
                 func = func.value
             dotted = self.resolve(func)
             if dotted and self.canonical(dotted) in self.snapshot.models:
                 return {self.canonical(dotted)}
         return set()
+
+    def _field_models(self, node: ast.Attribute, *, element: bool) -> set[str]:
+        """The models a typed variable's field holds (its items, with `element`)."""
+        found: set[str] = set()
+        if not isinstance(node.value, ast.Name):
+            return found
+        for model in self.lookup(node.value.id):
+            for field_ in self.snapshot.models.get(model, ()):
+                if field_.name != node.attr:
+                    continue
+                for member in split_union(field_.type):
+                    if element and member.startswith("list[") and member.endswith("]"):
+                        member = member[len("list[") : -1]
+                    elif element:
+                        continue
+                    found |= {self.short[m] for m in split_union(member) if m in self.short}
+        return found
+
+    def _bind_loop(self, target: ast.expr, iterable: ast.expr) -> None:
+        if isinstance(target, ast.Name) and isinstance(iterable, ast.Attribute):
+            models = self._field_models(iterable, element=True)
+            if models:
+                self.typed[-1].setdefault(target.id, set()).update(models)
+
+    def visit_For(self, node: ast.For) -> None:
+        self._bind_loop(node.target, node.iter)
+        self.generic_visit(node)
+
+    def visit_AsyncFor(self, node: ast.AsyncFor) -> None:
+        self._bind_loop(node.target, node.iter)
+        self.generic_visit(node)
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        self._bind_loop(node.target, node.iter)
+        self.generic_visit(node)
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         scope: dict[str, set[str]] = {}
@@ -163,8 +231,9 @@ class _FileScanner(ast.NodeVisitor):
             models = self.models_in(arg.annotation)
             if models:
                 scope[arg.arg] = models
-        for decorator in node.decorator_list:
-            self.visit(decorator)
+        for outer in [*node.decorator_list, *(arg.annotation for arg in args), node.returns]:
+            if outer is not None:
+                self.visit(outer)
         for default in [*node.args.defaults, *node.args.kw_defaults]:
             if default is not None:
                 self.visit(default)
@@ -210,30 +279,29 @@ class _FileScanner(ast.NodeVisitor):
             self.uses.add(f"{target}()", place)
             if node.args:
                 self.uses.add(f"{target}(*)", place)  # positional arguments: order matters
-            for name in self._argument_names(target, node):
-                self.uses.add(f"{target}.{name}", place)
+            for name, argument in self._arguments(target, node):
+                self.uses.add(f"{target}.{name}", self.place(argument))
         self.generic_visit(node)
 
-    def _argument_names(self, target: str, node: ast.Call) -> Iterator[str]:
+    def _arguments(self, target: str, node: ast.Call) -> Iterator[tuple[str, ast.AST]]:
+        """(parameter or field name, the argument node) for each argument of a call."""
         if target in self.snapshot.models:
             fields = self.snapshot.models[target]
             by_alias = {f.alias: f.name for f in fields}
             for keyword in node.keywords:
                 if keyword.arg in by_alias:
-                    yield by_alias[keyword.arg]
-            for index, _ in enumerate(node.args):
-                if index < len(fields):
-                    yield fields[index].name
+                    yield by_alias[keyword.arg], keyword
+            for field_, argument in zip(fields, node.args, strict=False):
+                yield field_.name, argument
             return
         function = self.snapshot.functions.get(target)
         for keyword in node.keywords:
             if keyword.arg:
-                yield keyword.arg
+                yield keyword.arg, keyword
         if function is not None:
             positional = [p for p in function.params if p.kind.startswith("POSITIONAL")]
-            for index, _ in enumerate(node.args):
-                if index < len(positional):
-                    yield positional[index].name
+            for param, argument in zip(positional, node.args, strict=False):
+                yield param.name, argument
 
 
 def scan(snapshot: Snapshot, dirs: Iterable[Path] | None = None) -> Uses:
@@ -246,5 +314,7 @@ def scan(snapshot: Snapshot, dirs: Iterable[Path] | None = None) -> Uses:
             except (SyntaxError, ValueError, OSError):
                 continue
             relpath = path.relative_to(folder.parent).as_posix()
-            _FileScanner(snapshot, uses, relpath).visit(tree)
+            scanner = _FileScanner(snapshot, uses, relpath)
+            scanner.prepare(tree)
+            scanner.visit(tree)
     return uses

@@ -10,10 +10,13 @@ caller's own `imuze_client` is never touched: nothing is imported into this proc
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,7 @@ import griffe
 import yaml
 
 from ._compare import compare
-from ._generation import PACKAGE, GenerationError, generate_clients
+from ._generation import GENERATOR_CONFIG, PACKAGE, GenerationError, generate_clients
 from ._snapshot import Snapshot, take_snapshots
 from ._usage import scan
 from .findings import Finding
@@ -31,13 +34,16 @@ __all__ = ["GenerationError", "python_findings"]
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-def operation_ids(spec: Path) -> dict[tuple[str, str], str]:
-    """(METHOD, path) -> operationId, from the spec file."""
+def _load(spec: Path) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        document: Any = yaml.load(spec.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+        return yaml.load(spec.read_bytes(), Loader=loader)  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as exc:
         raise GenerationError(f"cannot read {spec}: {exc}") from exc
+
+
+def operation_ids(document: Any) -> dict[tuple[str, str], str]:
+    """(METHOD, path) -> operationId, from a loaded spec."""
     ids: dict[tuple[str, str], str] = {}
     paths = document.get("paths") if isinstance(document, dict) else None
     for path, item in (paths or {}).items():
@@ -50,15 +56,100 @@ def operation_ids(spec: Path) -> dict[tuple[str, str], str]:
     return ids
 
 
-def _module_operations(snapshot: Snapshot, ids: Mapping[tuple[str, str], str]) -> dict[str, str]:
-    return {module: ids.get(route, "") for module, route in snapshot.operations.items()}
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
 
 
-def _griffe_breakages(old_root: Path, new_root: Path) -> list[griffe.Breakage]:
+@dataclass(frozen=True)
+class _Generated:
+    """One spec's generated client, as the comparison needs it (its files may be gone)."""
+
+    snapshot: Snapshot
+    api: griffe.Module
+    operations: dict[str, str]  # api module -> operationId
+
+
+# Generations are pure functions of the spec's bytes, the config and the pinned generator, so
+# a process that compares against the same baseline again (the test suite, a watch loop)
+# generates it once. Specs that $ref other files are not cached: their bytes are not all here.
+_CACHE: OrderedDict[str, _Generated] = OrderedDict()
+_CACHE_SIZE = 4
+
+
+def _cache_key(spec: Path, document: Any) -> str | None:
+    if any(not ref.startswith("#") for ref in _refs(document)):
+        return None
+    digest = hashlib.sha256()
+    for part in (
+        spec.read_bytes(),
+        GENERATOR_CONFIG.read_bytes(),
+        version("openapi-python-client").encode(),
+        version("ruff").encode(),
+    ):
+        digest.update(part + b"\0")
+    return digest.hexdigest()
+
+
+def _griffe_load(root: Path) -> griffe.Module:
     # Static loading: griffe reads the files, it imports nothing.
-    old = griffe.load(PACKAGE, search_paths=[old_root], allow_inspection=False)
-    new = griffe.load(PACKAGE, search_paths=[new_root], allow_inspection=False)
-    return list(griffe.find_breaking_changes(old, new))
+    module = griffe.load(PACKAGE, search_paths=[root], allow_inspection=False)
+    assert isinstance(module, griffe.Module)
+    return module
+
+
+def _generate(specs: list[Path], documents: list[Any]) -> list[_Generated]:
+    """Generate, snapshot and griffe-load each spec; both steps run in parallel."""
+    with tempfile.TemporaryDirectory(prefix="imuze-spec-") as tmp:
+        roots = [Path(tmp, str(index)) for index in range(len(specs))]
+        for root in roots:
+            root.mkdir()
+        generate_clients(specs, roots)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            apis = pool.map(_griffe_load, roots)
+            snapshots = take_snapshots(roots)
+            modules = list(apis)
+    out = []
+    for snapshot, api, document in zip(snapshots, modules, documents, strict=True):
+        ids = operation_ids(document)
+        operations = {module: ids.get(route, "") for module, route in snapshot.operations.items()}
+        out.append(_Generated(snapshot, api, operations))
+    return out
+
+
+def _generated(specs: list[Path]) -> list[_Generated]:
+    documents = [_load(spec) for spec in specs]
+    keys = [_cache_key(spec, document) for spec, document in zip(specs, documents, strict=True)]
+    todo: dict[str, tuple[Path, Any]] = {}
+    for index, (spec, document, key) in enumerate(zip(specs, documents, keys, strict=True)):
+        if key is None or key not in _CACHE:
+            todo.setdefault(key or f"uncached-{index}", (spec, document))
+    fresh = dict(
+        zip(
+            todo,
+            _generate([s for s, _ in todo.values()], [d for _, d in todo.values()]),
+            strict=True,
+        )
+    )
+    results = []
+    for index, key in enumerate(keys):
+        if key is None:
+            results.append(fresh[f"uncached-{index}"])
+            continue
+        if key in fresh:
+            _CACHE[key] = fresh[key]
+        _CACHE.move_to_end(key)
+        results.append(_CACHE[key])
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return results
 
 
 def python_findings(old_spec: Path, new_spec: Path) -> list[Finding]:
@@ -67,26 +158,17 @@ def python_findings(old_spec: Path, new_spec: Path) -> list[Finding]:
     Each finding has side "python", a dotted location, the operationId its api module
     belongs to (else ""), the operations a model or enum change reaches, and `used_by`: the
     `file:line` places in imuze_ext (CLI included), imuze_mock and imuze_contract that use the
-    changed name. Raises GenerationError (one readable line) when a spec cannot be generated.
+    changed name. Most severe first. Raises GenerationError (one readable line) when a spec
+    cannot be read or generated.
     """
-    with tempfile.TemporaryDirectory(prefix="imuze-spec-") as tmp:
-        roots = [Path(tmp, "old"), Path(tmp, "new")]
-        for root in roots:
-            root.mkdir()
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            ids_future = pool.submit(lambda: (operation_ids(old_spec), operation_ids(new_spec)))
-            generate_clients([old_spec, new_spec], roots)
-            breakages_future = pool.submit(_griffe_breakages, *roots)
-            old, new = take_snapshots(roots)
-            old_ids, new_ids = ids_future.result()
-            breakages = breakages_future.result()
-        changes = compare(
-            old,
-            new,
-            breakages,
-            _module_operations(old, old_ids),
-            _module_operations(new, new_ids),
-        )
-    uses = scan(old)
-    findings = [replace(change.finding, used_by=uses.of(change.keys)) for change in changes]
-    return sorted(set(findings))
+    old, new = _generated([Path(old_spec), Path(new_spec)])
+    changes = compare(
+        old.snapshot,
+        new.snapshot,
+        griffe.find_breaking_changes(old.api, new.api),
+        old.operations,
+        new.operations,
+    )
+    uses = scan(old.snapshot)
+    findings = {replace(change.finding, used_by=uses.of(change.keys)) for change in changes}
+    return sorted(findings, key=lambda f: (-f.level, f.operation, f.location, f.id))
