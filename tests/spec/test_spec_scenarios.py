@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from spec_edits import Case, cases
+from spec_edits import SPEC, Case, cases, real_spec
 
 from imuze_spec.diff import run
 
@@ -21,7 +21,10 @@ def scenario(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     case: Case = request.param
     folder = tmp_path_factory.mktemp(case.name)
     old, new = folder / "old.yaml", folder / "new.yaml"
-    old.write_text(yaml.safe_dump(case.old, sort_keys=False), encoding="utf-8")
+    if case.old == real_spec():
+        old = SPEC  # the same bytes every time: the Python verdict generates it once
+    else:
+        old.write_text(yaml.safe_dump(case.old, sort_keys=False), encoding="utf-8")
     new.write_text(yaml.safe_dump(case.new, sort_keys=False), encoding="utf-8")
     return case, run(str(old), str(new))
 
