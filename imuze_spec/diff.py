@@ -13,7 +13,13 @@ from .wire import wire_findings
 def _python(old: Spec, new: Spec) -> list[Finding]:
     """The Python-API verdict: both clients generated and diffed (imported late: it needs
     the generator from the `spec` extra, and the wire verdict does not)."""
-    from .python_api import GenerationError, python_findings
+    try:
+        from .python_api import GenerationError, python_findings
+    except ImportError as exc:  # a lean install: griffe and the generator are not there
+        raise SpecLoadError(
+            f"the Python verdict needs the spec extra ({exc.name} is missing): "
+            "pip install 'imuze[spec]', or pass --no-python"
+        ) from None
 
     with tempfile.TemporaryDirectory(prefix="imuze-spec-") as tmp:
         paths = []

@@ -209,3 +209,14 @@ def test_the_installed_script_exits_1_on_fail_on(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert [f["id"] for f in json.loads(done.stdout)] == ["request-property-added-required"]
+
+
+def test_without_the_spec_extra_the_python_verdict_is_one_readable_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delitem(sys.modules, "imuze_spec.python_api", raising=False)
+    monkeypatch.setitem(sys.modules, "griffe", None)  # import griffe now raises ImportError
+    result = runner.invoke(app, ["diff", str(SPEC), str(SPEC)])
+    assert result.exit_code == 2
+    assert "needs the spec extra" in result.stderr
+    assert "--no-python" in result.stderr
