@@ -84,7 +84,7 @@ class _Walker:
         out = []
         for raw in self.found.values():
             ops = tuple(sorted(raw.operations))
-            shared = raw.location.startswith("#/components/")
+            shared = not raw.location.startswith("#/paths/")
             out.append(
                 Finding(
                     level=raw.level,
@@ -149,13 +149,23 @@ class _Walker:
             message = f"tags {o.get('tags') or []} -> {n.get('tags') or []} (moves its module)"
             self.emit(INFO, "operation-tags-changed", ctx, message, "tags")
         self.docs(o, n, ctx)
-        old_security = o.get("security", self.old.spec.doc.get("security"))
-        new_security = n.get("security", self.new.spec.doc.get("security"))
-        if old_security != new_security:
-            self.emit(INFO, "security-changed", ctx, "security requirements changed", "security")
+        self._security(o, n, ctx)
         self._parameters(before, after, ctx)
         self._request_body(o.get("requestBody"), n.get("requestBody"), ctx.at("requestBody"))
         self._responses(o.get("responses") or {}, n.get("responses") or {}, ctx.at("responses"))
+
+    def _security(self, o: Node, n: Node, ctx: _Ctx) -> None:
+        old_security = o.get("security", self.old.spec.doc.get("security"))
+        new_security = n.get("security", self.new.spec.doc.get("security"))
+        if old_security == new_security:
+            return
+        # Inherited on both sides: one change of the document's requirement, reported once.
+        here = ctx if "security" in o or "security" in n else replace(ctx, location="#")
+        if _anonymous(old_security) and not _anonymous(new_security):
+            message = "now needs authentication: anonymous callers are rejected"
+            self.emit(ERR, "security-required", here, message, "security")
+        else:
+            self.emit(INFO, "security-changed", here, "security requirements changed", "security")
 
     # -- parameters --------------------------------------------------------------------
 
@@ -600,6 +610,11 @@ def subject_of(location: str) -> str:
         else:
             break  # a keyword (maxLength, enum...): the message says it
     return " ".join(words)
+
+
+def _anonymous(security: object) -> bool:
+    """Whether a security requirement list lets a caller in without credentials."""
+    return not security or (isinstance(security, list) and {} in security)
 
 
 def _branchy(schema: Node) -> bool:

@@ -91,3 +91,46 @@ def test_fingerprints_are_stable_and_ignore_the_message() -> None:
     assert re.fullmatch(r"[0-9a-f]{16}", first[0].fingerprint)
     reworded = dataclasses.replace(first[0], message="something else entirely")
     assert reworded.fingerprint == first[0].fingerprint
+
+
+# The table, row by row: the finding id (and level) each row is reported as.
+TABLE = {
+    "operation removed": ("ERR", "operation-removed"),
+    "... unless deprecated past its x-sunset": ("INFO", "operation-removed-after-sunset"),
+    "new required parameter": ("ERR", "request-parameter-added-required"),
+    "new required request property": ("ERR", "request-property-added-required"),
+    "new required body": ("ERR", "request-body-added-required"),
+    "parameter became required": ("ERR", "request-parameter-became-required"),
+    "request property became required": ("ERR", "request-property-became-required"),
+    "request type changed": ("ERR", "request-type-changed"),
+    "... INFO when generalized": ("INFO", "request-type-generalized"),
+    "request enum value removed": ("ERR", "request-enum-value-removed"),
+    "request property became not-nullable": ("ERR", "request-became-not-nullable"),
+    "request constraint tightened": ("ERR", "request-constraint-tightened"),
+    "request media type removed": ("ERR", "request-media-type-removed"),
+    "oneOf/anyOf branch removed in a request": ("ERR", "request-branch-removed"),
+    "success status removed": ("ERR", "response-success-status-removed"),
+    "response media type removed": ("ERR", "response-media-type-removed"),
+    "required response property removed": ("ERR", "response-required-property-removed"),
+    "response property became optional": ("ERR", "response-property-became-optional"),
+    "response property became nullable": ("ERR", "response-became-nullable"),
+    "response type changed": ("ERR", "response-type-changed"),
+    "response type generalized": ("ERR", "response-type-generalized"),
+    "oneOf branch added in a response": ("ERR", "response-branch-added"),
+    "required response header removed": ("ERR", "response-required-header-removed"),
+    "response constraint widened": ("ERR", "response-constraint-widened"),
+    "request property removed": ("WARN", "request-property-removed"),
+    "request parameter removed": ("WARN", "request-parameter-removed"),
+    "optional response property removed": ("WARN", "response-optional-property-removed"),
+    "response enum value added": ("WARN", "response-enum-value-added"),
+    "... compatible when the schema is extensible": ("INFO", "response-enum-value-added"),
+    "an addition": ("INFO", "operation-added"),
+    "a description or example": ("INFO", "documentation-changed"),
+    "a deprecation": ("INFO", "deprecated"),
+}
+
+
+@pytest.mark.parametrize("row", list(TABLE), ids=list(TABLE))
+def test_every_row_of_the_table_has_a_fixture(row: str) -> None:
+    level, kind = TABLE[row]
+    assert any((level, "wire", kind) in case.expect for case in CASES), row
