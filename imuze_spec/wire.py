@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .findings import Finding, Level
-from .load import Node, Spec
+from .load import Node, Spec, SpecLoadError
 from .schema import (
     DOC_KEYS,
     LOWER_BOUNDS,
@@ -65,6 +65,7 @@ class _Walker:
         self.old, self.new = Schemas(old), Schemas(new)
         self.today = today
         self.found: dict[tuple[str, str], _Raw] = {}
+        self.where = "#"  # what is being compared, for the error on a malformed spec
         self._seen: set[tuple[int, int, str, bool]] = set()
 
     # -- recording ---------------------------------------------------------------------
@@ -111,6 +112,7 @@ class _Walker:
         old_ops, new_ops = self.old.spec.operations(), self.new.spec.operations()
         for key in sorted(old_ops.keys() | new_ops.keys()):
             before, after = old_ops.get(key), new_ops.get(key)
+            self.where = _op_pointer(after or before or {})
             self._seen.clear()
             if before is None:
                 assert after is not None
@@ -331,9 +333,11 @@ class _Walker:
         """Compare two schemas in the context's direction (request: the client sends it)."""
         if old_raw is None or new_raw is None:
             return
+        self.where = ctx.location
         before, after = self.old.resolve(old_raw), self.new.resolve(new_raw)
         if after.ref:
             ctx = replace(ctx, location=after.ref)
+            self.where = after.ref
         key = (id(before.node), id(after.node), ctx.direction, ctx.open_enum)
         if key in self._seen:
             return  # a recursive schema, or one reached twice in this operation
@@ -652,5 +656,12 @@ def _sunset(value: object) -> dt.date | None:
 def wire_findings(old: Spec, new: Spec, today: dt.date | None = None) -> list[Finding]:
     """Every wire-level change from `old` to `new`, once each, classified for a client."""
     walker = _Walker(old, new, today or dt.date.today())
-    walker.operations()
+    try:
+        walker.operations()
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
+        # A structurally invalid spec (a list where a schema belongs...): one line, no traceback.
+        raise SpecLoadError(
+            f"{old.source} or {new.source} is not a valid OpenAPI document near {walker.where}"
+            f" ({type(exc).__name__}: {exc}); check it with openapi-spec-validator"
+        ) from None
     return sorted(walker.findings(), key=lambda f: (-f.level, f.operation, f.location, f.id))

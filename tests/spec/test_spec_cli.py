@@ -122,6 +122,15 @@ def test_broken_yaml_and_non_openapi_exit_2(tmp_path: Path) -> None:
         assert message in err and "Traceback" not in err
 
 
+def test_a_structurally_invalid_spec_exits_2_and_says_where(tmp_path: Path) -> None:
+    bad = [{"op": "replace", "path": "/components/schemas/Song/properties", "value": [1, "a"]}]
+    code, out, err = diff(str(SPEC), str(write(tmp_path / "bad.yaml", bad)))
+    assert code == 2
+    assert out == ""
+    assert "not a valid OpenAPI document near #/components/schemas/Song" in err
+    assert err.count("\n") == 1
+
+
 def test_a_git_ref_is_read_with_git_show() -> None:
     code, out, _ = diff("HEAD:spec/openapi.yaml", str(SPEC))
     assert code == 0
