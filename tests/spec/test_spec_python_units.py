@@ -76,9 +76,19 @@ def test_a_member_added_to_a_closed_enum_warns_and_a_removed_one_breaks() -> Non
 
 def test_a_model_with_the_same_fields_under_a_new_name_is_renamed() -> None:
     fields = (field("id", "int"), field("title", "str"))
-    old = snapshot(models={SONG: fields})
-    new = snapshot(models={f"{MODELS}.track.Track": fields})
+    route = {GET_SONG: ("GET", "/songs/{id}")}
+    old = snapshot(
+        models={SONG: fields},
+        operations=route,
+        functions={f"{GET_SONG}.sync": sync(returns="Error | Song | None")},
+    )
+    new = snapshot(
+        models={f"{MODELS}.track.Track": fields},
+        operations=route,
+        functions={f"{GET_SONG}.sync": sync(returns="Error | Track | None")},
+    )
 
+    # reported once: the return annotation that names it is not "retyped"
     assert ids(old, new) == [("ERR", "python-model-renamed", SONG)]
 
 
