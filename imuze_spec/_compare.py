@@ -2,6 +2,37 @@
 
 Each change becomes a Finding (side "python") plus the `keys` that a use in imuze_ext, the
 CLI or the mock must match to be in its blast radius (see _usage.py).
+
+Ids, with their level. "Sent"/"received": the client serialises the model (a request body)
+or parses it (a response); the level follows whose code breaks.
+
+  python-operation-removed / -renamed     ERR   an api module gone / moved (operationId or
+                                                first tag renamed: same METHOD and path)
+  python-operation-added                  INFO
+  python-function-removed / -added        ERR / INFO   (in a module both sides have)
+  python-module-removed / -added          ERR / INFO   (other than api and model modules)
+  python-parameter-removed, -added-required, -became-required, -moved, -changed-kind
+                                          ERR   (griffe's breakages, one per operation)
+  python-parameter-default-changed        WARN  (griffe)
+  python-parameter-retyped                ERR   (INFO as -type-widened)
+  python-parameter-added, -became-optional  INFO
+  python-return-retyped                   ERR   (INFO as python-return-narrowed)
+  python-model-removed / -renamed         ERR   (renamed: an added model has the same fields)
+  python-model-added                      INFO
+  python-model-field-removed              ERR
+  python-model-field-retyped              ERR   (INFO as -type-compatible: widened in a
+                                                sent-only model, narrowed in a received-only one)
+  python-model-required-field-added       ERR sent, WARN received-only (hand-built instances)
+  python-model-field-became-required      ERR sent, INFO received-only
+  python-model-field-became-optional      ERR received (reads may get UNSET), INFO sent-only
+  python-model-field-added                INFO
+  python-model-fields-reordered           WARN  (positional construction)
+  python-enum-removed / -renamed          ERR
+  python-enum-added                       INFO
+  python-enum-member-removed, -value-changed  ERR
+  python-enum-member-added                WARN when old clients parse the enum closed (an
+                                                unknown value raises ValueError), else INFO
+  python-class-removed / -added           ERR / INFO
 """
 
 from __future__ import annotations
