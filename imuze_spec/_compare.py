@@ -241,11 +241,13 @@ class _Comparer:
 
     def signature_changes(self, old_module: str, new_module: str) -> None:
         """For a moved operation: what else changed in its functions' signatures."""
+        pairs = {}
         for func in API_FUNCTIONS:
             old = self.old.functions.get(f"{old_module}.{func}")
             new = self.new.functions.get(f"{new_module}.{func}")
             if old is not None and new is not None:
-                self._grouped_signature(old_module, {func: (old, new)}, also_griffe_gaps=False)
+                pairs[func] = (old, new)
+        self._grouped_signature(old_module, pairs, also_griffe_gaps=False)
 
     def griffe_breakages(self, breakages: Iterable[griffe.Breakage]) -> None:
         """Map griffe's parameter breakages, grouped over an operation's four functions."""
