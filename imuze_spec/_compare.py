@@ -2,10 +2,42 @@
 
 Each change becomes a Finding (side "python") plus the `keys` that a use in imuze_ext, the
 CLI or the mock must match to be in its blast radius (see _usage.py).
+
+Ids, with their level. "Sent"/"received": the client serialises the model (a request body)
+or parses it (a response); the level follows whose code breaks.
+
+  python-operation-removed / -renamed     ERR   an api module gone / moved (operationId or
+                                                first tag renamed: same METHOD and path)
+  python-operation-added                  INFO
+  python-function-removed / -added        ERR / INFO   (in a module both sides have)
+  python-module-removed / -added          ERR / INFO   (other than api and model modules)
+  python-parameter-removed, -added-required, -became-required, -moved, -changed-kind
+                                          ERR   (griffe's breakages, one per operation)
+  python-parameter-default-changed        WARN  (griffe)
+  python-parameter-retyped                ERR   (INFO as -type-widened)
+  python-parameter-added, -became-optional  INFO
+  python-return-retyped                   ERR   (INFO as python-return-narrowed)
+  python-model-removed / -renamed         ERR   (renamed: an added model has the same fields)
+  python-model-added                      INFO
+  python-model-field-removed              ERR
+  python-model-field-retyped              ERR   (INFO as -type-compatible: widened in a
+                                                sent-only model, narrowed in a received-only one)
+  python-model-required-field-added       ERR sent, WARN received-only (hand-built instances)
+  python-model-field-became-required      ERR sent, INFO received-only
+  python-model-field-became-optional      ERR received (reads may get UNSET), INFO sent-only
+  python-model-field-added                INFO
+  python-model-fields-reordered           WARN  (positional construction)
+  python-enum-removed / -renamed          ERR
+  python-enum-added                       INFO
+  python-enum-member-removed, -value-changed  ERR
+  python-enum-member-added                WARN when old clients parse the enum closed (an
+                                                unknown value raises ValueError), else INFO
+  python-class-removed / -added           ERR / INFO
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -60,6 +92,23 @@ class _Comparer:
         self.old, self.new = old, new
         self.old_ops, self.new_ops = old_ops, new_ops
         self.changes: list[Change] = []
+        self.model_renames = self._renames(old.models, new.models)
+        self.enum_renames = self._renames(
+            {name: enum.members for name, enum in old.enums.items()},
+            {name: enum.members for name, enum in new.enums.items()},
+        )
+        # A renamed class is reported once: the annotations that name it are not retyped.
+        self._short_renames = {
+            old_name.rsplit(".", 1)[1]: new_name.rsplit(".", 1)[1]
+            for old_name, new_name in {**self.model_renames, **self.enum_renames}.items()
+        }
+
+    def renamed_type(self, type_: str) -> str:
+        """An old annotation with renamed classes spelled by their new names."""
+        if not self._short_renames:
+            return type_
+        pattern = r"\b(" + "|".join(map(re.escape, self._short_renames)) + r")\b"
+        return re.sub(pattern, lambda match: self._short_renames[match.group(1)], type_)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -192,11 +241,13 @@ class _Comparer:
 
     def signature_changes(self, old_module: str, new_module: str) -> None:
         """For a moved operation: what else changed in its functions' signatures."""
+        pairs = {}
         for func in API_FUNCTIONS:
             old = self.old.functions.get(f"{old_module}.{func}")
             new = self.new.functions.get(f"{new_module}.{func}")
             if old is not None and new is not None:
-                self._grouped_signature(old_module, {func: (old, new)}, also_griffe_gaps=False)
+                pairs[func] = (old, new)
+        self._grouped_signature(old_module, pairs, also_griffe_gaps=False)
 
     def griffe_breakages(self, breakages: Iterable[griffe.Breakage]) -> None:
         """Map griffe's parameter breakages, grouped over an operation's four functions."""
@@ -287,7 +338,7 @@ class _Comparer:
                     )
                 elif param.required and not before.required and not also_griffe_gaps:
                     grouped.setdefault(("became-required", param.name, "", ""), []).append(func)
-                if _without_unset(before.type) != _without_unset(param.type):
+                if _without_unset(self.renamed_type(before.type)) != _without_unset(param.type):
                     grouped.setdefault(("retyped", param.name, before.type, param.type), []).append(
                         func
                     )
@@ -295,7 +346,7 @@ class _Comparer:
                 for param in old.params:
                     if new.param(param.name) is None:
                         grouped.setdefault(("removed", param.name, param.type, ""), []).append(func)
-            if old.returns != new.returns:
+            if self.renamed_type(old.returns) != new.returns:
                 returns[func] = (old.returns, new.returns)
         operation = self.operation_of(module)
         if returns:
@@ -386,27 +437,21 @@ class _Comparer:
 
     # -- models ------------------------------------------------------------------------------
 
-    def _pair_renamed(
-        self, removed: list[str], added: list[str], same: dict[str, object]
-    ) -> dict[str, str]:
+    @staticmethod
+    def _renames(old: Mapping[str, object], new: Mapping[str, object]) -> dict[str, str]:
         """Pair each removed class with the one added class that has the same body."""
+        added = [name for name in new if name not in old]
         pairs: dict[str, str] = {}
-        for old_name in removed:
-            matches = [
-                name
-                for name in added
-                if same[name] == same[old_name] and name not in pairs.values()
-            ]
-            if len(matches) == 1:
+        for old_name in (name for name in old if name not in new):
+            matches = [name for name in added if new[name] == old[old_name]]
+            if len(matches) == 1 and matches[0] not in pairs.values():
                 pairs[old_name] = matches[0]
         return pairs
 
     def models(self) -> None:
         removed = sorted(set(self.old.models) - set(self.new.models))
         added = sorted(set(self.new.models) - set(self.old.models))
-        bodies: dict[str, object] = {name: self.old.models[name] for name in removed}
-        bodies.update({name: self.new.models[name] for name in added})
-        renamed = self._pair_renamed(removed, added, bodies)
+        renamed = self.model_renames
         for name in removed:
             if name in renamed:
                 self.add(
@@ -458,7 +503,7 @@ class _Comparer:
                     operations=ops,
                 )
                 continue
-            if _without_unset(field.type) != _without_unset(after.type):
+            if _without_unset(self.renamed_type(field.type)) != _without_unset(after.type):
                 before_t, after_t = _without_unset(field.type), _without_unset(after.type)
                 safe = (not received and _is_widening(before_t, after_t)) or (
                     not sent and _is_widening(after_t, before_t)
@@ -532,9 +577,7 @@ class _Comparer:
     def enums(self) -> None:
         removed = sorted(set(self.old.enums) - set(self.new.enums))
         added = sorted(set(self.new.enums) - set(self.old.enums))
-        bodies: dict[str, object] = {name: self.old.enums[name].members for name in removed}
-        bodies.update({name: self.new.enums[name].members for name in added})
-        renamed = self._pair_renamed(removed, added, bodies)
+        renamed = self.enum_renames
         for name in removed:
             if name in renamed:
                 self.add(

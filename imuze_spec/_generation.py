@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -45,11 +48,41 @@ def _environment() -> dict[str, str]:
     return env
 
 
+_BOILERPLATE = (
+    "Generating ",
+    "If you believe",
+    "Skipping Integration",
+    "Warning(s) encountered",
+    "Error(s) encountered",
+    "For further information",
+)
+
+
 def _reason(spec: Path, output: str) -> str:
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    useful = [line for line in lines if not line.startswith("Generating ")]
-    detail = "; ".join(useful[-3:]) if useful else "no output"
+    """The generator's own explanation, on one line."""
+    lines = [line.strip() for line in output.splitlines()]
+    lines = [line for line in lines if line and not line.startswith(_BOILERPLATE)]
+    detail = ""
+    for index, line in enumerate(lines):
+        if line.startswith(("Unable to process", "Unable to parse", "Unable to generate")):
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            detail = f"{line.rstrip(':')}: {following}" if line.endswith(":") else line
+            break
+    if not detail:  # e.g. "Failed to parse OpenAPI document; 1 validation error ...; info"
+        detail = "; ".join(re.sub(r" \[type=.*\]$", "", line) for line in lines[:4]) or "no output"
     return f"cannot generate the client from {spec}: {detail}"
+
+
+TIMEOUT = 300.0  # seconds; a generation takes about one
+
+
+def _wait(process: subprocess.Popen[str], spec: Path) -> str:
+    try:
+        return process.communicate(timeout=TIMEOUT)[0]
+    except subprocess.TimeoutExpired:
+        raise GenerationError(
+            f"cannot generate the client from {spec}: no answer in {TIMEOUT:.0f} s"
+        ) from None
 
 
 def generate_clients(specs: Sequence[Path], roots: Sequence[Path]) -> list[Path]:
@@ -61,6 +94,12 @@ def generate_clients(specs: Sequence[Path], roots: Sequence[Path]) -> list[Path]
     if not GENERATOR_CONFIG.is_file():
         raise GenerationError(f"the generator config is missing: {GENERATOR_CONFIG}")
     env = _environment()
+    if importlib.util.find_spec("openapi_python_client") is None or not shutil.which(
+        "ruff", path=env["PATH"]
+    ):
+        raise GenerationError(
+            "the pinned generator is not installed: pip install 'imuze[spec]' (or make setup)"
+        )
     outs = [root / PACKAGE for root in roots]
     processes = [
         subprocess.Popen(  # noqa: S603 - a fixed argv, this interpreter, no shell
@@ -74,7 +113,13 @@ def generate_clients(specs: Sequence[Path], roots: Sequence[Path]) -> list[Path]
         )
         for spec, out in zip(specs, outs, strict=True)
     ]
-    outputs = [process.communicate()[0] for process in processes]
+    try:
+        outputs = [_wait(process, spec) for process, spec in zip(processes, specs, strict=True)]
+    finally:
+        for process in processes:  # after a failure, the others are not left running
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
     for spec, process, output, out in zip(specs, processes, outputs, outs, strict=True):
         if process.returncode != 0 or not (out / "__init__.py").is_file():
             raise GenerationError(_reason(spec, output))

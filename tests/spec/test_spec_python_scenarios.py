@@ -314,8 +314,13 @@ def test_a_spec_the_generator_rejects_is_one_readable_error(
             "$ref": "#/components/schemas/Missing"
         }
 
-    with pytest.raises(
-        GenerationError, match=r"^cannot generate the client from .*edited-1\.yaml: "
-    ) as info:
-        python_findings(SPEC, edited(dangling_ref))
-    assert "\n" not in str(info.value)
+    broken = edited(dangling_ref)
+
+    with pytest.raises(GenerationError) as info:
+        python_findings(SPEC, broken)
+    # the generator's reason, on one line, without its boilerplate
+    assert str(info.value) == (
+        f"cannot generate the client from {broken}: "
+        "Unable to process schema /components/schemas/Song: "
+        "Could not find reference in parsed models or enums"
+    )
