@@ -66,7 +66,9 @@ def diff(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
     fail_on: Annotated[
         FailOn | None,
-        typer.Option("--fail-on", help="Exit 1 when a finding reaches this level."),
+        typer.Option(
+            "--fail-on", case_sensitive=False, help="Exit 1 when a finding reaches this level."
+        ),
     ] = None,
     no_python: NoPython = False,
 ) -> None:

@@ -137,7 +137,8 @@ class _Walker:
 
     def _operation(self, before: Node, after: Node) -> None:
         o, n = before["op"], after["op"]
-        ctx = _Ctx(REQUEST, _op_name(after), _op_pointer(after))
+        # Named as the old spec names it: a renamed operation stays one group, on both sides.
+        ctx = _Ctx(REQUEST, _op_name(before), _op_pointer(after))
         if o.get("operationId") != n.get("operationId"):
             self.emit(
                 INFO,

@@ -46,10 +46,15 @@ def diff(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_no_change_is_no_finding() -> None:
+def test_no_change_is_no_finding(tmp_path: Path) -> None:
     code, out, _ = diff(str(SPEC), str(SPEC))
     assert code == 0
     assert "no changes" in out
+    # Layout and comments are no change either, on both sides (no generation needed).
+    relaid = tmp_path / "relaid.yaml"
+    relaid.write_text("# a comment\n" + yaml.safe_dump(real_spec(), indent=4), encoding="utf-8")
+    result = runner.invoke(app, ["diff", str(SPEC), str(relaid)])
+    assert (result.exit_code, result.stdout.count("no changes")) == (0, 1)
 
 
 def test_fail_on_sets_the_exit_code(tmp_path: Path) -> None:
@@ -221,11 +226,12 @@ def test_the_installed_script_exits_1_on_fail_on(tmp_path: Path) -> None:
 
 
 def test_without_the_spec_extra_the_python_verdict_is_one_readable_line(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    new = write(tmp_path / "new.yaml", COMPATIBLE)
     monkeypatch.delitem(sys.modules, "imuze_spec.python_api", raising=False)
     monkeypatch.setitem(sys.modules, "griffe", None)  # import griffe now raises ImportError
-    result = runner.invoke(app, ["diff", str(SPEC), str(SPEC)])
+    result = runner.invoke(app, ["diff", str(SPEC), str(new)])
     assert result.exit_code == 2
     assert "needs the spec extra" in result.stderr
     assert "--no-python" in result.stderr
