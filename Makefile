@@ -11,10 +11,13 @@ export PATH := $(BIN):$(PATH)
 
 SPEC      := spec/openapi.yaml
 SPECTRAL  := tools/node_modules/.bin/spectral
+PYRIGHT   := tools/node_modules/.bin/pyright
 GENERATE  := openapi-python-client generate --path $(SPEC) --config spec/generator-config.yaml \
+             --custom-template-path spec/templates \
              --meta none --fail-on-warning --overwrite --output-path
 
-.PHONY: help setup generate check-generated check-spec-compat lint typecheck test test-py demo bench \
+.PHONY: help setup generate check-generated check-spec-compat lint typecheck verifytypes test \
+        test-py demo bench \
         contract-live contract-deep mock clean
 
 help:
@@ -25,6 +28,7 @@ help:
 	@echo "make check-spec-compat fail on a breaking change since spec/released/ not acknowledged"
 	@echo "make lint             openapi-spec-validator + Spectral + ruff"
 	@echo "make typecheck        mypy --strict"
+	@echo "make verifytypes      pyright --verifytypes: imuze_ext's public types 100% complete"
 	@echo "make contract-live    the contract suite against IMUZE_BASE_URL"
 	@echo "make contract-deep    a long contract exploration (SEED=…, BUDGET=seconds)"
 	@echo "make bench            benchmarks, written to bench/RESULTS.md and bench/results.json"
@@ -71,11 +75,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	mypy
 
+# pyright (pinned in tools/package.json) finds the venv's packages through the `python` on
+# PATH, which is the venv's here; it exits non-zero below a 100% completeness score.
+verifytypes: $(STAMP)
+	$(PYRIGHT) --verifytypes imuze_ext --ignoreexternal
+
 # In CI (CI set) pytest also writes a JUnit report to reports/ (git-ignored).
 test-py: $(STAMP)
 	pytest $${CI:+--junitxml=reports/junit.xml}
 
-test: lint typecheck check-generated check-spec-compat test-py
+test: lint typecheck verifytypes check-generated check-spec-compat test-py
 
 demo: $(STAMP)
 	@# With IMUZE_BASE_URL set, run against that API (credentials from IMUZE_API_KEY, or

@@ -173,6 +173,15 @@ def _spec_diff(d: dict[str, Any]) -> str:
     )
 
 
+def _footprint(d: dict[str, Any]) -> str:
+    largest = _get(d, "client_install", "largest_mb") or {}
+    if not largest:
+        return ""
+    shown = ", ".join(f"{name} {size} MB" for name, size in largest.items())
+    absent = "none" if not d.get("mock_only_distributions_present") else "SOME"
+    return f"largest: {shown}; of the mock's own dependencies, {absent} installed"
+
+
 def notes(details: dict[str, dict[str, Any]]) -> dict[str, str]:
     """A short note per figure, from its benchmark's details."""
     found = {
@@ -183,6 +192,7 @@ def notes(details: dict[str, dict[str, Any]]) -> dict[str, str]:
         "contract_inprocess_speedup": _contract(details.get("contract", {})),
         "mock_rss_growth_mb": _soak(details.get("soak", {})),
         "spec_diff_seconds": _spec_diff(details.get("spec_diff", {})),
+        "client_site_packages_mb": _footprint(details.get("install_footprint", {})),
         **_http(details.get("http_load", {})),
     }
     return {key: text for key, text in found.items() if text}

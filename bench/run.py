@@ -24,6 +24,7 @@ ROOT = BENCH.parent
 BENCHMARKS = (
     "generate",
     "spec_diff",
+    "install_footprint",
     "render",
     "client_overhead",
     "wait_all",

@@ -251,6 +251,8 @@ def generate(into: Path, spec: Path = SPEC_PATH) -> Path:
             str(spec),
             "--config",
             str(ROOT / "spec" / "generator-config.yaml"),
+            "--custom-template-path",
+            str(ROOT / "spec" / "templates"),
             "--meta",
             "none",
             "--fail-on-warning",

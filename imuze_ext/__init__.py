@@ -9,6 +9,8 @@
 Models are the generated ones (`imuze_client.models`); errors are in `imuze_ext.errors`.
 """
 
+from ._raw_response import RawResponse
+from ._version import __version__
 from .client import DEFAULT_TIMEOUT, AsyncImuze, Imuze, authorize
 from .errors import (
     APIConnectionError,
@@ -46,6 +48,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "ResponseValidationError",
     "ServerError",
     "SongFailedError",
@@ -53,5 +56,6 @@ __all__ = [
     "SongRef",
     "SongTimeoutError",
     "UnprocessableEntityError",
+    "__version__",
     "authorize",
 ]

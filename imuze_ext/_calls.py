@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 from imuze_client.types import Response
 
+from ._raw_response import RawResponse
 from ._responses import M, build_model, decode_json, status_error, validate
 from .errors import APIConnectionError, APITimeoutError, ImuzeError, ResponseValidationError
 
@@ -35,13 +36,13 @@ async def aremember_response(response: httpx.Response) -> None:
 
 def call(send: Callable[[], Response[Any]], expected_status: int, model: type[M]) -> M:
     """Run a generated `sync_detailed` call and return its validated model."""
-    return call_full(send, expected_status, model)[0]
+    return call_full(send, expected_status, model).parse()
 
 
 def call_full(
     send: Callable[[], Response[Any]], expected_status: int, model: type[M]
-) -> tuple[M, httpx.Response]:
-    """Like `call`, also returning the raw answer (for its headers)."""
+) -> RawResponse[M]:
+    """Like `call`, also keeping the raw answer (for its status and headers)."""
     reset = _last_response.set(None)
     try:
         detailed = send()
@@ -52,7 +53,7 @@ def call_full(
         raise typed from exc
     else:
         raw = _recorded()
-        return unwrap(detailed, raw, expected_status, model), raw
+        return RawResponse(unwrap(detailed, raw, expected_status, model), raw)
     finally:
         _last_response.reset(reset)
 
@@ -61,12 +62,12 @@ async def acall(
     send: Callable[[], Awaitable[Response[Any]]], expected_status: int, model: type[M]
 ) -> M:
     """Run a generated `asyncio_detailed` call and return its validated model."""
-    return (await acall_full(send, expected_status, model))[0]
+    return (await acall_full(send, expected_status, model)).parse()
 
 
 async def acall_full(
     send: Callable[[], Awaitable[Response[Any]]], expected_status: int, model: type[M]
-) -> tuple[M, httpx.Response]:
+) -> RawResponse[M]:
     """The async twin of call_full."""
     reset = _last_response.set(None)
     try:
@@ -78,7 +79,7 @@ async def acall_full(
         raise typed from exc
     else:
         raw = _recorded()
-        return unwrap(detailed, raw, expected_status, model), raw
+        return RawResponse(unwrap(detailed, raw, expected_status, model), raw)
     finally:
         _last_response.reset(reset)
 

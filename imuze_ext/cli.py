@@ -30,22 +30,24 @@ from ._logging import logger
 from .client import Imuze
 from .errors import ImuzeError, MissingCredentialsError
 
-app = typer.Typer(
+app: typer.Typer = typer.Typer(
     name="imuze",
     help="Generate songs with the iMuze API: list arrangements, compose, wait, download.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-arrangements_app = typer.Typer(help="List and show arrangements.", no_args_is_help=True)
-songs_app = typer.Typer(
+arrangements_app: typer.Typer = typer.Typer(
+    help="List and show arrangements.", no_args_is_help=True
+)
+songs_app: typer.Typer = typer.Typer(
     help="Create, list, show, wait for and download songs.", no_args_is_help=True
 )
 app.add_typer(arrangements_app, name="arrangements")
 app.add_typer(songs_app, name="songs")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out: Console = Console(highlight=False)
+err: Console = Console(stderr=True, highlight=False)
 
 EXIT_API_ERROR = 1
 EXIT_USAGE = 2

@@ -7,17 +7,20 @@ resources call.
 
 from __future__ import annotations
 
+import copy
 from types import TracebackType
 from typing import Self
 
 import httpx
 from imuze_client import Client
 
-from . import _calls, _config, _logging
+from . import _calls, _config, _logging, _transports
 from ._auth import ApiKeyAuth, LoginAuth
 from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport
+from ._version import __version__
 from .resources.arrangements import Arrangements, AsyncArrangements
 from .resources.songs import AsyncSongs, Songs
+from .resources.with_raw_response import AsyncImuzeWithRawResponse, ImuzeWithRawResponse
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 """30 s to read or write, 10 s to connect: finite, unlike the generated default."""
@@ -26,7 +29,7 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100
 """Keep every pooled connection alive: httpx's default keeps 20, so a burst of concurrent
 waits and downloads would reopen connections on each round."""
 
-_HEADERS = {"Accept": "application/json", "User-Agent": "imuze-python/0.1.0"}
+_HEADERS = {"Accept": "application/json", "User-Agent": f"imuze-python/{__version__}"}
 
 
 def _auth(
@@ -60,8 +63,17 @@ class Imuze:
     IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD. `base_url` defaults to
     IMUZE_BASE_URL, else https://api.imuze.io/api/4. `max_retries` (default 2) bounds the
     retries of each request. `transport` replaces the network (e.g. for in-process tests).
+    `http_client` sends through your own httpx.Client (its proxies, limits, event hooks and
+    headers apply; ours add auth, retries and the base URL); you keep it and close it.
+    Its timeout applies when it set one and `timeout` is not passed.
     Use it as a context manager, or call `close()`.
     """
+
+    base_url: str
+    max_retries: int
+    timeout: httpx.Timeout
+    arrangements: Arrangements
+    songs: Songs
 
     def __init__(
         self,
@@ -73,24 +85,57 @@ class Imuze:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
     ) -> None:
         _logging.configure_from_env()
+        _transports.check_one_bottom(transport, http_client)
         self.base_url = _config.resolve_base_url(base_url)
-        self.max_retries = _check_retries(max_retries)
         self._auth = _auth(api_key, email, password, self.base_url)
-        inner = transport or httpx.HTTPTransport(retries=0, limits=DEFAULT_LIMITS)
+        if http_client is not None:
+            transport = _transports.ClientTransport(http_client)
+        self._bottom = transport or httpx.HTTPTransport(retries=0, limits=DEFAULT_LIMITS)
+        self._connect(
+            _transports.effective_timeout(timeout, DEFAULT_TIMEOUT, http_client),
+            _check_retries(max_retries),
+            self._bottom,
+        )
+
+    def _connect(
+        self, timeout: httpx.Timeout, max_retries: int, bottom: httpx.BaseTransport
+    ) -> None:
+        self.timeout = timeout
+        self.max_retries = max_retries
         self._http = httpx.Client(
             base_url=self.base_url,
             auth=self._auth,
-            timeout=_timeout(timeout),
+            timeout=timeout,
             headers=_HEADERS,
             follow_redirects=True,
-            transport=RetryTransport(inner, max_retries),
+            transport=RetryTransport(bottom, max_retries),
             event_hooks={"response": [_calls.remember_response]},
         )
         client = Client(base_url=self.base_url).set_httpx_client(self._http)
         self.arrangements = Arrangements(client)
         self.songs = Songs(client, self._http, max_retries)
+
+    @property
+    def with_raw_response(self) -> ImuzeWithRawResponse:
+        """The same calls answering RawResponse: `api.with_raw_response.songs.get(1)`."""
+        return ImuzeWithRawResponse(self.songs, self.arrangements)
+
+    def with_options(
+        self, *, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None
+    ) -> Imuze:
+        """A copy with another timeout or retry count (None keeps this client's) that shares
+        this client's connection pool and login. This client is not changed, and it alone
+        closes the pool: closing the copy leaves the pool open."""
+        clone = copy.copy(self)
+        clone._connect(
+            self.timeout if timeout is None else _timeout(timeout),
+            self.max_retries if max_retries is None else _check_retries(max_retries),
+            _transports.SharedTransport(self._bottom),
+        )
+        return clone
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -112,7 +157,14 @@ class Imuze:
 
 
 class AsyncImuze:
-    """The asynchronous twin of `Imuze`; use it with `async with`, or `await aclose()`."""
+    """The asynchronous twin of `Imuze`; use it with `async with`, or `await aclose()`.
+    `http_client` is an httpx.AsyncClient of yours, which you keep and close."""
+
+    base_url: str
+    max_retries: int
+    timeout: httpx.Timeout
+    arrangements: AsyncArrangements
+    songs: AsyncSongs
 
     def __init__(
         self,
@@ -124,24 +176,57 @@ class AsyncImuze:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
         _logging.configure_from_env()
+        _transports.check_one_bottom(transport, http_client)
         self.base_url = _config.resolve_base_url(base_url)
-        self.max_retries = _check_retries(max_retries)
         self._auth = _auth(api_key, email, password, self.base_url)
-        inner = transport or httpx.AsyncHTTPTransport(retries=0, limits=DEFAULT_LIMITS)
+        if http_client is not None:
+            transport = _transports.AsyncClientTransport(http_client)
+        self._bottom = transport or httpx.AsyncHTTPTransport(retries=0, limits=DEFAULT_LIMITS)
+        self._connect(
+            _transports.effective_timeout(timeout, DEFAULT_TIMEOUT, http_client),
+            _check_retries(max_retries),
+            self._bottom,
+        )
+
+    def _connect(
+        self, timeout: httpx.Timeout, max_retries: int, bottom: httpx.AsyncBaseTransport
+    ) -> None:
+        self.timeout = timeout
+        self.max_retries = max_retries
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=self._auth,
-            timeout=_timeout(timeout),
+            timeout=timeout,
             headers=_HEADERS,
             follow_redirects=True,
-            transport=AsyncRetryTransport(inner, max_retries),
+            transport=AsyncRetryTransport(bottom, max_retries),
             event_hooks={"response": [_calls.aremember_response]},
         )
         client = Client(base_url=self.base_url).set_async_httpx_client(self._http)
         self.arrangements = AsyncArrangements(client)
         self.songs = AsyncSongs(client, self._http, max_retries)
+
+    @property
+    def with_raw_response(self) -> AsyncImuzeWithRawResponse:
+        """The same calls answering RawResponse: `await api.with_raw_response.songs.get(1)`."""
+        return AsyncImuzeWithRawResponse(self.songs, self.arrangements)
+
+    def with_options(
+        self, *, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None
+    ) -> AsyncImuze:
+        """A copy with another timeout or retry count (None keeps this client's) that shares
+        this client's connection pool and login. This client is not changed, and it alone
+        closes the pool: closing the copy leaves the pool open."""
+        clone = copy.copy(self)
+        clone._connect(
+            self.timeout if timeout is None else _timeout(timeout),
+            self.max_retries if max_retries is None else _check_retries(max_retries),
+            _transports.AsyncSharedTransport(self._bottom),
+        )
+        return clone
 
     async def aclose(self) -> None:
         """Close the connection pool."""

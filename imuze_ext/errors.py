@@ -135,7 +135,7 @@ class SongTimeoutError(ImuzeError):
     ) -> None:
         self.song_id = song_id
         self.last_status = last_status
-        self.pending = pending or (song_id,)
+        self.pending: tuple[int, ...] = pending or (song_id,)
         others = f" ({len(self.pending)} songs still pending)" if len(self.pending) > 1 else ""
         super().__init__(
             f"song {song_id} not ready before the deadline (last status: {last_status}){others}"

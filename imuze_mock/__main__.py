@@ -1,4 +1,8 @@
-"""``imuze-mock``: serve the mock, or run a command against a mock that lives as long as it."""
+"""``imuze-mock``: serve the mock, or run a command against a mock that lives as long as it.
+
+The server loads inside ``main``, so that without the ``mock`` extra the command prints one
+line naming it instead of an ImportError traceback.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,13 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .config import MockConfig
-from .server import MockServer, make_server, running
+from .dialects import DIALECTS
+
+if TYPE_CHECKING:
+    from .server import MockServer
 
 _EPILOG = """exec mode: imuze-mock [OPTIONS] -- CMD [ARGS...] starts the mock, runs CMD with
 IMUZE_BASE_URL, IMUZE_EMAIL and IMUZE_PASSWORD set, stops the mock and exits with CMD's code."""
@@ -53,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--strict", action="store_true", help="validate the mock's own responses against the spec"
     )
+    parser.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        default="spec",
+        help="spec: answer exactly as the spec says; rails: as a Rails deployment would "
+        "(200 on creates, relative media URLs, Rails error bodies, extra fields)",
+    )
     return parser
 
 
@@ -65,6 +79,7 @@ def _config(args: argparse.Namespace) -> MockConfig:
         rate_limit=args.rate_limit,
         maintenance=args.maintenance,
         strict=args.strict,
+        dialect=args.dialect,
     )
 
 
@@ -76,10 +91,16 @@ def _banner(server: MockServer, out: TextIO) -> None:
         f"  developer key  {demo.api_key or '(none)'}",
         f"  second user    {other.email} / {other.password}",
     ]
+    if server.config.dialect != "spec":
+        lines.append(
+            f"  dialect        {server.config.dialect} (deviates from the spec on purpose)"
+        )
     print("\n".join(lines), file=out, flush=True)
 
 
 def _exec(config: MockConfig, host: str, port: int, command: Sequence[str]) -> int:
+    from .server import running
+
     with running(config, host=host, port=port) as server:
         _banner(server, sys.stderr)
         env = {
@@ -107,6 +128,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv, command = argv[:split], argv[split + 1 :]
     parser = _parser()
     args = parser.parse_args(argv)
+    from imuze_ext._extras import MOCK_PACKAGES, MissingExtraError, requires_extra
+
+    try:
+        with requires_extra("mock", "the imuze mock", MOCK_PACKAGES):
+            from .server import make_server
+    except MissingExtraError as error:
+        print(f"imuze-mock: {error}", file=sys.stderr)
+        return 1
     try:
         config = _config(args)
         if command:

@@ -9,11 +9,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 import httpx
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import handlers, media
+from . import dialects, handlers, media
 from .config import MockConfig
 from .errors import ApiError
 from .pipeline import Operation, endpoint
@@ -91,7 +92,11 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(config: MockConfig | None = None) -> Starlette:
-    """A fresh mock with its own state; usable in-process (httpx.ASGITransport) or served."""
+    """A fresh mock with its own state; usable in-process (httpx.ASGITransport) or served.
+
+    ``app.state.demo`` and ``app.state.other`` are the accounts to log in as (``.email``,
+    ``.password``, ``.api_key``); ``app.state.mock`` is the live state.
+    """
     config = config or MockConfig()
     state = MockState.build(config)
 
@@ -102,11 +107,16 @@ def create_app(config: MockConfig | None = None) -> Starlette:
         finally:
             state.pool.shutdown()
 
+    # A dialect is a layer over the spec-exact app, inside the server-error handler.
+    layers = [Middleware(dialects.rails)] if config.dialect == "rails" else []
     app = Starlette(
         routes=_routes(state),
+        middleware=layers,
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
         lifespan=lifespan,
     )
     app.router.redirect_slashes = False
     app.state.mock = state
+    app.state.demo = config.demo
+    app.state.other = config.other
     return app

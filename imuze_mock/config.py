@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .dialects import DIALECTS
+
 
 @dataclass(frozen=True)
 class Account:
@@ -51,8 +53,24 @@ class MockConfig:
     slow_delay: float = 1.0
     #: Retry-After sent with 503 and 429 answers, in seconds.
     retry_after: int = 1
+    #: ``"spec"`` answers exactly as the spec says; ``"rails"`` as a plausible Rails
+    #: deployment of the API does (see ``imuze_mock.dialects``).
+    dialect: str = "spec"
+
+    @property
+    def demo(self) -> Account:
+        """The account `imuze-mock` announces and the fixtures log in as: the first one."""
+        return (self.accounts or (DEMO, OTHER))[0]
+
+    @property
+    def other(self) -> Account:
+        """A second user, for scope checks (the first again when there is only one)."""
+        accounts = self.accounts or (DEMO, OTHER)
+        return accounts[1] if len(accounts) > 1 else accounts[0]
 
     def __post_init__(self) -> None:
+        if self.dialect not in DIALECTS:
+            raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}, not {self.dialect!r}")
         for name in ("token_ttl", "render_delay", "slow_delay"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, not {getattr(self, name)}")

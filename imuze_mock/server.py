@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
 from .app import PREFIX, create_app
-from .config import DEMO, OTHER, Account, MockConfig
+from .config import Account, MockConfig
 from .faulty import TRANSPORT_EXTENSION
 
 try:
@@ -54,11 +54,6 @@ class MockServer:
         return self.base_url.removesuffix(PREFIX)
 
 
-def _accounts(config: MockConfig) -> tuple[Account, Account]:
-    accounts = config.accounts or (DEMO, OTHER)
-    return accounts[0], accounts[1] if len(accounts) > 1 else accounts[0]
-
-
 def bind(host: str, port: int) -> socket.socket:
     """A listening-ready socket on ``host:port`` (0 picks a free port)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -66,6 +61,9 @@ def bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        # Listen now, so that a client that read the banner is queued, not refused, while
+        # uvicorn is still starting (its own listen() on this socket is then a no-op).
+        sock.listen(2048)
     except OSError:
         sock.close()
         raise
@@ -106,8 +104,7 @@ def make_server(
     config = config or MockConfig()
     app = create_app(config)
     sock = bind(host, port)
-    demo, other = _accounts(config)
-    described = MockServer(base_url_of(sock), config, demo, other, app)
+    described = MockServer(base_url_of(sock), config, config.demo, config.other, app)
     return described, uvicorn_server(app, config), sock
 
 

@@ -1,4 +1,4 @@
-"""`api.arrangements`: list and show arrangements (sync and async)."""
+"""`api.arrangements`: list and show arrangements (sync and async), and their raw twins."""
 
 from __future__ import annotations
 
@@ -8,7 +8,28 @@ from imuze_client import Client
 from imuze_client.api.arrangements import get_arrangement, list_arrangements
 from imuze_client.models import Arrangement, ArrangementList
 
-from .._calls import acall, call
+from .._calls import acall_full, call_full
+from .._raw_response import RawResponse
+
+
+def _list(client: Client) -> RawResponse[ArrangementList]:
+    return call_full(lambda: list_arrangements.sync_detailed(client=client), 200, ArrangementList)
+
+
+def _get(client: Client, id: int) -> RawResponse[Arrangement]:
+    return call_full(lambda: get_arrangement.sync_detailed(id, client=client), 200, Arrangement)
+
+
+async def _alist(client: Client) -> RawResponse[ArrangementList]:
+    return await acall_full(
+        lambda: list_arrangements.asyncio_detailed(client=client), 200, ArrangementList
+    )
+
+
+async def _aget(client: Client, id: int) -> RawResponse[Arrangement]:
+    return await acall_full(
+        lambda: get_arrangement.asyncio_detailed(id, client=client), 200, Arrangement
+    )
 
 
 class Arrangements:
@@ -17,11 +38,14 @@ class Arrangements:
     def __init__(self, client: Client) -> None:
         self._client = client
 
+    @property
+    def with_raw_response(self) -> ArrangementsWithRawResponse:
+        """The same calls, answering RawResponse (the model with status and headers)."""
+        return ArrangementsWithRawResponse(self._client)
+
     def list(self) -> ArrangementList:
         """All arrangements in your scope (`count` and `response`)."""
-        return call(
-            lambda: list_arrangements.sync_detailed(client=self._client), 200, ArrangementList
-        )
+        return _list(self._client).parse()
 
     @overload
     def get(self) -> ArrangementList: ...
@@ -31,9 +55,7 @@ class Arrangements:
         """Show one arrangement; with no id, list them all (the reference's spelling)."""
         if id is None:
             return self.list()
-        return call(
-            lambda: get_arrangement.sync_detailed(id, client=self._client), 200, Arrangement
-        )
+        return _get(self._client, id).parse()
 
 
 class AsyncArrangements:
@@ -42,11 +64,14 @@ class AsyncArrangements:
     def __init__(self, client: Client) -> None:
         self._client = client
 
+    @property
+    def with_raw_response(self) -> AsyncArrangementsWithRawResponse:
+        """The same calls, answering RawResponse (the model with status and headers)."""
+        return AsyncArrangementsWithRawResponse(self._client)
+
     async def list(self) -> ArrangementList:
         """All arrangements in your scope (`count` and `response`)."""
-        return await acall(
-            lambda: list_arrangements.asyncio_detailed(client=self._client), 200, ArrangementList
-        )
+        return (await _alist(self._client)).parse()
 
     @overload
     async def get(self) -> ArrangementList: ...
@@ -56,6 +81,46 @@ class AsyncArrangements:
         """Show one arrangement; with no id, list them all (the reference's spelling)."""
         if id is None:
             return await self.list()
-        return await acall(
-            lambda: get_arrangement.asyncio_detailed(id, client=self._client), 200, Arrangement
-        )
+        return (await _aget(self._client, id)).parse()
+
+
+class ArrangementsWithRawResponse:
+    """`api.with_raw_response.arrangements`: each call answers a RawResponse."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def list(self) -> RawResponse[ArrangementList]:
+        """All arrangements in your scope, with the HTTP answer."""
+        return _list(self._client)
+
+    @overload
+    def get(self) -> RawResponse[ArrangementList]: ...
+    @overload
+    def get(self, id: int) -> RawResponse[Arrangement]: ...
+    def get(self, id: int | None = None) -> RawResponse[Arrangement] | RawResponse[ArrangementList]:
+        """Show one arrangement (with no id, list them all), with the HTTP answer."""
+        return _list(self._client) if id is None else _get(self._client, id)
+
+
+class AsyncArrangementsWithRawResponse:
+    """The async twin of ArrangementsWithRawResponse."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    async def list(self) -> RawResponse[ArrangementList]:
+        """All arrangements in your scope, with the HTTP answer."""
+        return await _alist(self._client)
+
+    @overload
+    async def get(self) -> RawResponse[ArrangementList]: ...
+    @overload
+    async def get(self, id: int) -> RawResponse[Arrangement]: ...
+    async def get(
+        self, id: int | None = None
+    ) -> RawResponse[Arrangement] | RawResponse[ArrangementList]:
+        """Show one arrangement (with no id, list them all), with the HTTP answer."""
+        if id is None:
+            return await _alist(self._client)
+        return await _aget(self._client, id)

@@ -16,8 +16,9 @@ from imuze_client.api.songs import create_song, get_song, list_songs
 from imuze_client.models import Song, SongCreate, SongCreated, SongList, SongSummary
 
 from .. import _polling
-from .._calls import acall, acall_full, call, call_full
+from .._calls import acall_full, call_full
 from .._download import ProgressCallback, adownload, download, target_path
+from .._raw_response import RawResponse
 from .._retry import retry_after_seconds
 from ..errors import ImuzeError, SongFailedError, SongNotReadyError
 
@@ -55,6 +56,32 @@ def _media_of(song: Song) -> str:
     return song.mp3_url
 
 
+def _create(client: Client, body: SongCreate) -> RawResponse[SongCreated]:
+    return call_full(lambda: create_song.sync_detailed(client=client, body=body), 201, SongCreated)
+
+
+def _list(client: Client) -> RawResponse[SongList]:
+    return call_full(lambda: list_songs.sync_detailed(client=client), 200, SongList)
+
+
+def _get(client: Client, id: int) -> RawResponse[Song]:
+    return call_full(lambda: get_song.sync_detailed(id, client=client), 200, Song)
+
+
+async def _acreate(client: Client, body: SongCreate) -> RawResponse[SongCreated]:
+    return await acall_full(
+        lambda: create_song.asyncio_detailed(client=client, body=body), 201, SongCreated
+    )
+
+
+async def _alist(client: Client) -> RawResponse[SongList]:
+    return await acall_full(lambda: list_songs.asyncio_detailed(client=client), 200, SongList)
+
+
+async def _aget(client: Client, id: int) -> RawResponse[Song]:
+    return await acall_full(lambda: get_song.asyncio_detailed(id, client=client), 200, Song)
+
+
 def _transient(exc: ImuzeError) -> float:
     """The delay before polling again after an error a wait outlives; re-raise any other."""
     delay = _polling.transient_delay(exc)
@@ -71,6 +98,11 @@ class Songs:
         self._http = http
         self._max_retries = max_retries
 
+    @property
+    def with_raw_response(self) -> SongsWithRawResponse:
+        """The calls that make one request, answering RawResponse (model, status, headers)."""
+        return SongsWithRawResponse(self._client)
+
     def create(
         self,
         *,
@@ -81,9 +113,7 @@ class Songs:
     ) -> SongCreated:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = _create_body(title, desired_length, arrangement_id, tags)
-        return call(
-            lambda: create_song.sync_detailed(client=self._client, body=body), 201, SongCreated
-        )
+        return _create(self._client, body).parse()
 
     def post(
         self,
@@ -100,7 +130,7 @@ class Songs:
 
     def list(self) -> SongList:
         """Your songs (`count` and `response`), with each one's status."""
-        return call(lambda: list_songs.sync_detailed(client=self._client), 200, SongList)
+        return _list(self._client).parse()
 
     @overload
     def get(self) -> SongList: ...
@@ -110,25 +140,21 @@ class Songs:
         """Show one song; with no id, list them all."""
         if id is None:
             return self.list()
-        return call(lambda: get_song.sync_detailed(id, client=self._client), 200, Song)
+        return _get(self._client, id).parse()
 
     def _poll(self, song_id: int) -> _polling.Fetched:
         try:
-            song, raw = call_full(
-                lambda: get_song.sync_detailed(song_id, client=self._client), 200, Song
-            )
+            answer = _get(self._client, song_id)
         except ImuzeError as exc:
             return None, _transient(exc)
-        return song, retry_after_seconds(raw.headers.get("Retry-After"))
+        return answer.parse(), retry_after_seconds(answer.headers.get("Retry-After"))
 
     def _poll_list(self) -> _polling.ListFetched:
         try:
-            listed, raw = call_full(
-                lambda: list_songs.sync_detailed(client=self._client), 200, SongList
-            )
+            answer = _list(self._client)
         except ImuzeError as exc:
             return None, _transient(exc)
-        return listed.response, retry_after_seconds(raw.headers.get("Retry-After"))
+        return answer.parse().response, retry_after_seconds(answer.headers.get("Retry-After"))
 
     def wait(
         self,
@@ -207,6 +233,11 @@ class AsyncSongs:
         self._http = http
         self._max_retries = max_retries
 
+    @property
+    def with_raw_response(self) -> AsyncSongsWithRawResponse:
+        """The calls that make one request, answering RawResponse (model, status, headers)."""
+        return AsyncSongsWithRawResponse(self._client)
+
     async def create(
         self,
         *,
@@ -217,9 +248,7 @@ class AsyncSongs:
     ) -> SongCreated:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = _create_body(title, desired_length, arrangement_id, tags)
-        return await acall(
-            lambda: create_song.asyncio_detailed(client=self._client, body=body), 201, SongCreated
-        )
+        return (await _acreate(self._client, body)).parse()
 
     async def post(
         self,
@@ -236,7 +265,7 @@ class AsyncSongs:
 
     async def list(self) -> SongList:
         """Your songs (`count` and `response`), with each one's status."""
-        return await acall(lambda: list_songs.asyncio_detailed(client=self._client), 200, SongList)
+        return (await _alist(self._client)).parse()
 
     @overload
     async def get(self) -> SongList: ...
@@ -246,25 +275,21 @@ class AsyncSongs:
         """Show one song; with no id, list them all."""
         if id is None:
             return await self.list()
-        return await acall(lambda: get_song.asyncio_detailed(id, client=self._client), 200, Song)
+        return (await _aget(self._client, id)).parse()
 
     async def _poll(self, song_id: int) -> _polling.Fetched:
         try:
-            song, raw = await acall_full(
-                lambda: get_song.asyncio_detailed(song_id, client=self._client), 200, Song
-            )
+            answer = await _aget(self._client, song_id)
         except ImuzeError as exc:
             return None, _transient(exc)
-        return song, retry_after_seconds(raw.headers.get("Retry-After"))
+        return answer.parse(), retry_after_seconds(answer.headers.get("Retry-After"))
 
     async def _poll_list(self) -> _polling.ListFetched:
         try:
-            listed, raw = await acall_full(
-                lambda: list_songs.asyncio_detailed(client=self._client), 200, SongList
-            )
+            answer = await _alist(self._client)
         except ImuzeError as exc:
             return None, _transient(exc)
-        return listed.response, retry_after_seconds(raw.headers.get("Retry-After"))
+        return answer.parse().response, retry_after_seconds(answer.headers.get("Retry-After"))
 
     async def wait(
         self,
@@ -335,3 +360,69 @@ class AsyncSongs:
         )
         song = await self.wait(created, timeout=timeout)
         return await self.download(song, dest, progress=progress)
+
+
+class SongsWithRawResponse:
+    """`api.with_raw_response.songs`: the calls that make one request, each answering a
+    RawResponse. The workflows (`wait`, `wait_all`, `download`, `compose`) make many
+    requests or stream a file, so they have no raw form: poll with `get`, and read an
+    error's `.response`."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def create(
+        self,
+        *,
+        title: str,
+        desired_length: int,
+        arrangement_id: int | None = None,
+        tags: Sequence[str] = (),
+    ) -> RawResponse[SongCreated]:
+        """Create a song, with the HTTP answer (201 and its headers)."""
+        return _create(self._client, _create_body(title, desired_length, arrangement_id, tags))
+
+    def list(self) -> RawResponse[SongList]:
+        """Your songs, with the HTTP answer."""
+        return _list(self._client)
+
+    @overload
+    def get(self) -> RawResponse[SongList]: ...
+    @overload
+    def get(self, id: int) -> RawResponse[Song]: ...
+    def get(self, id: int | None = None) -> RawResponse[Song] | RawResponse[SongList]:
+        """Show one song (with no id, list them all), with the HTTP answer."""
+        return _list(self._client) if id is None else _get(self._client, id)
+
+
+class AsyncSongsWithRawResponse:
+    """The async twin of SongsWithRawResponse."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    async def create(
+        self,
+        *,
+        title: str,
+        desired_length: int,
+        arrangement_id: int | None = None,
+        tags: Sequence[str] = (),
+    ) -> RawResponse[SongCreated]:
+        """Create a song, with the HTTP answer (201 and its headers)."""
+        body = _create_body(title, desired_length, arrangement_id, tags)
+        return await _acreate(self._client, body)
+
+    async def list(self) -> RawResponse[SongList]:
+        """Your songs, with the HTTP answer."""
+        return await _alist(self._client)
+
+    @overload
+    async def get(self) -> RawResponse[SongList]: ...
+    @overload
+    async def get(self, id: int) -> RawResponse[Song]: ...
+    async def get(self, id: int | None = None) -> RawResponse[Song] | RawResponse[SongList]:
+        """Show one song (with no id, list them all), with the HTTP answer."""
+        if id is None:
+            return await _alist(self._client)
+        return await _aget(self._client, id)

@@ -38,6 +38,8 @@ def test_an_integrators_suite_runs_with_no_setup(tmp_path):
             """
             import time
             import httpx
+            import pytest
+            import stamina
 
             def test_my_code_against_the_mock(imuze_mock_server):
                 demo = imuze_mock_server.demo
@@ -56,6 +58,20 @@ def test_an_integrators_suite_runs_with_no_setup(tmp_path):
 
             def test_app_fixture_exists(imuze_mock_app):
                 assert imuze_mock_app.routes
+                assert imuze_mock_app.state.demo.email == "demo@imuze.io"
+
+            def test_the_ready_client(imuze_api, tmp_path):
+                song = imuze_api.songs.create(title="My Song", tags=["rock"], desired_length=2)
+                path = imuze_api.songs.download(imuze_api.songs.wait(song, timeout=30), tmp_path)
+                assert path.read_bytes()[:2] == b"\\xff\\xf3"
+                assert stamina.is_testing()
+
+            def test_stamina_testing_mode_is_restored_after_the_fixture():
+                assert not stamina.is_testing()
+
+            @pytest.mark.asyncio  # no asyncio_mode = auto here
+            async def test_the_ready_async_client(imuze_async_api):
+                assert (await imuze_async_api.arrangements.list()).count >= 12
             """
         )
     )
@@ -67,4 +83,4 @@ def test_an_integrators_suite_runs_with_no_setup(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "5 passed" in result.stdout

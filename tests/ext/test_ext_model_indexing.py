@@ -1,0 +1,58 @@
+"""The `song["title"]` trap is closed in the generator's template, not by hand edits:
+generated models have no item access, and extra fields stay in `additional_properties`."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import imuze_client.models
+import openapi_python_client
+import pytest
+from ext_helpers import song_json
+from imuze_client.models import Song
+
+ROOT = Path(__file__).parents[2]
+OURS = ROOT / "spec" / "templates" / "model.py.jinja"
+PACKAGED = Path(openapi_python_client.__file__).parent / "templates" / "model.py.jinja"
+ITEM_ACCESS = """
+    def __getitem__(self, key: str) -> {{ additional_property_type }}:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: {{ additional_property_type }}) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
+"""
+MODELS = [
+    cls
+    for _, cls in inspect.getmembers(imuze_client.models, inspect.isclass)
+    if "additional_properties" in getattr(cls, "__annotations__", {})
+]
+
+
+def test_our_template_is_the_pinned_one_minus_item_access_only() -> None:
+    packaged = PACKAGED.read_text()
+    assert packaged.count(ITEM_ACCESS) == 1, "the generator's template changed: re-derive ours"
+    ours = OURS.read_text()
+    header_end = ours.index("-#}\n") + len("-#}\n")
+    assert ours[header_end:] == packaged.replace(ITEM_ACCESS, "")
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_generated_models_have_no_item_access(model: type) -> None:
+    for dunder in ("__getitem__", "__setitem__", "__delitem__", "__contains__"):
+        assert not hasattr(model, dunder), f"{model.__name__}.{dunder}"
+
+
+def test_extra_fields_are_still_kept_and_item_access_fails_loudly() -> None:
+    song = Song.from_dict(song_json(7, bpm=92))
+    assert song.additional_properties == {"bpm": 92}
+    assert song.to_dict()["bpm"] == 92
+    with pytest.raises(TypeError, match="not subscriptable"):
+        song["title"]  # type: ignore[index]
+    assert len(MODELS) >= 10
