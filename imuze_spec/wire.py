@@ -371,7 +371,7 @@ class _Walker:
             change = f"type {_types(old_t)} -> {_types(new_t)}"
             self._type_change(widens(old_t, new_t), widens(new_t, old_t), change, ctx, "type")
         if o.get("format") != n.get("format"):
-            change = f"format {o.get('format')} -> {n.get('format')}"
+            change = f"format {o.get('format') or '(none)'} -> {n.get('format') or '(none)'}"
             generalized = n.get("format") is None
             narrowed = o.get("format") is None
             self._type_change(generalized, narrowed, change, ctx, "format")

@@ -89,39 +89,59 @@ def auth_flow_operations(trees: Iterable[ast.Module], ops: list[SpecOperation]) 
 def resource_methods(
     trees: Iterable[ast.Module], modules: dict[str, str]
 ) -> dict[tuple[str, str], set[str]]:
-    """(class, method) -> the operationIds it reaches, through generated modules and self calls."""
-    direct: dict[tuple[str, str], set[str]] = {}
-    calls: dict[tuple[str, str], set[str]] = {}
-    for tree in trees:
+    """(class, method) -> the operationIds it reaches: through the generated modules it names,
+    the methods of its class it calls (`self.list()`) and its module's functions it calls
+    (`_create(...)`), transitively. Inside, every scope is keyed by its module too, since
+    modules reuse helper names (`_get`)."""
+    Key = tuple[int, str, str]
+    direct: dict[Key, set[str]] = {}
+    calls: dict[Key, set[Key]] = {}
+    for index, tree in enumerate(trees):
         imported = generated_modules([tree])
+        functions = {
+            n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        scopes: list[tuple[str, ast.AST]] = [
+            ("", n) for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
         for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
-            for fn in (
-                n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-            ):
-                key = (cls.name, fn.name)
-                names = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
-                direct.setdefault(key, set()).update(
-                    modules[m] for m in names & imported if m in modules
-                )
-                calls.setdefault(key, set()).update(
-                    n.func.attr
-                    for n in ast.walk(fn)
-                    if isinstance(n, ast.Call)
-                    and isinstance(n.func, ast.Attribute)
-                    and isinstance(n.func.value, ast.Name)
-                    and n.func.value.id == "self"
-                )
+            scopes += [
+                (cls.name, n)
+                for n in cls.body
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            ]
+        for owner, fn in scopes:
+            assert isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
+            key = (index, owner, fn.name)
+            names = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
+            direct.setdefault(key, set()).update(
+                modules[m] for m in names & imported if m in modules
+            )
+            callees = calls.setdefault(key, set())
+            for node in ast.walk(fn):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                if isinstance(func, ast.Name) and func.id in functions:
+                    callees.add((index, "", func.id))
+                elif (
+                    owner
+                    and isinstance(func, ast.Attribute)
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id == "self"
+                ):
+                    callees.add((index, owner, func.attr))
     reached = {key: set(ops) for key, ops in direct.items()}
     changed = True
-    while changed:  # the closure over self calls
+    while changed:  # the closure over calls
         changed = False
         for key, callees in calls.items():
             for callee in callees:
-                extra = reached.get((key[0], callee), set()) - reached[key]
+                extra = reached.get(callee, set()) - reached[key]
                 if extra:
                     reached[key] |= extra
                     changed = True
-    return reached
+    return {(owner, name): ops for (_, owner, name), ops in reached.items() if owner}
 
 
 def client_attributes(tree: ast.Module) -> dict[str, set[str]]:
