@@ -28,6 +28,7 @@ from .schema import (
 )
 
 ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
+_X_ENUM = "x-extensible-enum"
 REQUEST, RESPONSE = "request", "response"
 
 
@@ -407,6 +408,10 @@ class _Walker:
         old_e, new_e = o.get("enum"), n.get("enum")
         request = ctx.direction == REQUEST
         if old_e is None and new_e is None:
+            # Zalando's `x-extensible-enum: [...]`: the known values of an open string.
+            old_x, new_x = o.get(_X_ENUM), n.get(_X_ENUM)
+            if isinstance(old_x, list) and isinstance(new_x, list):
+                self._enum({"enum": old_x}, {"enum": new_x}, replace(ctx, open_enum=True))
             return
         if old_e is None or new_e is None:
             became = new_e is not None
