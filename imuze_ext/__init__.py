@@ -9,6 +9,7 @@
 Models are the generated ones (`imuze_client.models`); errors are in `imuze_ext.errors`.
 """
 
+from ._deviations import Deviation, DeviationKind
 from ._raw_response import RawResponse
 from ._version import __version__
 from .client import DEFAULT_TIMEOUT, AsyncImuze, Imuze, authorize
@@ -41,6 +42,8 @@ __all__ = [
     "AsyncImuze",
     "AuthenticationError",
     "BadRequestError",
+    "Deviation",
+    "DeviationKind",
     "GoneError",
     "Imuze",
     "ImuzeError",

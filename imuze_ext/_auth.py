@@ -16,6 +16,7 @@ from imuze_client.models import TokenCredentials, TokenRequest, TokenResponse
 
 from ._logging import logger
 from ._responses import parse_response
+from ._tolerance import Tolerance
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -43,10 +44,14 @@ class ApiKeyAuth(httpx.Auth):
 
 class LoginAuth(httpx.Auth):
     """Logs in through `POST /tokens` on first use, caches the token, logs in again once
-    on a 401. A lock makes concurrent first calls share a single login."""
+    on a 401. A lock makes concurrent first calls share a single login. The login answer
+    is read like any other (`tolerance`: a 200 instead of 201 is tolerated, or strict)."""
 
-    def __init__(self, email: str, password: str, api_url: httpx.URL) -> None:
+    def __init__(
+        self, email: str, password: str, api_url: httpx.URL, tolerance: Tolerance | None = None
+    ) -> None:
         self.email = email
+        self._tolerance = tolerance or Tolerance(api_url)
         self._password = password
         self._tokens_url = httpx.URL(str(api_url).rstrip("/") + "/tokens")
         self._origin = origin(api_url)
@@ -62,8 +67,12 @@ class LoginAuth(httpx.Auth):
         return httpx.Request("POST", self._tokens_url, json=body.to_dict())
 
     def _accept_login(self, response: httpx.Response) -> str:
+        try:
+            token = parse_response(response, "createToken", TokenResponse, self._tolerance).response
+        except Exception:
+            logger.info("login failed (POST %s -> %d)", self._tokens_url.path, response.status_code)
+            raise
         logger.info("logged in (POST %s -> %d)", self._tokens_url.path, response.status_code)
-        token = parse_response(response, 201, TokenResponse).response
         self._token = token
         return token
 

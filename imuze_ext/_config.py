@@ -16,6 +16,10 @@ ENV_BASE_URL = "IMUZE_BASE_URL"
 ENV_API_KEY = "IMUZE_API_KEY"
 ENV_EMAIL = "IMUZE_EMAIL"
 ENV_PASSWORD = "IMUZE_PASSWORD"  # noqa: S105 - the variable's name, not a password
+ENV_STRICT = "IMUZE_STRICT"
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,21 @@ def resolve_base_url(base_url: str | None, env: Mapping[str, str] | None = None)
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ImuzeError(f"invalid base URL {url!r}: expected http(s)://host/path")
     return url
+
+
+def resolve_strict(strict: bool | None, env: Mapping[str, str] | None = None) -> bool:
+    """Strict mode: the argument when given, else IMUZE_STRICT (1/true/yes/on), else off."""
+    if strict is not None:
+        return strict
+    env = os.environ if env is None else env
+    value = env.get(ENV_STRICT, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImuzeError(
+        f"invalid {ENV_STRICT}={value!r}: expected 1 or 0 (true/false, yes/no, on/off)"
+    )
 
 
 def resolve_credentials(

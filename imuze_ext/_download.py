@@ -23,6 +23,8 @@ import httpx
 import stamina
 
 from . import _retry
+from ._logging import retrying
+from ._media import directory, resolve_url
 from ._responses import status_error
 from .errors import APIConnectionError, ImuzeError, ResponseValidationError
 
@@ -121,12 +123,17 @@ def _failure(exc: Exception, url: str, state: _State) -> ImuzeError:
     return APIConnectionError(f"download from {host} failed after {got}: {exc}")
 
 
-def _checked_url(url: str) -> str:
+def _resolved_url(base: httpx.URL, url: str) -> str:
+    """The media URL resolved against the API base URL (an absolute http(s) URL as it is),
+    checked by httpx; ResponseValidationError when it is no usable URL."""
+    resolved = url if url.startswith(("https://", "http://")) else resolve_url(directory(base), url)
+    if resolved is None:
+        raise ResponseValidationError(f"the media URL {url!r} does not resolve to http(s)")
     try:
-        httpx.URL(url)
-    except httpx.InvalidURL:
+        _ = httpx.URL(resolved).host  # .host decodes an IDNA host, which may fail
+    except (httpx.InvalidURL, ValueError):  # ValueError: e.g. idna's IDNAError for a bad host
         raise ResponseValidationError(f"the media URL {url!r} is not a valid URL") from None
-    return url
+    return resolved
 
 
 def _retrying(max_retries: int) -> Any:
@@ -182,15 +189,16 @@ def download(
     max_retries: int,
     progress: ProgressCallback | None = None,
 ) -> Path:
-    """Stream `url` to `path` atomically; return `path`."""
-    url = _checked_url(url)
+    """Stream `url` (resolved against the API base URL) to `path` atomically; return `path`."""
+    url = _resolved_url(http.base_url, url)
     file, temp = _temp_file(path)
     state = _State()
     try:
         try:
-            for attempt in _retrying(max_retries):
-                with attempt:
-                    _segment(http, url, file, state, progress)
+            with retrying(f"download of {httpx.URL(url).path}"):
+                for attempt in _retrying(max_retries):
+                    with attempt:
+                        _segment(http, url, file, state, progress)
         except (httpx.TransportError, _Truncated) as exc:
             raise _failure(exc, url, state) from exc
         _finish(file, temp, path)
@@ -232,14 +240,15 @@ async def adownload(
     progress: ProgressCallback | None = None,
 ) -> Path:
     """The async twin of download (file writes run in a worker thread)."""
-    url = _checked_url(url)
+    url = _resolved_url(http.base_url, url)
     raw_file, temp = await anyio.to_thread.run_sync(_temp_file, path)
     state = _State()
     try:
         try:
-            async for attempt in _retrying(max_retries):
-                with attempt:
-                    await _asegment(http, url, raw_file, state, progress)
+            with retrying(f"download of {httpx.URL(url).path}"):
+                async for attempt in _retrying(max_retries):
+                    with attempt:
+                        await _asegment(http, url, raw_file, state, progress)
         except (httpx.TransportError, _Truncated) as exc:
             raise _failure(exc, url, state) from exc
         await anyio.to_thread.run_sync(_finish, raw_file, temp, path)

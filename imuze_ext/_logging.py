@@ -1,18 +1,27 @@
-"""The `imuze_ext` logger: silent unless IMUZE_LOG=debug|info, secrets always redacted."""
+"""The `imuze_ext` logger: silent unless the application configures logging or sets
+IMUZE_LOG=debug|info|warning; secrets always redacted.
+
+The NullHandler keeps Python's last-resort handler (which prints WARNINGs to stderr in a
+process that configured no logging) away from the library's records. stamina reports each
+scheduled retry on its own `stamina` logger; those of imuze_ext's retry loops (marked by
+`retrying()`) are rerouted here, so a retry inside the library prints nothing either.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 logger = logging.getLogger("imuze_ext")
 logger.addHandler(logging.NullHandler())
 
 REDACTED = "[redacted]"
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
 
 
 class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -20,7 +29,8 @@ class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def configure_from_env(env: Mapping[str, str] | None = None) -> None:
-    """Turn the logger on when IMUZE_LOG is `debug` or `info`; otherwise leave it silent."""
+    """Turn the logger on when IMUZE_LOG is `debug`, `info` or `warning` (tolerated
+    deviations from the spec and scheduled retries only); otherwise leave it silent."""
     env = os.environ if env is None else env
     level = _LEVELS.get(env.get("IMUZE_LOG", "").strip().lower())
     if level is None:
@@ -37,3 +47,43 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {
         name: (REDACTED if name.lower() in _SECRET_HEADERS else value) for name, value in headers
     }
+
+
+_retrying: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "imuze_ext_retrying", default=None
+)
+
+
+@contextlib.contextmanager
+def retrying(what: str) -> Iterator[None]:
+    """Mark a stamina retry loop of imuze_ext (`what` it retries, e.g. `GET /api/4/songs`):
+    the retries it schedules are logged on `imuze_ext`, not on `stamina`."""
+    token = _retrying.set(what)
+    try:
+        yield
+    finally:
+        _retrying.reset(token)
+
+
+class _RerouteRetries(logging.Filter):
+    """A filter on the `stamina` logger: our retries go to `imuze_ext`, others pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        what = _retrying.get()
+        if what is None:
+            return True  # the application's own use of stamina: untouched
+        if logger.isEnabledFor(record.levelno):
+            stamina_fields = {k: v for k, v in vars(record).items() if k.startswith("stamina.")}
+            logger.log(
+                record.levelno,
+                "retry %s of %s in %.2f s after %s",
+                stamina_fields.get("stamina.retry_num"),
+                what,
+                stamina_fields.get("stamina.wait_for", 0.0),
+                stamina_fields.get("stamina.caused_by"),
+                extra=stamina_fields,
+            )
+        return False
+
+
+logging.getLogger("stamina").addFilter(_RerouteRetries())

@@ -1,7 +1,9 @@
 """Turn an HTTP answer into a generated model or one of our typed exceptions.
 
-Success bodies are validated against the spec's component schemas (jsonschema-rs, loaded
-once from the packaged spec) because the generated `from_dict` checks presence, not types.
+Success is any 2xx whose body matches the operation's success schema (jsonschema-rs,
+loaded once from the packaged spec, because the generated `from_dict` checks presence,
+not types). A 2xx the operation does not document, a media URL that is not absolute and
+an error body that is not the spec's Error are tolerated and reported (see _tolerance).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import Any, Protocol, Self, TypeVar
 import httpx
 import jsonschema_rs
 import yaml
-from imuze_client.models import Error
 
-from . import _retry
+from . import _deviations, _retry
+from ._error_bodies import read_error_body
+from ._media import resolve_media
+from ._tolerance import Tolerance
 from .errors import (
     APIStatusError,
     AuthenticationError,
@@ -56,18 +60,40 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 _SECRET_SCHEMAS = frozenset({"TokenResponse"})
 
 
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
 @functools.cache
-def _components() -> dict[str, Any]:
+def _spec() -> dict[str, Any]:
     text = importlib.resources.files("imuze_ext").joinpath("openapi.yaml").read_text("utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    spec = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
-    components: dict[str, Any] = spec["components"]
+    spec: dict[str, Any] = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    return spec
+
+
+def _components() -> dict[str, Any]:
+    components: dict[str, Any] = _spec()["components"]
     return components
 
 
 @functools.cache
+def documented_success(operation: str) -> frozenset[int]:
+    """The 2xx statuses the packaged spec documents for an operationId."""
+    for item in _spec()["paths"].values():
+        for method in _METHODS:
+            op = item.get(method)
+            if op and op.get("operationId") == operation:
+                return frozenset(int(s) for s in op["responses"] if str(s).startswith("2"))
+    raise LookupError(f"no operation {operation!r} in the packaged spec")
+
+
+@functools.cache
 def validator(schema_name: str) -> jsonschema_rs.Draft202012Validator:
-    """A compiled validator for one component schema of the packaged spec."""
+    """A compiled validator for one component schema of the packaged spec.
+
+    `format` stays an annotation (jsonschema-rs' default for 2020-12): a relative media URL
+    passes `format: uri` here and is resolved, and reported, by read().
+    """
     return jsonschema_rs.Draft202012Validator(
         {"$ref": f"#/components/schemas/{schema_name}", "components": _components()}
     )
@@ -97,14 +123,53 @@ def validate(schema_name: str, data: Any, response: httpx.Response) -> None:
     )
 
 
-def parse_response(response: httpx.Response, expected_status: int, model: type[M]) -> M:
+def parse_response(
+    response: httpx.Response, operation: str, model: type[M], tolerance: Tolerance
+) -> M:
     """The model for a successful answer; a typed exception for anything else."""
-    if response.status_code != expected_status:
-        raise status_error(response)
+    return read(response, None, operation, model, tolerance)
+
+
+def read(
+    response: httpx.Response,
+    parsed: object,
+    operation: str,
+    model: type[M],
+    tolerance: Tolerance,
+) -> M:
+    """The validated model of an answer to `operation`, its media URLs resolved.
+
+    `parsed` is what the generated code made of it (reused when nothing changed), or None.
+    """
+    if not 200 <= response.status_code < 300:
+        raise status_error(response, operation, tolerance)
     data = decode_json(response)
-    name = model.__name__
-    validate(name, data, response)
-    return build_model(model, data, response)
+    schema = model.__name__
+    validate(schema, data, response)
+    documented = documented_success(operation)
+    if deviation := _deviations.undocumented_status(operation, documented, response.status_code):
+        _tolerate(tolerance, deviation, response)
+    resolution = resolve_media(schema, data, tolerance.media_base)
+    if resolution.unresolvable:
+        bad = resolution.unresolvable[0]
+        raise ResponseValidationError(
+            f"{_where(response)}: {bad.pointer} is not a URL that resolves to http(s): "
+            f"{_deviations.shown_url(bad.value)!r}",
+            response=response,
+        )
+    for found in resolution.relative:
+        if deviation := _deviations.relative_media_url(operation, found.field, found.value):
+            _tolerate(tolerance, deviation, response)
+    if resolution.changed or not isinstance(parsed, model):
+        return build_model(model, resolution.data, response)
+    return parsed
+
+
+def _tolerate(
+    tolerance: Tolerance, deviation: _deviations.Deviation, response: httpx.Response
+) -> None:
+    if (strict_error := tolerance.report(deviation, response)) is not None:
+        raise strict_error
 
 
 def build_model(model: type[M], data: Any, response: httpx.Response) -> M:
@@ -118,40 +183,49 @@ def build_model(model: type[M], data: Any, response: httpx.Response) -> M:
         ) from None
 
 
-def status_error(response: httpx.Response) -> ImuzeError:
-    """The typed exception for an answer whose status is not the expected success."""
+def status_error(
+    response: httpx.Response, operation: str | None = None, tolerance: Tolerance | None = None
+) -> ImuzeError:
+    """The typed exception for an answer whose status is not a success.
+
+    With an `operation` and a `tolerance`, an error body that is not the spec's Error is a
+    reported deviation (in strict mode, the returned error is a ResponseValidationError).
+    """
     status = response.status_code
     if 200 <= status < 300:
         return ResponseValidationError(
             f"{_where(response)}: unexpected status {status}", response=response
         )
-    body, error = _error_body(response)
-    reason = f"{error.error}: {error.message}" if error else (response.reason_phrase or "error")
+    read_body = read_error_body(response, validator("Error").is_valid)
+    phrase = response.reason_phrase or "error"
+    if read_body.error is not None:
+        reason = read_body.reason or phrase
+    else:
+        reason = f"{phrase}: {read_body.reason}" if read_body.reason else phrase
     message = f"{status} {reason} ({_where(response)})"
     kwargs: dict[str, Any] = {
-        "status_code": status,
-        "body": body,
-        "request": response.request,
-        "error": error,
+        "response": response,
+        "body": read_body.body,
+        "error": read_body.error,
+        "field_errors": read_body.field_errors,
     }
+    typed: APIStatusError
     if status == 429:
         retry_after = _retry.retry_after_seconds(response.headers.get("Retry-After"))
-        return RateLimitError(message, retry_after=retry_after, **kwargs)
-    cls = _STATUS_ERRORS.get(status)
-    if cls is None:
-        cls = ServerError if status >= 500 else APIStatusError
-    return cls(message, **kwargs)
-
-
-def _error_body(response: httpx.Response) -> tuple[object, Error | None]:
-    """The decoded body (JSON or text) and, when it is a well-formed Error, the model."""
-    try:
-        body: object = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
-        return response.text[:500], None
-    if isinstance(body, dict) and validator("Error").is_valid(body):
-        return body, Error.from_dict(body)
-    return body, None
+        typed = RateLimitError(message, retry_after=retry_after, **kwargs)
+    else:
+        cls = _STATUS_ERRORS.get(status)
+        if cls is None:
+            cls = ServerError if status >= 500 else APIStatusError
+        typed = cls(message, **kwargs)
+    if operation is not None and tolerance is not None:
+        deviation = _deviations.foreign_error_body(
+            operation, status, read_body.shape, read_body.error is not None
+        )
+        if deviation and (strict := tolerance.report(deviation, response, said=message)):
+            strict.__cause__ = typed
+            return strict
+    return typed
 
 
 def _where(response: httpx.Response) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import stamina
 
-from ._logging import logger, redact_headers
+from ._logging import logger, redact_headers, retrying
 
 DEFAULT_MAX_RETRIES = 2
 WAIT_INITIAL = 0.5
@@ -96,6 +96,9 @@ class _RetryableStatus(Exception):
         super().__init__(f"retryable status {response.status_code}")
         self.response = response
         self.delay = delay
+
+    def __repr__(self) -> str:  # what stamina's retry record shows as its cause
+        return f"status {self.response.status_code}"
 
 
 def _backoff_hook(request: httpx.Request) -> Callable[[Exception], bool | float]:
@@ -186,11 +189,12 @@ class RetryTransport(httpx.BaseTransport):
         except (_RetryableStatus, httpx.TransportError) as exc:
             first = exc
         try:
-            for attempt in _retrying(request, self._attempts):
-                with attempt:
-                    if attempt.num == 1:
-                        raise first  # replayed, so that stamina decides and schedules the wait
-                    return self._attempt(request, attempt.num)
+            with retrying(f"{request.method} {request.url.path}"):
+                for attempt in _retrying(request, self._attempts):
+                    with attempt:
+                        if attempt.num == 1:
+                            raise first  # replayed: stamina decides and schedules the wait
+                        return self._attempt(request, attempt.num)
         except _RetryableStatus as last:
             return last.response
         raise AssertionError("unreachable: stamina either returns or raises")
@@ -228,11 +232,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         except (_RetryableStatus, httpx.TransportError) as exc:
             first = exc
         try:
-            async for attempt in _retrying(request, self._attempts):
-                with attempt:
-                    if attempt.num == 1:
-                        raise first
-                    return await self._attempt(request, attempt.num)
+            with retrying(f"{request.method} {request.url.path}"):
+                async for attempt in _retrying(request, self._attempts):
+                    with attempt:
+                        if attempt.num == 1:
+                            raise first
+                        return await self._attempt(request, attempt.num)
         except _RetryableStatus as last:
             return last.response
         raise AssertionError("unreachable: stamina either returns or raises")

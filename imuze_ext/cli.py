@@ -2,7 +2,8 @@
 
 Credentials come from the environment (IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD),
 or `--email` plus a password prompt; a password is never taken from the command line.
-Exit codes: 0 success, 1 API error, 2 usage error. Errors print one line, no traceback.
+Exit codes: 0 success, 1 API error, 2 usage error. Errors print one line, no traceback
+(usage errors add a hint line); with --json they are JSON on stderr (see cli_errors).
 """
 
 from __future__ import annotations
@@ -11,28 +12,33 @@ import contextlib
 import json
 import logging
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
-import click
 import mutagen.mp3
-import rich.markup
 import rich.progress
 import typer
 from imuze_client.models import Arrangement, ArrangementList, Song, SongCreated, SongList
 from rich.console import Console
 from rich.table import Table
 
-from . import _config
-from ._logging import logger
+from . import _config, cli_play
+from ._version import __version__
+from .cli_errors import ImuzeGroup, UsageProblem
 from .client import Imuze
 from .errors import ImuzeError, MissingCredentialsError
 
 app: typer.Typer = typer.Typer(
+    cls=ImuzeGroup,
     name="imuze",
-    help="Generate songs with the iMuze API: list arrangements, compose, wait, download.",
+    help=(
+        "Generate songs with the iMuze API: list arrangements, compose, wait, download, play."
+        f"\n\nCredentials: {_config.ENV_API_KEY}, or {_config.ENV_EMAIL} and "
+        f"{_config.ENV_PASSWORD} (or --email and a password prompt at a terminal)."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -49,9 +55,6 @@ app.add_typer(songs_app, name="songs")
 out: Console = Console(highlight=False)
 err: Console = Console(stderr=True, highlight=False)
 
-EXIT_API_ERROR = 1
-EXIT_USAGE = 2
-
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 TitleOption = Annotated[
     str, typer.Option("--title", help="The song's title, its musical seed (letters and spaces).")
@@ -67,12 +70,21 @@ TimeoutOption = Annotated[
     float, typer.Option("--timeout", min=0.001, help="Seconds to wait for the song at most.")
 ]
 OutOption = Annotated[Path, typer.Option("--out", help="Folder (or file) to write the mp3 to.")]
+PlayOption = Annotated[
+    bool, typer.Option("--play", help="Play the song when it is ready (the play extra).")
+]
 
 
 @dataclass
 class _Options:
     base_url: str | None
     email: str | None
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"imuze {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -92,58 +104,58 @@ def _main_options(
             "--email", help="Log in as this account (default: $IMUZE_EMAIL).", show_default=False
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = _Options(base_url=base_url, email=email)
 
 
-def _fail(message: str, code: int) -> NoReturn:
-    err.print(f"[red]error:[/red] {rich.markup.escape(message)}", soft_wrap=True)
-    raise typer.Exit(code)
-
-
-@contextlib.contextmanager
-def _handled() -> Iterator[None]:
-    """Turn every failure into one readable line and the documented exit code."""
+def _base_url(ctx: typer.Context) -> str:
+    """The API base URL; an invalid one is a usage error (exit 2), checked before any call."""
     try:
-        yield
-    except typer.Exit:
-        raise
-    except MissingCredentialsError as exc:
-        _fail(str(exc), EXIT_USAGE)
+        return _config.resolve_base_url(ctx.obj.base_url)
     except ImuzeError as exc:
-        _fail(str(exc), EXIT_API_ERROR)
-    except OSError as exc:
-        _fail(
-            f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc), EXIT_API_ERROR
-        )
-    except KeyboardInterrupt:
-        _fail("interrupted", 130)
-    except Exception as exc:  # never a traceback; the log has it when IMUZE_LOG=debug
-        logger.debug("unexpected error", exc_info=True)
-        _fail(f"unexpected {type(exc).__name__}: {exc}", EXIT_API_ERROR)
+        raise UsageProblem(
+            str(exc), hint=f"pass --base-url or set {_config.ENV_BASE_URL} to http(s)://host/path"
+        ) from None
 
 
 def _client(ctx: typer.Context, *, need_login: bool = False) -> Imuze:
     """A client from the environment: the developer key, else email + password (prompted)."""
     options: _Options = ctx.obj
-    if not need_login and not options.email and os.environ.get(_config.ENV_API_KEY):
-        return Imuze(base_url=options.base_url)
-    email = options.email or os.environ.get(_config.ENV_EMAIL)
-    if not email and need_login:
-        email = _prompt_email()
-    if not email:
-        raise MissingCredentialsError(
-            f"no credentials: set {_config.ENV_API_KEY}, or {_config.ENV_EMAIL} and "
-            f"{_config.ENV_PASSWORD} (or pass --email and type the password when asked)"
-        )
-    password = os.environ.get(_config.ENV_PASSWORD) or _prompt_password()
-    return Imuze(email=email, password=password, base_url=options.base_url)
+    base_url = _base_url(ctx)
+    try:
+        if not need_login and not options.email and os.environ.get(_config.ENV_API_KEY):
+            return Imuze(base_url=base_url)
+        email = options.email or os.environ.get(_config.ENV_EMAIL)
+        if not email and need_login:
+            email = _prompt_email()
+        if not email:
+            raise MissingCredentialsError(
+                f"no credentials: set {_config.ENV_API_KEY}, or {_config.ENV_EMAIL} and "
+                f"{_config.ENV_PASSWORD} (or pass --email and type the password when asked)"
+            )
+        password = os.environ.get(_config.ENV_PASSWORD) or _prompt_password()
+        return Imuze(email=email, password=password, base_url=base_url)
+    except MissingCredentialsError as exc:
+        raise UsageProblem(str(exc), hint="see 'imuze --help'", kind=type(exc).__name__) from None
+
+
+def _can_prompt() -> bool:
+    """Ask only a person at a terminal: piped or closed stdin never gets a prompt."""
+    return sys.stdin is not None and sys.stdin.isatty()
 
 
 def _prompt_email() -> str:
+    if not _can_prompt():
+        raise MissingCredentialsError(f"no email: pass --email or set {_config.ENV_EMAIL}")
     try:
         email: str = typer.prompt("Email")
-    except (typer.Abort, click.exceptions.Abort):
+    except typer.Abort:
         raise MissingCredentialsError(
             f"no email: pass --email or set {_config.ENV_EMAIL}"
         ) from None
@@ -151,9 +163,13 @@ def _prompt_email() -> str:
 
 
 def _prompt_password() -> str:
+    if not _can_prompt():
+        raise MissingCredentialsError(
+            f"no password: set {_config.ENV_PASSWORD} (stdin is not a terminal to ask on)"
+        )
     try:
         password: str = typer.prompt("Password", hide_input=True)
-    except (typer.Abort, click.exceptions.Abort):  # end of input: nobody to ask
+    except typer.Abort:  # end of input: nobody to ask
         raise MissingCredentialsError(f"no password: set {_config.ENV_PASSWORD}") from None
     return password
 
@@ -172,7 +188,7 @@ def _table(*columns: str) -> Table:
 @app.command()
 def login(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Check an email and password (prompted for when not in the environment)."""
-    with _handled(), _client(ctx, need_login=True) as api:
+    with _client(ctx, need_login=True) as api:
         songs = api.songs.list()
         if as_json:
             _emit_json({"base_url": api.base_url, "logged_in": True, "songs": songs.count})
@@ -183,28 +199,28 @@ def login(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @arrangements_app.command("list")
 def arrangements_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List the arrangements."""
-    with _handled(), _client(ctx) as api:
+    with _client(ctx) as api:
         _print_arrangements(api.arrangements.list(), as_json)
 
 
 @arrangements_app.command("show")
 def arrangements_show(ctx: typer.Context, id: int, as_json: JsonOption = False) -> None:
     """Show one arrangement."""
-    with _handled(), _client(ctx) as api:
+    with _client(ctx) as api:
         _print_arrangement(api.arrangements.get(id), as_json)
 
 
 @songs_app.command("list")
 def songs_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List your songs and their status."""
-    with _handled(), _client(ctx) as api:
+    with _client(ctx) as api:
         _print_songs(api.songs.list(), as_json)
 
 
 @songs_app.command("show")
 def songs_show(ctx: typer.Context, id: int, as_json: JsonOption = False) -> None:
     """Show one song."""
-    with _handled(), _client(ctx) as api:
+    with _client(ctx) as api:
         _print_song(api.songs.get(id), as_json)
 
 
@@ -218,7 +234,7 @@ def songs_create(
     as_json: JsonOption = False,
 ) -> None:
     """Create a song; it starts processing (see `songs wait`)."""
-    with _handled(), _client(ctx) as api:
+    with _client(ctx) as api:
         created = api.songs.create(
             title=title, desired_length=length, arrangement_id=arrangement_id, tags=tag or ()
         )
@@ -230,7 +246,7 @@ def songs_wait(
     ctx: typer.Context, id: int, timeout: TimeoutOption = 300.0, as_json: JsonOption = False
 ) -> None:
     """Wait until a song is ready."""
-    with _handled(), _client(ctx) as api:
+    with _client(ctx) as api:
         with _spinner(f"Waiting for song {id}", enabled=not as_json):
             song = api.songs.wait(id, timeout=timeout)
         _print_song(song, as_json)
@@ -241,7 +257,7 @@ def songs_download(
     ctx: typer.Context, id: int, out_path: OutOption = Path("out"), as_json: JsonOption = False
 ) -> None:
     """Download a ready song's mp3."""
-    with _handled(), _client(ctx) as api:
+    with _client(ctx) as api:
         _prepare_folder(out_path)
         with _progress_bar(enabled=not as_json) as progress:
             path = api.songs.download(id, out_path, progress=progress)
@@ -257,10 +273,13 @@ def compose(
     tag: TagOption = None,
     out_path: OutOption = Path("out"),
     timeout: TimeoutOption = 300.0,
+    play: PlayOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Create a song, wait until it is ready, download its mp3: the whole workflow."""
-    with _handled(), _client(ctx) as api:
+    if play:
+        cli_play.check_player()
+    with _client(ctx) as api:
         _prepare_folder(out_path)
         created = api.songs.create(
             title=title, desired_length=length, arrangement_id=arrangement_id, tags=tag or ()
@@ -270,6 +289,31 @@ def compose(
         with _progress_bar(enabled=not as_json) as progress:
             path = api.songs.download(song, out_path, progress=progress)
         _print_saved(path, song, as_json)
+    if play:
+        cli_play.play(path, f"“{song.title}”", console=err, progress=not as_json)
+
+
+@app.command("play")
+def play_song(
+    ctx: typer.Context,
+    target: Annotated[
+        str, typer.Argument(metavar="ID|FILE", help="A song id, or an audio file to play.")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Play a song: by id (downloaded once to your cache) or from a file (the play extra)."""
+    song = cli_play.parse_target(target)
+    cli_play.check_player()
+    if isinstance(song, Path):
+        path, label = song, song.name
+    else:
+        path, label = cli_play.cached_song(_base_url(ctx), song), f"song {song}"
+        if not path.is_file():
+            with _client(ctx) as api, _progress_bar(enabled=not as_json) as progress:
+                api.songs.download(song, path, progress=progress)
+    played = cli_play.play(path, label, console=err, progress=not as_json)
+    if as_json:
+        cli_play.emit_played(path, played)
 
 
 def _prepare_folder(path: Path) -> None:
@@ -290,7 +334,11 @@ def _spinner(message: str, *, enabled: bool) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _progress_bar(*, enabled: bool) -> Iterator[Any]:
-    """A download bar on stderr; yields the callback for `download(progress=...)`."""
+    """A download bar on stderr; yields the callback for `download(progress=...)`.
+
+    The bar is drawn on the first bytes only: a song that cannot be downloaded (missing,
+    not ready) gets its error line alone.
+    """
     if not enabled:
         yield None
         return
@@ -300,13 +348,21 @@ def _progress_bar(*, enabled: bool) -> Iterator[Any]:
         rich.progress.DownloadColumn(),
         rich.progress.TransferSpeedColumn(),
     )
-    with rich.progress.Progress(*columns, console=err, transient=False) as bar:
-        task = bar.add_task("download", total=None)
+    bar = rich.progress.Progress(*columns, console=err, transient=False)
+    task: rich.progress.TaskID | None = None
 
-        def advance(received: int, total: int | None) -> None:
-            bar.update(task, completed=received, total=total)
+    def advance(received: int, total: int | None) -> None:
+        nonlocal task
+        if task is None:
+            bar.start()
+            task = bar.add_task("download", total=total)
+        bar.update(task, completed=received, total=total)
 
+    try:
         yield advance
+    finally:
+        if task is not None:
+            bar.stop()
 
 
 def mp3_duration(path: Path) -> float | None:
@@ -336,6 +392,9 @@ def _print_arrangements(listed: ArrangementList, as_json: bool) -> None:
     if as_json:
         _emit_json(listed.to_dict())
         return
+    if not listed.response:
+        out.print("No arrangements.")
+        return
     table = _table("id", "name")
     for item in listed.response:
         table.add_row(str(item.id), item.name)
@@ -354,6 +413,9 @@ def _print_arrangement(item: Arrangement, as_json: bool) -> None:
 def _print_songs(listed: SongList, as_json: bool) -> None:
     if as_json:
         _emit_json(listed.to_dict())
+        return
+    if not listed.response:
+        out.print("No songs yet: create one with `imuze compose`.")
         return
     table = _table("id", "title", "status", "arrangement")
     for song in listed.response:

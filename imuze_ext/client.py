@@ -17,6 +17,7 @@ from imuze_client import Client
 from . import _calls, _config, _logging, _transports
 from ._auth import ApiKeyAuth, LoginAuth
 from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport
+from ._tolerance import Tolerance
 from ._version import __version__
 from .resources.arrangements import Arrangements, AsyncArrangements
 from .resources.songs import AsyncSongs, Songs
@@ -33,13 +34,17 @@ _HEADERS = {"Accept": "application/json", "User-Agent": f"imuze-python/{__versio
 
 
 def _auth(
-    api_key: str | None, email: str | None, password: str | None, base_url: str
+    api_key: str | None,
+    email: str | None,
+    password: str | None,
+    base_url: str,
+    tolerance: Tolerance,
 ) -> httpx.Auth:
     credentials = _config.resolve_credentials(api_key, email, password)
     api_url = httpx.URL(base_url)
     if isinstance(credentials, _config.ApiKey):
         return ApiKeyAuth(credentials.key, api_url)
-    return LoginAuth(credentials.email, credentials.password, api_url)
+    return LoginAuth(credentials.email, credentials.password, api_url, tolerance)
 
 
 def _timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
@@ -66,11 +71,14 @@ class Imuze:
     `http_client` sends through your own httpx.Client (its proxies, limits, event hooks and
     headers apply; ours add auth, retries and the base URL); you keep it and close it.
     Its timeout applies when it set one and `timeout` is not passed.
+    `strict` (default: IMUZE_STRICT, else off) turns every deviation from the spec the
+    client would tolerate into a ResponseValidationError that names it.
     Use it as a context manager, or call `close()`.
     """
 
     base_url: str
     max_retries: int
+    strict: bool
     timeout: httpx.Timeout
     arrangements: Arrangements
     songs: Songs
@@ -86,11 +94,14 @@ class Imuze:
         max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
+        strict: bool | None = None,
     ) -> None:
         _logging.configure_from_env()
         _transports.check_one_bottom(transport, http_client)
         self.base_url = _config.resolve_base_url(base_url)
-        self._auth = _auth(api_key, email, password, self.base_url)
+        self.strict = _config.resolve_strict(strict)
+        self._tolerance = Tolerance(self.base_url, strict=self.strict)
+        self._auth = _auth(api_key, email, password, self.base_url, self._tolerance)
         if http_client is not None:
             transport = _transports.ClientTransport(http_client)
         self._bottom = transport or httpx.HTTPTransport(retries=0, limits=DEFAULT_LIMITS)
@@ -115,8 +126,8 @@ class Imuze:
             event_hooks={"response": [_calls.remember_response]},
         )
         client = Client(base_url=self.base_url).set_httpx_client(self._http)
-        self.arrangements = Arrangements(client)
-        self.songs = Songs(client, self._http, max_retries)
+        self.arrangements = Arrangements(client, self._tolerance)
+        self.songs = Songs(client, self._http, max_retries, self._tolerance)
 
     @property
     def with_raw_response(self) -> ImuzeWithRawResponse:
@@ -162,6 +173,7 @@ class AsyncImuze:
 
     base_url: str
     max_retries: int
+    strict: bool
     timeout: httpx.Timeout
     arrangements: AsyncArrangements
     songs: AsyncSongs
@@ -177,11 +189,14 @@ class AsyncImuze:
         max_retries: int = DEFAULT_MAX_RETRIES,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
+        strict: bool | None = None,
     ) -> None:
         _logging.configure_from_env()
         _transports.check_one_bottom(transport, http_client)
         self.base_url = _config.resolve_base_url(base_url)
-        self._auth = _auth(api_key, email, password, self.base_url)
+        self.strict = _config.resolve_strict(strict)
+        self._tolerance = Tolerance(self.base_url, strict=self.strict)
+        self._auth = _auth(api_key, email, password, self.base_url, self._tolerance)
         if http_client is not None:
             transport = _transports.AsyncClientTransport(http_client)
         self._bottom = transport or httpx.AsyncHTTPTransport(retries=0, limits=DEFAULT_LIMITS)
@@ -206,8 +221,8 @@ class AsyncImuze:
             event_hooks={"response": [_calls.aremember_response]},
         )
         client = Client(base_url=self.base_url).set_async_httpx_client(self._http)
-        self.arrangements = AsyncArrangements(client)
-        self.songs = AsyncSongs(client, self._http, max_retries)
+        self.arrangements = AsyncArrangements(client, self._tolerance)
+        self.songs = AsyncSongs(client, self._http, max_retries, self._tolerance)
 
     @property
     def with_raw_response(self) -> AsyncImuzeWithRawResponse:

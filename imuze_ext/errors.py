@@ -6,8 +6,13 @@ passwords cannot leak through an exception.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 import httpx
 from imuze_client.models import Error
+
+from ._deviations import Deviation
 
 __all__ = [
     "APIConnectionError",
@@ -53,24 +58,31 @@ class APITimeoutError(APIConnectionError):
 class APIStatusError(ImuzeError):
     """The API answered an error status.
 
-    `body` is the decoded JSON body (or the text, when it is not JSON); `error` is the
-    generated `Error` model when the body is a well-formed Error.
+    The message carries the server's reason, whatever the body's shape, redacted of the
+    request's credentials and shortened. `response` is the httpx.Response; `body` the
+    decoded JSON body (or its text); `error` the generated `Error` model when the body is
+    a well-formed Error; `field_errors` the messages per field (Rails' `errors`, or the
+    Error's `field`), e.g. `{"title": ("is too short (minimum is 4 characters)",)}`.
     """
 
     def __init__(
         self,
         message: str,
         *,
-        status_code: int,
+        response: httpx.Response,
         body: object,
-        request: httpx.Request,
         error: Error | None = None,
+        field_errors: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         super().__init__(message)
-        self.status_code = status_code
-        self.body = body
-        self.request = request
-        self.error = error
+        self.response: httpx.Response = response
+        self.status_code: int = response.status_code
+        self.request: httpx.Request = response.request
+        self.body: object = body
+        self.error: Error | None = error
+        self.field_errors: Mapping[str, tuple[str, ...]] = MappingProxyType(
+            dict(field_errors or {})
+        )
 
 
 class BadRequestError(APIStatusError):
@@ -104,13 +116,15 @@ class RateLimitError(APIStatusError):
         self,
         message: str,
         *,
-        status_code: int,
+        response: httpx.Response,
         body: object,
-        request: httpx.Request,
         error: Error | None = None,
+        field_errors: Mapping[str, tuple[str, ...]] | None = None,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message, status_code=status_code, body=body, request=request, error=error)
+        super().__init__(
+            message, response=response, body=body, error=error, field_errors=field_errors
+        )
         self.retry_after = retry_after
 
 
@@ -119,12 +133,20 @@ class ServerError(APIStatusError):
 
 
 class ResponseValidationError(ImuzeError):
-    """A response did not match the spec: malformed JSON, missing fields, wrong types,
-    or a status code the operation does not document."""
+    """A response did not match the spec: malformed JSON, missing fields, wrong types, a
+    2xx with no or the wrong body, a media URL that resolves to no http(s) URL; or, in
+    strict mode, a deviation the client would otherwise tolerate (`deviation` names it)."""
 
-    def __init__(self, message: str, *, response: httpx.Response | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response | None = None,
+        deviation: Deviation | None = None,
+    ) -> None:
         super().__init__(message)
-        self.response = response
+        self.response: httpx.Response | None = response
+        self.deviation: Deviation | None = deviation
 
 
 class SongTimeoutError(ImuzeError):

@@ -10,42 +10,60 @@ from imuze_client.models import Arrangement, ArrangementList
 
 from .._calls import acall_full, call_full
 from .._raw_response import RawResponse
+from .._tolerance import Tolerance
 
 
-def _list(client: Client) -> RawResponse[ArrangementList]:
-    return call_full(lambda: list_arrangements.sync_detailed(client=client), 200, ArrangementList)
-
-
-def _get(client: Client, id: int) -> RawResponse[Arrangement]:
-    return call_full(lambda: get_arrangement.sync_detailed(id, client=client), 200, Arrangement)
-
-
-async def _alist(client: Client) -> RawResponse[ArrangementList]:
-    return await acall_full(
-        lambda: list_arrangements.asyncio_detailed(client=client), 200, ArrangementList
+def _list(client: Client, tolerance: Tolerance) -> RawResponse[ArrangementList]:
+    return call_full(
+        lambda: list_arrangements.sync_detailed(client=client),
+        "listArrangements",
+        ArrangementList,
+        tolerance,
     )
 
 
-async def _aget(client: Client, id: int) -> RawResponse[Arrangement]:
+def _get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Arrangement]:
+    return call_full(
+        lambda: get_arrangement.sync_detailed(id, client=client),
+        "getArrangement",
+        Arrangement,
+        tolerance,
+    )
+
+
+async def _alist(client: Client, tolerance: Tolerance) -> RawResponse[ArrangementList]:
     return await acall_full(
-        lambda: get_arrangement.asyncio_detailed(id, client=client), 200, Arrangement
+        lambda: list_arrangements.asyncio_detailed(client=client),
+        "listArrangements",
+        ArrangementList,
+        tolerance,
+    )
+
+
+async def _aget(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Arrangement]:
+    return await acall_full(
+        lambda: get_arrangement.asyncio_detailed(id, client=client),
+        "getArrangement",
+        Arrangement,
+        tolerance,
     )
 
 
 class Arrangements:
     """The arrangements (genres and instrumentations) that can voice a melody."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, tolerance: Tolerance) -> None:
         self._client = client
+        self._tolerance = tolerance
 
     @property
     def with_raw_response(self) -> ArrangementsWithRawResponse:
         """The same calls, answering RawResponse (the model with status and headers)."""
-        return ArrangementsWithRawResponse(self._client)
+        return ArrangementsWithRawResponse(self._client, self._tolerance)
 
     def list(self) -> ArrangementList:
         """All arrangements in your scope (`count` and `response`)."""
-        return _list(self._client).parse()
+        return _list(self._client, self._tolerance).parse()
 
     @overload
     def get(self) -> ArrangementList: ...
@@ -55,23 +73,24 @@ class Arrangements:
         """Show one arrangement; with no id, list them all (the reference's spelling)."""
         if id is None:
             return self.list()
-        return _get(self._client, id).parse()
+        return _get(self._client, id, self._tolerance).parse()
 
 
 class AsyncArrangements:
     """The async twin of Arrangements."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, tolerance: Tolerance) -> None:
         self._client = client
+        self._tolerance = tolerance
 
     @property
     def with_raw_response(self) -> AsyncArrangementsWithRawResponse:
         """The same calls, answering RawResponse (the model with status and headers)."""
-        return AsyncArrangementsWithRawResponse(self._client)
+        return AsyncArrangementsWithRawResponse(self._client, self._tolerance)
 
     async def list(self) -> ArrangementList:
         """All arrangements in your scope (`count` and `response`)."""
-        return (await _alist(self._client)).parse()
+        return (await _alist(self._client, self._tolerance)).parse()
 
     @overload
     async def get(self) -> ArrangementList: ...
@@ -81,18 +100,19 @@ class AsyncArrangements:
         """Show one arrangement; with no id, list them all (the reference's spelling)."""
         if id is None:
             return await self.list()
-        return (await _aget(self._client, id)).parse()
+        return (await _aget(self._client, id, self._tolerance)).parse()
 
 
 class ArrangementsWithRawResponse:
     """`api.with_raw_response.arrangements`: each call answers a RawResponse."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, tolerance: Tolerance) -> None:
         self._client = client
+        self._tolerance = tolerance
 
     def list(self) -> RawResponse[ArrangementList]:
         """All arrangements in your scope, with the HTTP answer."""
-        return _list(self._client)
+        return _list(self._client, self._tolerance)
 
     @overload
     def get(self) -> RawResponse[ArrangementList]: ...
@@ -100,18 +120,23 @@ class ArrangementsWithRawResponse:
     def get(self, id: int) -> RawResponse[Arrangement]: ...
     def get(self, id: int | None = None) -> RawResponse[Arrangement] | RawResponse[ArrangementList]:
         """Show one arrangement (with no id, list them all), with the HTTP answer."""
-        return _list(self._client) if id is None else _get(self._client, id)
+        return (
+            _list(self._client, self._tolerance)
+            if id is None
+            else _get(self._client, id, self._tolerance)
+        )
 
 
 class AsyncArrangementsWithRawResponse:
     """The async twin of ArrangementsWithRawResponse."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, tolerance: Tolerance) -> None:
         self._client = client
+        self._tolerance = tolerance
 
     async def list(self) -> RawResponse[ArrangementList]:
         """All arrangements in your scope, with the HTTP answer."""
-        return await _alist(self._client)
+        return await _alist(self._client, self._tolerance)
 
     @overload
     async def get(self) -> RawResponse[ArrangementList]: ...
@@ -122,5 +147,5 @@ class AsyncArrangementsWithRawResponse:
     ) -> RawResponse[Arrangement] | RawResponse[ArrangementList]:
         """Show one arrangement (with no id, list them all), with the HTTP answer."""
         if id is None:
-            return await _alist(self._client)
-        return await _aget(self._client, id)
+            return await _alist(self._client, self._tolerance)
+        return await _aget(self._client, id, self._tolerance)

@@ -20,6 +20,7 @@ from .._calls import acall_full, call_full
 from .._download import ProgressCallback, adownload, download, target_path
 from .._raw_response import RawResponse
 from .._retry import retry_after_seconds
+from .._tolerance import Tolerance
 from ..errors import ImuzeError, SongFailedError, SongNotReadyError
 
 SongRef = int | Song | SongSummary | SongCreated
@@ -56,30 +57,46 @@ def _media_of(song: Song) -> str:
     return song.mp3_url
 
 
-def _create(client: Client, body: SongCreate) -> RawResponse[SongCreated]:
-    return call_full(lambda: create_song.sync_detailed(client=client, body=body), 201, SongCreated)
-
-
-def _list(client: Client) -> RawResponse[SongList]:
-    return call_full(lambda: list_songs.sync_detailed(client=client), 200, SongList)
-
-
-def _get(client: Client, id: int) -> RawResponse[Song]:
-    return call_full(lambda: get_song.sync_detailed(id, client=client), 200, Song)
-
-
-async def _acreate(client: Client, body: SongCreate) -> RawResponse[SongCreated]:
-    return await acall_full(
-        lambda: create_song.asyncio_detailed(client=client, body=body), 201, SongCreated
+def _create(client: Client, body: SongCreate, tolerance: Tolerance) -> RawResponse[SongCreated]:
+    return call_full(
+        lambda: create_song.sync_detailed(client=client, body=body),
+        "createSong",
+        SongCreated,
+        tolerance,
     )
 
 
-async def _alist(client: Client) -> RawResponse[SongList]:
-    return await acall_full(lambda: list_songs.asyncio_detailed(client=client), 200, SongList)
+def _list(client: Client, tolerance: Tolerance) -> RawResponse[SongList]:
+    return call_full(
+        lambda: list_songs.sync_detailed(client=client), "listSongs", SongList, tolerance
+    )
 
 
-async def _aget(client: Client, id: int) -> RawResponse[Song]:
-    return await acall_full(lambda: get_song.asyncio_detailed(id, client=client), 200, Song)
+def _get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Song]:
+    return call_full(lambda: get_song.sync_detailed(id, client=client), "getSong", Song, tolerance)
+
+
+async def _acreate(
+    client: Client, body: SongCreate, tolerance: Tolerance
+) -> RawResponse[SongCreated]:
+    return await acall_full(
+        lambda: create_song.asyncio_detailed(client=client, body=body),
+        "createSong",
+        SongCreated,
+        tolerance,
+    )
+
+
+async def _alist(client: Client, tolerance: Tolerance) -> RawResponse[SongList]:
+    return await acall_full(
+        lambda: list_songs.asyncio_detailed(client=client), "listSongs", SongList, tolerance
+    )
+
+
+async def _aget(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Song]:
+    return await acall_full(
+        lambda: get_song.asyncio_detailed(id, client=client), "getSong", Song, tolerance
+    )
 
 
 def _transient(exc: ImuzeError) -> float:
@@ -93,15 +110,18 @@ def _transient(exc: ImuzeError) -> float:
 class Songs:
     """Songs: create one, follow it until it is ready, download its mp3."""
 
-    def __init__(self, client: Client, http: httpx.Client, max_retries: int) -> None:
+    def __init__(
+        self, client: Client, http: httpx.Client, max_retries: int, tolerance: Tolerance
+    ) -> None:
         self._client = client
+        self._tolerance = tolerance
         self._http = http
         self._max_retries = max_retries
 
     @property
     def with_raw_response(self) -> SongsWithRawResponse:
         """The calls that make one request, answering RawResponse (model, status, headers)."""
-        return SongsWithRawResponse(self._client)
+        return SongsWithRawResponse(self._client, self._tolerance)
 
     def create(
         self,
@@ -113,7 +133,7 @@ class Songs:
     ) -> SongCreated:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = _create_body(title, desired_length, arrangement_id, tags)
-        return _create(self._client, body).parse()
+        return _create(self._client, body, self._tolerance).parse()
 
     def post(
         self,
@@ -130,7 +150,7 @@ class Songs:
 
     def list(self) -> SongList:
         """Your songs (`count` and `response`), with each one's status."""
-        return _list(self._client).parse()
+        return _list(self._client, self._tolerance).parse()
 
     @overload
     def get(self) -> SongList: ...
@@ -140,18 +160,18 @@ class Songs:
         """Show one song; with no id, list them all."""
         if id is None:
             return self.list()
-        return _get(self._client, id).parse()
+        return _get(self._client, id, self._tolerance).parse()
 
     def _poll(self, song_id: int) -> _polling.Fetched:
         try:
-            answer = _get(self._client, song_id)
+            answer = _get(self._client, song_id, self._tolerance)
         except ImuzeError as exc:
             return None, _transient(exc)
         return answer.parse(), retry_after_seconds(answer.headers.get("Retry-After"))
 
     def _poll_list(self) -> _polling.ListFetched:
         try:
-            answer = _list(self._client)
+            answer = _list(self._client, self._tolerance)
         except ImuzeError as exc:
             return None, _transient(exc)
         return answer.parse().response, retry_after_seconds(answer.headers.get("Retry-After"))
@@ -228,15 +248,18 @@ class Songs:
 class AsyncSongs:
     """The async twin of Songs; waits run concurrently with asyncio.gather."""
 
-    def __init__(self, client: Client, http: httpx.AsyncClient, max_retries: int) -> None:
+    def __init__(
+        self, client: Client, http: httpx.AsyncClient, max_retries: int, tolerance: Tolerance
+    ) -> None:
         self._client = client
+        self._tolerance = tolerance
         self._http = http
         self._max_retries = max_retries
 
     @property
     def with_raw_response(self) -> AsyncSongsWithRawResponse:
         """The calls that make one request, answering RawResponse (model, status, headers)."""
-        return AsyncSongsWithRawResponse(self._client)
+        return AsyncSongsWithRawResponse(self._client, self._tolerance)
 
     async def create(
         self,
@@ -248,7 +271,7 @@ class AsyncSongs:
     ) -> SongCreated:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = _create_body(title, desired_length, arrangement_id, tags)
-        return (await _acreate(self._client, body)).parse()
+        return (await _acreate(self._client, body, self._tolerance)).parse()
 
     async def post(
         self,
@@ -265,7 +288,7 @@ class AsyncSongs:
 
     async def list(self) -> SongList:
         """Your songs (`count` and `response`), with each one's status."""
-        return (await _alist(self._client)).parse()
+        return (await _alist(self._client, self._tolerance)).parse()
 
     @overload
     async def get(self) -> SongList: ...
@@ -275,18 +298,18 @@ class AsyncSongs:
         """Show one song; with no id, list them all."""
         if id is None:
             return await self.list()
-        return (await _aget(self._client, id)).parse()
+        return (await _aget(self._client, id, self._tolerance)).parse()
 
     async def _poll(self, song_id: int) -> _polling.Fetched:
         try:
-            answer = await _aget(self._client, song_id)
+            answer = await _aget(self._client, song_id, self._tolerance)
         except ImuzeError as exc:
             return None, _transient(exc)
         return answer.parse(), retry_after_seconds(answer.headers.get("Retry-After"))
 
     async def _poll_list(self) -> _polling.ListFetched:
         try:
-            answer = await _alist(self._client)
+            answer = await _alist(self._client, self._tolerance)
         except ImuzeError as exc:
             return None, _transient(exc)
         return answer.parse().response, retry_after_seconds(answer.headers.get("Retry-After"))
@@ -368,8 +391,9 @@ class SongsWithRawResponse:
     requests or stream a file, so they have no raw form: poll with `get`, and read an
     error's `.response`."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, tolerance: Tolerance) -> None:
         self._client = client
+        self._tolerance = tolerance
 
     def create(
         self,
@@ -379,12 +403,14 @@ class SongsWithRawResponse:
         arrangement_id: int | None = None,
         tags: Sequence[str] = (),
     ) -> RawResponse[SongCreated]:
-        """Create a song, with the HTTP answer (201 and its headers)."""
-        return _create(self._client, _create_body(title, desired_length, arrangement_id, tags))
+        """Create a song, with the HTTP answer (its status and headers)."""
+        return _create(
+            self._client, _create_body(title, desired_length, arrangement_id, tags), self._tolerance
+        )
 
     def list(self) -> RawResponse[SongList]:
         """Your songs, with the HTTP answer."""
-        return _list(self._client)
+        return _list(self._client, self._tolerance)
 
     @overload
     def get(self) -> RawResponse[SongList]: ...
@@ -392,14 +418,19 @@ class SongsWithRawResponse:
     def get(self, id: int) -> RawResponse[Song]: ...
     def get(self, id: int | None = None) -> RawResponse[Song] | RawResponse[SongList]:
         """Show one song (with no id, list them all), with the HTTP answer."""
-        return _list(self._client) if id is None else _get(self._client, id)
+        return (
+            _list(self._client, self._tolerance)
+            if id is None
+            else _get(self._client, id, self._tolerance)
+        )
 
 
 class AsyncSongsWithRawResponse:
     """The async twin of SongsWithRawResponse."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, tolerance: Tolerance) -> None:
         self._client = client
+        self._tolerance = tolerance
 
     async def create(
         self,
@@ -409,13 +440,13 @@ class AsyncSongsWithRawResponse:
         arrangement_id: int | None = None,
         tags: Sequence[str] = (),
     ) -> RawResponse[SongCreated]:
-        """Create a song, with the HTTP answer (201 and its headers)."""
+        """Create a song, with the HTTP answer (its status and headers)."""
         body = _create_body(title, desired_length, arrangement_id, tags)
-        return await _acreate(self._client, body)
+        return await _acreate(self._client, body, self._tolerance)
 
     async def list(self) -> RawResponse[SongList]:
         """Your songs, with the HTTP answer."""
-        return await _alist(self._client)
+        return await _alist(self._client, self._tolerance)
 
     @overload
     async def get(self) -> RawResponse[SongList]: ...
@@ -424,5 +455,5 @@ class AsyncSongsWithRawResponse:
     async def get(self, id: int | None = None) -> RawResponse[Song] | RawResponse[SongList]:
         """Show one song (with no id, list them all), with the HTTP answer."""
         if id is None:
-            return await _alist(self._client)
-        return await _aget(self._client, id)
+            return await _alist(self._client, self._tolerance)
+        return await _aget(self._client, id, self._tolerance)

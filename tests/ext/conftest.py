@@ -21,3 +21,9 @@ def _no_backoff_sleeps() -> Iterator[None]:
 def imuze_mock_config() -> MockConfig:
     """The live mock renders fast so that waits stay short."""
     return MockConfig(render_delay=0.05)
+
+
+@pytest.fixture(autouse=True)
+def _not_strict_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's IMUZE_STRICT=1 must not change what the tests expect."""
+    monkeypatch.delenv("IMUZE_STRICT", raising=False)

@@ -9,18 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import CLEAN_ENV, one_error_line, usage_error
 from typer.testing import CliRunner
 
+from imuze_ext import cli
 from imuze_ext.cli import app
 from imuze_mock import MockServer
-
-CLEAN_ENV = {
-    "IMUZE_BASE_URL": None,
-    "IMUZE_API_KEY": None,
-    "IMUZE_EMAIL": None,
-    "IMUZE_PASSWORD": None,
-    "IMUZE_LOG": None,
-}
 
 
 @pytest.fixture
@@ -34,14 +28,6 @@ def runner(imuze_mock_server: MockServer) -> CliRunner:
             "IMUZE_PASSWORD": demo.password,
         }
     )
-
-
-def _one_error_line(output: str) -> str:
-    lines = [line for line in output.splitlines() if line.strip()]
-    assert len(lines) == 1, output
-    assert "Traceback" not in output
-    assert lines[0].startswith("error: ")
-    return lines[0]
 
 
 def test_arrangements_list_json(runner: CliRunner) -> None:
@@ -109,23 +95,23 @@ def test_compose_human_output(runner: CliRunner, tmp_path: Path) -> None:
 def test_api_errors_exit_1_with_one_line(runner: CliRunner) -> None:
     result = runner.invoke(app, ["songs", "show", "987654"])
     assert result.exit_code == 1
-    assert "404" in _one_error_line(result.output)
+    assert "404" in one_error_line(result.output)
     bad = runner.invoke(app, ["songs", "create", "--title", "R2D2 and C3PO", "--length", "5"])
     assert bad.exit_code == 1
-    assert "422" in _one_error_line(bad.output)
+    assert "422" in one_error_line(bad.output)
 
 
 def test_wrong_password_exits_1_without_echoing_it(runner: CliRunner) -> None:
     result = runner.invoke(app, ["songs", "list"], env={"IMUZE_PASSWORD": "Hunter2-wrong"})
     assert result.exit_code == 1
-    line = _one_error_line(result.output)
+    line = one_error_line(result.output)
     assert "401" in line and "Hunter2-wrong" not in result.output
 
 
 def test_unreachable_api_exits_1(runner: CliRunner) -> None:
     result = runner.invoke(app, ["--base-url", "http://127.0.0.1:9/api/4", "songs", "list"])
     assert result.exit_code == 1
-    assert "connection failed" in _one_error_line(result.output)
+    assert "connection failed" in one_error_line(result.output)
 
 
 @pytest.mark.parametrize(
@@ -141,17 +127,20 @@ def test_unreachable_api_exits_1(runner: CliRunner) -> None:
 def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2
-    assert "Traceback" not in result.output
+    usage_error(result.output)
 
 
 def test_missing_credentials_exit_2_naming_the_variables() -> None:
     result = CliRunner(env=CLEAN_ENV).invoke(app, ["arrangements", "list"], input="")
     assert result.exit_code == 2
-    line = _one_error_line(result.output)
+    line, _ = usage_error(result.output)
     assert "IMUZE_API_KEY" in line and "IMUZE_EMAIL" in line and "IMUZE_PASSWORD" in line
 
 
-def test_login_prompts_for_the_password(imuze_mock_server: MockServer) -> None:
+def test_login_prompts_for_the_password(
+    imuze_mock_server: MockServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "_can_prompt", lambda: True)  # as if stdin were a terminal
     demo = imuze_mock_server.demo
     runner = CliRunner(env={**CLEAN_ENV, "IMUZE_BASE_URL": imuze_mock_server.base_url})
     result = runner.invoke(

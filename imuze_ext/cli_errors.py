@@ -1,0 +1,173 @@
+"""How the `imuze` CLI reports a failure: one line (plus a hint for usage errors), the
+documented exit code, no traceback; with --json, a JSON object on stderr instead.
+
+The root command runs typer's click core in non-standalone mode, so every failure, from
+parsing the command line to the API call, reaches `report` as an exception rather than
+being printed by typer (whose usage errors are a multi-line box). Only typer's public API
+is used: `typer.core.TyperGroup` (documented for `Typer(cls=...)`), `TyperException`,
+`Abort`, `Context`.
+
+JSON errors: `{"error": {"type": ..., "status": ..., "message": ...}}`, where `type` is
+the imuze_ext exception's class name (`NotFoundError`, `APIConnectionError`, ...) or
+`UsageError` for a bad command line, and `status` the HTTP status, else null.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import rich.markup
+import typer
+import typer.core
+from rich.console import Console
+
+from ._extras import MissingExtraError
+from ._logging import logger
+from .errors import APIStatusError, ImuzeError, MissingCredentialsError
+
+EXIT_OK = 0
+EXIT_API_ERROR = 1
+"""The API, the network, a file or the audio device failed: trying again may work."""
+EXIT_USAGE = 2
+"""The command line or the set-up is wrong (bad option, no credentials, missing extra):
+nothing was attempted, and trying again as is will fail again."""
+EXIT_INTERRUPTED = 130
+
+_EXTRA_HINTS = {"play": "'imuze songs download ID' saves the mp3 for any player"}
+"""What works without an extra, said under its error."""
+
+err: Console = Console(stderr=True, highlight=False)
+
+
+class UsageProblem(ImuzeError):
+    """A usage error found after parsing (an invalid base URL, a missing extra, ...)."""
+
+    def __init__(self, message: str, *, hint: str | None = None, kind: str = "UsageError") -> None:
+        super().__init__(message)
+        self.hint: str = hint or help_hint(None)
+        self.kind: str = kind
+
+
+class Interrupted(Exception):
+    """Ctrl-C during a command, with what it stopped (typer alone exits 130 silently)."""
+
+    def __init__(self, message: str = "interrupted") -> None:
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What the user is told: a kind, an HTTP status (or None), a message, a hint."""
+
+    kind: str
+    status: int | None
+    message: str
+    exit_code: int
+    hint: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The `--json` form: `{"error": {"type", "status", "message"}}`."""
+        return {"error": {"type": self.kind, "status": self.status, "message": self.message}}
+
+
+def failure_of(exc: BaseException) -> Failure:
+    """The report for an exception, with its exit code."""
+    if isinstance(exc, typer.TyperException):  # click's errors, as vendored by typer
+        code = getattr(exc, "exit_code", EXIT_API_ERROR)
+        kind = "UsageError" if code == EXIT_USAGE else type(exc).__name__
+        hint = help_hint(getattr(exc, "ctx", None)) if code == EXIT_USAGE else None
+        return Failure(kind, None, _click_message(exc), code, hint)
+    if isinstance(exc, UsageProblem):
+        return Failure(exc.kind, None, str(exc), EXIT_USAGE, exc.hint)
+    if isinstance(exc, MissingExtraError):  # a set-up problem, like missing credentials
+        hint = _EXTRA_HINTS.get(exc.extra, help_hint(None))
+        return Failure(type(exc).__name__, None, str(exc), EXIT_USAGE, hint)
+    if isinstance(exc, MissingCredentialsError):
+        return Failure(type(exc).__name__, None, str(exc), EXIT_USAGE, help_hint(None))
+    if isinstance(exc, APIStatusError):
+        return Failure(type(exc).__name__, exc.status_code, str(exc), EXIT_API_ERROR)
+    if isinstance(exc, ImuzeError):
+        return Failure(type(exc).__name__, None, str(exc), EXIT_API_ERROR)
+    if isinstance(exc, OSError):
+        text = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+        return Failure(type(exc).__name__, None, text, EXIT_API_ERROR)
+    if isinstance(exc, Interrupted):
+        return Failure("Interrupted", None, str(exc), EXIT_INTERRUPTED)
+    if isinstance(exc, typer.Abort):
+        return Failure("Interrupted", None, "aborted", EXIT_INTERRUPTED)
+    return Failure(type(exc).__name__, None, f"unexpected {type(exc).__name__}: {exc}", 1)
+
+
+def _click_message(exc: typer.TyperException) -> str:
+    # click's messages are sentences ("No such option: --x."): keep the words, not the stop.
+    return exc.format_message().strip().rstrip(".")
+
+
+def help_hint(ctx: typer.Context | None) -> str:
+    """`see 'imuze songs create --help'`: where to read the usage of the failed command."""
+    return f"see '{ctx.command_path if ctx is not None else 'imuze'} --help'"
+
+
+def wants_json(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON (looked up before parsing, which may fail)."""
+    options = argv[: argv.index("--")] if "--" in argv else argv
+    return "--json" in options
+
+
+def report(failure: Failure, *, as_json: bool) -> None:
+    """Print the failure on stderr: one `error:` line and a `hint:` line, or JSON."""
+    if as_json:
+        sys.stderr.write(json.dumps(failure.as_json(), sort_keys=True) + "\n")
+        return
+    if failure.exit_code == EXIT_INTERRUPTED:  # the user's own doing: no "error:"
+        err.print(rich.markup.escape(failure.message.capitalize()), soft_wrap=True)
+        return
+    err.print(f"[red]error:[/red] {rich.markup.escape(failure.message)}", soft_wrap=True)
+    if failure.hint:
+        err.print(f"hint: {rich.markup.escape(failure.hint)}", soft_wrap=True)
+
+
+class ImuzeGroup(typer.core.TyperGroup):
+    """The root command: runs click without its own error printing, then reports."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(
+                args,  # as given: None lets typer expand globs on Windows
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+        except Exception as exc:
+            failure = failure_of(exc)
+            if failure.message.startswith("unexpected "):
+                logger.debug("unexpected error", exc_info=True)  # IMUZE_LOG=debug shows it
+            if failure.message:  # empty: a group run with no command, its help already shown
+                report(failure, as_json=wants_json(argv))
+            code = failure.exit_code
+        else:
+            code = code if isinstance(code, int) else EXIT_OK
+            if code == EXIT_INTERRUPTED:  # typer's answer to Ctrl-C, which it kept silent
+                report(failure_of(Interrupted()), as_json=wants_json(argv))
+        return _finish(code, standalone_mode)
+
+
+def _finish(code: int, standalone_mode: bool) -> Any:
+    if standalone_mode:
+        sys.exit(code)
+    return code

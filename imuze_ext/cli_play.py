@@ -1,0 +1,102 @@
+"""`imuze play` and `imuze compose --play`: listen to a song (the `play` extra).
+
+A song id is downloaded once to the per-user cache (see _song_cache), then played; a
+file is played as is. The checks that need nothing from the network run first: the
+extra is installed, the target makes sense, there is an audio device to play on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import rich.progress
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from . import _logging, _playback, _song_cache
+from ._extras import requires_extra
+from .cli_errors import Interrupted, UsageProblem
+
+_SONG_ID = re.compile(r"[0-9]+")
+
+
+def parse_target(target: str) -> int | Path:
+    """A song id (only digits) or an existing audio file; a usage error otherwise."""
+    if _SONG_ID.fullmatch(target):
+        return int(target)
+    path = Path(target).expanduser()
+    if not path.is_file():
+        raise UsageProblem(
+            f"{target!r} is neither a song id nor an audio file", hint="see 'imuze play --help'"
+        )
+    return path
+
+
+def check_player() -> None:
+    """Fail before any download: the `play` extra is missing (exit 2), or no device (exit 1)."""
+    _logging.configure_from_env()  # IMUZE_LOG=debug shows what the audio backends said
+    with requires_extra("play", "playback", _playback.PLAY_PACKAGES):
+        _playback.load()
+    _playback.open_device().close()
+
+
+def cached_song(base_url: str, song_id: int) -> Path:
+    """Where song `song_id` of this API is (or will be) cached."""
+    return _song_cache.song_path(base_url, song_id)
+
+
+def play(path: Path, label: str, *, console: Console, progress: bool) -> float:
+    """Play `path`, with a progress bar on `console` when `progress`; return seconds played.
+
+    Ctrl-C stops the sound and raises Interrupted ("stopped at 0:12 / 0:30", exit 130).
+    """
+    duration = _playback.probe(path).duration
+    if not progress:
+        return _play_or_stop(path, duration, on_tick=None)
+    columns = (
+        rich.progress.TextColumn("Playing {task.description}"),
+        rich.progress.BarColumn(),
+        rich.progress.TextColumn("{task.fields[clock]}"),
+    )
+    with rich.progress.Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task(escape(label), total=duration, clock=_clock(0, duration))
+
+        def tick(position: float) -> None:
+            position = min(position, duration)
+            bar.update(task, completed=position, clock=_clock(position, duration))
+
+        return _play_or_stop(path, duration, on_tick=tick)
+
+
+def _play_or_stop(path: Path, duration: float, *, on_tick: _playback.Tick | None) -> float:
+    played = 0.0
+
+    def tick(position: float) -> None:
+        nonlocal played
+        played = position
+        if on_tick is not None:
+            on_tick(position)
+
+    try:
+        return _playback.play(path, on_tick=tick)
+    except KeyboardInterrupt:
+        raise Interrupted(f"stopped at {_clock(played, duration)}") from None
+
+
+def emit_played(path: Path, played: float) -> None:
+    """`imuze play --json`'s answer."""
+    duration = _playback.probe(path).duration
+    data = {"path": str(path), "duration": round(duration, 3), "played": round(played, 3)}
+    typer.echo(json.dumps(data, indent=2, sort_keys=True))
+
+
+def _clock(position: float, duration: float) -> str:
+    return f"{_mmss(position)} / {_mmss(duration)}"
+
+
+def _mmss(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
