@@ -16,14 +16,16 @@ GENERATE  := openapi-python-client generate --path $(SPEC) --config spec/generat
              --custom-template-path spec/templates \
              --meta none --fail-on-warning --overwrite --output-path
 
-.PHONY: help setup generate check-generated lint typecheck verifytypes test test-py demo bench \
+.PHONY: help setup generate check-generated check-spec-compat lint typecheck verifytypes test \
+        test-py demo bench \
         contract-live contract-deep mock clean
 
 help:
 	@echo "make demo             the documented workflow end to end against the bundled mock"
-	@echo "make test             lint + typecheck + check-generated + all pytest suites"
-	@echo "make generate         regenerate generated/imuze_client from $(SPEC)"
+	@echo "make test             lint + typecheck + check-generated + check-spec-compat + pytest"
+	@echo "make generate         regenerate generated/imuze_client, then report what changed"
 	@echo "make check-generated  fail with a diff if generated/ is stale or hand-edited"
+	@echo "make check-spec-compat fail on a breaking change since spec/released/ not acknowledged"
 	@echo "make lint             openapi-spec-validator + Spectral + ruff"
 	@echo "make typecheck        mypy --strict"
 	@echo "make verifytypes      pyright --verifytypes: imuze_ext's public types 100% complete"
@@ -41,9 +43,13 @@ $(STAMP): pyproject.toml constraints.txt tools/package.json tools/package-lock.j
 	npm ci --prefix tools --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Ends with what the edit means for clients (wire + Python API) against the committed spec.
 generate: $(STAMP)
 	@TIMEFORMAT="generated/imuze_client from $(SPEC) in %R s"; \
 	time $(GENERATE) generated/imuze_client >/dev/null
+	@if git cat-file -e HEAD:$(SPEC) 2>/dev/null; then \
+	  imuze-spec diff HEAD:$(SPEC) $(SPEC); \
+	else echo "generate: no committed $(SPEC) to compare with"; fi
 
 check-generated: $(STAMP)
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
@@ -54,6 +60,11 @@ check-generated: $(STAMP)
 	  exit 1; \
 	fi; \
 	echo "check-generated: generated/imuze_client matches $(SPEC)"
+
+# Breaking changes since the released spec fail unless acknowledged in spec/accepted-changes.yaml.
+check-spec-compat: $(STAMP)
+	imuze-spec check $(SPEC) --baseline spec/released/openapi.yaml \
+	  --accepted spec/accepted-changes.yaml
 
 lint: $(STAMP)
 	openapi-spec-validator $(SPEC)
@@ -73,7 +84,7 @@ verifytypes: $(STAMP)
 test-py: $(STAMP)
 	pytest $${CI:+--junitxml=reports/junit.xml}
 
-test: lint typecheck verifytypes check-generated test-py
+test: lint typecheck verifytypes check-generated check-spec-compat test-py
 
 demo: $(STAMP)
 	@# With IMUZE_BASE_URL set, run against that API (credentials from IMUZE_API_KEY, or

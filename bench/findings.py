@@ -162,6 +162,17 @@ def _soak(d: dict[str, Any]) -> str:
     )
 
 
+def _spec_diff(d: dict[str, Any]) -> str:
+    wall, wire = _get(d, "wall_seconds") or {}, _get(d, "wire_only_wall_seconds") or {}
+    if not wall or not wire:
+        return ""
+    return (
+        f"{d.get('edit')}; min-max {wall['min']:.1f}-{wall['max']:.1f} s. The wire verdict alone"
+        f" takes {wire['median']:.2f} s: the rest is the Python verdict's two generations,"
+        " griffe and the two package snapshots"
+    )
+
+
 def _footprint(d: dict[str, Any]) -> str:
     largest = _get(d, "client_install", "largest_mb") or {}
     if not largest:
@@ -180,6 +191,7 @@ def notes(details: dict[str, dict[str, Any]]) -> dict[str, str]:
         "pipeline_concurrency_speedup": _pipeline(details.get("pipeline", {})),
         "contract_inprocess_speedup": _contract(details.get("contract", {})),
         "mock_rss_growth_mb": _soak(details.get("soak", {})),
+        "spec_diff_seconds": _spec_diff(details.get("spec_diff", {})),
         "client_site_packages_mb": _footprint(details.get("install_footprint", {})),
         **_http(details.get("http_load", {})),
     }

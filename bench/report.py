@@ -131,6 +131,19 @@ GOALS = (
     ),
     Goal("generate_seconds", "`make generate` wall time (median of 3)", "report", unit="s"),
     Goal(
+        "spec_diff_seconds",
+        "`imuze-spec diff` wall time, both verdicts, a typical edit (median of 5)",
+        "≤ 10",
+        lambda v: v <= 10,
+        "s",
+    ),
+    Goal(
+        "spec_diff_wire_seconds",
+        "`imuze-spec diff --no-python` (the wire verdict alone), same edit",
+        "report",
+        unit="s",
+    ),
+    Goal(
         "client_site_packages_mb",
         "`pip install imuze` (the built wheel, no extras) in a fresh venv: site-packages",
         "≤ 84 (half of the 168 MB with the mock in core)",

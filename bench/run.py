@@ -23,6 +23,7 @@ ROOT = BENCH.parent
 # In this order: the quiet ones first, the soak (which loads both cores for a minute) last.
 BENCHMARKS = (
     "generate",
+    "spec_diff",
     "install_footprint",
     "render",
     "client_overhead",

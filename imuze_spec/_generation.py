@@ -1,0 +1,130 @@
+"""Generate `imuze_client` from a spec with the pinned generator, as `make generate` does."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+# Shipped as package data (a symlink to spec/generator-config.yaml in the repo), so that a
+# wheel install generates exactly what `make generate` does.
+GENERATOR_CONFIG = Path(__file__).with_name("generator-config.yaml")
+# The generator templates we override (a symlink to spec/templates), for the same reason.
+TEMPLATES = Path(__file__).with_name("templates")
+PACKAGE = "imuze_client"
+
+
+class GenerationError(Exception):
+    """The generator failed on a spec; the message is one readable line."""
+
+
+def _command(spec: Path, out: Path) -> list[str]:
+    # The same arguments as the Makefile's GENERATE.
+    return [
+        sys.executable,
+        "-m",
+        "openapi_python_client",
+        "generate",
+        "--path",
+        str(spec),
+        "--config",
+        str(GENERATOR_CONFIG),
+        "--custom-template-path",
+        str(TEMPLATES),
+        "--meta",
+        "none",
+        "--fail-on-warning",
+        "--overwrite",
+        "--output-path",
+        str(out),
+    ]
+
+
+def _environment() -> dict[str, str]:
+    # The post-hooks call `ruff`: take the one installed beside this interpreter.
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+_BOILERPLATE = (
+    "Generating ",
+    "If you believe",
+    "Skipping Integration",
+    "Warning(s) encountered",
+    "Error(s) encountered",
+    "For further information",
+)
+
+
+def _reason(spec: Path, output: str) -> str:
+    """The generator's own explanation, on one line."""
+    lines = [line.strip() for line in output.splitlines()]
+    lines = [line for line in lines if line and not line.startswith(_BOILERPLATE)]
+    detail = ""
+    for index, line in enumerate(lines):
+        if line.startswith(("Unable to process", "Unable to parse", "Unable to generate")):
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            detail = f"{line.rstrip(':')}: {following}" if line.endswith(":") else line
+            break
+    if not detail:  # e.g. "Failed to parse OpenAPI document; 1 validation error ...; info"
+        detail = "; ".join(re.sub(r" \[type=.*\]$", "", line) for line in lines[:4]) or "no output"
+    return f"cannot generate the client from {spec}: {detail}"
+
+
+TIMEOUT = 300.0  # seconds; a generation takes about one
+
+
+def _wait(process: subprocess.Popen[str], spec: Path) -> str:
+    try:
+        return process.communicate(timeout=TIMEOUT)[0]
+    except subprocess.TimeoutExpired:
+        raise GenerationError(
+            f"cannot generate the client from {spec}: no answer in {TIMEOUT:.0f} s"
+        ) from None
+
+
+def generate_clients(specs: Sequence[Path], roots: Sequence[Path]) -> list[Path]:
+    """Generate one `imuze_client` per spec under the matching root, all in parallel.
+
+    Returns the package folders (root/imuze_client). Raises GenerationError naming the first
+    spec that failed.
+    """
+    if not GENERATOR_CONFIG.is_file():
+        raise GenerationError(f"the generator config is missing: {GENERATOR_CONFIG}")
+    env = _environment()
+    if importlib.util.find_spec("openapi_python_client") is None or not shutil.which(
+        "ruff", path=env["PATH"]
+    ):
+        raise GenerationError(
+            "the pinned generator is not installed: pip install 'imuze[spec]' (or make setup)"
+        )
+    outs = [root / PACKAGE for root in roots]
+    processes = [
+        subprocess.Popen(  # noqa: S603 - a fixed argv, this interpreter, no shell
+            _command(spec.resolve(), out),
+            cwd=out.parent,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for spec, out in zip(specs, outs, strict=True)
+    ]
+    try:
+        outputs = [_wait(process, spec) for process, spec in zip(processes, specs, strict=True)]
+    finally:
+        for process in processes:  # after a failure, the others are not left running
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    for spec, process, output, out in zip(specs, processes, outputs, outs, strict=True):
+        if process.returncode != 0 or not (out / "__init__.py").is_file():
+            raise GenerationError(_reason(spec, output))
+    return outs

@@ -1,0 +1,91 @@
+"""Rendering findings: text for a terminal, Markdown for a changelog entry, JSON for tools."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from itertools import groupby
+
+from .diff import group_of
+from .findings import Finding, Level
+
+FORMATS = ("text", "markdown", "json")
+LEGEND = (
+    "ERR breaks existing clients, WARN may break some, INFO is compatible. wire: the HTTP\n"
+    "contract; python: the regenerated imuze_client API ([used by] = where our code uses it)."
+)
+
+
+def summary(findings: list[Finding]) -> str:
+    """`2 ERR, 1 WARN, 3 INFO (wire 4, python 2)`, or `no changes`."""
+    if not findings:
+        return "no changes"
+    levels = Counter(f.level for f in findings)
+    sides = Counter(f.side for f in findings)
+    counts = ", ".join(f"{levels[level]} {level.name}" for level in reversed(Level))
+    return f"{counts} (" + ", ".join(f"{side} {n}" for side, n in sorted(sides.items())) + ")"
+
+
+def _where(finding: Finding) -> str:
+    used = f"  [used by {', '.join(finding.used_by)}]" if finding.used_by else ""
+    return f"{finding.location}{used}"
+
+
+def _heading(group: str, items: list[Finding]) -> str:
+    if not group:
+        return "outside any operation"
+    if ", " in group:
+        return f"{group} (shared)"
+    return group
+
+
+def text(findings: list[Finding], old: str, new: str) -> str:
+    """One block per operation, one line per finding (plus its location)."""
+    lines = [f"imuze-spec diff {old} -> {new}: {summary(findings)}"]
+    for group, grouped in groupby(findings, key=group_of):
+        items = list(grouped)
+        lines.append("")
+        lines.append(_heading(group, items))
+        for f in items:
+            lines.append(f"  {f.level.name:<4} {f.side:<6} {f.id}: {f.message}")
+            lines.append(f"       {' ' * 6} at {_where(f)}")
+    if findings:
+        lines += ["", LEGEND]
+    return "\n".join(lines) + "\n"
+
+
+def markdown(findings: list[Finding], old: str, new: str) -> str:
+    """The API section of a CHANGELOG entry: breaking changes first, then the rest."""
+    lines = [f"### API ({old} -> {new})", ""]
+    if not findings:
+        return "\n".join([*lines, "No change to the API.", ""])
+    sections = (
+        ("Breaking", [f for f in findings if f.level == Level.ERR]),
+        ("Needs attention", [f for f in findings if f.level == Level.WARN]),
+        ("Compatible", [f for f in findings if f.level == Level.INFO]),
+    )
+    for title, items in sections:
+        if not items:
+            continue
+        lines += [f"#### {title}", ""]
+        for f in items:
+            group = _heading(group_of(f), [f])
+            scope = f"`{group}`" if group else "general"
+            used = f" (used by {', '.join(f'`{u}`' for u in f.used_by)})" if f.used_by else ""
+            lines.append(f"- {scope}: {f.message} [{f.side} `{f.id}` `{f.location}`]{used}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def as_json(findings: list[Finding]) -> str:
+    """A JSON list of findings (id, level, side, operation, location, message, fingerprint…)."""
+    return json.dumps([f.to_json() for f in findings], indent=2) + "\n"
+
+
+def render(findings: list[Finding], fmt: str, old: str, new: str) -> str:
+    """The report in one of FORMATS."""
+    if fmt == "json":
+        return as_json(findings)
+    if fmt == "markdown":
+        return markdown(findings, old, new)
+    return text(findings, old, new)
