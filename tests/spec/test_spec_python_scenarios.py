@@ -113,7 +113,7 @@ def test_an_operation_id_rename_moves_the_module_and_breaks_its_importers(
     assert "getSong -> showSong" in finding.message
     # the import and every call of get_song in imuze_ext, nothing else
     expected = places("imuze_ext/resources/songs.py", "get_song")
-    assert len(expected) == 5
+    assert len(expected) >= 3  # not vacuous: the import, a sync and an async call at least
     assert list(finding.used_by) == expected
 
 
@@ -290,7 +290,7 @@ def test_a_new_required_query_parameter_breaks_every_call(edited: Callable[..., 
         "imuze_ext/resources/songs.py", "list_songs.asyncio_detailed("
     )
     assert sorted(finding.used_by) == sorted(calls)
-    assert len(calls) == 4
+    assert len(calls) >= 2  # not vacuous: a sync and an async call at least
 
 
 def test_a_widened_response_constraint_is_invisible_in_python(
