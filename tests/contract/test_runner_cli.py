@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -144,7 +145,10 @@ def test_a_wrong_password_is_a_setup_error_in_one_line() -> None:
 
 
 def test_an_unreachable_api_is_a_setup_error_in_one_line() -> None:
-    sock = imuze_mock.server.bind("127.0.0.1", 0)  # bound, never listening: refuses
+    # Bound but never listening, so connections are refused at once (imuze_mock's own
+    # bind() listens, so that clients queue while uvicorn starts).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
     base_url = imuze_mock.server.base_url_of(sock)
     env = {k: v for k, v in os.environ.items() if not k.startswith("IMUZE_")}
     env |= {k: v for k, v in user_env(base_url).items() if v is not None}
