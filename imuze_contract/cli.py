@@ -20,6 +20,7 @@ from imuze_ext._extras import MissingExtraError, requires_extra
 from imuze_ext.cli_errors import EXIT_INTERRUPTED
 from imuze_ext.cli_errors import Failure as CliFailure
 from imuze_ext.cli_errors import report as report_failure
+from imuze_ext.cli_options import BaseUrlOption
 
 from .junit import render_junit
 from .markdown import render_markdown
@@ -46,14 +47,7 @@ def _rate(value: str) -> int:
 
 def contract(
     ctx: typer.Context,
-    base_url: Annotated[
-        str | None,
-        typer.Option(
-            "--base-url",
-            help="API base URL (default: $IMUZE_BASE_URL, else the public API).",
-            show_default=False,
-        ),
-    ] = None,
+    base_url: BaseUrlOption = None,
     budget: Annotated[
         float,
         typer.Option(

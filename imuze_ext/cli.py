@@ -31,6 +31,7 @@ from imuze_contract.cli import contract
 from . import _config, cli_play
 from ._version import __version__
 from .cli_errors import ImuzeGroup, UsageProblem
+from .cli_options import BaseUrlOption
 from .client import Imuze
 from .errors import ImuzeError, MissingCredentialsError
 
@@ -93,14 +94,7 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def _main_options(
     ctx: typer.Context,
-    base_url: Annotated[
-        str | None,
-        typer.Option(
-            "--base-url",
-            help="API base URL (default: $IMUZE_BASE_URL, else the public API).",
-            show_default=False,
-        ),
-    ] = None,
+    base_url: BaseUrlOption = None,
     email: Annotated[
         str | None,
         typer.Option(

@@ -16,6 +16,17 @@ CLEAN_ENV: dict[str, str | None] = {
 BOX_CHARACTERS = ("╭", "│", "╰", "─")
 
 
+def logged_in_env(server: Any, **extra: str) -> dict[str, str | None]:
+    """A clean CLI environment that logs in to `server` (a MockServer) as the demo user."""
+    return {
+        **CLEAN_ENV,
+        "IMUZE_BASE_URL": server.base_url,
+        "IMUZE_EMAIL": server.demo.email,
+        "IMUZE_PASSWORD": server.demo.password,
+        **extra,
+    }
+
+
 def one_error_line(output: str) -> str:
     """The single `error:` line of an API error (exit 1): nothing else printed."""
     lines = [line for line in output.splitlines() if line.strip()]

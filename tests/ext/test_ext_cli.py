@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import CLEAN_ENV, one_error_line, usage_error
+from cli_helpers import CLEAN_ENV, logged_in_env, one_error_line, usage_error
 from typer.testing import CliRunner
 
 from imuze_ext import cli
@@ -19,15 +19,7 @@ from imuze_mock import MockServer
 
 @pytest.fixture
 def runner(imuze_mock_server: MockServer) -> CliRunner:
-    demo = imuze_mock_server.demo
-    return CliRunner(
-        env={
-            **CLEAN_ENV,
-            "IMUZE_BASE_URL": imuze_mock_server.base_url,
-            "IMUZE_EMAIL": demo.email,
-            "IMUZE_PASSWORD": demo.password,
-        }
-    )
+    return CliRunner(env=logged_in_env(imuze_mock_server))
 
 
 def test_arrangements_list_json(runner: CliRunner) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cli_helpers import CLEAN_ENV, json_error, one_error_line, usage_error
+from cli_helpers import CLEAN_ENV, json_error, logged_in_env, one_error_line, usage_error
 from imuze_client.models import ArrangementList
 from typer.testing import CliRunner
 
@@ -31,15 +31,7 @@ UNREACHABLE = "http://127.0.0.1:9/api/4"
 
 @pytest.fixture
 def runner(imuze_mock_server: MockServer) -> CliRunner:
-    demo = imuze_mock_server.demo
-    return CliRunner(
-        env={
-            **CLEAN_ENV,
-            "IMUZE_BASE_URL": imuze_mock_server.base_url,
-            "IMUZE_EMAIL": demo.email,
-            "IMUZE_PASSWORD": demo.password,
-        }
-    )
+    return CliRunner(env=logged_in_env(imuze_mock_server))
 
 
 @pytest.mark.parametrize(

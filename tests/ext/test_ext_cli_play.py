@@ -14,7 +14,7 @@ from typing import Any
 
 import miniaudio
 import pytest
-from cli_helpers import CLEAN_ENV, json_error, one_error_line, usage_error
+from cli_helpers import CLEAN_ENV, json_error, logged_in_env, one_error_line, usage_error
 from typer.testing import CliRunner
 
 from imuze_ext import Imuze, _playback
@@ -54,16 +54,7 @@ def no_device(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def runner(imuze_mock_server: MockServer, tmp_path: Path) -> CliRunner:
-    demo = imuze_mock_server.demo
-    return CliRunner(
-        env={
-            **CLEAN_ENV,
-            "IMUZE_BASE_URL": imuze_mock_server.base_url,
-            "IMUZE_EMAIL": demo.email,
-            "IMUZE_PASSWORD": demo.password,
-            "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        }
-    )
+    return CliRunner(env=logged_in_env(imuze_mock_server, XDG_CACHE_HOME=str(tmp_path / "cache")))
 
 
 def _null_device() -> _playback.Device:
