@@ -76,8 +76,9 @@ def _pipeline(d: dict[str, Any]) -> str:
         f" {d.get('composes')} composes and"
         f" {[sum(r['requests'].values()) for r in concurrent]} requests per run"
         + (
-            "; above 32 connections: httpx keeps at most 20 idle connections by default"
-            " (max_keepalive_connections), so a burst of 32 reopens some"
+            "; a run opened more connections than tasks: some pooled connections were"
+            " closed and reopened mid-run (the pool keeps up to 100 alive, so not its limit;"
+            " cause not established)"
             if max(r["tcp_connections"] for r in concurrent) > (d.get("concurrency") or 0)
             else ""
         )
