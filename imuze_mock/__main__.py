@@ -138,8 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with requires_extra("mock", "the imuze mock", MOCK_PACKAGES):
             from .server import make_server
     except MissingExtraError as error:
+        # A set-up error, like a busy port: exit 2, as `imuze` does for a missing extra.
         print(f"imuze-mock: {error}", file=sys.stderr)
-        return 1
+        return 2
     try:
         config = _config(args)
         if command:

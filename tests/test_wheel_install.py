@@ -119,7 +119,7 @@ def test_play_names_its_extra_in_one_line(client_only: tuple[Venv, int, list]) -
 def test_the_mock_names_its_extra_in_one_line(client_only: tuple[Venv, int, list]) -> None:
     venv = client_only[0]
     served = venv.run("imuze-mock", "--port", "0")
-    assert served.returncode == 1
+    assert served.returncode == 2
     assert served.stdout == ""
     assert served.stderr.count("\n") == 1 and MOCK_HINT in served.stderr, served.stderr
     imported = venv.run("python", "-c", "import imuze_mock; imuze_mock.create_app")
