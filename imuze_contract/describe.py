@@ -29,10 +29,11 @@ from schemathesis.openapi.checks import (
     UndefinedStatusCode,
 )
 
+from imuze_ext._json_types import json_type
+
 from .checks import SpecProseDeviation
 from .report import OPS
 from .shapes import (
-    json_type,
     object_keys,
     one_line,
     response_schema,

@@ -10,6 +10,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from imuze_ext._json_types import json_type
+
 MAX_KEYS = 6
 MAX_LINE = 120
 
@@ -40,21 +42,6 @@ def _field_map(value: Any, depth: int) -> str:
         if len(shapes) == 1:
             return "{<field>: " + shapes.pop() + "}"
     return value_shape(value, depth)
-
-
-def json_type(value: Any) -> str:
-    """The JSON Schema type name of a Python value from `json.loads`."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "object" if isinstance(value, Mapping) else "array"
 
 
 def scalar_text(value: Any, limit: int = 40) -> str:

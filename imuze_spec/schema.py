@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from imuze_ext._json_types import json_type
+
 from .load import Node, Spec
 
 ALL_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object", "null"})
@@ -82,10 +84,10 @@ def types_of(schema: Node) -> frozenset[str]:
     raw = schema.get("type")
     if raw is None:
         if "enum" in schema:
-            found = {_json_type(v) for v in schema["enum"]}
+            found = {json_type(v) for v in schema["enum"]}
             return frozenset(found)
         if "const" in schema:
-            return frozenset({_json_type(schema["const"])})
+            return frozenset({json_type(schema["const"])})
         if "properties" in schema:
             base = {"object"}
         elif "items" in schema:
@@ -97,22 +99,6 @@ def types_of(schema: Node) -> frozenset[str]:
     if schema.get("nullable") is True:
         base.add("null")
     return frozenset(base)
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def widens(old: frozenset[str], new: frozenset[str]) -> bool:
