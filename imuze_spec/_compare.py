@@ -448,37 +448,47 @@ class _Comparer:
                 pairs[old_name] = matches[0]
         return pairs
 
-    def models(self) -> None:
-        removed = sorted(set(self.old.models) - set(self.new.models))
-        added = sorted(set(self.new.models) - set(self.old.models))
-        renamed = self.model_renames
-        for name in removed:
+    def named_types(
+        self,
+        kind: str,
+        old: Mapping[str, object],
+        new: Mapping[str, object],
+        renamed: Mapping[str, str],
+        same: str,
+    ) -> None:
+        """Models or enums (`kind`) added, removed, or renamed with the `same` body."""
+        for name in sorted(set(old) - set(new)):
             if name in renamed:
                 self.add(
                     Level.ERR,
-                    "python-model-renamed",
+                    f"python-{kind}-renamed",
                     name,
-                    f"model {name} is now {renamed[name]} (same fields): "
-                    "imports of the old name fail",
+                    f"{kind} {name} is now {renamed[name]} ({same})"
+                    + (": imports of the old name fail" if kind == "model" else ""),
                     operations=self.reach(name),
                 )
             else:
                 self.add(
                     Level.ERR,
-                    "python-model-removed",
+                    f"python-{kind}-removed",
                     name,
-                    f"model {name} is gone",
+                    f"{kind} {name} is gone",
                     operations=self.reach(name),
                 )
-        for name in added:
+        for name in sorted(set(new) - set(old)):
             if name not in renamed.values():
                 self.add(
                     Level.INFO,
-                    "python-model-added",
+                    f"python-{kind}-added",
                     name,
-                    f"new model {name}",
+                    f"new {kind} {name}",
                     operations=self.reach(name),
                 )
+
+    def models(self) -> None:
+        self.named_types(
+            "model", self.old.models, self.new.models, self.model_renames, "same fields"
+        )
         for name in sorted(set(self.old.models) & set(self.new.models)):
             self.model_fields(name, self.old.models[name], self.new.models[name])
 
@@ -575,35 +585,7 @@ class _Comparer:
     # -- enums -------------------------------------------------------------------------------
 
     def enums(self) -> None:
-        removed = sorted(set(self.old.enums) - set(self.new.enums))
-        added = sorted(set(self.new.enums) - set(self.old.enums))
-        renamed = self.enum_renames
-        for name in removed:
-            if name in renamed:
-                self.add(
-                    Level.ERR,
-                    "python-enum-renamed",
-                    name,
-                    f"enum {name} is now {renamed[name]} (same members)",
-                    operations=self.reach(name),
-                )
-            else:
-                self.add(
-                    Level.ERR,
-                    "python-enum-removed",
-                    name,
-                    f"enum {name} is gone",
-                    operations=self.reach(name),
-                )
-        for name in added:
-            if name not in renamed.values():
-                self.add(
-                    Level.INFO,
-                    "python-enum-added",
-                    name,
-                    f"new enum {name}",
-                    operations=self.reach(name),
-                )
+        self.named_types("enum", self.old.enums, self.new.enums, self.enum_renames, "same members")
         for name in sorted(set(self.old.enums) & set(self.new.enums)):
             self.enum_members(name, self.old.enums[name], self.new.enums[name])
 
