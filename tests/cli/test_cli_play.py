@@ -257,9 +257,10 @@ def test_the_cache_follows_each_platforms_convention(monkeypatch: pytest.MonkeyP
     assert cache_root("linux") == Path("/xdg/imuze")
     monkeypatch.setenv("XDG_CACHE_HOME", "rel")  # relative: invalid, ignored (the XDG spec)
     assert cache_root("linux") == Path("/home/ann/.cache/imuze")
-    # platformdirs asks Windows for the folder; off Windows, its documented override stands in
-    monkeypatch.setenv("WIN_PD_OVERRIDE_CSIDL_LOCAL_APPDATA", "/L")
-    assert cache_root("win32") == Path("/L/imuze/Cache")
+    # platformdirs asks Windows for %LOCALAPPDATA%; off Windows, its documented override stands in
+    monkeypatch.setenv("WIN_PD_OVERRIDE_LOCAL_APPDATA", "C:\\Users\\ann\\AppData\\Local")
+    local = Path("C:\\Users\\ann\\AppData\\Local")
+    assert cache_root("win32") == local / "imuze" / "Cache"
 
 
 def test_the_cache_keys_songs_by_api_and_id(monkeypatch: pytest.MonkeyPatch) -> None:
