@@ -126,7 +126,7 @@ def _exec(config: MockConfig, host: str, port: int, command: Sequence[str]) -> i
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``imuze-mock`` and ``python -m imuze_mock``."""
+    """Entry point of ``imuze-mock`` and ``python -m imuze_cli.mock``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     command: list[str] = []
     if "--" in argv:

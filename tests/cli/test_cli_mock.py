@@ -12,7 +12,7 @@ import httpx
 
 from imuze_mock import running
 
-MOCK = [sys.executable, "-m", "imuze_mock"]
+MOCK = [sys.executable, "-m", "imuze_cli.mock"]
 
 
 def test_exec_mode_runs_the_command_against_a_live_mock():
