@@ -135,7 +135,9 @@ def contract(
     except SetupError as exc:
         if isinstance(exc.__cause__, MissingCredentialsError):  # in the CLI's words
             problem = login_problem(email)
-            raise UsageProblem(str(problem), hint=help_hint(ctx), kind=type(problem).__name__)
+            raise UsageProblem(
+                str(problem), hint=help_hint(ctx), kind=type(problem).__name__
+            ) from None
         fail(str(exc), exc)
     except (ValueError, typer.BadParameter) as exc:
         fail(str(exc), exc)

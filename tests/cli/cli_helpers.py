@@ -36,7 +36,7 @@ def one_error_line(output: str) -> str:
 def error_and_hint(output: str) -> tuple[str, str | None]:
     """An API error's `error:` line and its `hint:` line (None when it has none)."""
     lines = [line for line in output.splitlines() if line.strip()]
-    assert 1 <= len(lines) <= 2, output  # noqa: PLR2004 (an error line, a hint line)
+    assert 1 <= len(lines) <= 2, output
     assert "Traceback" not in output
     assert lines[0].startswith("error: "), output
     if len(lines) == 1:
