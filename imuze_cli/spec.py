@@ -1,7 +1,8 @@
 """`imuze-spec`: `diff` two specs, or `check` the spec against the released baseline.
 
 Exit codes: 0 fine, 1 a finding reached --fail-on (or the gate failed), 2 a spec (or the
-acknowledgements file) cannot be loaded: one readable line on stderr, no traceback.
+acknowledgements file) cannot be loaded, or a usage error: an `error:` and a `hint:` line on
+stderr (JSON with --format json), rendered as every imuze command line renders its errors.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from imuze_spec.diff import run
 from imuze_spec.findings import Level
 from imuze_spec.load import SpecLoadError
 
+from .errors import ImuzeGroup, UsageProblem
+
 app = typer.Typer(
+    cls=ImuzeGroup,
     name="imuze-spec",
     help="What a spec edit means for clients: on the wire and in the generated Python API.",
     no_args_is_help=True,
@@ -49,9 +53,10 @@ NoPython = Annotated[
 ]
 
 
-def _fail(message: str, code: int) -> NoReturn:
-    print(f"imuze-spec: {message}", file=sys.stderr)
-    raise typer.Exit(code)
+def _fail(message: str, command: str) -> NoReturn:
+    # EXIT_LOAD: a usage error's exit code, reported by the root command (errors.ImuzeGroup).
+    hint = f"see 'imuze-spec {command} --help'"
+    raise UsageProblem(message, hint=hint, kind=SpecLoadError.__name__)
 
 
 @app.callback()
@@ -76,7 +81,7 @@ def diff(
     try:
         findings = run(old, new, python=not no_python)
     except SpecLoadError as exc:
-        _fail(str(exc), EXIT_LOAD)
+        _fail(str(exc), "diff")
     sys.stdout.write(report.render(findings, fmt.value, old, new))
     if fail_on is not None and any(f.level >= Level[fail_on.value] for f in findings):
         raise typer.Exit(EXIT_FAIL)
@@ -98,7 +103,7 @@ def check(
         acknowledgements = accept.read(accepted)
         findings = run(baseline, spec, python=not no_python)
     except SpecLoadError as exc:
-        _fail(str(exc), EXIT_LOAD)
+        _fail(str(exc), "check")
     verdict = accept.judge(findings, acknowledgements)
     out = [f"check-spec-compat: {spec} against {baseline}: {report.summary(findings)}"]
     for finding, ack in verdict.acknowledged:
