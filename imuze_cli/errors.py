@@ -88,8 +88,18 @@ class Failure:
         return {"error": {"type": self.kind, "status": self.status, "message": self.message}}
 
 
+class Failed(Exception):
+    """A failure already described (kind, message, exit code, hint), to be reported."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.failure: Failure = failure
+
+
 def failure_of(exc: BaseException) -> Failure:
     """The report for an exception, with its exit code."""
+    if isinstance(exc, Failed):
+        return exc.failure
     if isinstance(exc, typer.TyperException):  # click's errors, as vendored by typer
         code = getattr(exc, "exit_code", EXIT_API_ERROR)
         kind = "UsageError" if code == EXIT_USAGE else type(exc).__name__
