@@ -57,6 +57,28 @@ def client(ctx: typer.Context, *, need_login: bool = False) -> Imuze:
         raise UsageProblem(str(exc), hint=help_hint(ctx), kind=type(exc).__name__) from None
 
 
+def key_client(ctx: typer.Context) -> Imuze:
+    """A client with the API key of IMUZE_API_KEY, else asked for at a terminal (no echo)."""
+    url = base_url(ctx)
+    key = os.environ.get(_config.ENV_API_KEY)
+    if not key:
+        if not can_prompt():
+            raise UsageProblem(
+                f"no API key: set {_config.ENV_API_KEY} (stdin is not a terminal to ask on)",
+                hint=help_hint(ctx),
+                kind=MissingCredentialsError.__name__,
+            )
+        try:
+            key = typer.prompt("API key", hide_input=True)
+        except typer.Abort:
+            raise UsageProblem(
+                f"no API key: set {_config.ENV_API_KEY}",
+                hint=help_hint(ctx),
+                kind=MissingCredentialsError.__name__,
+            ) from None
+    return Imuze(api_key=key, base_url=url)
+
+
 def missing_credentials(*, prompts: bool) -> MissingCredentialsError:
     """No credentials, said in the command line's words: which variables to set.
 
