@@ -1,8 +1,8 @@
 """The mock in its own process, as users run it, so that it never shares a GIL with the client.
 
-With no overrides it is exactly `python -m imuze_cli.mock --port 0 [--render-delay S]`; knobs
-the CLI does not offer (e.g. a deeper render queue) go through bench/_serve.py, which builds the same
-server with another MockConfig; bench/_proposed_mock.py serves it with proposed fixes.
+With no overrides it is exactly `python -m imuze_cli.mock --port 0 [--render-delay S]`;
+knobs the CLI does not offer (e.g. a deeper render queue) go through bench/_serve.py, which
+builds the same server with another MockConfig; bench/_proposed_mock.py serves it with proposed fixes.
 """
 
 from __future__ import annotations

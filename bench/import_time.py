@@ -51,6 +51,33 @@ def _import_ms(module: str) -> float:
     return float(done.stdout)
 
 
+def _self_ms_by_package(module: str) -> dict[str, float]:
+    """`python -X importtime -c "import MODULE"`: self time per top-level package (ms)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        cwd=tempfile.gettempdir(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    totals: dict[str, float] = {}
+    for line in done.stderr.splitlines():
+        fields = line.removeprefix("import time:").split("|")
+        if len(fields) != 3 or not fields[0].strip().isdigit():
+            continue  # the header line
+        package = fields[2].strip().split(".")[0]
+        totals[package] = totals.get(package, 0.0) + int(fields[0]) / 1000
+    return totals
+
+
+def what_costs() -> dict[str, float]:
+    """What `import imuze` imports beyond `import httpx`, by package, the costliest first."""
+    client, httpx_alone = _self_ms_by_package("imuze"), _self_ms_by_package("httpx")
+    extra = {name: ms for name, ms in client.items() if name not in httpx_alone}
+    return dict(sorted(extra.items(), key=lambda item: -item[1])[:8])
+
+
 def run() -> Result:
     """The five variants, interleaved; medians and their ratios."""
     times = interleave(
@@ -75,7 +102,7 @@ def run() -> Result:
             "client_import_over_bare": ratio(median["client_wall"], median["bare"]),
             "cli_version_over_bare": ratio(median["version"], median["bare"]),
         },
-        "details": {"ms": stats, "rounds": ROUNDS},
+        "details": {"ms": stats, "rounds": ROUNDS, "beyond_httpx_ms": what_costs()},
     }
 
 
