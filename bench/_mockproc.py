@@ -2,7 +2,8 @@
 
 With no overrides it is exactly `python -m imuze_cli.mock --port 0 [--render-delay S]`;
 knobs the CLI does not offer (e.g. a deeper render queue) go through bench/_serve.py, which
-builds the same server with another MockConfig; bench/_proposed_mock.py serves it with proposed fixes.
+builds the same server with another MockConfig; bench/_proposed_mock.py serves it with
+proposed fixes.
 """
 
 from __future__ import annotations
