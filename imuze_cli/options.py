@@ -51,7 +51,10 @@ BaseUrlOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help=_JSON_HELP, callback=_json_here_or_global)]
 """`--json`, here or before the subcommand."""
 
-GLOBAL_OPTIONS = ("--base-url", "--json")
+_GLOBAL_OPTIONS: dict[str, dict[str, Any]] = {
+    "--base-url": {"help": _BASE_URL_HELP, "callback": _base_url_here_or_global},
+    "--json": {"help": _JSON_HELP, "callback": _json_here_or_global, "is_flag": True},
+}
 """The root's options that every command accepts after its name too."""
 
 
@@ -62,25 +65,11 @@ def share_global_options(group: typer.core.TyperGroup) -> None:
             share_global_options(command)
             continue
         declared = {name for param in command.params for name in param.opts}
-        if "--base-url" not in declared:
-            command.params.append(
-                typer.core.TyperOption(
-                    param_decls=["--base-url"],
-                    help=_BASE_URL_HELP,
-                    expose_value=False,
-                    callback=_base_url_here_or_global,
+        for name, settings in _GLOBAL_OPTIONS.items():
+            if name not in declared:
+                command.params.append(
+                    typer.core.TyperOption(param_decls=[name], expose_value=False, **settings)
                 )
-            )
-        if "--json" not in declared:
-            command.params.append(
-                typer.core.TyperOption(
-                    param_decls=["--json"],
-                    is_flag=True,
-                    help=_JSON_HELP,
-                    expose_value=False,
-                    callback=_json_here_or_global,
-                )
-            )
 
 
 TitleOption = Annotated[
