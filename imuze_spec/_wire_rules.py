@@ -26,8 +26,7 @@ _DOCS = (
     "path-item.summary path-item.description operation.summary operation.description "
     "operation.externalDocs parameter.description request-body.description "
     "response.description header.description server.description server-variable.description "
-    "security-scheme.description link.description media-type.example media-type.examples "
-    "parameter.example parameter.examples header.example header.examples schema.title "
+    "security-scheme.description link.description examples.example examples.examples schema.title "
     "schema.description schema.examples schema.example schema.externalDocs"
 )
 _TYPES = "schema.type schema.format parameter.schema header.schema media-type.schema"
@@ -37,7 +36,7 @@ _FLOWS = "oauth-flows.implicit oauth-flows.password oauth-flows.clientCredential
 WIRE_RULES = (
     # -- the document ---------------------------------------------------------------------
     rule("documentation-changed", INFO, "both", "a description, summary, title or example was edited", _DOCS),
-    rule("info-version-changed", INFO, "document", "info.version changed", "info.version"),
+    rule("info-version-changed", INFO, "document", "info.version changed", "openapi.info info.version"),
     rule("schema-dialect-changed", WARN, "document", "the default JSON Schema dialect changed: every schema may mean something else", "openapi.jsonSchemaDialect"),
     rule("server-url-changed", ERR, "document", "a server's URL (host or base path) changed: calls go elsewhere", "openapi.servers server.url path-item.servers operation.servers"),
     rule("server-removed", ERR, "document", "a server was removed: clients configured with it call nothing", "openapi.servers server.url"),
@@ -47,8 +46,8 @@ WIRE_RULES = (
     rule("server-variable-value-added", INFO, "document", "a server variable allows a new value", "server-variable.enum", adds=True),
     # -- security -------------------------------------------------------------------------
     rule("security-required", ERR, "request", "an operation that let anonymous callers in now needs credentials", "openapi.security operation.security"),
-    rule("security-requirement-removed", ERR, "request", "a way to authenticate is no longer accepted", "openapi.security operation.security security-requirement"),
-    rule("security-scopes-added", ERR, "request", "a security requirement now needs more scopes", "security-requirement"),
+    rule("security-requirement-removed", ERR, "request", "a way to authenticate is no longer accepted", "openapi.security operation.security security-requirement.*"),
+    rule("security-scopes-added", ERR, "request", "a security requirement now needs more scopes", "security-requirement.*"),
     rule("security-changed", INFO, "request", "security requirements changed compatibly (an alternative added, scopes dropped)", "openapi.security operation.security", adds=True),
     rule("security-scheme-removed", ERR, "request", "a security scheme was removed", "components.securitySchemes"),
     rule("security-scheme-added", INFO, "request", "a new security scheme", "components.securitySchemes", adds=True),
@@ -62,13 +61,13 @@ WIRE_RULES = (
     rule("security-scheme-scope-removed", ERR, "request", "an OAuth2 scope was removed: clients asking for it are refused", "oauth-flows.scopes"),
     rule("security-scheme-scope-added", INFO, "request", "a new OAuth2 scope", "oauth-flows.scopes", adds=True),
     # -- operations -----------------------------------------------------------------------
-    rule("operation-added", INFO, "document", "a new operation", "openapi.paths path-item.get path-item.put path-item.post path-item.delete path-item.options path-item.head path-item.patch path-item.trace", adds=True),
+    rule("operation-added", INFO, "document", "a new operation", "openapi.paths paths.* path-item.get path-item.put path-item.post path-item.delete path-item.options path-item.head path-item.patch path-item.trace", adds=True),
     rule("operation-removed", ERR, "document", "an operation was removed (deprecated or not, before its x-sunset)", "path-item.get path-item.put path-item.post path-item.delete path-item.options path-item.head path-item.patch path-item.trace"),
     rule("operation-removed-after-sunset", INFO, "document", "a deprecated operation was removed after its x-sunset date", "operation.deprecated"),
     rule("operation-id-changed", INFO, "document", "an operationId changed (the generated function is renamed)", "operation.operationId"),
     rule("operation-tags-changed", INFO, "document", "an operation's tags changed (the generated module moves)", "operation.tags"),
     rule("deprecated", INFO, "both", "an operation, parameter, header or schema is now deprecated", "operation.deprecated parameter.deprecated header.deprecated schema.deprecated"),
-    rule("callback-removed", WARN, "document", "a callback was removed: its receivers are no longer called", "operation.callbacks"),
+    rule("callback-removed", WARN, "document", "a callback was removed: its receivers are no longer called", "operation.callbacks callbacks.*"),
     rule("callback-added", INFO, "document", "a new callback", "operation.callbacks", adds=True),
     rule("webhook-removed", WARN, "document", "a webhook was removed: its receivers are no longer called", "openapi.webhooks"),
     rule("webhook-added", INFO, "document", "a new webhook", "openapi.webhooks", adds=True),
@@ -84,14 +83,14 @@ WIRE_RULES = (
     rule("request-body-added", INFO, "request", "a new optional request body", "operation.requestBody", adds=True),
     rule("request-body-removed", WARN, "request", "the request body was removed", "operation.requestBody"),
     rule("request-body-became-required", ERR, "request", "the request body became required", "request-body.required"),
-    rule("request-media-type-removed", ERR, "request", "a request media type is no longer accepted", "request-body.content parameter.content"),
+    rule("request-media-type-removed", ERR, "request", "a request media type is no longer accepted", "request-body.content parameter.content content.*"),
     rule("request-media-type-added", INFO, "request", "a new request media type", "request-body.content parameter.content", adds=True),
     rule("encoding-changed", ERR, "both", "a body property is encoded differently (contentType, style, explode, allowReserved, headers)", "media-type.encoding encoding.contentType encoding.style encoding.explode encoding.allowReserved encoding.headers"),
     # -- responses ------------------------------------------------------------------------
     rule("response-success-status-removed", ERR, "response", "a success status was removed", "operation.responses responses.default"),
     rule("response-success-status-added", WARN, "response", "a new success status: a client expecting the old one fails", "operation.responses", adds=True),
     rule("response-status-removed", INFO, "response", "an error status is no longer documented", "operation.responses responses.default"),
-    rule("response-status-added", INFO, "response", "a new error status", "operation.responses responses.default", adds=True),
+    rule("response-status-added", INFO, "response", "a new error status", "operation.responses responses.* responses.default", adds=True),
     rule("response-media-type-removed", ERR, "response", "a response media type is no longer sent", "response.content header.content"),
     rule("response-media-type-added", INFO, "response", "a new response media type", "response.content header.content", adds=True),
     rule("response-required-header-removed", ERR, "response", "a required response header was removed", "response.headers"),
