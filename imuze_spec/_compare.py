@@ -15,7 +15,9 @@ from collections.abc import Iterable, Mapping
 
 import griffe
 
+from ._behaviour import Behaviour
 from ._compare_base import API_FUNCTIONS, PACKAGE, Change, Comparer
+from ._compare_behaviour import behaviour
 from ._compare_models import classes, enums, models
 from ._compare_operations import functions, modules, operations
 from ._compare_signatures import griffe_breakages, signatures
@@ -30,9 +32,11 @@ def compare(
     breakages: Iterable[griffe.Breakage],
     old_ops: Mapping[str, str],
     new_ops: Mapping[str, str],
+    behaviours: tuple[Mapping[str, Behaviour], Mapping[str, Behaviour]] | None = None,
 ) -> list[Change]:
     """Every public-API change from `old` to `new`. `old_ops`/`new_ops` map api modules to
-    their operationIds; `breakages` are griffe's, for the signatures it checks."""
+    their operationIds; `breakages` are griffe's, for the signatures it checks;
+    `behaviours` (old, new) are what each generation's operation modules do."""
     comparer = Comparer(old, new, old_ops, new_ops)
     handled = operations(comparer)
     modules(comparer, handled)
@@ -44,4 +48,6 @@ def compare(
     models(comparer)
     enums(comparer)
     classes(comparer)
+    if behaviours is not None:
+        behaviour(comparer, *behaviours)
     return comparer.changes

@@ -61,15 +61,30 @@ def model_fields(c: Comparer, model: str, old: tuple[Field, ...], new: tuple[Fie
     old_by = {f.name: f for f in old}
     new_by = {f.name: f for f in new}
     construct = (f"{model}()",)
+    renamed = _field_renames(c, old_by, new_by)
     for name, field in old_by.items():
         loc = f"{model}.{name}"
         after = new_by.get(name)
+        if name in renamed:
+            target = new_by[renamed[name]]
+            c.add(
+                Level.ERR,
+                "python-model-field-renamed",
+                loc,
+                f"{short}.{name} is now {short}.{target.name} (JSON {field.wire!r} -> "
+                f"{target.wire!r}, same type): reading the old name raises AttributeError, "
+                "passing it TypeError, and dicts keyed by the old JSON name miss it",
+                keys=(loc, field.key),
+                operations=ops,
+            )
+            continue
         if after is None:
             c.add(
                 Level.ERR,
                 "python-model-field-removed",
                 loc,
                 f"{short}.{name} is gone: reading it raises AttributeError, passing it TypeError",
+                keys=(loc, field.key),
                 operations=ops,
             )
             continue
@@ -83,6 +98,7 @@ def model_fields(c: Comparer, model: str, old: tuple[Field, ...], new: tuple[Fie
                 "python-model-field-type-compatible" if safe else "python-model-field-retyped",
                 loc,
                 f"{short}.{name}: `{field.type}` -> `{after.type}`",
+                keys=(loc, field.key),
                 operations=ops,
             )
         if after.required and not field.required:
@@ -105,7 +121,7 @@ def model_fields(c: Comparer, model: str, old: tuple[Field, ...], new: tuple[Fie
                 operations=ops,
             )
     for name, field in new_by.items():
-        if name in old_by:
+        if name in old_by or name in renamed.values():
             continue
         loc = f"{model}.{name}"
         if field.required:
@@ -202,3 +218,21 @@ def classes(c: Comparer) -> None:
         c.add(Level.ERR, "python-class-removed", name, f"class {name} is gone")
     for name in sorted(c.new.classes - c.old.classes):
         c.add(Level.INFO, "python-class-added", name, f"new class {name}")
+
+
+def _field_renames(c: Comparer, old: dict[str, Field], new: dict[str, Field]) -> dict[str, str]:
+    """Each removed field paired with the one added field of the same type and requiredness."""
+    gone = [f for name, f in old.items() if name not in new]
+    added = [f for name, f in new.items() if name not in old]
+
+    def shape(field: Field, renamed: bool) -> tuple[str, bool]:
+        type_ = c.renamed_type(field.type) if renamed else field.type
+        return without_unset(type_), field.required
+
+    pairs: dict[str, str] = {}
+    for field in gone:
+        matches = [f for f in added if shape(f, False) == shape(field, True)]
+        twins = [f for f in gone if shape(f, True) == shape(field, True)]
+        if len(matches) == 1 and len(twins) == 1:
+            pairs[field.name] = matches[0].name
+    return pairs
