@@ -114,9 +114,13 @@ def _triples(lines: list[str]) -> list[tuple[str, str, str]]:
     return sorted(out)
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def real_spec() -> dict[str, Any]:
     """spec/openapi.yaml as parsed YAML."""
-    doc: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader: ten times faster
+    doc: dict[str, Any] = yaml.load(SPEC.read_text(encoding="utf-8"), Loader=loader)
     return doc
 
 
@@ -125,7 +129,7 @@ def cases() -> list[Case]:
     base = real_spec()
     found = []
     for path in sorted(EDITS.glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         many = doc.get("cases")
         for name, raw in (
             [(f"{path.stem}/{c['name']}", c) for c in many] if many else [(path.stem, doc)]

@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from spec_edits import cases
+from spec_edits import apply, cases, real_spec
 
 from imuze_spec import rules
 from imuze_spec._neutral import NEUTRAL
+from imuze_spec.load import Spec
+from imuze_spec.wire import wire_findings
 
 VOCABULARIES = (
     "validation",
@@ -117,13 +119,13 @@ def test_every_rule_is_well_formed() -> None:
 
 
 def test_every_wire_rule_has_a_fixture_edit() -> None:
-    fired = {kind for case in cases() for _, side, kind in case.expect if side == "wire"}
+    fired = {kind for case in CASES for _, side, kind in case.expect if side == "wire"}
     assert sorted(r.id for r in WIRE if r.id not in fired) == []
 
 
 def test_every_python_rule_is_asserted_by_a_test() -> None:
     sources = "\n".join(p.read_text(encoding="utf-8") for p in HERE.glob("test_spec_python*.py"))
-    sources += "\n".join(" ".join(triple) + " " for case in cases() for triple in case.python or [])
+    sources += "\n".join(" ".join(triple) + " " for case in CASES for triple in case.python or [])
     asserted = {r.id for r in PYTHON if re.search(rf"[\"' ]{re.escape(r.id)}[\"' ]", sources)}
     assert sorted(r.id for r in PYTHON if r.id not in asserted) == []
 
@@ -140,3 +142,84 @@ def test_the_table_renders_as_text_and_json() -> None:
     assert {row["id"] for row in listed} == set(rules.RULES)
     text = rules.as_text(rules.RULES.values())
     assert "ERR  wire   document server-url-changed" in text
+
+
+BASE = real_spec()
+CASES = cases()
+
+# A value for each schema keyword a rule claims; the probe adds it to a schema that had none.
+SAMPLES: dict[str, Any] = {
+    "type": "integer",
+    "format": "email",
+    "enum": ["x"],
+    "const": "x",
+    "multipleOf": 5,
+    "maximum": 9,
+    "exclusiveMaximum": 9,
+    "minimum": 1,
+    "exclusiveMinimum": 1,
+    "maxLength": 3,
+    "minLength": 3,
+    "pattern": "^x$",
+    "maxItems": 1,
+    "minItems": 1,
+    "uniqueItems": True,
+    "maxContains": 1,
+    "minContains": 2,
+    "maxProperties": 1,
+    "minProperties": 1,
+    "required": ["x"],
+    "dependentRequired": {"x": ["y"]},
+    "prefixItems": [{"type": "string"}],
+    "items": {"type": "string"},
+    "contains": {"const": "x"},
+    "additionalProperties": False,
+    "properties": {"x": {"type": "string"}},
+    "patternProperties": {"^x": {"type": "string"}},
+    "dependentSchemas": {"x": {"required": ["y"]}},
+    "propertyNames": {"maxLength": 3},
+    "if": {"required": ["x"]},
+    "then": {"required": ["y"]},
+    "else": {"required": ["z"]},
+    "anyOf": [{"type": "string"}],
+    "oneOf": [{"type": "string"}],
+    "not": {"const": "x"},
+    "unevaluatedItems": False,
+    "unevaluatedProperties": False,
+    "contentEncoding": "base64",
+    "contentMediaType": "text/plain",
+    "contentSchema": {"type": "object"},
+    "title": "x",
+    "description": "x",
+    "default": "x",
+    "deprecated": True,
+    "readOnly": True,
+    "writeOnly": True,
+    "examples": ["x"],
+    "example": "x",
+    "externalDocs": {"url": "x"},
+    "discriminator": {"propertyName": "x"},
+}
+
+
+def _probe(keyword: str, owner: str) -> set[str]:
+    """Rules that fire when `keyword` is added to a property of `owner` (sent or received)."""
+
+    where = f"/components/schemas/{owner}/properties/probe"
+    old = apply(BASE, [{"op": "add", "path": where, "value": {}}])
+    if keyword == "required":  # `required` names properties: give the probe one to require
+        old = apply(old, [{"op": "add", "path": where, "value": {"properties": {"x": {}}}}])
+    new = apply(old, [{"op": "add", "path": f"{where}/{keyword}", "value": SAMPLES[keyword]}])
+    return {f.id for f in wire_findings(Spec("old", old), Spec("new", new))}
+
+
+@pytest.mark.parametrize(
+    "keyword", sorted(k.split(".", 1)[1] for k in CLAIMED if k.startswith("schema."))
+)
+def test_every_claimed_schema_keyword_is_judged_by_a_rule_that_claims_it(keyword: str) -> None:
+    """Claims are checked, not trusted: adding the keyword fires a rule claiming it."""
+    fired = _probe(keyword, "SongCreate") | _probe(keyword, "Song")
+    claiming = {r.id for r in WIRE if f"schema.{keyword}" in r.keywords}
+    assert fired & claiming, (
+        f"schema.{keyword}: fired {sorted(fired)}, claimed by {sorted(claiming)}"
+    )
