@@ -53,47 +53,40 @@ def _module(c: Comparer, module: str, target: str, old: Behaviour, new: Behaviou
             keys=calls,
             operation=op,
         )
-    for status in sorted(old.success - new.statuses):
-        c.add(
+    unexpected = "None, or UnexpectedStatus with raise_on_unexpected_status"
+    parsing = ", ".join(map(str, sorted(new.success))) or "no success status"
+    statuses = (
+        (
+            old.success - new.statuses,
             Level.ERR,
             "python-success-status-dropped",
-            f"{module}._parse_response.{status}",
-            f"{short} no longer parses {status}: a server that still answers {status} gets "
-            f"None, or UnexpectedStatus with raise_on_unexpected_status (now parses "
-            f"{', '.join(map(str, sorted(new.success))) or 'no success status'})",
-            keys=calls,
-            operation=op,
-        )
-    for status in sorted(new.success - old.statuses):
-        message = f"{short} parses {status} as a success"
-        c.add(
+            "{short} no longer parses {status}: a server that still answers {status} gets "
+            f"{unexpected} (now parses {parsing})",
+        ),
+        (
+            new.success - old.statuses,
             Level.INFO,
             "python-success-status-parsed",
-            f"{module}._parse_response.{status}",
-            message,
-            keys=calls,
-            operation=op,
-        )
-    for status in sorted(old.errors - new.statuses):
-        c.add(
+            "{short} parses {status} as a success",
+        ),
+        (
+            old.errors - new.statuses,
             Level.WARN,
             "python-error-status-dropped",
-            f"{module}._parse_response.{status}",
-            f"{short} no longer parses the {status} error body: it returns None, or raises "
-            "UnexpectedStatus with raise_on_unexpected_status",
-            keys=calls,
-            operation=op,
-        )
-    for status in sorted(new.errors - old.statuses):
-        message = f"{short} parses a {status} error body"
-        c.add(
+            "{short} no longer parses the {status} error body: it returns " + unexpected,
+        ),
+        (
+            new.errors - old.statuses,
             Level.INFO,
             "python-error-status-parsed",
-            f"{module}._parse_response.{status}",
-            message,
-            keys=calls,
-            operation=op,
-        )
+            "{short} parses a {status} error body",
+        ),
+    )
+    for found, level, rule, template in statuses:
+        for status in sorted(found):
+            message = template.format(short=short, status=status)
+            location = f"{module}._parse_response.{status}"
+            c.add(level, rule, location, message, keys=calls, operation=op)
     if old.media - new.media:
         c.add(
             Level.ERR,
