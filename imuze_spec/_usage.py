@@ -10,7 +10,8 @@ A use is recorded under the defining dotted name (re-exports resolved through th
   `...song.Song.mp3_url`. Untyped variables are not followed, so a use may be missed; a
   reported use is always a real one;
 - a JSON property used by name, as a string key (a subscript, a dict literal's key, the
-  first argument of `.get`/`.pop`/`.setdefault`): `wire:mp3_url`. Every string key counts,
+  first argument of `.get`/`.pop`/`.setdefault`, or an item of a tuple, list or set of
+  strings only, the names a lookup table keeps): `wire:mp3_url`. Every string key counts,
   whatever the dict, so these uses may include other properties of the same name.
 """
 
@@ -284,6 +285,27 @@ class _FileScanner(ast.NodeVisitor):
             if key is not None:
                 self._string_key(key)
         self.generic_visit(node)
+
+    def visit_Tuple(self, node: ast.Tuple) -> None:
+        self._names(node.elts)
+        self.generic_visit(node)
+
+    def visit_List(self, node: ast.List) -> None:
+        self._names(node.elts)
+        self.generic_visit(node)
+
+    def visit_Set(self, node: ast.Set) -> None:
+        self._names(node.elts)
+        self.generic_visit(node)
+
+    def _names(self, elements: list[ast.expr]) -> None:
+        """A literal collection of strings only is a list of names kept for lookups
+        (`MEDIA_FIELDS = ("mp3_url", "mp3")`): each is a use of the property by name."""
+        if elements and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in elements
+        ):
+            for element in elements:
+                self._string_key(element)
 
     def _string_key(self, node: ast.expr) -> None:
         """A JSON property used by name: `d["mp3_url"]`, `{"mp3_url": ...}`, `d.get(...)`."""

@@ -121,10 +121,13 @@ def test_a_field_renamed_with_its_json_name_is_one_finding_keyed_by_both_names(
     (change,) = compare(old, new, [], {}, {})
     assert (change.finding.level.name, change.finding.id) == ("ERR", "python-model-field-renamed")
     assert "'mp3' -> 'mp3_url'" in change.finding.message
-    # the mock keys dicts by the JSON name: subscripts, dict literals and .get are uses
+    # the mock keys dicts by the JSON name: subscripts, dict literals, .get and tables of
+    # names are uses; a tuple that is not all strings is not a table of names
     user = tmp_path / "user"
     user.mkdir()
     (user / "handlers.py").write_text(
+        'MEDIA = ("mp3", "timeline_url")\n'
+        'LABELS = ("mp3", 1)\n'
         "def answer(song, body):\n"
         '    out = {"mp3": song.url}\n'
         '    out["mp3"] = body.get("mp3")\n'
@@ -132,11 +135,7 @@ def test_a_field_renamed_with_its_json_name_is_one_finding_keyed_by_both_names(
         encoding="utf-8",
     )
     uses = scan(old, dirs=[user])
-    assert uses.of(change.keys) == (
-        "user/handlers.py:2",
-        "user/handlers.py:3",
-        "user/handlers.py:4",
-    )
+    assert uses.of(change.keys) == tuple(f"user/handlers.py:{line}" for line in (1, 4, 5, 6))
 
 
 def test_the_issue_behaviour_edits_are_python_findings(tmp_path: Path) -> None:
