@@ -46,10 +46,10 @@ class Uses:
             for used, places in self.places.items():
                 if used == key or (not key.endswith(")") and used.startswith(key + ".")):
                     found |= places
-        return tuple(sorted(found, key=_place_order))
+        return tuple(sorted(found, key=place_order))
 
 
-def _place_order(place: str) -> tuple[str, int]:
+def place_order(place: str) -> tuple[str, int]:
     path, _, line = place.rpartition(":")
     return path, int(line) if line.isdigit() else 0
 

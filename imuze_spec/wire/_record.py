@@ -141,6 +141,11 @@ def deref(spec: Spec, node: Any) -> Node:
 
 
 _STRUCTURE = {"schema", "content", "items", "anyOf", "oneOf", "allOf", "additionalProperties"}
+_COMPONENTS = {
+    "securitySchemes": "security scheme",
+    "requestBodies": "request body",
+    "pathItems": "path item",
+}
 _NAMED = {"parameters": "parameter", "headers": "header", "links": "link", "callbacks": "callback"}
 
 
@@ -151,7 +156,8 @@ def subject_of(location: str) -> str:
     if keys[:2] == ["components", "schemas"] and len(keys) > 2:
         words, rest = [keys[2]], keys[3:]
     elif keys[:1] == ["components"] and len(keys) > 2:
-        words, rest = [f"{keys[1][:-1] if keys[1].endswith('s') else keys[1]} {keys[2]}"], keys[3:]
+        kind = _COMPONENTS.get(keys[1], keys[1].removesuffix("s"))
+        words, rest = [f"{kind} {keys[2]}"], keys[3:]
     elif keys[:1] in (["paths"], ["webhooks"]) and len(keys) > 2:
         words, rest = [f"{keys[2].upper()} {keys[1]}"], keys[3:]
     elif keys[:1] == ["servers"] and len(keys) > 1:

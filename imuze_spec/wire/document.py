@@ -138,7 +138,7 @@ def _scheme(rec: Recorder, name: str, old: Node, new: Node, ctx: Ctx) -> None:
     for key, kind, what in checks:
         if old.get(key) != new.get(key):
             message = (
-                f"{name}'s {what} {old.get(key)!r} -> {new.get(key)!r}: clients send or fetch "
+                f"{what} {old.get(key)!r} -> {new.get(key)!r}: clients send or fetch "
                 "credentials where they are no longer read, and every authenticated call fails"
             )
             rec.emit(ERR, kind, ctx, message, key)

@@ -63,6 +63,8 @@ def test_moving_the_base_path_is_reported_in_one_screen_as_a_major_change(tmp_pa
     assert out.count("ERR  wire   server-url-changed: server ") == 2
     assert "base path /api/4 -> /api/5: every call now goes to another place" in out
     assert lines[-1] == "bump: major: 2 ERR (wire server-url-changed x2)"
+    # what breaks in our own code: the default base URL and the mock's route prefix
+    assert "imuze_ext/_config.py:" in lines[4] and "imuze_mock/dialects.py:" in lines[4]
     assert len(lines) <= 24  # one screen
 
 
@@ -79,6 +81,7 @@ def test_renaming_the_scheme_header_breaks_every_authenticated_call(tmp_path: Pa
     assert (finding["level"], finding["id"]) == ("ERR", "security-scheme-name-changed")
     assert finding["location"] == "#/components/securitySchemes/ApiKey/name"
     assert "'Authorization' -> 'X-Api-Key'" in finding["message"]
+    assert any(place.startswith("imuze_ext/_auth.py:") for place in finding["used_by"])
     assert set(finding) == {
         "id",
         "level",
@@ -224,3 +227,25 @@ def test_a_failed_generation_leaves_generated_untouched(
     assert code == 0 and out.startswith(f"{into / 'imuze_client'} from {SPEC} in ")
     assert (into / "imuze_client" / "__init__.py").read_text(encoding="utf-8") == "new = 1\n"
     assert sorted(p.name for p in into.iterdir()) == ["imuze_client"]
+
+
+def test_old_urls_and_header_names_are_found_as_literals_not_in_docstrings(tmp_path: Path) -> None:
+    from imuze_spec._wire_uses import with_uses
+    from imuze_spec.load import Spec
+    from imuze_spec.wire import wire_findings
+
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "config.py").write_text(
+        '"""Talks to https://api.imuze.io/api/4 by default."""\n'
+        'BASE = "https://api.imuze.io/api/4"\n'
+        'PREFIX = "/api/4"\n'
+        'OTHER = "/api/40"\n'
+        'ROUTE = r"^/api/4/songs$"\n'
+        'HEADERS = {"authorization": "x"}\n',
+        encoding="utf-8",
+    )
+    old, new = Spec("old", real_spec()), Spec("new", apply(real_spec(), [*MOVED, *RENAMED_HEADER]))
+    found = {f.location: f.used_by for f in with_uses(old, wire_findings(old, new), [user])}
+    assert found["#/servers/0/url"] == ("user/config.py:2", "user/config.py:3", "user/config.py:5")
+    assert found["#/components/securitySchemes/ApiKey/name"] == ("user/config.py:6",)
