@@ -183,12 +183,20 @@ def _alternatives(security: object) -> list[dict[str, frozenset[str]]]:
     ]
 
 
+def _same(old: object, new: object) -> bool:
+    def key(security: object) -> tuple[bool, list[str]]:
+        alternatives = _alternatives(security)
+        return _anonymous(security), sorted(repr(sorted(a.items())) for a in alternatives)
+
+    return key(old) == key(new)
+
+
 def security(rec: Recorder, o: Node, n: Node, ctx: Ctx) -> None:
     """An operation's effective requirements (its own, or the document's)."""
     old_security = o.get("security", rec.old.spec.doc.get("security"))
     new_security = n.get("security", rec.new.spec.doc.get("security"))
-    if old_security == new_security:
-        return
+    if old_security == new_security or _same(old_security, new_security):
+        return  # the same alternatives, perhaps in another order
     # Inherited on both sides: one change of the document's requirement, reported once.
     here = ctx if "security" in o or "security" in n else replace(ctx, location="#")
     if _anonymous(old_security) and not _anonymous(new_security):
