@@ -33,6 +33,8 @@ def _where(finding: Finding) -> str:
 
 
 def _heading(group: str, items: list[Finding]) -> str:
+    if not group and all(f.side == "wire" for f in items):
+        return "the document as a whole (servers, security schemes, info, webhooks)"
     if not group:
         return "outside any operation"
     if ", " in group:
