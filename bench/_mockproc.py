@@ -1,8 +1,9 @@
 """The mock in its own process, as users run it, so that it never shares a GIL with the client.
 
-With no overrides it is exactly `python -m imuze_mock --port 0 [--render-delay S]`; knobs the CLI
-does not offer (e.g. a deeper render queue) go through bench/_serve.py, which builds the same
-server with another MockConfig; bench/_proposed_mock.py serves it with proposed fixes.
+With no overrides it is exactly `python -m imuze_cli.mock --port 0 [--render-delay S]`;
+knobs the CLI does not offer (e.g. a deeper render queue) go through bench/_serve.py, which
+builds the same server with another MockConfig; bench/_proposed_mock.py serves it with
+proposed fixes.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _command(
         if render_delay is not None:
             config["render_delay"] = render_delay
         return [sys.executable, str(ROOT / "bench" / "_serve.py"), json.dumps(config)]
-    command = [sys.executable, "-m", "imuze_mock", "--host", "127.0.0.1", "--port", "0"]
+    command = [sys.executable, "-m", "imuze_cli.mock", "--host", "127.0.0.1", "--port", "0"]
     if render_delay is not None:
         command += ["--render-delay", str(render_delay)]
     return command

@@ -1,6 +1,6 @@
 """mock_get_rps / mock_post_rps with wrk, against Prism's mock of the same spec.
 
-The mock is `python -m imuze_mock` (one uvicorn worker, its default config) and Prism is
+The mock is `python -m imuze_cli.mock` (one uvicorn worker, its default config) and Prism is
 `prism mock` (one Node process, static examples, error-level logging); both on loopback,
 loaded by the same wrk (2 threads, 16 connections, keep-alive) with the same headers. GET
 runs alternate mock, Prism, mock, Prism ... after a warm-up of each. Besides req/s, each

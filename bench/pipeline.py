@@ -1,6 +1,6 @@
 """pipeline_concurrency_speedup: 100 composes (create, wait, download) serially vs AsyncImuze.
 
-The mock runs as users start it, `python -m imuze_mock --render-delay 0.2`, with 1 s songs:
+The mock runs as users start it, `python -m imuze_cli.mock --render-delay 0.2`, with 1 s songs:
 each song stays processing for the mock's default 0.2 s and renders in milliseconds, so the
 time is the client's (requests, polling schedule, downloads), not the renderer's. The serial
 run is `Imuze.songs.compose` in a loop; the concurrent one is `AsyncImuze.songs.compose` under

@@ -146,7 +146,7 @@ GOALS = (
     Goal(
         "client_site_packages_mb",
         "`pip install imuze` (the built wheel, no extras) in a fresh venv: site-packages",
-        "≤ 84 (half of the 168 MB with the mock in core)",
+        "≤ 84",
         lambda v: v <= 84,
         "MB",
     ),
@@ -164,6 +164,29 @@ GOALS = (
         "report",
         unit="ms",
     ),
+    Goal(
+        "client_import_over_httpx",
+        "`import imuze` over `import httpx`, each timed in a fresh interpreter (interleaved)",
+        "≤ 1.3",
+        lambda v: v <= 1.3,
+        "x",
+    ),
+    Goal(
+        "cli_version_over_bare",
+        "`imuze --version` over a bare `python -c pass`, wall times (interleaved)",
+        "< 2.5",
+        lambda v: v < 2.5,
+        "x",
+    ),
+    Goal(
+        "client_import_over_bare",
+        "`python -c 'import imuze'` over `python -c pass`, wall times",
+        "report",
+        unit="x",
+    ),
+    Goal("httpx_import_ms", "`import httpx` alone, fresh interpreter", "report", unit="ms"),
+    Goal("client_import_ms", "`import imuze` alone, fresh interpreter", "report", unit="ms"),
+    Goal("bare_python_ms", "`python -c pass`, wall time", "report", unit="ms"),
 )
 
 

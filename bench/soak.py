@@ -1,6 +1,6 @@
 """mock_rss_growth_mb: the mock's resident memory after a 60 s soak, minus at its start.
 
-`python -m imuze_mock` (default config: 1,000 songs and 256 MiB of audio at most) is driven
+`python -m imuze_cli.mock` (default config: 1,000 songs and 256 MiB of audio at most) is driven
 by 8 AsyncImuze workers, each looping create (a new title, so a real render) -> wait ->
 download -> get. After a 5 s warm-up of the same loop, VmRSS is read every 5 s. The store
 caps make the mock evict old songs, so the memory should level off rather than climb.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -24,13 +24,22 @@ from .compose import compose
 from .contract import contract
 from .errors import ImuzeGroup
 from .login import login
-from .options import BaseUrlOption
+from .options import BaseUrlOption, share_global_options
 from .play import play_song
 from .session import GlobalOptions
 from .songs import songs_app
 
+
+class ImuzeApp(ImuzeGroup):
+    """The `imuze` root: every command also takes the global options after its name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        share_global_options(self)
+
+
 app: typer.Typer = typer.Typer(
-    cls=ImuzeGroup,
+    cls=ImuzeApp,
     name="imuze",
     help=(
         "Generate songs with the iMuze API: list arrangements, compose, wait, download, play."
@@ -61,6 +70,9 @@ def _main_options(
             "--email", help="Log in as this account (default: $IMUZE_EMAIL).", show_default=False
         ),
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print machine-readable JSON (errors too, on stderr).")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -68,7 +80,7 @@ def _main_options(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = GlobalOptions(base_url=base_url, email=email)
+    ctx.obj = GlobalOptions(base_url=base_url, email=email, as_json=as_json)
 
 
 app.command()(login)

@@ -27,13 +27,13 @@ from imuze_contract.options import (
 from imuze_contract.redact import Secrets
 from imuze_contract.report import Report
 from imuze_contract.target import SetupError, target_from_env
-from imuze_ext._extras import MissingExtraError, requires_extra
+from imuze_ext._extras import requires_extra
+from imuze_ext.errors import MissingCredentialsError
 
 from .contract_terminal import render_terminal
-from .errors import EXIT_INTERRUPTED
-from .errors import Failure as CliFailure
-from .errors import report as report_failure
+from .errors import EXIT_INTERRUPTED, SetupProblem, UsageProblem, help_hint
 from .options import BaseUrlOption
+from .session import login_problem
 
 EXIT_DEVIATIONS = 1
 EXIT_SETUP = 2
@@ -117,27 +117,30 @@ def contract(
     err = Console(stderr=True, highlight=False)
     secrets = Secrets()
 
-    def fail(message: str, kind: str = "SetupError") -> NoReturn:
-        # One line, as every `imuze` error (JSON with --json), and never a secret.
-        failure = CliFailure(kind, None, secrets.scrub(message), EXIT_SETUP)
-        report_failure(failure, as_json=as_json)
-        raise typer.Exit(EXIT_SETUP)
+    def fail(message: str, cause: BaseException | None = None) -> NoReturn:
+        # Reported by the root command as every `imuze` error is (error: and hint: lines, JSON
+        # with --json), and never with a secret.
+        raise SetupProblem(secrets.scrub(message), cause=cause, help_of=help_hint(ctx))
 
+    with requires_extra("contract", "imuze contract", CONTRACT_PACKAGES):
+        from imuze_contract.runner import (
+            run,  # the heavy import: schemathesis, hypothesis, requests
+        )
+    email = getattr(ctx.obj, "email", None)
     try:
-        with requires_extra("contract", "imuze contract", CONTRACT_PACKAGES):
-            from imuze_contract.runner import (
-                run,  # the heavy import: schemathesis, hypothesis, requests
-            )
-    except MissingExtraError as exc:
-        fail(str(exc), type(exc).__name__)
-    url = base_url or getattr(ctx.obj, "base_url", None)
-    try:
-        target = target_from_env(url, getattr(ctx.obj, "email", None))
+        target = target_from_env(base_url, email)
         options = RunOptions(budget, max_examples, _rate(rate_limit), seed)
         _writable(report_md)
         _writable(junit)
-    except (SetupError, ValueError, typer.BadParameter) as exc:
-        fail(str(exc))
+    except SetupError as exc:
+        if isinstance(exc.__cause__, MissingCredentialsError):  # in the CLI's words
+            problem = login_problem(email)
+            raise UsageProblem(
+                str(problem), hint=help_hint(ctx), kind=type(problem).__name__
+            ) from None
+        fail(str(exc), exc)
+    except (ValueError, typer.BadParameter) as exc:
+        fail(str(exc), exc)
     secrets.add(*target.secrets)
 
     from hypothesis.configuration import set_hypothesis_home_dir
@@ -158,11 +161,11 @@ def contract(
             finally:
                 set_hypothesis_home_dir(None)
     except SetupError as exc:
-        fail(str(exc))
+        fail(str(exc), exc)
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPTED) from None  # the root command says "Interrupted"
     except Exception as exc:  # never a traceback
-        fail(f"the contract run failed: {type(exc).__name__}: {exc}")
+        fail(f"the contract run failed: {type(exc).__name__}: {exc}", exc)
 
     written: list[str] = []
     try:
@@ -173,7 +176,7 @@ def contract(
             _write(junit, render_junit(report), secrets)
             written.append(str(junit))
     except OSError as exc:
-        fail(f"cannot write the report: {exc.strerror or exc}: {exc.filename}")
+        fail(f"cannot write the report: {exc.strerror or exc}: {exc.filename}", exc)
     if as_json:
         typer.echo(secrets.scrub(json.dumps(report.to_dict(), indent=2)))
     else:

@@ -29,6 +29,8 @@ from imuze_ext._extras import MissingExtraError
 from imuze_ext._logging import logger
 from imuze_ext.errors import APIStatusError, ImuzeError, MissingCredentialsError
 
+from .hints import hint_for
+
 EXIT_OK = 0
 EXIT_API_ERROR = 1
 """The API, the network, a file or the audio device failed: trying again may work."""
@@ -37,7 +39,11 @@ EXIT_USAGE = 2
 nothing was attempted, and trying again as is will fail again."""
 EXIT_INTERRUPTED = 130
 
-_EXTRA_HINTS = {"play": "'imuze songs download ID' saves the mp3 for any player"}
+_EXTRA_HINTS = {
+    "play": "'imuze songs download ID' saves the mp3 for any player",
+    "contract": "see 'imuze contract --help'",
+    "mock": "see 'imuze-mock --help'",
+}
 """What works without an extra, said under its error."""
 
 err: Console = Console(stderr=True, highlight=False)
@@ -50,6 +56,14 @@ class UsageProblem(ImuzeError):
         super().__init__(message)
         self.hint: str = hint or help_hint(None)
         self.kind: str = kind
+
+
+class SetupProblem(UsageProblem):
+    """A set-up error (no credentials, an unreachable API, a refused login): exit 2, with the
+    hint its cause calls for, else where to read the command's usage."""
+
+    def __init__(self, message: str, *, cause: BaseException | None, help_of: str) -> None:
+        super().__init__(message, hint=hint_for(cause) or help_of, kind="SetupError")
 
 
 class Interrupted(Exception):
@@ -74,8 +88,18 @@ class Failure:
         return {"error": {"type": self.kind, "status": self.status, "message": self.message}}
 
 
+class Failed(Exception):
+    """A failure already described (kind, message, exit code, hint), to be reported."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.failure: Failure = failure
+
+
 def failure_of(exc: BaseException) -> Failure:
     """The report for an exception, with its exit code."""
+    if isinstance(exc, Failed):
+        return exc.failure
     if isinstance(exc, typer.TyperException):  # click's errors, as vendored by typer
         code = getattr(exc, "exit_code", EXIT_API_ERROR)
         kind = "UsageError" if code == EXIT_USAGE else type(exc).__name__
@@ -89,9 +113,10 @@ def failure_of(exc: BaseException) -> Failure:
     if isinstance(exc, MissingCredentialsError):
         return Failure(type(exc).__name__, None, str(exc), EXIT_USAGE, help_hint(None))
     if isinstance(exc, APIStatusError):
-        return Failure(type(exc).__name__, exc.status_code, str(exc), EXIT_API_ERROR)
+        status = exc.status_code
+        return Failure(type(exc).__name__, status, str(exc), EXIT_API_ERROR, hint_for(exc))
     if isinstance(exc, ImuzeError):
-        return Failure(type(exc).__name__, None, str(exc), EXIT_API_ERROR)
+        return Failure(type(exc).__name__, None, str(exc), EXIT_API_ERROR, hint_for(exc))
     if isinstance(exc, OSError):
         text = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
         return Failure(type(exc).__name__, None, text, EXIT_API_ERROR)
@@ -113,9 +138,11 @@ def help_hint(ctx: typer.Context | None) -> str:
 
 
 def wants_json(argv: Sequence[str]) -> bool:
-    """Whether the command line asks for JSON (looked up before parsing, which may fail)."""
+    """Whether the command line asks for JSON, `--json` (or imuze-spec's `--format json`),
+    wherever it stands: looked up before parsing, which may fail."""
     options = argv[: argv.index("--")] if "--" in argv else argv
-    return "--json" in options
+    pairs = zip(options, [*options[1:], ""], strict=True)
+    return "--json" in options or "--format=json" in options or ("--format", "json") in pairs
 
 
 def report(failure: Failure, *, as_json: bool) -> None:

@@ -13,22 +13,33 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from imuze_ext._extras import MOCK_PACKAGES, MissingExtraError, requires_extra
+from imuze_ext._extras import MOCK_PACKAGES, requires_extra
 from imuze_mock.config import MockConfig
 from imuze_mock.dialects import DIALECTS
 
+from .errors import EXIT_USAGE, Failed, Failure, UsageProblem, failure_of, report, wants_json
+
 if TYPE_CHECKING:
     from imuze_mock.server import MockServer
+
+_HELP = "see 'imuze-mock --help'"
 
 _EPILOG = """exec mode: imuze-mock [OPTIONS] -- CMD [ARGS...] starts the mock, runs CMD with
 IMUZE_BASE_URL, IMUZE_EMAIL and IMUZE_PASSWORD set (and IMUZE_OTHER_EMAIL and
 IMUZE_OTHER_PASSWORD for the second user), stops the mock and exits with CMD's code."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, its usage errors reported as every imuze command line reports them."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageProblem(message, hint=_HELP)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="imuze-mock", description="A stateful mock of the iMuze API v4.", epilog=_EPILOG
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
@@ -70,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
         help="spec: answer exactly as the spec says; rails: as a Rails deployment would "
         "(200 on creates, relative media URLs, Rails error bodies, extra fields)",
     )
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request on stderr, in uvicorn's format "
+        '(INFO:     127.0.0.1:50312 - "GET /api/4/songs HTTP/1.1" 200 OK)',
+    )
     return parser
 
 
@@ -101,10 +118,10 @@ def _banner(server: MockServer, out: TextIO) -> None:
     print("\n".join(lines), file=out, flush=True)
 
 
-def _exec(config: MockConfig, host: str, port: int, command: Sequence[str]) -> int:
+def _exec(config: MockConfig, args: argparse.Namespace, command: Sequence[str]) -> int:
     from imuze_mock.server import running
 
-    with running(config, host=host, port=port) as server:
+    with running(config, host=args.host, port=args.port, access_log=args.access_log) as server:
         _banner(server, sys.stderr)
         env = {
             **os.environ,
@@ -118,43 +135,47 @@ def _exec(config: MockConfig, host: str, port: int, command: Sequence[str]) -> i
         try:
             code = subprocess.call(list(command), env=env)  # noqa: S603 (the user's own command)
         except OSError as error:
-            print(f"imuze-mock: cannot run {command[0]!r}: {error.strerror}", file=sys.stderr)
-            return 127
+            message = f"cannot run {command[0]!r}: {error.strerror}"
+            raise Failed(
+                Failure("OSError", None, message, 127, "is it installed, on PATH?")
+            ) from None
         except KeyboardInterrupt:
             return 130
     return code if code >= 0 else 128 - code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``imuze-mock`` and ``python -m imuze_mock``."""
+    """Entry point of ``imuze-mock`` and ``python -m imuze_cli.mock``."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(argv)
+    except Exception as exc:  # one error: line and a hint: line, never a traceback
+        failure = failure_of(exc)
+        report(failure, as_json=wants_json(argv))
+        return failure.exit_code
+
+
+def _main(argv: list[str]) -> int:
     command: list[str] = []
     if "--" in argv:
         split = argv.index("--")
         argv, command = argv[:split], argv[split + 1 :]
-    parser = _parser()
-    args = parser.parse_args(argv)
-    try:
-        with requires_extra("mock", "the imuze mock", MOCK_PACKAGES):
-            from imuze_mock.server import make_server
-    except MissingExtraError as error:
-        # A set-up error, like a busy port: exit 2, as `imuze` does for a missing extra.
-        print(f"imuze-mock: {error}", file=sys.stderr)
-        return 2
+    args = _parser().parse_args(argv)
+    with requires_extra("mock", "the imuze mock", MOCK_PACKAGES):
+        from imuze_mock.server import make_server
     try:
         config = _config(args)
         if command:
-            return _exec(config, args.host, args.port, command)
-        server, uv_server, sock = make_server(config, args.host, args.port)
-    except ValueError as error:
-        print(f"imuze-mock: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(
-            f"imuze-mock: cannot listen on {args.host}:{args.port}: {error.strerror}",
-            file=sys.stderr,
+            return _exec(config, args, command)
+        server, uv_server, sock = make_server(
+            config, args.host, args.port, access_log=args.access_log
         )
-        return 2
+    except ValueError as error:  # a bad knob, e.g. --faults oops:1: as a usage error (exit 2)
+        raise UsageProblem(str(error), hint=_HELP) from None
+    except OSError as error:  # a set-up error, as a missing extra is: exit 2
+        message = f"cannot listen on {args.host}:{args.port}: {error.strerror}"
+        hint = "is another server on that port? pick another --port, or --port 0 for a free one"
+        raise Failed(Failure("OSError", None, message, EXIT_USAGE, hint)) from None
     _banner(server, sys.stdout)
     print("Press Ctrl+C to stop.", flush=True)
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl+C after a clean stop

@@ -1,23 +1,77 @@
-"""Command-line options that more than one `imuze` command takes, defined once."""
+"""Command-line options that more than one `imuze` command takes, defined once.
+
+The global options, `--json` and `--base-url`, are accepted before the subcommand (`imuze
+--json songs list`) and after it (`imuze songs list --json`): the root command records them
+in its `GlobalOptions` (ctx.obj), and every command's own copy falls back to, or records
+into, that record. `share_global_options` gives every command the copies it lacks.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
+
+_BASE_URL_HELP = "API base URL (default: $IMUZE_BASE_URL, else the public API)."
+_JSON_HELP = "Print machine-readable JSON (errors too, on stderr)."
+
+
+def _root_options(ctx: typer.Context) -> Any:
+    return ctx.find_root().obj
+
+
+def _base_url_here_or_global(
+    ctx: typer.Context, _param: typer.CallbackParam, value: str | None
+) -> str | None:
+    """A command's `--base-url` wins and is recorded; without it, the root's applies."""
+    options = _root_options(ctx)
+    if value is not None and options is not None:
+        options.base_url = value
+    return value if value is not None else getattr(options, "base_url", None)
+
+
+def _json_here_or_global(ctx: typer.Context, _param: typer.CallbackParam, value: bool) -> bool:
+    """`--json` after the command, or before it (and recorded for the error report)."""
+    options = _root_options(ctx)
+    if value and options is not None:
+        options.as_json = True
+    return value or bool(getattr(options, "as_json", False))
+
 
 BaseUrlOption = Annotated[
     str | None,
     typer.Option(
-        "--base-url",
-        help="API base URL (default: $IMUZE_BASE_URL, else the public API).",
-        show_default=False,
+        "--base-url", help=_BASE_URL_HELP, show_default=False, callback=_base_url_here_or_global
     ),
 ]
 """`--base-url`: the API to talk to; None falls back to IMUZE_BASE_URL, then the public API."""
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=_JSON_HELP, callback=_json_here_or_global)]
+"""`--json`, here or before the subcommand."""
+
+_GLOBAL_OPTIONS: dict[str, dict[str, Any]] = {
+    "--base-url": {"help": _BASE_URL_HELP, "callback": _base_url_here_or_global},
+    "--json": {"help": _JSON_HELP, "callback": _json_here_or_global, "is_flag": True},
+}
+"""The root's options that every command accepts after its name too."""
+
+
+def share_global_options(group: typer.core.TyperGroup) -> None:
+    """Give every command under `group` the global options it does not declare itself."""
+    for command in group.commands.values():
+        if isinstance(command, typer.core.TyperGroup):
+            share_global_options(command)
+            continue
+        declared = {name for param in command.params for name in param.opts}
+        for name, settings in _GLOBAL_OPTIONS.items():
+            if name not in declared:
+                command.params.append(
+                    typer.core.TyperOption(param_decls=[name], expose_value=False, **settings)
+                )
+
+
 TitleOption = Annotated[
     str, typer.Option("--title", help="The song's title, its musical seed (letters and spaces).")
 ]

@@ -158,28 +158,41 @@ def print_song(song: Song, as_json: bool) -> None:
     if as_json:
         emit_json(song.to_dict())
         return
-    _print_fields(
-        f"Song {song.id}: {song.title}",
-        [
-            ("status", str(song.status)),
-            ("arrangement", song.arrangement_name),
-            ("mp3", song.mp3_url or "-"),
-            ("timeline", song.timeline_url),
-        ],
+    _print_song_fields(
+        song.id,
+        song.title,
+        str(song.status),
+        song.arrangement_name,
+        song.mp3_url,
+        song.timeline_url,
     )
 
 
-def print_created(song: SongCreated, as_json: bool) -> None:
-    """A created song's fields (it is processing)."""
+def print_created(song: SongCreated, arrangement: str, as_json: bool) -> None:
+    """A created song's fields, as `songs show` prints them (it is processing).
+
+    `arrangement` is the arrangement's name (or `arrangement N` when it could not be read).
+    """
     if as_json:
         emit_json(song.to_dict())
         return
+    _print_song_fields(song.id, song.title, "processing", arrangement, song.mp3, song.timeline_url)
+
+
+def _print_song_fields(
+    song_id: int, title: str, status: str, arrangement: str, mp3: str | None, timeline: str
+) -> None:
+    """`songs create`, `show` and `wait`: the same fields, the same way. The media answer 404
+    until the song is ready, so their URLs are printed only then."""
+    ready = status == "ready"
+    pending = f"- (served once ready: 'imuze songs wait {song_id}')"
     _print_fields(
-        f"Created song {song.id}: {song.title} (processing)",
+        f"Song {song_id}: {title}",
         [
-            ("mode", str(song.musical_mode)),
-            ("arrangement", str(song.arrangement_id)),
-            ("mp3", song.mp3),
+            ("status", status),
+            ("arrangement", arrangement),
+            ("mp3", (mp3 or "-") if ready else pending),
+            ("timeline", timeline if ready else pending),
         ],
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import typer
@@ -16,7 +17,7 @@ from imuze_ext import _config
 from imuze_ext.client import Imuze
 from imuze_ext.errors import ImuzeError, MissingCredentialsError
 
-from .errors import UsageProblem
+from .errors import UsageProblem, help_hint
 
 
 @dataclass
@@ -25,6 +26,7 @@ class GlobalOptions:
 
     base_url: str | None
     email: str | None
+    as_json: bool = False
 
 
 def base_url(ctx: typer.Context) -> str:
@@ -48,14 +50,60 @@ def client(ctx: typer.Context, *, need_login: bool = False) -> Imuze:
         if not email and need_login:
             email = prompt_email()
         if not email:
-            raise MissingCredentialsError(
-                f"no credentials: set {_config.ENV_API_KEY}, or {_config.ENV_EMAIL} and "
-                f"{_config.ENV_PASSWORD} (or pass --email and type the password when asked)"
-            )
+            raise missing_credentials(prompts=True)
         password = os.environ.get(_config.ENV_PASSWORD) or prompt_password()
         return Imuze(email=email, password=password, base_url=url)
     except MissingCredentialsError as exc:
-        raise UsageProblem(str(exc), hint="see 'imuze --help'", kind=type(exc).__name__) from None
+        raise UsageProblem(str(exc), hint=help_hint(ctx), kind=type(exc).__name__) from None
+
+
+def key_client(ctx: typer.Context) -> Imuze:
+    """A client with the API key of IMUZE_API_KEY, else asked for at a terminal (no echo)."""
+    url = base_url(ctx)
+    key = os.environ.get(_config.ENV_API_KEY)
+    if not key:
+        if not can_prompt():
+            raise UsageProblem(
+                f"no API key: set {_config.ENV_API_KEY} (stdin is not a terminal to ask on)",
+                hint=help_hint(ctx),
+                kind=MissingCredentialsError.__name__,
+            )
+        try:
+            key = typer.prompt("API key", hide_input=True)
+        except typer.Abort:
+            raise UsageProblem(
+                f"no API key: set {_config.ENV_API_KEY}",
+                hint=help_hint(ctx),
+                kind=MissingCredentialsError.__name__,
+            ) from None
+    return Imuze(api_key=key, base_url=url)
+
+
+def missing_credentials(*, prompts: bool) -> MissingCredentialsError:
+    """No credentials, said in the command line's words: which variables to set.
+
+    `prompts`: the command asks for a password at a terminal when given `--email`.
+    """
+    also = " (or pass --email and type the password when asked)" if prompts else ""
+    return MissingCredentialsError(
+        f"no credentials: set {_config.ENV_API_KEY}, or {_config.ENV_EMAIL} and "
+        f"{_config.ENV_PASSWORD}{also}"
+    )
+
+
+def login_problem(
+    email: str | None, env: Mapping[str, str] | None = None
+) -> MissingCredentialsError:
+    """Why the environment gives no usable login, for a command that never prompts."""
+    env = os.environ if env is None else env
+    email = email or env.get(_config.ENV_EMAIL)
+    if email and not env.get(_config.ENV_PASSWORD):
+        return MissingCredentialsError(f"no password for {email}: set {_config.ENV_PASSWORD}")
+    if env.get(_config.ENV_PASSWORD) and not email:
+        return MissingCredentialsError(
+            f"no email: pass --email or set {_config.ENV_EMAIL} (with {_config.ENV_PASSWORD})"
+        )
+    return missing_credentials(prompts=False)
 
 
 def can_prompt() -> bool:

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import typer
 
+from imuze_ext.client import Imuze
+from imuze_ext.errors import ImuzeError
+
 from . import output
 from .options import (
     ArrangementOption,
@@ -51,7 +54,21 @@ def songs_create(
         created = api.songs.create(
             title=title, desired_length=length, arrangement_id=arrangement_id, tags=tag or ()
         )
-        output.print_created(created, as_json)
+        name = "" if as_json else arrangement_name(api, created.arrangement_id)
+        output.print_created(created, name, as_json)
+
+
+def arrangement_name(api: Imuze, arrangement_id: int | None) -> str:
+    """The arrangement's name, as `songs show` prints it. The song exists by now: a failed
+    look-up prints the id rather than failing the command (a retry would duplicate it)."""
+    if arrangement_id is None:
+        return "-"
+    try:  # only the list names them (getArrangement answers a description)
+        listed = api.arrangements.list().response
+    except ImuzeError:
+        listed = []
+    names = {item.id: item.name for item in listed}
+    return names.get(arrangement_id, f"arrangement {arrangement_id}")
 
 
 @songs_app.command("wait")

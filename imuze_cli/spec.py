@@ -2,8 +2,9 @@
 `rules`, or `bump` the package version the change calls for.
 
 Exit codes: 0 fine, 1 a finding reached --fail-on (or the gate failed), 2 a spec (or the
-acknowledgements file, or pyproject.toml) cannot be loaded: one readable line on stderr, no
-traceback.
+acknowledgements file, or pyproject.toml) cannot be loaded, or a usage error: an `error:`
+and a `hint:` line on stderr (JSON with --format json), rendered as every imuze command line
+renders its errors, no traceback.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from imuze_spec.bump import BumpError, reason
 from imuze_spec.bump import bump as write_bump
 from imuze_spec.diff import run
 from imuze_spec.findings import Level
-from imuze_spec.load import SpecLoadError
+from imuze_spec.load import SpecLoadError, load
 from imuze_spec.regenerate import GenerationError, regenerate
 
+from .errors import ImuzeGroup, UsageProblem
+
 app = typer.Typer(
+    cls=ImuzeGroup,
     name="imuze-spec",
     help="What a spec edit means for clients: on the wire and in the generated Python API.",
     no_args_is_help=True,
@@ -54,9 +58,10 @@ NoPython = Annotated[
 ]
 
 
-def _fail(message: str, code: int) -> NoReturn:
-    print(f"imuze-spec: {message}", file=sys.stderr)
-    raise typer.Exit(code)
+def _fail(error: Exception, command: str) -> NoReturn:
+    # EXIT_LOAD: a usage error's exit code, reported by the root command (errors.ImuzeGroup).
+    hint = f"see 'imuze-spec {command} --help'"
+    raise UsageProblem(str(error), hint=hint, kind=type(error).__name__) from None
 
 
 @app.callback()
@@ -85,7 +90,7 @@ def diff(
     try:
         findings = run(old, new, python=not no_python)
     except SpecLoadError as exc:
-        _fail(str(exc), EXIT_LOAD)
+        _fail(exc, "diff")
     sys.stdout.write(report.render(findings, fmt.value, old, new, bump=bump))
     if fail_on is not None and any(f.level >= Level[fail_on.value] for f in findings):
         raise typer.Exit(EXIT_FAIL)
@@ -107,7 +112,7 @@ def check(
         acknowledgements = accept.read(accepted)
         findings = run(baseline, spec, python=not no_python)
     except SpecLoadError as exc:
-        _fail(str(exc), EXIT_LOAD)
+        _fail(exc, "check")
     verdict = accept.judge(findings, acknowledgements)
     counts = report.gate_summary(
         len(verdict.unacknowledged), len(verdict.acknowledged), len(verdict.stale), findings
@@ -145,9 +150,10 @@ def generate(
 ) -> None:
     """Regenerate INTO/imuze_client from SPEC; on failure INTO is left as it was."""
     try:
+        load(str(spec))  # a missing or broken spec is said in one line, not the generator's box
         seconds = regenerate(spec, into)
-    except GenerationError as exc:
-        _fail(str(exc), EXIT_LOAD)
+    except (SpecLoadError, GenerationError) as exc:
+        _fail(exc, "generate")
     print(f"{into / 'imuze_client'} from {spec} in {seconds:.1f} s")
 
 
@@ -179,7 +185,7 @@ def bump_version(
         findings = run(old, new, python=not no_python)
         before, after, _ = write_bump(pyproject, findings)
     except (SpecLoadError, BumpError) as exc:
-        _fail(str(exc), EXIT_LOAD)
+        _fail(exc, "bump")
     print(f"{pyproject}: version {before} -> {after} ({reason(findings)})")
 
 

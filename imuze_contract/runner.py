@@ -19,6 +19,8 @@ from schemathesis.engine import events, from_schema
 from schemathesis.engine.run import PhaseName, PhaseSkipReason
 from schemathesis.schemas import BaseSchema
 
+from imuze_ext._responses import status_error
+
 from .collect import Collector
 from .config import contract_config, load_schema, write_wfc_document
 from .options import RunOptions
@@ -146,7 +148,7 @@ def preflight(target: Target, secrets: Secrets) -> None:
             except httpx.HTTPError as exc:
                 raise SetupError(
                     f"cannot reach the API at {target.base_url}: {one_line(str(exc), 160)}"
-                ) from None
+                ) from exc
 
 
 def _check_user(http: httpx.Client, target: Target, user: User, secrets: Secrets) -> None:
@@ -155,14 +157,17 @@ def _check_user(http: httpx.Client, target: Target, user: User, secrets: Secrets
             f"{target.base_url}/arrangements", headers={"Authorization": user.api_key or ""}
         )
         if answer.status_code in (401, 403):
-            raise SetupError(
-                f"the API key of the {user.name} user was refused: {_status_line(answer)}"
-            )
+            error = status_error(answer)
+            raise SetupError(f"the API key of the {user.name} user was refused: {error}") from error
+        if answer.status_code == 404:  # a base URL without the API's path: the CLI hints it
+            error = status_error(answer)
+            raise SetupError(f"no API at {target.base_url}: {error}") from error
         return
     body = {"token": {"email": user.email, "password": user.password}}
     answer = http.post(f"{target.base_url}/tokens", json=body)
     if not answer.is_success:
-        raise SetupError(secrets.scrub(f"login as {user.email} failed: {_status_line(answer)}"))
+        error = status_error(answer)
+        raise SetupError(secrets.scrub(f"login as {user.email} failed: {error}")) from error
     try:
         token = answer.json().get("response")
     except (ValueError, AttributeError):
@@ -170,17 +175,3 @@ def _check_user(http: httpx.Client, target: Target, user: User, secrets: Secrets
     if not isinstance(token, str) or not token:
         raise SetupError(f"login as {user.email} answered {answer.status_code} without a token")
     secrets.add(token)
-
-
-def _status_line(answer: httpx.Response) -> str:
-    """`401 Unauthorized: <the server's reason>` in one short line."""
-    line = f"{answer.status_code} {answer.reason_phrase}"
-    try:
-        body = answer.json()
-    except ValueError:
-        return line
-    if isinstance(body, dict):
-        reason = body.get("message") or body.get("error")
-        if isinstance(reason, str) and reason:
-            line += f": {one_line(reason, 100)}"
-    return line

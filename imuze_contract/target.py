@@ -116,8 +116,8 @@ def target_from_env(
     try:
         url = _config.resolve_base_url(base_url, env)
         first = _config.resolve_credentials(None, email, None, env)
-    except ImuzeError as exc:
-        raise SetupError(str(exc)) from None
+    except ImuzeError as exc:  # kept as the cause: the CLI words it for its own options
+        raise SetupError(str(exc)) from exc
     users = [_user("demo", first)]
     other = _other_user(env)
     if other is not None:

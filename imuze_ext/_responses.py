@@ -12,11 +12,12 @@ import functools
 import importlib.resources
 import json
 from collections.abc import Mapping
-from typing import Any, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 import httpx
-import jsonschema_rs
-import yaml
+
+if TYPE_CHECKING:  # both load on the first response read, not with `import imuze`
+    import jsonschema_rs
 
 from . import _deviations, _retry
 from ._error_bodies import read_error_body
@@ -65,6 +66,8 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 @functools.cache
 def _spec() -> dict[str, Any]:
+    import yaml
+
     text = importlib.resources.files("imuze_ext").joinpath("openapi.yaml").read_text("utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     spec: dict[str, Any] = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
@@ -94,6 +97,8 @@ def validator(schema_name: str) -> jsonschema_rs.Draft202012Validator:
     `format` stays an annotation (jsonschema-rs' default for 2020-12): a relative media URL
     passes `format: uri` here and is resolved, and reported, by read().
     """
+    import jsonschema_rs
+
     return jsonschema_rs.Draft202012Validator(
         {"$ref": f"#/components/schemas/{schema_name}", "components": _components()}
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import socket
 import threading
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
+from . import logs
 from .app import PREFIX, create_app
 from .config import Account, MockConfig
 from .faulty import TRANSPORT_EXTENSION
@@ -77,43 +79,62 @@ def base_url_of(sock: socket.socket) -> str:
     return f"http://{shown}:{port}{PREFIX}"
 
 
-def uvicorn_server(app: Starlette, config: MockConfig, **options: Any) -> uvicorn.Server:
+def _log_config() -> dict[str, Any]:
+    """uvicorn's own logging set-up and formats, every line on stderr (stdout is the
+    banner's, and in exec mode the command's)."""
+    log_config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    return log_config
+
+
+def uvicorn_server(
+    app: Starlette, config: MockConfig, *, access_log: bool = False, **options: Any
+) -> uvicorn.Server:
     """A uvicorn server for the mock, on the fast HTTP parser and event loop.
 
     No proxy-header middleware and no Server header: the mock serves its own origin, and
-    both cost time on every request.
+    both cost time on every request. Warnings only, each unparseable request with its cause
+    (see logs.py); `access_log` adds uvicorn's line per request
+    (`INFO:     127.0.0.1:50312 - "GET /api/4/songs HTTP/1.1" 200 OK`).
     """
     http: Any = _TransportExposingProtocol if config.faults else "auto"
     uv_config = uvicorn.Config(
         app,
         http=http,
         lifespan="on",
+        log_config=_log_config(),
         log_level="warning",
-        access_log=False,
+        access_log=access_log,
         proxy_headers=False,
         server_header=False,
         **options,
     )
+    logs.configure(access_log=access_log)
     return uvicorn.Server(uv_config)
 
 
 def make_server(
-    config: MockConfig | None, host: str, port: int
+    config: MockConfig | None, host: str, port: int, *, access_log: bool = False
 ) -> tuple[MockServer, uvicorn.Server, socket.socket]:
     """Build the app, bind the port and describe the result, without serving yet."""
     config = config or MockConfig()
     app = create_app(config)
     sock = bind(host, port)
     described = MockServer(base_url_of(sock), config, config.demo, config.other, app)
-    return described, uvicorn_server(app, config), sock
+    return described, uvicorn_server(app, config, access_log=access_log), sock
 
 
 @contextlib.contextmanager
 def running(
-    config: MockConfig | None = None, *, host: str = "127.0.0.1", port: int = 0
+    config: MockConfig | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    access_log: bool = False,
 ) -> Iterator[MockServer]:
-    """Serve a fresh mock in a background thread for the duration of the ``with`` block."""
-    described, server, sock = make_server(config, host, port)
+    """Serve a fresh mock in a background thread for the duration of the ``with`` block
+    (`access_log`: one line per request on stderr)."""
+    described, server, sock = make_server(config, host, port, access_log=access_log)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="imuze-mock", daemon=True
     )

@@ -26,15 +26,11 @@ EXT_MAY_USE = frozenset({"imuze_client", "httpx", "anyio", "attrs", "stamina", "
 EXT_MAY_USE |= {"yaml"}
 """imuze_ext's world: the generated client and the client's own dependencies (and the stdlib)."""
 
-ENTRY_SCRIPTS = {("imuze_mock.__main__", "imuze_cli.mock")}
-"""`python -m imuze_mock` is the `imuze-mock` command line itself, kept where the README and
-the benchmarks run it: it hands over to imuze_cli and holds no library code."""
-
 
 def allowed(importer: str, imported: str) -> bool:
     """Whether module `importer` may import `imported` (both dotted names)."""
     own, top = importer.partition(".")[0], imported.partition(".")[0]
-    if own == top or (importer, imported) in ENTRY_SCRIPTS:
+    if own == top:
         return True
     if own == "imuze_cli":
         return True

@@ -28,12 +28,21 @@ def logged_in_env(server: Any, **extra: str) -> dict[str, str | None]:
 
 
 def one_error_line(output: str) -> str:
-    """The single `error:` line of an API error (exit 1): nothing else printed."""
+    """The single `error:` line of an API error (exit 1), and at most a `hint:` line under
+    it where the error calls for one: nothing else printed."""
+    return error_and_hint(output)[0]
+
+
+def error_and_hint(output: str) -> tuple[str, str | None]:
+    """An API error's `error:` line and its `hint:` line (None when it has none)."""
     lines = [line for line in output.splitlines() if line.strip()]
-    assert len(lines) == 1, output
+    assert 1 <= len(lines) <= 2, output
     assert "Traceback" not in output
-    assert lines[0].startswith("error: ")
-    return lines[0]
+    assert lines[0].startswith("error: "), output
+    if len(lines) == 1:
+        return lines[0], None
+    assert lines[1].startswith("hint: "), output
+    return lines[0], lines[1]
 
 
 def usage_error(output: str) -> tuple[str, str]:

@@ -214,13 +214,13 @@ def test_server_text_is_printed_as_is_never_as_markup(
         as_json=False,
     )  # fmt: skip
     output.print_song(
-        Song(id=3, title="Night Drive", status="[ready]", mp3_url="https://h/[a].mp3",
+        Song(id=3, title="Night [Drive]", status="ready", mp3_url="https://h/[a].mp3",
              arrangement_name="[/] Synth", timeline_url="https://h/t.json"),
         as_json=False,
     )  # fmt: skip
     shown = capsys.readouterr().out
     assert "Loud [/bold] and [red]raw[/red]" in shown
-    assert "[x]" in shown and "[ready]" in shown and "[/] Synth" in shown
+    assert "[x]" in shown and "Night [Drive]" in shown and "[/] Synth" in shown
     assert "https://h/[a].mp3" in shown
 
 

@@ -96,7 +96,7 @@ def test_no_password_and_no_terminal_never_prompts(options: list[str]) -> None:
     assert result.returncode == 2, result.stderr
     error, hint = usage_error(result.stderr)
     assert "no password" in error and "IMUZE_PASSWORD" in error
-    assert hint == "hint: see 'imuze --help'"
+    assert hint == "hint: see 'imuze login --help'"  # the failed command's own usage
     assert "GetPassWarning" not in result.stderr and "Password" not in result.stderr
     assert result.stdout == ""
 

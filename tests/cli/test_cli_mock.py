@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -12,7 +14,7 @@ import httpx
 
 from imuze_mock import running
 
-MOCK = [sys.executable, "-m", "imuze_mock"]
+MOCK = [sys.executable, "-m", "imuze_cli.mock"]
 
 
 def test_exec_mode_runs_the_command_against_a_live_mock():
@@ -47,7 +49,9 @@ def test_exec_mode_reports_a_missing_command():
         timeout=60,
     )
     assert result.returncode == 127
-    assert "cannot run 'no-such-command-imuze'" in result.stderr
+    error, hint = result.stderr.splitlines()[-2:]  # under the banner
+    assert error.startswith("error: cannot run 'no-such-command-imuze'")
+    assert hint.startswith("hint: ")
     assert "Traceback" not in result.stderr
 
 
@@ -56,8 +60,15 @@ def test_bad_flags_give_one_line_and_exit_2():
         [*MOCK, "--faults", "oops:1"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 2
-    assert result.stderr.startswith("imuze-mock: bad fault 'oops:1'")
-    assert "Traceback" not in result.stderr
+    error, hint = result.stderr.splitlines()
+    assert error.startswith("error: bad fault 'oops:1'")
+    assert hint == "hint: see 'imuze-mock --help'"
+    unknown = subprocess.run([*MOCK, "--no-such-flag"], capture_output=True, text=True, timeout=60)
+    assert unknown.returncode == 2
+    assert unknown.stderr.splitlines() == [
+        "error: unrecognized arguments: --no-such-flag",
+        "hint: see 'imuze-mock --help'",
+    ]
 
 
 def test_serve_mode_prints_credentials_and_serves_until_interrupted():
@@ -91,12 +102,61 @@ def test_a_busy_port_and_bad_numbers_are_one_line_errors():
         port = server.base_url.split(":")[2].split("/")[0]
         busy = subprocess.run([*MOCK, "--port", port], capture_output=True, text=True, timeout=60)
     assert busy.returncode == 2
-    assert busy.stderr.startswith(f"imuze-mock: cannot listen on 127.0.0.1:{port}")
+    error, hint = busy.stderr.splitlines()
+    assert error.startswith(f"error: cannot listen on 127.0.0.1:{port}")
+    assert hint.startswith("hint: is another server on that port?")
     negative = subprocess.run(
         [*MOCK, "--rate-limit", "-1"], capture_output=True, text=True, timeout=60
     )
     assert negative.returncode == 2
-    assert (
-        negative.stderr.strip()
-        == "imuze-mock: rate_limit must be > 0 requests per second, not -1.0"
+    assert negative.stderr.splitlines() == [
+        "error: rate_limit must be > 0 requests per second, not -1.0",
+        "hint: see 'imuze-mock --help'",
+    ]
+
+
+def _raw(base_url: str, data: bytes) -> bytes:
+    """Send `data` as is on a fresh connection; the first bytes of the answer."""
+    host, port = base_url.split("//")[1].split("/")[0].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(data)
+        return conn.recv(64)
+
+
+def test_access_log_and_why_a_request_was_invalid():
+    process = subprocess.Popen(
+        [*MOCK, "--port", "0", "--access-log"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+    try:
+        assert process.stdout is not None
+        base_url = process.stdout.readline().rsplit(" ", 1)[1].strip()
+        assert httpx.get(base_url + "/arrangements").status_code == 401
+        # What schemathesis sends at start: a NUL byte in a header.
+        nul = b"GET /api/4 HTTP/1.1\r\nHost: x\r\nX-Schemathesis-Probe-Null: \x00\r\n\r\n"
+        assert _raw(base_url, nul).startswith(b"HTTP/1.1 400")
+        # An https:// client on this http:// server: a TLS client hello.
+        assert _raw(base_url, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03").startswith(
+            b"HTTP/1.1 400"
+        )
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    assert process.stderr is not None
+    log = process.stderr.read().splitlines()
+    assert any(
+        line.endswith('"GET /api/4/arrangements HTTP/1.1" 401 Unauthorized') for line in log
+    ), log
+    invalid = [line for line in log if "Invalid HTTP request received" in line]
+    assert len(invalid) == 2, log
+    assert "a header with a byte HTTP forbids" in invalid[0]
+    assert "a TLS client hello on plain HTTP" in invalid[1]
+
+
+def test_without_access_log_a_request_logs_nothing():
+    with running() as server:
+        assert httpx.get(server.base_url + "/arrangements").status_code == 401
+    assert not logging.getLogger("uvicorn.access").isEnabledFor(logging.INFO)

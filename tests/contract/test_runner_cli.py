@@ -139,8 +139,10 @@ def test_a_wrong_password_is_a_setup_error_in_one_line() -> None:
         result = contract(FAST, env)
     assert result.exit_code == 2
     assert result.stdout == ""
-    (line,) = result.stderr.splitlines()
-    assert line.startswith("error: login as demo@imuze.io failed: 401")
+    line, hint = result.stderr.splitlines()
+    assert line.startswith("error: login as demo@imuze.io failed: 401 unauthorized: ")
+    assert line.endswith(" (POST /api/4/tokens)")  # worded as every imuze command words it
+    assert hint.startswith("hint: check IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD")
     assert "not-the-password" not in result.stderr
 
 
@@ -164,8 +166,9 @@ def test_an_unreachable_api_is_a_setup_error_in_one_line() -> None:
     finally:
         sock.close()
     assert done.returncode == 2, done.stderr
-    (line,) = done.stderr.splitlines()
+    line, hint = done.stderr.splitlines()
     assert line.startswith(f"error: cannot reach the API at {base_url}")
+    assert hint == "hint: is the API up at that address? pass --base-url or set IMUZE_BASE_URL"
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
 
@@ -174,8 +177,10 @@ def test_no_credentials_is_a_usage_error_in_one_line() -> None:
     env = {**user_env("http://127.0.0.1:9/api/4"), "IMUZE_EMAIL": None, "IMUZE_PASSWORD": None}
     result = contract(FAST, env)
     assert result.exit_code == 2
-    (line,) = result.stderr.splitlines()
-    assert line.startswith("error: no credentials") and "IMUZE_API_KEY" in line
+    line, hint = result.stderr.splitlines()
+    # The variables to set, as `imuze songs list` says it, never Python's argument names.
+    assert line == "error: no credentials: set IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD"
+    assert hint == "hint: see 'imuze contract --help'"
 
 
 def test_without_the_contract_extra_it_says_what_to_install(
@@ -189,10 +194,11 @@ def test_without_the_contract_extra_it_says_what_to_install(
     monkeypatch.setitem(sys.modules, "schemathesis", None)
     result = contract(FAST, user_env("http://127.0.0.1:9/api/4"))
     assert result.exit_code == 2
-    assert result.stderr.strip() == (
+    assert result.stderr.splitlines() == [
         "error: imuze contract needs the 'contract' extra (schemathesis is not installed): "
-        "pip install 'imuze[contract]'"
-    )
+        "pip install 'imuze[contract]'",
+        "hint: see 'imuze contract --help'",
+    ]
 
 
 def test_help_states_the_defaults_and_the_cli_does_not_import_schemathesis() -> None:
@@ -209,5 +215,6 @@ def test_help_states_the_defaults_and_the_cli_does_not_import_schemathesis() -> 
 def test_a_report_path_that_cannot_be_written_is_refused_before_the_run(tmp_path: Path) -> None:
     result = contract([*FAST, "--report-md", str(tmp_path)], user_env("http://127.0.0.1:9/api/4"))
     assert result.exit_code == 2
-    (line,) = result.stderr.splitlines()
+    line, hint = result.stderr.splitlines()
     assert line == f"error: cannot write {tmp_path}: not a writable file path"
+    assert hint == "hint: see 'imuze contract --help'"

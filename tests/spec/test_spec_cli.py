@@ -105,8 +105,9 @@ def test_an_unloadable_spec_exits_2_with_one_line(old: str, message: str) -> Non
     code, out, err = diff(old, str(SPEC))
     assert code == 2
     assert out == ""
-    assert err.startswith(f"imuze-spec: {message}")
-    assert err.count("\n") == 1
+    error, hint = err.splitlines()  # as every imuze command line reports an error
+    assert error.startswith(f"error: {message}")
+    assert hint == "hint: see 'imuze-spec diff --help'"
 
 
 def test_broken_yaml_and_non_openapi_exit_2(tmp_path: Path) -> None:
@@ -133,7 +134,7 @@ def test_a_structurally_invalid_spec_exits_2_and_says_where(tmp_path: Path) -> N
     assert code == 2
     assert out == ""
     assert "not a valid OpenAPI document near #/components/schemas/Song" in err
-    assert err.count("\n") == 1
+    assert err.count("\n") == 2 and err.splitlines()[1].startswith("hint: ")  # error + hint
 
 
 def test_a_git_ref_is_read_with_git_show() -> None:

@@ -112,7 +112,8 @@ def test_bump_writes_the_version_the_change_calls_for(tmp_path: Path) -> None:
     assert after == before  # nothing else changed
     assert f"version {current} -> {next_version(current, 'minor')} (minor: 1 addition(s)" in out
     code, _, err = invoke("bump", str(SPEC), str(SPEC), "--pyproject", str(tmp_path / "none"))
-    assert code == 2 and err.count("\n") == 1
+    assert code == 2 and err.count("\n") == 2  # an error: and a hint: line
+    assert err.startswith("error: ") and err.splitlines()[1] == "hint: see 'imuze-spec bump --help'"
 
 
 def test_versions_bump_by_semver() -> None:
@@ -214,7 +215,10 @@ def test_a_failed_generation_leaves_generated_untouched(
     monkeypatch.setattr(imuze_spec.regenerate, "generate_clients", fail)
     code, out, err = invoke("generate", str(SPEC), "--into", str(into))
     assert (code, out) == (2, "")
-    assert err == "imuze-spec: cannot generate the client from x: GET /songs: status code 200\n"
+    assert err == (
+        "error: cannot generate the client from x: GET /songs: status code 200\n"
+        "hint: see 'imuze-spec generate --help'\n"
+    )
     assert [p.name for p in into.rglob("*")] == ["imuze_client", "__init__.py"]
 
     def succeed(specs: list[Path], roots: list[Path]) -> list[Path]:
