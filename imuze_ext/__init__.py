@@ -21,6 +21,7 @@ from .errors import (
     BadRequestError,
     GoneError,
     ImuzeError,
+    InvalidCredentialsError,
     MissingCredentialsError,
     NotFoundError,
     PermissionDeniedError,
@@ -32,6 +33,7 @@ from .errors import (
     SongTimeoutError,
     UnprocessableEntityError,
 )
+from ._logging import RedactSecretsFilter
 from .resources.songs import SongRef
 
 __all__ = [
@@ -47,11 +49,13 @@ __all__ = [
     "GoneError",
     "Imuze",
     "ImuzeError",
+    "InvalidCredentialsError",
     "MissingCredentialsError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
+    "RedactSecretsFilter",
     "ResponseValidationError",
     "ServerError",
     "SongFailedError",

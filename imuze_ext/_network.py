@@ -1,0 +1,172 @@
+"""Our own connection pools, whose sockets obey the call's deadlines (see _deadlines).
+
+httpx's timeouts bound each socket operation: a server that sends one byte just before
+each read timeout holds a request open for ever. httpcore lets a pool take its own
+network backend, and ours wraps httpcore's: every connect, read and write is given what
+is left of the attempt and of the call, at most. This covers the headers and the whole
+body, sync and async, TLS included.
+
+httpx builds its pool inside `HTTPTransport.__init__` and gives no way to pass a
+backend, so ours replaces the pool right after, with the same settings
+(tests/ext/test_ext_edge.py fails if an httpx upgrade changes that attribute).
+"""
+
+from __future__ import annotations
+
+import ssl
+import typing
+from collections.abc import Iterable
+
+import httpcore
+import httpx
+
+from ._deadlines import io_timeout
+
+_SocketOption = typing.Any
+
+
+def _shortened(given: float | None, expired: type[Exception]) -> float | None:
+    try:
+        return io_timeout(given)
+    except TimeoutError:
+        raise expired("the attempt's or the call's time is up") from None
+
+
+class _Stream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _shortened(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _shortened(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        wait = _shortened(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._inner.start_tls(ssl_context, server_hostname, wait))
+
+    def get_extra_info(self, info: str) -> typing.Any:
+        return self._inner.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's sync backend, each operation bounded by the call's time left."""
+
+    def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[_SocketOption] | None = None,
+    ) -> httpcore.NetworkStream:
+        wait = _shortened(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._inner.connect_tcp(host, port, wait, local_address, socket_options))
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[_SocketOption] | None = None,
+    ) -> httpcore.NetworkStream:
+        wait = _shortened(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._inner.connect_unix_socket(path, wait, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _AsyncStream(httpcore.AsyncNetworkStream):
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, _shortened(timeout, httpcore.ReadTimeout))
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, _shortened(timeout, httpcore.WriteTimeout))
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        wait = _shortened(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self._inner.start_tls(ssl_context, server_hostname, wait))
+
+    def get_extra_info(self, info: str) -> typing.Any:
+        return self._inner.get_extra_info(info)
+
+
+class AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
+    """The async twin of DeadlineBackend, over httpcore's automatic backend."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[_SocketOption] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        wait = _shortened(timeout, httpcore.ConnectTimeout)
+        stream = await self._inner.connect_tcp(host, port, wait, local_address, socket_options)
+        return _AsyncStream(stream)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[_SocketOption] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        wait = _shortened(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self._inner.connect_unix_socket(path, wait, socket_options))
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def http_transport(limits: httpx.Limits) -> httpx.HTTPTransport:
+    """httpx's transport (TLS verified, no retries: ours are above it) over a pool whose
+    sockets obey the call's deadlines."""
+    transport = httpx.HTTPTransport(retries=0, limits=limits)
+    transport._pool = httpcore.ConnectionPool(  # noqa: SLF001 - see the module docstring
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=DeadlineBackend(),
+    )
+    return transport
+
+
+def async_http_transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+    """The async twin of http_transport."""
+    transport = httpx.AsyncHTTPTransport(retries=0, limits=limits)
+    transport._pool = httpcore.AsyncConnectionPool(  # noqa: SLF001 - see the module docstring
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=AsyncDeadlineBackend(),
+    )
+    return transport
