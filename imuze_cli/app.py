@@ -18,7 +18,7 @@ import typer
 from imuze_ext import _config
 from imuze_ext._version import __version__
 
-from . import output
+from . import notices, output
 from .arrangements import arrangements_app
 from .compose import compose
 from .contract import contract
@@ -61,6 +61,16 @@ def _main_options(
             "--email", help="Log in as this account (default: $IMUZE_EMAIL).", show_default=False
         ),
     ] = None,
+    deadline: Annotated[
+        float | None,
+        typer.Option(
+            "--deadline",
+            min=0.001,
+            help="Seconds each API call may take in all, retries included (default: from "
+            "the timeout and retries; a download: no limit but a 30 s stall).",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -68,7 +78,7 @@ def _main_options(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = GlobalOptions(base_url=base_url, email=email)
+    ctx.obj = GlobalOptions(base_url=base_url, email=email, deadline=deadline)
 
 
 app.command()(login)
@@ -83,4 +93,5 @@ def main() -> None:
         # stamina reports scheduled retries as warnings; the CLI stays quiet unless asked.
         logging.getLogger("stamina").addHandler(logging.NullHandler())
         logging.getLogger("stamina").propagate = False
+        notices.install()
     app()

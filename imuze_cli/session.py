@@ -25,6 +25,7 @@ class GlobalOptions:
 
     base_url: str | None
     email: str | None
+    deadline: float | None = None
 
 
 def base_url(ctx: typer.Context) -> str:
@@ -43,7 +44,7 @@ def client(ctx: typer.Context, *, need_login: bool = False) -> Imuze:
     url = base_url(ctx)
     try:
         if not need_login and not options.email and os.environ.get(_config.ENV_API_KEY):
-            return Imuze(base_url=url)
+            return Imuze(base_url=url, deadline=options.deadline)
         email = options.email or os.environ.get(_config.ENV_EMAIL)
         if not email and need_login:
             email = prompt_email()
@@ -53,7 +54,7 @@ def client(ctx: typer.Context, *, need_login: bool = False) -> Imuze:
                 f"{_config.ENV_PASSWORD} (or pass --email and type the password when asked)"
             )
         password = os.environ.get(_config.ENV_PASSWORD) or prompt_password()
-        return Imuze(email=email, password=password, base_url=url)
+        return Imuze(email=email, password=password, base_url=url, deadline=options.deadline)
     except MissingCredentialsError as exc:
         raise UsageProblem(str(exc), hint="see 'imuze --help'", kind=type(exc).__name__) from None
 

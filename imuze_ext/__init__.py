@@ -10,6 +10,7 @@ Models are the generated ones (`imuze_client.models`); errors are in `imuze_ext.
 """
 
 from ._deviations import Deviation, DeviationKind
+from ._logging import RedactSecretsFilter
 from ._raw_response import RawResponse
 from ._version import __version__
 from .client import DEFAULT_TIMEOUT, AsyncImuze, Imuze, authorize
@@ -33,7 +34,6 @@ from .errors import (
     SongTimeoutError,
     UnprocessableEntityError,
 )
-from ._logging import RedactSecretsFilter
 from .resources.songs import SongRef
 
 __all__ = [

@@ -72,9 +72,9 @@ class LoginAuth(httpx.Auth):
         """The login, sent as the call's own request is: our headers, its timeouts (the
         call's deadline bounds it too: it runs inside the same call)."""
         body = TokenRequest(token=TokenCredentials(email=self.email, password=self._password))
-        extensions = {"timeout": request.extensions["timeout"]} if "timeout" in (
-            request.extensions
-        ) else {}
+        extensions = (
+            {"timeout": request.extensions["timeout"]} if "timeout" in (request.extensions) else {}
+        )
         return httpx.Request(
             "POST",
             self._tokens_url,

@@ -84,10 +84,15 @@ def _check(what: str, value: str, *, header: bool) -> None:
     for position, char in enumerate(value, start=1):
         code = ord(char)
         if code < 0x20 or 0x7F <= code <= 0x9F:
-            newline = " (a value read from a file often ends with a newline)" if code in (
-                0x0A,
-                0x0D,
-            ) else ""
+            newline = (
+                " (a value read from a file often ends with a newline)"
+                if code
+                in (
+                    0x0A,
+                    0x0D,
+                )
+                else ""
+            )
             raise InvalidCredentialsError(
                 f"{what} has a control character (U+{code:04X}) at position {position} of "
                 f"{len(value)}: strip it{newline}"

@@ -74,8 +74,7 @@ def typed(exc: BaseException) -> ImuzeError | None:
         return APIConnectionError(f"{_at(exc)}too many redirects (a loop?)", request=request)
     if isinstance(exc, httpx.DecodingError):
         return ResponseValidationError(
-            f"{_at(exc)}the body could not be decoded as its Content-Encoding says "
-            f"({_said(exc)})"
+            f"{_at(exc)}the body could not be decoded as its Content-Encoding says ({_said(exc)})"
         )
     if isinstance(exc, httpx.TransportError | httpx.RequestError):
         return APIConnectionError(f"connection failed: {_at(exc)}{_said(exc)}", request=request)

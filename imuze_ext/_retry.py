@@ -243,7 +243,6 @@ async def _aread_or_close(response: httpx.Response) -> None:
         raise
 
 
-
 class RetryTransport(httpx.BaseTransport):
     """Wraps a transport: logs each attempt and retries by the rules above."""
 

@@ -52,9 +52,7 @@ def _timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
 
-def _limits(
-    timeout: httpx.Timeout, max_retries: int, deadline: float | None
-) -> _deadlines.Limits:
+def _limits(timeout: httpx.Timeout, max_retries: int, deadline: float | None) -> _deadlines.Limits:
     """The limits of each call: `timeout` per attempt, `deadline` per call (by default
     every attempt at its timeout plus the longest backoff before each retry)."""
     attempt = _deadlines.attempt_seconds(timeout)

@@ -204,9 +204,7 @@ class SongFailedError(ImuzeError):
         self.song_id = song_id
         self.reason = reason
         self.status = status
-        self.failed: Mapping[int, str | None] = MappingProxyType(
-            dict(failed or {song_id: status})
-        )
+        self.failed: Mapping[int, str | None] = MappingProxyType(dict(failed or {song_id: status}))
         self.pending: tuple[int, ...] = pending
         said = f" (status: {status})" if status is not None else ""
         others = [i for i in self.failed if i != song_id]

@@ -108,7 +108,7 @@ class Songs:
     @property
     def with_raw_response(self) -> SongsWithRawResponse:
         """The calls that make one request, answering RawResponse (model, status, headers)."""
-        from .songs_raw import SongsWithRawResponse  # noqa: PLC0415 - it imports this module
+        from .songs_raw import SongsWithRawResponse
 
         return SongsWithRawResponse(self._client, self._tolerance)
 
@@ -259,7 +259,7 @@ class AsyncSongs:
     @property
     def with_raw_response(self) -> AsyncSongsWithRawResponse:
         """The calls that make one request, answering RawResponse (model, status, headers)."""
-        from .songs_raw import AsyncSongsWithRawResponse  # noqa: PLC0415 - it imports this module
+        from .songs_raw import AsyncSongsWithRawResponse
 
         return AsyncSongsWithRawResponse(self._client, self._tolerance)
 

@@ -10,7 +10,15 @@ from imuze_client.models import Song, SongCreated, SongList
 
 from .._raw_response import RawResponse
 from .._tolerance import Tolerance
-from .songs import asend_create, asend_get, asend_list, create_body, send_create, send_get, send_list
+from .songs import (
+    asend_create,
+    asend_get,
+    asend_list,
+    create_body,
+    send_create,
+    send_get,
+    send_list,
+)
 
 
 class SongsWithRawResponse:
