@@ -15,10 +15,44 @@ from ._logging import redact_url
 from ._responses import status_error
 from .errors import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     ImuzeError,
     ResponseValidationError,
 )
+
+HTTPX_EXCEPTIONS: dict[type[Exception], type[ImuzeError]] = {
+    httpx.HTTPError: ImuzeError,
+    httpx.RequestError: APIConnectionError,
+    httpx.TransportError: APIConnectionError,
+    httpx.TimeoutException: APITimeoutError,
+    httpx.ConnectTimeout: APITimeoutError,
+    httpx.ReadTimeout: APITimeoutError,
+    httpx.WriteTimeout: APITimeoutError,
+    httpx.PoolTimeout: APITimeoutError,
+    httpx.NetworkError: APIConnectionError,
+    httpx.ConnectError: APIConnectionError,
+    httpx.ReadError: APIConnectionError,
+    httpx.WriteError: APIConnectionError,
+    httpx.CloseError: APIConnectionError,
+    httpx.ProtocolError: APIConnectionError,
+    httpx.RemoteProtocolError: APIConnectionError,
+    httpx.LocalProtocolError: ImuzeError,
+    httpx.ProxyError: APIConnectionError,
+    httpx.UnsupportedProtocol: APIConnectionError,
+    httpx.DecodingError: ResponseValidationError,
+    httpx.TooManyRedirects: APIConnectionError,
+    httpx.HTTPStatusError: APIStatusError,
+    httpx.InvalidURL: ResponseValidationError,
+    httpx.CookieConflict: ImuzeError,
+    httpx.StreamError: ImuzeError,
+    httpx.StreamConsumed: ImuzeError,
+    httpx.StreamClosed: ImuzeError,
+    httpx.ResponseNotRead: ImuzeError,
+    httpx.RequestNotRead: ImuzeError,
+}
+"""Every exception httpx defines, and the class of ours it becomes (the rules are in
+`typed`; this table is what the test of the whole hierarchy holds them to)."""
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -82,7 +116,7 @@ def typed(exc: BaseException) -> ImuzeError | None:
         return status_error(exc.response)
     if isinstance(exc, httpx.InvalidURL):
         return ResponseValidationError(f"a URL is not valid: {_said(exc)}")
-    if isinstance(exc, (httpx.CookieConflict, httpx.StreamError)):
+    if isinstance(exc, (httpx.CookieConflict, httpx.StreamError, httpx.HTTPError)):
         return ImuzeError(f"internal error: {_said(exc)}")
     if isinstance(exc, RecursionError):
         return ResponseValidationError("the answer is nested too deeply to be read")
