@@ -124,9 +124,11 @@ async def temporary_redirect_on_post(x: Exchange) -> bool:
 def _unavailable_first(retry_after: str) -> Callable[[Exchange], Any]:
     async def behaviour(x: Exchange) -> bool:
         if x.count == 1:
-            await x.send(as_json({"error": "busy"}, "503 Service Unavailable", **{
-                "Retry-After": retry_after
-            }))  # fmt: skip
+            await x.send(
+                as_json(
+                    {"error": "busy"}, "503 Service Unavailable", **{"Retry-After": retry_after}
+                )
+            )
         else:
             await x.send(as_json(song()))
         return True
@@ -231,9 +233,9 @@ async def long_retry_after(x: Exchange) -> bool:
 
 
 async def maintenance(x: Exchange) -> bool:
-    await x.send(as_json({"error": "maintenance"}, "503 Service Unavailable", **{
-        "Retry-After": "5"
-    }))  # fmt: skip
+    await x.send(
+        as_json({"error": "maintenance"}, "503 Service Unavailable", **{"Retry-After": "5"})
+    )
     return True
 
 

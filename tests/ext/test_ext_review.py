@@ -50,8 +50,9 @@ def _login_then(request: httpx.Request) -> httpx.Response:
 
 def test_the_login_sends_our_headers_and_the_calls_timeout() -> None:
     rec = Recorder(_login_then)
-    with Imuze(email="a@b.c", password="pw-123", base_url=API, transport=rec.transport(),
-               timeout=2.0) as api:  # fmt: skip
+    with Imuze(
+        email="a@b.c", password="pw-123", base_url=API, transport=rec.transport(), timeout=2.0
+    ) as api:
         api.songs.get(1)
     login = rec.requests[0]
     assert login.url.path.endswith("/tokens")
@@ -78,8 +79,12 @@ def silent_server() -> Iterator[str]:
 
 def test_a_login_that_never_answers_times_out(silent_server: str) -> None:
     started = time.monotonic()
-    with Imuze(email="a@b.c", password="pw-123", base_url=silent_server, timeout=0.3,
-               max_retries=0) as api, pytest.raises(APITimeoutError) as caught:  # fmt: skip
+    with (
+        Imuze(
+            email="a@b.c", password="pw-123", base_url=silent_server, timeout=0.3, max_retries=0
+        ) as api,
+        pytest.raises(APITimeoutError) as caught,
+    ):
         api.songs.get(1)
     assert time.monotonic() - started < 1.5
     assert caught.value.limit in ("timeout", "deadline")
@@ -150,8 +155,9 @@ def test_a_download_makes_max_retries_plus_one_attempts(max_retries: int, tmp_pa
         raise httpx.ConnectError("refused", request=request)
 
     rec = Recorder(handle)
-    with Imuze(api_key="k", base_url=API, transport=rec.transport(),
-               max_retries=max_retries) as api:  # fmt: skip
+    with Imuze(
+        api_key="k", base_url=API, transport=rec.transport(), max_retries=max_retries
+    ) as api:
         with pytest.raises(Exception):  # noqa: B017 - the count is the point
             api.songs.download(1, tmp_path)
     assert len(rec.paths()) - 1 == max_retries + 1
@@ -238,10 +244,12 @@ class _Cut(httpx.SyncByteStream):
 
 
 def test_a_resume_sends_if_range_and_refuses_another_version(tmp_path: Path) -> None:
-    first = httpx.Response(200, headers={"Content-Length": "1000", "ETag": '"v1"'},
-                           stream=_Cut(b"a" * 500))  # fmt: skip
-    spliced = httpx.Response(206, headers={"Content-Range": "bytes 500-1499/1500"},
-                             content=b"b" * 1000)  # fmt: skip
+    first = httpx.Response(
+        200, headers={"Content-Length": "1000", "ETag": '"v1"'}, stream=_Cut(b"a" * 500)
+    )
+    spliced = httpx.Response(
+        206, headers={"Content-Range": "bytes 500-1499/1500"}, content=b"b" * 1000
+    )
     rec = _resumed(first, spliced)
     with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
         with pytest.raises(ResponseValidationError, match="another version"):
@@ -253,8 +261,9 @@ def test_a_resume_sends_if_range_and_refuses_another_version(tmp_path: Path) -> 
 
 def test_a_resume_uses_last_modified_else_starts_over(tmp_path: Path) -> None:
     stamp = "Tue, 01 Dec 2026 10:00:00 GMT"
-    first = httpx.Response(200, headers={"Content-Length": "1000", "Last-Modified": stamp},
-                           stream=_Cut(b"a" * 500))  # fmt: skip
+    first = httpx.Response(
+        200, headers={"Content-Length": "1000", "Last-Modified": stamp}, stream=_Cut(b"a" * 500)
+    )
     rest = httpx.Response(206, headers={"Content-Range": "bytes 500-999/1000"}, content=b"a" * 500)
     rec = _resumed(first, rest)
     with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
@@ -279,8 +288,9 @@ def _login_refused(body: dict[str, object]) -> httpx.MockTransport:
 @pytest.mark.parametrize("password", ["wrong", "or", "email", "mail"])
 def test_a_short_password_does_not_garble_the_servers_words(password: str) -> None:
     body = {"error": "unauthorized", "message": "wrong email or password"}
-    with Imuze(email="a@b.c", password=password, base_url=API,
-               transport=_login_refused(body)) as api:  # fmt: skip
+    with Imuze(
+        email="a@b.c", password=password, base_url=API, transport=_login_refused(body)
+    ) as api:
         with pytest.raises(AuthenticationError) as caught:
             api.songs.list()
     assert "wrong email or password" in str(caught.value)
@@ -293,14 +303,14 @@ def test_a_secret_is_redacted_where_it_stands() -> None:
         "error": f"no account accepts {long_password}",
         "errors": {"password": ["or"], "email": ["is taken"]},
     }
-    with Imuze(email="a@b.c", password="or", base_url=API,
-               transport=_login_refused(body)) as api:  # fmt: skip
+    with Imuze(email="a@b.c", password="or", base_url=API, transport=_login_refused(body)) as api:
         with pytest.raises(AuthenticationError) as caught:
             api.songs.list()
     assert caught.value.field_errors["password"] == (REDACTED,)  # the field holding it
     assert caught.value.field_errors["email"] == ("is taken",)
-    with Imuze(email="a@b.c", password=long_password, base_url=API,
-               transport=_login_refused(body)) as api:  # fmt: skip
+    with Imuze(
+        email="a@b.c", password=long_password, base_url=API, transport=_login_refused(body)
+    ) as api:
         with pytest.raises(AuthenticationError) as caught:
             api.songs.list()
     assert long_password not in str(caught.value)
@@ -406,11 +416,11 @@ def test_the_mock_takes_a_client_leaving_mid_body_calmly(imuze_mock_server: Mock
         url = httpx.URL(imuze_mock_server.base_url)
         body = json.dumps({"token": {"email": "x@y.z", "password": "p"}}).encode()
         with socket.create_connection((url.host, url.port or 80)) as sock:
-            sock.sendall(
+            head = (
                 f"POST {url.path}/tokens HTTP/1.1\r\nHost: {url.host}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body) + 500}\r\n\r\n".encode()
-                + body  # fmt: skip
+                f"Content-Type: application/json\r\nContent-Length: {len(body) + 500}\r\n\r\n"
             )
+            sock.sendall(head.encode() + body)
             time.sleep(0.1)
         time.sleep(0.3)
         with Imuze(api_key="imuze-demo-key", base_url=imuze_mock_server.base_url) as api:
