@@ -93,5 +93,7 @@ def main() -> None:
         # stamina reports scheduled retries as warnings; the CLI stays quiet unless asked.
         logging.getLogger("stamina").addHandler(logging.NullHandler())
         logging.getLogger("stamina").propagate = False
-        notices.install()
+        with notices.shown():
+            app()
+        return
     app()

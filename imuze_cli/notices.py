@@ -8,7 +8,9 @@ unless IMUZE_LOG asks for it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 
 from . import output
 
@@ -25,15 +27,23 @@ class RetryAfterNotice(logging.Handler):
             f"waiting {seconds:.1f} s, as the server asked (Retry-After), before retrying {what}",
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
 
 
-def install() -> None:
-    """Print the Retry-After waits of imuze_ext on stderr (once per process)."""
+@contextlib.contextmanager
+def shown() -> Iterator[None]:
+    """Print the Retry-After waits of imuze_ext on stderr while the block runs."""
     logger = logging.getLogger("imuze_ext")
-    if any(isinstance(h, RetryAfterNotice) for h in logger.handlers):
-        return
-    logger.addHandler(RetryAfterNotice(logging.INFO))
+    handler = RetryAfterNotice(logging.INFO)
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
     if logger.getEffectiveLevel() > logging.INFO:
         logger.setLevel(logging.INFO)
         logger.propagate = False  # the other INFO records stay where they were: nowhere
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate

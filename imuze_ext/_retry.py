@@ -254,7 +254,7 @@ class RetryTransport(httpx.BaseTransport):
         with _deadlines.call_scope() as call:
             _deadlines.settle(call, self._limits)
             try:  # the common case pays nothing for the retry machinery
-                return self._attempt(request, call)
+                return self._attempt(request, call, 1)
             except (_RetryableStatus, httpx.TransportError) as exc:
                 first = exc
             try:
@@ -263,12 +263,12 @@ class RetryTransport(httpx.BaseTransport):
                         with attempt:
                             if attempt.num == 1:
                                 raise first  # replayed: our hook decides and sets the wait
-                            return self._attempt(request, call)
+                            return self._attempt(request, call, 1)
             except _RetryableStatus as last:
                 return last.response
         raise AssertionError("unreachable: stamina either returns or raises")
 
-    def _attempt(self, request: httpx.Request, call: Call) -> httpx.Response:
+    def _attempt(self, request: httpx.Request, call: Call, num: int) -> httpx.Response:
         started = time.perf_counter()
         streamed = _start(request, call, self._limits)
         try:
@@ -281,9 +281,9 @@ class RetryTransport(httpx.BaseTransport):
             if not streamed:
                 _read_or_close(response)
         except httpx.TransportError as exc:
-            _log(request, call.attempts, started, type(exc).__name__)
+            _log(request, num, started, type(exc).__name__)
             raise
-        _log(request, call.attempts, started, str(response.status_code))
+        _log(request, num, started, str(response.status_code))
         if (retry := _status_decision(request, response)) is not None:
             _read_or_close(response)  # keep the body: the last attempt's answer is handed back
             response.close()
@@ -305,7 +305,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         with _deadlines.call_scope() as call:
             _deadlines.settle(call, self._limits)
             try:
-                return await self._attempt(request, call)
+                return await self._attempt(request, call, 1)
             except (_RetryableStatus, httpx.TransportError) as exc:
                 first = exc
             try:
@@ -314,12 +314,12 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                         with attempt:
                             if attempt.num == 1:
                                 raise first
-                            return await self._attempt(request, call)
+                            return await self._attempt(request, call, 1)
             except _RetryableStatus as last:
                 return last.response
         raise AssertionError("unreachable: stamina either returns or raises")
 
-    async def _attempt(self, request: httpx.Request, call: Call) -> httpx.Response:
+    async def _attempt(self, request: httpx.Request, call: Call, num: int) -> httpx.Response:
         started = time.perf_counter()
         streamed = _start(request, call, self._limits)
         try:
@@ -332,9 +332,9 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             if not streamed:
                 await _aread_or_close(response)
         except httpx.TransportError as exc:
-            _log(request, call.attempts, started, type(exc).__name__)
+            _log(request, num, started, type(exc).__name__)
             raise
-        _log(request, call.attempts, started, str(response.status_code))
+        _log(request, num, started, str(response.status_code))
         if (retry := _status_decision(request, response)) is not None:
             await _aread_or_close(response)
             await response.aclose()

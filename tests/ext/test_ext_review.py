@@ -182,10 +182,9 @@ def test_a_wait_ends_at_its_deadline_under_retry_after(retry_after: str) -> None
 
 
 def test_the_cli_says_when_it_waits_on_retry_after() -> None:
-    notices.install()
     env = {"IMUZE_API_KEY": "imuze-demo-key", "IMUZE_LOG": None, "IMUZE_BASE_URL": None}
     # under maintenance the mock asks for 30 x retry_after: 30 s (not slept: stamina's test mode)
-    with running(MockConfig(maintenance=True, retry_after=1)) as server:
+    with running(MockConfig(maintenance=True, retry_after=1)) as server, notices.shown():
         result = CliRunner(env=env).invoke(
             app, ["--base-url", server.base_url, "arrangements", "list"]
         )
