@@ -13,6 +13,7 @@ guarded stream (as httpx's own transports build theirs from httpcore's stream), 
 
 from __future__ import annotations
 
+import typing
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -117,29 +118,37 @@ class AsyncGuardedStream(httpx.AsyncByteStream):
         await self._inner.aclose()
 
 
-def rewrap(raw: httpx.Response, request: httpx.Request, *, streamed: bool) -> DecodedResponse:
-    """`raw`'s status, headers and stream as a DecodedResponse over a guarded stream."""
+def _guard(raw: httpx.Response, request: httpx.Request, streamed: bool) -> int | None:
     cap = None if streamed else MAX_BODY_BYTES
     if not streamed:
         check_declared_size(request, raw.headers)
+    return cap
+
+
+def _decoded(raw: httpx.Response, request: httpx.Request, stream: Any) -> DecodedResponse:
+    """`raw` as a DecodedResponse over `stream`. A plain httpx.Response (what every
+    transport returns) changes class in place: DecodedResponse adds a cached `json()` and no
+    state of its own, and a copy would cost a second Response and a second body pass."""
+    if type(raw) is httpx.Response:
+        raw.__class__ = DecodedResponse
+        raw.stream = stream
+        return typing.cast("DecodedResponse", raw)
     return DecodedResponse(
         raw.status_code,
         headers=raw.headers,
-        stream=GuardedStream(raw.stream, request, cap),
+        stream=stream,
         extensions=raw.extensions,
         request=request,
     )
+
+
+def rewrap(raw: httpx.Response, request: httpx.Request, *, streamed: bool) -> DecodedResponse:
+    """`raw` as a DecodedResponse over a guarded stream (sync)."""
+    cap = _guard(raw, request, streamed)
+    return _decoded(raw, request, GuardedStream(raw.stream, request, cap))
 
 
 def arewrap(raw: httpx.Response, request: httpx.Request, *, streamed: bool) -> DecodedResponse:
-    """The async transport's rewrap: an async guarded stream."""
-    cap = None if streamed else MAX_BODY_BYTES
-    if not streamed:
-        check_declared_size(request, raw.headers)
-    return DecodedResponse(
-        raw.status_code,
-        headers=raw.headers,
-        stream=AsyncGuardedStream(raw.stream, request, cap),
-        extensions=raw.extensions,
-        request=request,
-    )
+    """The async twin of rewrap."""
+    cap = _guard(raw, request, streamed)
+    return _decoded(raw, request, AsyncGuardedStream(raw.stream, request, cap))

@@ -42,7 +42,7 @@ class Limits:
     explicit: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """One call in progress: when it started, when it must end, the retries left."""
 
@@ -55,16 +55,20 @@ class Call:
     attempt_end: float | None = None
     attempt_seconds: float | None = None
     settled: bool = False
+    until: float | None = None
+    """The first of the attempt's end and the call's deadline (monotonic), or None."""
     waits: list[float] = field(default_factory=list)
 
-    def end(self) -> float | None:
-        """The first of the attempt's end and the call's deadline (monotonic), or None."""
-        ends = [e for e in (self.attempt_end, self.deadline) if e is not None]
-        return min(ends) if ends else None
+    def __post_init__(self) -> None:
+        self.until = self.deadline
+
+    def _update(self) -> None:
+        self.until = _earliest(self.attempt_end, self.deadline)
 
     def remaining(self, now: float | None = None) -> float | None:
-        end = self.end()
-        return None if end is None else end - (time.monotonic() if now is None else now)
+        """Seconds left of the attempt and the call (None: no limit)."""
+        until = self.until
+        return None if until is None else until - (time.monotonic() if now is None else now)
 
 
 _call: contextvars.ContextVar[Call | None] = contextvars.ContextVar("imuze_call", default=None)
@@ -90,30 +94,41 @@ def current() -> Call | None:
     return _call.get()
 
 
-def _earliest(*ends: float | None) -> float | None:
-    known = [e for e in ends if e is not None]
-    return min(known) if known else None
+def _earliest(a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    return a if b is None or a < b else b
 
 
-@contextlib.contextmanager
-def call_scope(deadline: float | None = None, *, settled: bool = False) -> Iterator[Call]:
+class call_scope:  # noqa: N801 - used as a context manager, like contextlib's
     """Run one call: its layers share this Call. Nested scopes join the outer call.
 
     With `settled`, `deadline` is the call's deadline (None: none); otherwise the
     retrying transport settles it from its client's Limits on the first request.
+    (A class, not a generator: it runs on every request, and this is cheaper.)
     """
-    outer = _call.get()
-    if outer is not None:
-        yield outer
-        return
-    now = time.monotonic()
-    own = None if deadline is None else now + deadline
-    call = Call(now, _earliest(own, _bound.get()), deadline, settled=settled)
-    token = _call.set(call)
-    try:
-        yield call
-    finally:
-        _call.reset(token)
+
+    __slots__ = ("_call", "_token")
+
+    def __init__(self, deadline: float | None = None, *, settled: bool = False) -> None:
+        outer = _call.get()
+        self._token: contextvars.Token[Call | None] | None = None
+        if outer is not None:
+            self._call = outer
+            return
+        now = time.monotonic()
+        own = None if deadline is None else now + deadline
+        self._call = Call(now, _earliest(own, _bound.get()), deadline, settled=settled)
+
+    def __enter__(self) -> Call:
+        if self._call is not _call.get():
+            self._token = _call.set(self._call)
+        return self._call
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _call.reset(self._token)
+            self._token = None
 
 
 def settle(call: Call, limits: Limits) -> None:
@@ -125,6 +140,7 @@ def settle(call: Call, limits: Limits) -> None:
         call.deadline_seconds = limits.deadline
         if limits.deadline is not None:
             call.deadline = _earliest(call.deadline, call.started + limits.deadline)
+            call._update()
 
 
 def begin_attempt(call: Call, seconds: float | None) -> None:
@@ -133,6 +149,7 @@ def begin_attempt(call: Call, seconds: float | None) -> None:
     call.attempt_started = time.monotonic()
     call.attempt_seconds = seconds
     call.attempt_end = None if seconds is None else call.attempt_started + seconds
+    call._update()
 
 
 def may_wait(call: Call, delay: float, now: float | None = None) -> bool:
@@ -164,11 +181,9 @@ def io_timeout(given: float | None) -> float | None:
     """The timeout of one read, write or connect: httpx's own, shortened to what is left of
     the attempt and the call; raises TimeoutError when nothing is left."""
     call = _call.get()
-    if call is None:
+    if call is None or call.until is None:
         return given
-    left = call.remaining()
-    if left is None:
-        return given
+    left = call.until - time.monotonic()
     if left <= 0:
         raise TimeoutError("no time left")
     return left if given is None else min(given, left)

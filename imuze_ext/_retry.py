@@ -221,9 +221,10 @@ def _start(request: httpx.Request, call: Call, limits: Limits) -> bool:
     timeouts = request.extensions.get("timeout")
     if left is not None and isinstance(timeouts, dict):
         wait = max(round(left, 3), 0.001)  # to the millisecond: the rest is noise
-        request.extensions["timeout"] = {
-            k: wait if v is None else min(v, wait) for k, v in timeouts.items()
-        }
+        if any(v is None or v > wait for v in timeouts.values()):
+            request.extensions["timeout"] = {
+                k: wait if v is None else min(v, wait) for k, v in timeouts.items()
+            }
     return streamed
 
 
@@ -251,21 +252,27 @@ class RetryTransport(httpx.BaseTransport):
         self._limits = limits
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        with _deadlines.call_scope() as call:
-            _deadlines.settle(call, self._limits)
-            try:  # the common case pays nothing for the retry machinery
-                return self._attempt(request, call, 1)
-            except (_RetryableStatus, httpx.TransportError) as exc:
-                first = exc
-            try:
-                with retrying(f"{request.method} {request.url.path}"):
-                    for attempt in _retrying(request, call):
-                        with attempt:
-                            if attempt.num == 1:
-                                raise first  # replayed: our hook decides and sets the wait
-                            return self._attempt(request, call, 1)
-            except _RetryableStatus as last:
-                return last.response
+        call = _deadlines.current()
+        if call is None:  # a request outside any call of ours: it is a call of its own
+            with _deadlines.call_scope() as call:
+                return self._send(request, call)
+        return self._send(request, call)
+
+    def _send(self, request: httpx.Request, call: Call) -> httpx.Response:
+        _deadlines.settle(call, self._limits)
+        try:  # the common case pays nothing for the retry machinery
+            return self._attempt(request, call, 1)
+        except (_RetryableStatus, httpx.TransportError) as exc:
+            first = exc
+        try:
+            with retrying(f"{request.method} {request.url.path}"):
+                for attempt in _retrying(request, call):
+                    with attempt:
+                        if attempt.num == 1:
+                            raise first  # replayed: our hook decides and sets the wait
+                        return self._attempt(request, call, attempt.num)
+        except _RetryableStatus as last:
+            return last.response
         raise AssertionError("unreachable: stamina either returns or raises")
 
     def _attempt(self, request: httpx.Request, call: Call, num: int) -> httpx.Response:
@@ -302,21 +309,27 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self._limits = limits
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        with _deadlines.call_scope() as call:
-            _deadlines.settle(call, self._limits)
-            try:
-                return await self._attempt(request, call, 1)
-            except (_RetryableStatus, httpx.TransportError) as exc:
-                first = exc
-            try:
-                with retrying(f"{request.method} {request.url.path}"):
-                    async for attempt in _retrying(request, call):
-                        with attempt:
-                            if attempt.num == 1:
-                                raise first
-                            return await self._attempt(request, call, 1)
-            except _RetryableStatus as last:
-                return last.response
+        call = _deadlines.current()
+        if call is None:
+            with _deadlines.call_scope() as call:
+                return await self._send(request, call)
+        return await self._send(request, call)
+
+    async def _send(self, request: httpx.Request, call: Call) -> httpx.Response:
+        _deadlines.settle(call, self._limits)
+        try:
+            return await self._attempt(request, call, 1)
+        except (_RetryableStatus, httpx.TransportError) as exc:
+            first = exc
+        try:
+            with retrying(f"{request.method} {request.url.path}"):
+                async for attempt in _retrying(request, call):
+                    with attempt:
+                        if attempt.num == 1:
+                            raise first
+                        return await self._attempt(request, call, attempt.num)
+        except _RetryableStatus as last:
+            return last.response
         raise AssertionError("unreachable: stamina either returns or raises")
 
     async def _attempt(self, request: httpx.Request, call: Call, num: int) -> httpx.Response:
