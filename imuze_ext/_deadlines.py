@@ -100,7 +100,7 @@ def _earliest(a: float | None, b: float | None) -> float | None:
     return a if b is None or a < b else b
 
 
-class call_scope:  # noqa: N801 - used as a context manager, like contextlib's
+class call_scope:  # lower case: used as a context manager, as contextlib names its own
     """Run one call: its layers share this Call. Nested scopes join the outer call.
 
     With `settled`, `deadline` is the call's deadline (None: none); otherwise the
