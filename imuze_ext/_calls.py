@@ -54,13 +54,8 @@ def call_full(
             try:
                 detailed = send()
             except Exception as exc:
-                raw = _last_response.get()
-                if raw is None or not _choked(exc):
-                    translated = translate(exc)
-                    if translated is exc:
-                        raise
-                    raise translated from exc
-                parsed = None  # the generated parser gave up: judge the raw answer
+                raw = _answer_despite(exc)  # the generated parser gave up: judge the raw answer
+                parsed = None
             else:
                 raw = _recorded()
                 parsed = detailed.parsed
@@ -92,12 +87,7 @@ async def acall_full(
             try:
                 detailed = await send()
             except Exception as exc:
-                raw = _last_response.get()
-                if raw is None or not _choked(exc):
-                    translated = translate(exc)
-                    if translated is exc:
-                        raise
-                    raise translated from exc
+                raw = _answer_despite(exc)  # the generated parser gave up: judge the raw answer
                 parsed = None
             else:
                 raw = _recorded()
@@ -105,6 +95,17 @@ async def acall_full(
         return RawResponse(read(raw, parsed, operation, model, tolerance), raw)
     finally:
         _last_response.reset(reset)
+
+
+def _answer_despite(exc: Exception) -> httpx.Response:
+    """The recorded answer when the generated code choked on it; else `exc`, typed."""
+    raw = _last_response.get()
+    if raw is not None and _choked(exc):
+        return raw
+    translated = translate(exc)
+    if translated is exc:
+        raise exc
+    raise translated from exc
 
 
 def _recorded() -> httpx.Response:

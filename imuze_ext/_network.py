@@ -155,16 +155,21 @@ def _ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+def _pool_settings(limits: httpx.Limits) -> dict[str, typing.Any]:
+    """What httpx's transport gives its pool, for ours (no retries: ours are above it)."""
+    return {
+        "ssl_context": _ssl_context(),
+        "max_connections": limits.max_connections,
+        "max_keepalive_connections": limits.max_keepalive_connections,
+        "keepalive_expiry": limits.keepalive_expiry,
+    }
+
+
 def http_transport(limits: httpx.Limits) -> httpx.HTTPTransport:
-    """httpx's transport (TLS verified, no retries: ours are above it) over a pool whose
-    sockets obey the call's deadlines."""
+    """httpx's transport (TLS verified) over a pool whose sockets obey the call's deadlines."""
     transport = httpx.HTTPTransport(verify=_ssl_context(), retries=0, limits=limits)
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=_ssl_context(),
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        network_backend=DeadlineBackend(),
+    transport._pool = httpcore.ConnectionPool(  # httpx private: see the module docstring
+        **_pool_settings(limits), network_backend=DeadlineBackend()
     )
     return transport
 
@@ -172,11 +177,7 @@ def http_transport(limits: httpx.Limits) -> httpx.HTTPTransport:
 def async_http_transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
     """The async twin of http_transport."""
     transport = httpx.AsyncHTTPTransport(verify=_ssl_context(), retries=0, limits=limits)
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=_ssl_context(),
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        network_backend=AsyncDeadlineBackend(),
+    transport._pool = httpcore.AsyncConnectionPool(  # httpx private: see the module docstring
+        **_pool_settings(limits), network_backend=AsyncDeadlineBackend()
     )
     return transport
