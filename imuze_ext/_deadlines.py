@@ -23,7 +23,7 @@ import contextvars
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import httpx
@@ -57,10 +57,6 @@ class Call:
     settled: bool = False
     until: float | None = None
     """The first of the attempt's end and the call's deadline (monotonic), or None."""
-    waits: list[float] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.until = self.deadline
 
     def _update(self) -> None:
         self.until = _earliest(self.attempt_end, self.deadline)
@@ -118,7 +114,8 @@ class call_scope:  # lower case: used as a context manager, as contextlib names 
             return
         now = time.monotonic()
         own = None if deadline is None else now + deadline
-        self._call = Call(now, _earliest(own, _bound.get()), deadline, settled=settled)
+        end = _earliest(own, _bound.get())
+        self._call = Call(now, end, deadline, settled=settled, until=end)
 
     def __enter__(self) -> Call:
         if self._call is not _call.get():
@@ -163,7 +160,6 @@ def may_wait(call: Call, delay: float, now: float | None = None) -> bool:
             return False
     if call.retries_left is not None:
         call.retries_left -= 1
-    call.waits.append(delay)
     return True
 
 
@@ -177,15 +173,15 @@ def bounded(end: float) -> Iterator[None]:
         _bound.reset(token)
 
 
-def io_timeout(given: float | None) -> float | None:
+def io_timeout(given: float | None, expired: type[Exception] = TimeoutError) -> float | None:
     """The timeout of one read, write or connect: httpx's own, shortened to what is left of
-    the attempt and the call; raises TimeoutError when nothing is left."""
+    the attempt and the call; raises `expired` when nothing is left."""
     call = _call.get()
     if call is None or call.until is None:
         return given
     left = call.until - time.monotonic()
     if left <= 0:
-        raise TimeoutError("no time left")
+        raise expired("the attempt's or the call's time is up")
     return left if given is None else min(given, left)
 
 

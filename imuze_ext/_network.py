@@ -28,11 +28,7 @@ from ._deadlines import io_timeout
 _SocketOption = typing.Any
 
 
-def _shortened(given: float | None, expired: type[Exception]) -> float | None:
-    try:
-        return io_timeout(given)
-    except TimeoutError:
-        raise expired("the attempt's or the call's time is up") from None
+_shortened = io_timeout
 
 
 class _Stream(httpcore.NetworkStream):
@@ -43,7 +39,8 @@ class _Stream(httpcore.NetworkStream):
         return self._inner.read(max_bytes, _shortened(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _shortened(timeout, httpcore.WriteTimeout))
+        if buffer:  # httpcore writes an empty end of message: nothing to bound
+            self._inner.write(buffer, _shortened(timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:
         self._inner.close()
@@ -99,7 +96,8 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
         return await self._inner.read(max_bytes, _shortened(timeout, httpcore.ReadTimeout))
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, _shortened(timeout, httpcore.WriteTimeout))
+        if buffer:
+            await self._inner.write(buffer, _shortened(timeout, httpcore.WriteTimeout))
 
     async def aclose(self) -> None:
         await self._inner.aclose()
