@@ -8,6 +8,7 @@ deadline; never a partial file, never a credential in a message, a repr or our l
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import uuid
@@ -23,6 +24,7 @@ from edge_server import (
     EdgeServer,
     Exchange,
     as_json,
+    head,
     running,
     song,
 )
@@ -30,6 +32,7 @@ from typer.testing import CliRunner
 
 from imuze_cli.app import app
 from imuze_ext import (
+    APITimeoutError,
     AsyncImuze,
     Imuze,
     ImuzeError,
@@ -255,3 +258,25 @@ def _network_limits() -> Any:
     import httpx
 
     return httpx.Limits()
+
+
+def test_a_trickling_server_cannot_hold_get_past_its_timeout() -> None:
+    """The issue's probe: headers at once, then one byte every 0.3 s; timeout=2."""
+
+    async def trickle(x: Exchange) -> bool:
+        body = json.dumps(song()).encode()
+        await x.send(head("200 OK", {"Content-Length": str(len(body))}))
+        await x.trickle(body, every=0.3)
+        return False
+
+    with running({"trickle": trickle}) as server:
+        url = server.base_url("trickle", _run_id())
+        started = time.monotonic()
+        with Imuze(api_key=KEY, base_url=url, timeout=2.0, max_retries=0) as api:
+            with pytest.raises(APITimeoutError) as caught:
+                api.songs.get(9)
+        elapsed = time.monotonic() - started
+    assert elapsed < 3.0, elapsed
+    assert caught.value.limit in ("timeout", "deadline")
+    assert caught.value.elapsed == pytest.approx(2.0, abs=0.5)
+    assert "2.0 s" in str(caught.value)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
 import logging
+import os
 import socket
 import time
 import warnings
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -115,31 +118,60 @@ def _slow_media(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, headers={"Content-Length": str(len(PAYLOAD))}, stream=_Slow())
 
 
-@pytest.mark.parametrize("turns", range(0, 40, 2))
-def test_cancelling_an_async_download_leaves_the_whole_file_or_nothing(
-    turns: int, tmp_path: Path
-) -> None:
+def _open_files() -> set[str]:
+    """This process's open file names (Linux): a leaked temp file's handle shows here."""
+    fds = Path("/proc/self/fd")
+    names = set()
+    for fd in fds.iterdir():
+        try:
+            names.add(os.readlink(fd))
+        except OSError:
+            continue
+    return names
+
+
+def _cancelled_download(folder: Path, cancel: Callable[[asyncio.Task[Path]], Any]) -> None:
     async def run() -> None:
         async with AsyncImuze(
             api_key="k", base_url=API, transport=httpx.MockTransport(_slow_media)
         ) as api:
-            task = asyncio.ensure_future(api.songs.download(1, tmp_path / "song.mp3"))
-            for _ in range(turns):
-                await asyncio.sleep(0)
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+            task = asyncio.ensure_future(api.songs.download(1, folder / "song.mp3"))
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await cancel(task)
 
+    before = _open_files()
     with warnings.catch_warnings():
         warnings.simplefilter("error", ResourceWarning)
         asyncio.run(run())
         gc.collect()
-    files = sorted(p.name for p in tmp_path.iterdir())
+    assert not [name for name in _open_files() - before if str(folder) in name]
+    files = sorted(p.name for p in folder.iterdir())
     assert files in ([], ["song.mp3"]), files
     if files:
-        assert (tmp_path / "song.mp3").read_bytes() == PAYLOAD
+        assert (folder / "song.mp3").read_bytes() == PAYLOAD
+
+
+@pytest.mark.parametrize("turns", range(0, 40, 2))
+def test_cancelling_an_async_download_leaves_the_whole_file_or_nothing(
+    turns: int, tmp_path: Path
+) -> None:
+    async def cancel_after_turns(task: asyncio.Task[Path]) -> None:
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        task.cancel()
+        await task
+
+    _cancelled_download(tmp_path, cancel_after_turns)
+
+
+@pytest.mark.parametrize("ms", range(0, 20, 2))
+def test_a_download_under_wait_for_leaves_the_whole_file_or_nothing(
+    ms: int, tmp_path: Path
+) -> None:
+    async def bounded(task: asyncio.Task[Path]) -> None:
+        await asyncio.wait_for(task, ms / 1000)
+
+    _cancelled_download(tmp_path, bounded)
 
 
 # 3. retries counted once per call ------------------------------------------------------------
