@@ -14,8 +14,8 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
+import httpx
 import pytest
 from edge_behaviours import CASES, Case
 from edge_server import (
@@ -249,15 +249,9 @@ def test_maintenance_is_not_waited_out_past_the_deadline(edge: EdgeServer) -> No
 
 def test_the_deadline_aware_pool_is_installed() -> None:
     """Our sockets bound the trickle cases only while httpx keeps its pool in `_pool`."""
-    transport = _network.http_transport(_network_limits())
+    transport = _network.http_transport(httpx.Limits())
     pool = transport._pool
     assert isinstance(pool._network_backend, _network.DeadlineBackend)
-
-
-def _network_limits() -> Any:
-    import httpx
-
-    return httpx.Limits()
 
 
 def test_a_trickling_server_cannot_hold_get_past_its_timeout() -> None:
@@ -280,3 +274,33 @@ def test_a_trickling_server_cannot_hold_get_past_its_timeout() -> None:
     assert caught.value.limit in ("timeout", "deadline")
     assert caught.value.elapsed == pytest.approx(2.0, abs=0.5)
     assert "2.0 s" in str(caught.value)
+
+
+def test_a_callers_client_is_bounded_too(edge: EdgeServer) -> None:
+    """With http_client=, our sockets are not in play: the async twin awaits the headers in
+    a cancel scope, and both twins check the body's time chunk by chunk."""
+    body_url = edge.base_url("trickle_body", _run_id())
+    started = time.monotonic()
+    with (
+        httpx.Client() as mine,
+        Imuze(
+            api_key=KEY, base_url=body_url, http_client=mine, timeout=TIMEOUT, max_retries=0
+        ) as api,
+    ):
+        with pytest.raises(APITimeoutError):
+            api.songs.get(1)
+    assert time.monotonic() - started < TIMEOUT + SLACK
+
+    async def run() -> None:
+        for name in ("trickle_headers", "trickle_body"):
+            url = edge.base_url(name, _run_id())
+            async with httpx.AsyncClient() as mine:
+                async with AsyncImuze(
+                    api_key=KEY, base_url=url, http_client=mine, timeout=TIMEOUT, max_retries=0
+                ) as api:
+                    with pytest.raises(APITimeoutError):
+                        await api.songs.get(1)
+
+    started = time.monotonic()
+    asyncio.run(run())
+    assert time.monotonic() - started < 2 * TIMEOUT + SLACK
