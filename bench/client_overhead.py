@@ -6,6 +6,8 @@ The mock runs in its own process on loopback; the three clients take turns in ba
 
 from __future__ import annotations
 
+import cProfile
+import pstats
 import statistics
 import time
 from collections.abc import Callable
@@ -36,6 +38,7 @@ LAYERS = {
     "generated_parse": ("api/songs/get_song.py", "_parse_response"),
     "validate_body": ("imuze_ext/_responses.py", "validate"),
     "decode_json": ("imuze_ext/_responses.py", "decode_json"),
+    "deadline_sockets": ("imuze_ext/_network.py", "read"),
     "response_hook": ("imuze_ext/_calls.py", "remember_response"),
 }
 
@@ -53,6 +56,15 @@ def _timed_batch(call: Callable[[], object]) -> Callable[[], tuple[list[float], 
         return durations, (time.thread_time() - cpu_start) / BATCH
 
     return batch
+
+
+def calls_per_call(call: Callable[[], object], n: int = 200) -> float:
+    """Python function calls one call makes (cProfile's count): unlike time, the same on a
+    loaded machine, so a change of the client's cost shows even when the timings are noise."""
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [call() for _ in range(n)])
+    total: int = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
+    return round(total / n, 1)
 
 
 def run() -> Result:
@@ -81,6 +93,7 @@ def run() -> Result:
                     api.songs.get(song_id)
 
             layers = cumulative_us(profiled, PROFILE_CALLS, LAYERS)
+            function_calls = {name: calls_per_call(call) for name, call in calls.items()}
 
     per_call = {name: summarize(flatten([b[0] for b in runs])) for name, runs in batches.items()}
     cpu_us = {name: summarize([b[1] * 1e6 for b in runs]) for name, runs in batches.items()}
@@ -101,6 +114,7 @@ def run() -> Result:
             "calls_per_variant": BATCH * ROUNDS,
             "client_cpu_us_per_call": cpu_us,
             "imuze_layers_us_per_call_profiled": layers,
+            "function_calls_per_call": function_calls,
         },
     }
 

@@ -18,7 +18,7 @@ import typer
 from imuze_ext import _config
 from imuze_ext._version import __version__
 
-from . import output
+from . import notices, output
 from .arrangements import arrangements_app
 from .compose import compose
 from .contract import contract
@@ -73,6 +73,16 @@ def _main_options(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print machine-readable JSON (errors too, on stderr).")
     ] = False,
+    deadline: Annotated[
+        float | None,
+        typer.Option(
+            "--deadline",
+            min=0.001,
+            help="Seconds each API call may take in all, retries included (default: from "
+            "the timeout and retries; a download: no limit but a 30 s stall).",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -80,7 +90,7 @@ def _main_options(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = GlobalOptions(base_url=base_url, email=email, as_json=as_json)
+    ctx.obj = GlobalOptions(base_url=base_url, email=email, as_json=as_json, deadline=deadline)
 
 
 app.command()(login)
@@ -95,4 +105,7 @@ def main() -> None:
         # stamina reports scheduled retries as warnings; the CLI stays quiet unless asked.
         logging.getLogger("stamina").addHandler(logging.NullHandler())
         logging.getLogger("stamina").propagate = False
+        with notices.shown():
+            app()
+        return
     app()

@@ -27,6 +27,7 @@ class GlobalOptions:
     base_url: str | None
     email: str | None
     as_json: bool = False
+    deadline: float | None = None
 
 
 def base_url(ctx: typer.Context) -> str:
@@ -45,14 +46,14 @@ def client(ctx: typer.Context, *, need_login: bool = False) -> Imuze:
     url = base_url(ctx)
     try:
         if not need_login and not options.email and os.environ.get(_config.ENV_API_KEY):
-            return Imuze(base_url=url)
+            return Imuze(base_url=url, deadline=options.deadline)
         email = options.email or os.environ.get(_config.ENV_EMAIL)
         if not email and need_login:
             email = prompt_email()
         if not email:
             raise missing_credentials(prompts=True)
         password = os.environ.get(_config.ENV_PASSWORD) or prompt_password()
-        return Imuze(email=email, password=password, base_url=url)
+        return Imuze(email=email, password=password, base_url=url, deadline=options.deadline)
     except MissingCredentialsError as exc:
         raise UsageProblem(str(exc), hint=help_hint(ctx), kind=type(exc).__name__) from None
 
@@ -76,7 +77,8 @@ def key_client(ctx: typer.Context) -> Imuze:
                 hint=help_hint(ctx),
                 kind=MissingCredentialsError.__name__,
             ) from None
-    return Imuze(api_key=key, base_url=url)
+    options: GlobalOptions = ctx.obj
+    return Imuze(api_key=key, base_url=url, deadline=options.deadline)
 
 
 def missing_credentials(*, prompts: bool) -> MissingCredentialsError:

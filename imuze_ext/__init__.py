@@ -10,6 +10,7 @@ Models are the generated ones (`imuze_client.models`); errors are in `imuze_ext.
 """
 
 from ._deviations import Deviation, DeviationKind
+from ._logging import RedactSecretsFilter
 from ._raw_response import RawResponse
 from ._version import __version__
 from .client import DEFAULT_TIMEOUT, AsyncImuze, Imuze, authorize
@@ -21,6 +22,7 @@ from .errors import (
     BadRequestError,
     GoneError,
     ImuzeError,
+    InvalidCredentialsError,
     MissingCredentialsError,
     NotFoundError,
     PermissionDeniedError,
@@ -47,11 +49,13 @@ __all__ = [
     "GoneError",
     "Imuze",
     "ImuzeError",
+    "InvalidCredentialsError",
     "MissingCredentialsError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
+    "RedactSecretsFilter",
     "ResponseValidationError",
     "ServerError",
     "SongFailedError",

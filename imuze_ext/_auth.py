@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator, Generator, Mapping
 
 import httpx
 from imuze_client.models import TokenCredentials, TokenRequest, TokenResponse
@@ -48,9 +48,15 @@ class LoginAuth(httpx.Auth):
     is read like any other (`tolerance`: a 200 instead of 201 is tolerated, or strict)."""
 
     def __init__(
-        self, email: str, password: str, api_url: httpx.URL, tolerance: Tolerance | None = None
+        self,
+        email: str,
+        password: str,
+        api_url: httpx.URL,
+        tolerance: Tolerance | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.email = email
+        self._headers = dict(headers or {})
         self._tolerance = tolerance or Tolerance(api_url)
         self._password = password
         self._tokens_url = httpx.URL(str(api_url).rstrip("/") + "/tokens")
@@ -62,9 +68,20 @@ class LoginAuth(httpx.Auth):
     def __repr__(self) -> str:
         return f"LoginAuth(email={self.email!r}, password=[redacted])"
 
-    def _login_request(self) -> httpx.Request:
+    def _login_request(self, request: httpx.Request) -> httpx.Request:
+        """The login, sent as the call's own request is: our headers, its timeouts (the
+        call's deadline bounds it too: it runs inside the same call)."""
         body = TokenRequest(token=TokenCredentials(email=self.email, password=self._password))
-        return httpx.Request("POST", self._tokens_url, json=body.to_dict())
+        extensions = (
+            {"timeout": request.extensions["timeout"]} if "timeout" in (request.extensions) else {}
+        )
+        return httpx.Request(
+            "POST",
+            self._tokens_url,
+            json=body.to_dict(),
+            headers=self._headers,
+            extensions=extensions,
+        )
 
     def _accept_login(self, response: httpx.Response) -> str:
         try:
@@ -87,7 +104,7 @@ class LoginAuth(httpx.Auth):
             with self._thread_lock:
                 token = self._token
                 if token is None:
-                    login = yield self._login_request()
+                    login = yield self._login_request(request)
                     login.read()
                     token = self._accept_login(login)
         request.headers["Authorization"] = token
@@ -96,7 +113,7 @@ class LoginAuth(httpx.Auth):
             return
         with self._thread_lock:
             if self._token in (token, None):  # nobody refreshed it meanwhile: log in again
-                login = yield self._login_request()
+                login = yield self._login_request(request)
                 login.read()
                 self._accept_login(login)
             assert self._token is not None
@@ -114,7 +131,7 @@ class LoginAuth(httpx.Auth):
             async with self._async_lock:
                 token = self._token
                 if token is None:
-                    login = yield self._login_request()
+                    login = yield self._login_request(request)
                     await login.aread()
                     token = self._accept_login(login)
         request.headers["Authorization"] = token
@@ -123,7 +140,7 @@ class LoginAuth(httpx.Auth):
             return
         async with self._async_lock:
             if self._token in (token, None):
-                login = yield self._login_request()
+                login = yield self._login_request(request)
                 await login.aread()
                 self._accept_login(login)
             assert self._token is not None

@@ -15,10 +15,12 @@ from typing import Any
 import httpx
 from imuze_client.types import Response
 
+from . import _deadlines
+from ._failures import typed
 from ._raw_response import RawResponse
 from ._responses import M, read
 from ._tolerance import Tolerance
-from .errors import APIConnectionError, APITimeoutError, ImuzeError
+from .errors import ImuzeError
 
 _last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar(
     "imuze_last_response", default=None
@@ -48,19 +50,15 @@ def call_full(
     """Like `call`, also keeping the raw answer (for its status and headers)."""
     reset = _last_response.set(None)
     try:
-        try:
-            detailed = send()
-        except Exception as exc:
-            raw = _last_response.get()
-            if raw is None or not _choked(exc):
-                typed = translate(exc)
-                if typed is exc:
-                    raise
-                raise typed from exc
-            parsed = None  # the generated parser gave up: judge the raw answer
-        else:
-            raw = _recorded()
-            parsed = detailed.parsed
+        with _deadlines.call_scope():
+            try:
+                detailed = send()
+            except Exception as exc:
+                raw = _answer_despite(exc)  # the generated parser gave up: judge the raw answer
+                parsed = None
+            else:
+                raw = _recorded()
+                parsed = detailed.parsed
         return RawResponse(read(raw, parsed, operation, model, tolerance), raw)
     finally:
         _last_response.reset(reset)
@@ -85,22 +83,29 @@ async def acall_full(
     """The async twin of call_full."""
     reset = _last_response.set(None)
     try:
-        try:
-            detailed = await send()
-        except Exception as exc:
-            raw = _last_response.get()
-            if raw is None or not _choked(exc):
-                typed = translate(exc)
-                if typed is exc:
-                    raise
-                raise typed from exc
-            parsed = None
-        else:
-            raw = _recorded()
-            parsed = detailed.parsed
+        with _deadlines.call_scope():
+            try:
+                detailed = await send()
+            except Exception as exc:
+                raw = _answer_despite(exc)  # the generated parser gave up: judge the raw answer
+                parsed = None
+            else:
+                raw = _recorded()
+                parsed = detailed.parsed
         return RawResponse(read(raw, parsed, operation, model, tolerance), raw)
     finally:
         _last_response.reset(reset)
+
+
+def _answer_despite(exc: Exception) -> httpx.Response:
+    """The recorded answer when the generated code choked on it; else `exc`, typed."""
+    raw = _last_response.get()
+    if raw is not None and _choked(exc):
+        return raw
+    translated = translate(exc)
+    if translated is exc:
+        raise exc
+    raise translated from exc
 
 
 def _recorded() -> httpx.Response:
@@ -116,35 +121,6 @@ def _choked(exc: Exception) -> bool:
 
 
 def translate(exc: Exception) -> Exception:
-    """The typed exception for a failure raised while sending."""
-    if isinstance(exc, ImuzeError):
-        return exc
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"timed out: {_describe(exc)}", request=_request_of(exc))
-    if isinstance(exc, httpx.TransportError):
-        return APIConnectionError(f"connection failed: {_describe(exc)}", request=_request_of(exc))
-    return exc
-
-
-def _request_of(exc: httpx.TransportError) -> httpx.Request | None:
-    try:
-        return exc.request
-    except RuntimeError:
-        return None
-
-
-def _describe(exc: httpx.TransportError) -> str:
-    request = _request_of(exc)
-    where = f"{request.method} {_where(request.url)}: " if request else ""
-    return f"{where}{type(exc).__name__}: {exc}" if str(exc) else f"{where}{type(exc).__name__}"
-
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def _where(url: httpx.URL) -> str:
-    """`https://api.imuze.io:443/api/4/songs`: the scheme and port say which server was
-    tried (no query string, no user info)."""
-    host = f"[{url.host}]" if ":" in url.host else url.host
-    port = url.port or _DEFAULT_PORTS.get(url.scheme)
-    return f"{url.scheme}://{host}{f':{port}' if port else ''}{url.path}"
+    """The typed exception for a failure raised while sending (the exception itself when
+    it is typed already, or not ours to translate)."""
+    return typed(exc) or exc

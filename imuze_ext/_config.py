@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from .errors import ImuzeError, MissingCredentialsError
+from .errors import ImuzeError, InvalidCredentialsError, MissingCredentialsError
 
 DEFAULT_BASE_URL = "https://api.imuze.io/api/4"
 
@@ -68,13 +68,59 @@ def resolve_strict(strict: bool | None, env: Mapping[str, str] | None = None) ->
     )
 
 
+def check_credentials(credentials: Credentials) -> Credentials:
+    """Refuse a credential with a control character (the newline of a key read from a
+    file) or, for a key sent as a header, a character beyond ASCII. InvalidCredentialsError
+    names the credential and the position, never the value."""
+    if isinstance(credentials, ApiKey):
+        _check("the API key", credentials.key, header=True)
+    else:
+        _check("the email", credentials.email, header=False)
+        _check("the password", credentials.password, header=False)
+    return credentials
+
+
+def _check(what: str, value: str, *, header: bool) -> None:
+    for position, char in enumerate(value, start=1):
+        code = ord(char)
+        if code < 0x20 or 0x7F <= code <= 0x9F:
+            newline = (
+                " (a value read from a file often ends with a newline)"
+                if code
+                in (
+                    0x0A,
+                    0x0D,
+                )
+                else ""
+            )
+            raise InvalidCredentialsError(
+                f"{what} has a control character (U+{code:04X}) at position {position} of "
+                f"{len(value)}: strip it{newline}"
+            )
+        if header and code > 0x7E:
+            raise InvalidCredentialsError(
+                f"{what} has a character beyond ASCII at position {position} of {len(value)}:"
+                " an HTTP header cannot carry it"
+            )
+
+
 def resolve_credentials(
     api_key: str | None,
     email: str | None,
     password: str | None,
     env: Mapping[str, str] | None = None,
 ) -> Credentials:
-    """Pick the credentials: explicit key, explicit login, env key, env login, in that order."""
+    """Pick the credentials: explicit key, explicit login, env key, env login, in that order;
+    checked (see check_credentials)."""
+    return check_credentials(_pick(api_key, email, password, env))
+
+
+def _pick(
+    api_key: str | None,
+    email: str | None,
+    password: str | None,
+    env: Mapping[str, str] | None,
+) -> Credentials:
     env = os.environ if env is None else env
     if api_key:
         return ApiKey(api_key)

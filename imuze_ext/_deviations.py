@@ -5,7 +5,8 @@ drift that real deployments plausibly show are accepted (and reported, see _tole
 
 - an undocumented 2xx status whose body matches the operation's success schema;
 - a media URL that is not absolute (protocol-relative, path-absolute or relative);
-- an error answer whose body is not the spec's `Error`.
+- an error answer whose body is not the spec's `Error`;
+- a song status the spec does not name and the client cannot place (not a failure word).
 
 These functions only decide; they never log or raise, so the sync and async paths share them.
 """
@@ -24,6 +25,7 @@ __all__ = [
     "foreign_error_body",
     "relative_media_url",
     "undocumented_status",
+    "unknown_status",
     "url_form",
 ]
 
@@ -34,6 +36,7 @@ class DeviationKind(enum.StrEnum):
     UNDOCUMENTED_STATUS = "undocumented-status"
     RELATIVE_MEDIA_URL = "relative-media-url"
     FOREIGN_ERROR_BODY = "foreign-error-body"
+    UNKNOWN_STATUS = "unknown-status"
 
 
 @dataclass(frozen=True)
@@ -123,4 +126,15 @@ def foreign_error_body(
         DeviationKind.FOREIGN_ERROR_BODY,
         operation,
         f"{operation} answered {status} with {shape}, not the spec's Error",
+    )
+
+
+def unknown_status(operation: str, status: str) -> Deviation:
+    """A song status that is neither the spec's nor a known failure word: waited on."""
+    shown = status if len(status) <= 40 and status.isprintable() else f"{status[:40]!r}…"
+    return Deviation(
+        DeviationKind.UNKNOWN_STATUS,
+        operation,
+        f"{operation} answered the song status {shown!r}, which the spec does not name; "
+        "waiting on as if in progress",
     )

@@ -1,9 +1,16 @@
 """Download a media URL safely: temp file in the destination folder, fsync, atomic rename.
 
 The byte count is checked against Content-Length; a broken transfer resumes with a Range
-request (stamina decides when to try again); on any failure the temp file is removed,
-so the destination either holds the whole file or nothing. Credentials are attached by
-the client's auth flow, which only ever sends them to the API's own origin.
+request guarded by `If-Range` (the first answer's strong ETag, else its Last-Modified),
+and the partial answer must continue the first one (same start, same total length);
+without a validator the transfer starts over. On any failure or cancellation the temp
+file is removed, so the destination either holds the whole file or nothing.
+
+Time: the client's `timeout` is a stall limit here (no byte for that long), and the
+`deadline` bounds the whole transfer, retries included. The download is one call: its
+resumed segments and the transport's retries spend the same `max_retries`.
+Credentials are attached by the client's auth flow, which only sends them to the API's
+own origin.
 """
 
 from __future__ import annotations
@@ -22,7 +29,8 @@ import anyio.to_thread
 import httpx
 import stamina
 
-from . import _retry
+from . import _deadlines, _retry
+from ._failures import typed
 from ._logging import retrying
 from ._media import directory, resolve_url
 from ._responses import status_error
@@ -49,6 +57,8 @@ class _Truncated(Exception):
 class _State:
     received: int = 0
     total: int | None = None
+    validator: str | None = None
+    """The first answer's strong ETag, else its Last-Modified: what If-Range sends."""
 
 
 def song_filename(song_id: int, title: str) -> str:
@@ -66,29 +76,50 @@ def target_path(dest: str | os.PathLike[str], song_id: int, title: str) -> Path:
 
 
 def range_headers(state: _State) -> dict[str, str]:
-    """The headers of the next request: a Range when some bytes are already on disk."""
-    if state.received:
-        return {**_HEADERS, "Range": f"bytes={state.received}-"}
+    """The headers of the next request: a Range when some bytes are already on disk and
+    the first answer gave a validator (If-Range: the server sends it all if it changed)."""
+    if state.received and state.validator is not None:
+        return {**_HEADERS, "Range": f"bytes={state.received}-", "If-Range": state.validator}
     return dict(_HEADERS)
+
+
+def _validator(response: httpx.Response) -> str | None:
+    etag: str | None = response.headers.get("ETag")
+    if etag and not etag.startswith("W/"):  # If-Range takes a strong ETag only
+        return etag
+    modified: str | None = response.headers.get("Last-Modified")
+    return modified
 
 
 def plan_segment(response: httpx.Response, state: _State) -> int:
     """Where this answer's bytes start in the file (0 restarts); sets `state.total`.
 
-    Raises the typed error for an error status or an inconsistent partial answer.
+    Raises the typed error for an error status or a partial answer that does not continue
+    the first one (another start, another total length, another ETag).
     """
     length = _content_length(response)
     if response.status_code == 200:
         state.total = length
+        state.validator = _validator(response)
         return 0
-    if response.status_code == 206 and state.received:
+    if response.status_code == 206 and state.received and state.validator is not None:
         match = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", ""))
         if match is None or int(match.group(1)) != state.received:
             raise ResponseValidationError(
                 "the server answered a Range request with a different range", response=response
             )
-        if match.group(3) != "*":
-            state.total = int(match.group(3))
+        total = None if match.group(3) == "*" else int(match.group(3))
+        etag = response.headers.get("ETag")
+        if (total is not None and state.total is not None and total != state.total) or (
+            etag and state.validator.startswith('"') and etag != state.validator
+        ):
+            raise ResponseValidationError(
+                "the resumed download is another version of the file "
+                f"({total} bytes, not {state.total})",
+                response=response,
+            )
+        if total is not None:
+            state.total = total
         return state.received
     raise status_error(response)
 
@@ -117,10 +148,19 @@ def _check_complete(state: _State) -> None:
         )
 
 
-def _failure(exc: Exception, url: str, state: _State) -> ImuzeError:
+def _failure(exc: Exception, url: str, state: _State) -> Exception:
+    """The typed error of a failed transfer: a timeout says which limit; a broken
+    connection how far it got; anything else as `_failures` types it."""
     got = f"{state.received} of {state.total if state.total is not None else '?'} bytes"
-    host = httpx.URL(url).host
-    return APIConnectionError(f"download from {host} failed after {got}: {exc}")
+    if isinstance(exc, httpx.TimeoutException):
+        timed_out = typed(exc)
+        assert timed_out is not None
+        timed_out.args = (f"download {timed_out} after {got}",)
+        return timed_out
+    if isinstance(exc, (httpx.TransportError, _Truncated)):
+        host = httpx.URL(url).host
+        return APIConnectionError(f"download from {host} failed after {got}: {type(exc).__name__}")
+    return typed(exc) or exc
 
 
 def _resolved_url(base: httpx.URL, url: str) -> str:
@@ -136,10 +176,22 @@ def _resolved_url(base: httpx.URL, url: str) -> str:
     return resolved
 
 
-def _retrying(max_retries: int) -> Any:
+def _resume_hook(call: _deadlines.Call) -> Any:
+    """stamina's `on`: resume a transient failure while the call's budget and time last."""
+
+    def hook(exc: Exception) -> bool | float:
+        if not _is_transient(exc):
+            return False
+        delay = _retry.backoff(max(call.attempts, 1))
+        return delay if _deadlines.may_wait(call, delay) else False
+
+    return hook
+
+
+def _retrying(call: _deadlines.Call) -> Any:
     return stamina.retry_context(
-        on=_is_transient,
-        attempts=max_retries + 1,
+        on=_resume_hook(call),
+        attempts=None,
         timeout=None,
         wait_initial=_retry.WAIT_INITIAL,
         wait_max=_retry.WAIT_MAX,
@@ -186,25 +238,31 @@ def download(
     url: str,
     path: Path,
     *,
-    max_retries: int,
+    limits: _deadlines.Limits,
+    deadline: float | None = None,
     progress: ProgressCallback | None = None,
 ) -> Path:
-    """Stream `url` (resolved against the API base URL) to `path` atomically; return `path`."""
+    """Stream `url` (resolved against the API base URL) to `path` atomically; return `path`.
+    `deadline` (seconds, None: none) bounds the whole transfer."""
     url = _resolved_url(http.base_url, url)
-    file, temp = _temp_file(path)
     state = _State()
-    try:
+    with _deadlines.call_scope(deadline, settled=True) as call:
+        _deadlines.settle(call, limits)
+        file, temp = _temp_file(path)
         try:
-            with retrying(f"download of {httpx.URL(url).path}"):
-                for attempt in _retrying(max_retries):
-                    with attempt:
-                        _segment(http, url, file, state, progress)
-        except (httpx.TransportError, _Truncated) as exc:
-            raise _failure(exc, url, state) from exc
-        _finish(file, temp, path)
-    except BaseException:
-        _discard(file, temp)
-        raise
+            try:
+                with retrying(f"download of {httpx.URL(url).path}"):
+                    for attempt in _retrying(call):
+                        with attempt:
+                            _segment(http, url, file, state, progress)
+            except ImuzeError:
+                raise
+            except Exception as exc:
+                raise _failure(exc, url, state) from exc
+            _finish(file, temp, path)
+        except BaseException:
+            _discard(file, temp)
+            raise
     return path
 
 
@@ -236,25 +294,33 @@ async def adownload(
     url: str,
     path: Path,
     *,
-    max_retries: int,
+    limits: _deadlines.Limits,
+    deadline: float | None = None,
     progress: ProgressCallback | None = None,
 ) -> Path:
-    """The async twin of download (file writes run in a worker thread)."""
+    """The async twin of download (chunk writes and the final fsync run in a worker
+    thread; the temp file is made and removed in this one, so that a cancellation at any
+    point leaves no file and no open handle)."""
     url = _resolved_url(http.base_url, url)
-    raw_file, temp = await anyio.to_thread.run_sync(_temp_file, path)
     state = _State()
-    try:
+    with _deadlines.call_scope(deadline, settled=True) as call:
+        _deadlines.settle(call, limits)
+        raw_file, temp = _temp_file(path)
         try:
-            with retrying(f"download of {httpx.URL(url).path}"):
-                async for attempt in _retrying(max_retries):
-                    with attempt:
-                        await _asegment(http, url, raw_file, state, progress)
-        except (httpx.TransportError, _Truncated) as exc:
-            raise _failure(exc, url, state) from exc
-        await anyio.to_thread.run_sync(_finish, raw_file, temp, path)
-    except BaseException:
-        _discard(raw_file, temp)
-        raise
+            try:
+                with retrying(f"download of {httpx.URL(url).path}"):
+                    async for attempt in _retrying(call):
+                        with attempt:
+                            await _asegment(http, url, raw_file, state, progress)
+            except ImuzeError:
+                raise
+            except Exception as exc:
+                raise _failure(exc, url, state) from exc
+            with anyio.CancelScope(shield=True):  # once begun, the rename completes
+                await anyio.to_thread.run_sync(_finish, raw_file, temp, path)
+        except BaseException:
+            _discard(raw_file, temp)
+            raise
     return path
 
 

@@ -3,7 +3,10 @@
 Shapes understood: the spec's Error; `{"error": "..."}`, `{"error": {"message": ...}}`,
 `{"message": ...}`, problem+json (`title`, `detail`); Rails' `{"errors": {field: [msgs]}}`
 and `{"errors": [...]}`; text/plain; an HTML page (its title, else its first heading).
-The reason is redacted of every credential the request carried, then shortened.
+The reason is redacted of every credential the request carried, then shortened: a JSON
+value that is a credential is replaced whole, and a credential of MIN_SECRET_MATCH
+characters or more wherever its text appears. A shorter one is left in free text: it
+cannot be told from an ordinary word ("or" in "wrong email or password").
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ MAX_REASON = 200
 _SECRET_KEY = re.compile(r"pass|secret|token|key|auth|credential", re.IGNORECASE)
 _SECRET_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "cookie")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_WHOLE_WORD_BELOW = 6
+MIN_SECRET_MATCH = 8
+"""The shortest credential redacted wherever its text appears in a server's message."""
 _NO_FIELD = frozenset({"base", ""})  # Rails' errors[:base]: messages about the whole record
 
 
@@ -53,8 +57,8 @@ def read_error_body(response: httpx.Response, is_error: Callable[[object], bool]
     if not content.strip():
         return ErrorBody("", None, None, shape="an empty body")
     try:
-        body: object = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
+        body: object = _redact_values(response.json(), frozenset(secrets))
+    except (ValueError, RecursionError):
         return _text_body(response, secrets)
     if isinstance(body, dict) and is_error(body):
         error = Error.from_dict(body)
@@ -111,15 +115,28 @@ def _collect_secrets(value: object, found: set[str], *, secret: bool) -> None:
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret replaced by a placeholder: wherever it appears, or, for a
-    secret shorter than _WHOLE_WORD_BELOW characters, wherever it stands as a whole word
-    (so that a one-letter test key does not garble every message)."""
+    """`text` with every secret replaced by a placeholder where it stands: the whole text,
+    or, for a secret of MIN_SECRET_MATCH characters or more, wherever it appears."""
     for secret in secrets:
-        if len(secret) >= _WHOLE_WORD_BELOW:
+        if text == secret:
+            return REDACTED
+        if len(secret) >= MIN_SECRET_MATCH:
             text = text.replace(secret, REDACTED)
-        else:
-            text = re.sub(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", REDACTED, text)
     return text
+
+
+def _redact_values(value: object, secrets: frozenset[str]) -> object:
+    """A decoded JSON body whose string values that are credentials are replaced (copied
+    only where one is)."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        return {k: _redact_values(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_values(v, secrets) for v in value]
+    return value
 
 
 def _readable(text: str | None, secrets: list[str]) -> str | None:

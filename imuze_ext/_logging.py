@@ -13,6 +13,7 @@ import contextlib
 import contextvars
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -40,6 +41,72 @@ def configure_from_env(env: Mapping[str, str] | None = None) -> None:
         handler = _EnvHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s imuze_ext %(levelname)s %(message)s"))
         logger.addHandler(handler)
+
+
+SECRET_QUERY_PARAMETERS = frozenset(
+    {
+        "x-amz-signature",
+        "x-amz-credential",
+        "x-amz-security-token",
+        "x-goog-signature",
+        "x-goog-credential",
+        "signature",
+        "sig",
+        "token",
+        "access_token",
+        "key",
+        "api_key",
+        "password",
+    }
+)
+"""Query parameters that carry a credential (presigned URLs, API keys): never logged."""
+
+_QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&#;]+)=(?P<value>[^&#;]*)")
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@?#\s]*@")
+
+
+def _redact_pair(match: re.Match[str]) -> str:
+    name = match.group("name")
+    if name.lower() in SECRET_QUERY_PARAMETERS and match.group("value"):
+        return f"{match.group('lead')}{name}={REDACTED}"
+    return match.group(0)
+
+
+def redact_url(text: str) -> str:
+    """`text` (a URL, or a line holding URLs) with the values of credential-carrying query
+    parameters and any user info replaced by a placeholder; the rest is kept."""
+    if "=" not in text and "@" not in text:
+        return text
+    return _USERINFO.sub(rf"\g<scheme>{REDACTED}@", _QUERY_PAIR.sub(_redact_pair, text))
+
+
+class RedactSecretsFilter(logging.Filter):
+    """A logging filter that redacts credentials in URLs (presigned signatures, keys) in
+    every record it sees, its message and its arguments: attach it to httpx's logger,
+    whose INFO line shows each request's full URL.
+
+        logging.getLogger("httpx").addFilter(imuze_ext.RedactSecretsFilter())
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact_url(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_redact_arg(arg) for arg in record.args)
+        elif isinstance(record.args, Mapping):
+            record.args = {k: _redact_arg(v) for k, v in record.args.items()}
+        return True
+
+
+def _redact_arg(arg: object) -> object:
+    if isinstance(arg, str):
+        return redact_url(arg)
+    if type(arg).__name__ == "URL":  # httpx.URL, without importing httpx here
+        return redact_url(str(arg))
+    return arg
+
+
+logger.addFilter(RedactSecretsFilter())  # our own records, whatever a message carries
 
 
 def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:

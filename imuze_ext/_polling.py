@@ -1,17 +1,27 @@
 """Wait for songs to be ready: a deadline on a monotonic clock and a growing interval.
 
-The schedule and the readiness rule are pure and shared by the sync and async loops; the
-clock and the sleep are injected, so tests run without waiting.
+The status rule (see `progress`): `ready` ends a wait with the song; a failure word
+(FAILED_STATUSES) ends it at once with SongFailedError; `processing` keeps it going, and
+so does any other value, reported once as a deviation (an error in strict mode).
+
+The schedule and the rules are pure and shared by the sync and async loops; the clock
+and the sleep are injected, so tests run without waiting. The wait's deadline also bounds
+every poll, its retries included (`_deadlines.bounded`, on the real monotonic clock).
 """
 
 from __future__ import annotations
 
+import enum
 import math
-from collections.abc import Awaitable, Callable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from imuze_client.models import Song, SongStatus, SongSummary
 
+from . import _deadlines
+from ._retry import announce_wait
 from .errors import (
     APIConnectionError,
     RateLimitError,
@@ -56,17 +66,66 @@ class Schedule:
         return min(delay, remaining)
 
 
+FAILED_STATUSES = frozenset(
+    {"failed", "error", "errored", "cancelled", "canceled", "rejected", "expired"}
+)
+"""Statuses that end a wait at once: the words a real deployment plausibly uses for a
+song that will never be ready (compared case-insensitively)."""
+
+IN_PROGRESS_STATUSES = frozenset({SongStatus.PROCESSING.value})
+"""The statuses the spec names for a song still rendering."""
+
+_REASON_FIELDS = ("failure_reason", "reason", "error_message", "error", "message", "detail")
+
+
+class Progress(enum.Enum):
+    """Where a status leaves a wait."""
+
+    READY = "ready"
+    FAILED = "failed"
+    IN_PROGRESS = "in progress"
+    UNKNOWN = "unknown"
+
+
+def progress(status: SongStatus | str) -> Progress:
+    """The status rule: ready, failed (ends the wait), in progress, or unknown (waits on)."""
+    word = str(status).strip().lower()
+    if word == SongStatus.READY.value:
+        return Progress.READY
+    if word in FAILED_STATUSES:
+        return Progress.FAILED
+    if word in IN_PROGRESS_STATUSES:
+        return Progress.IN_PROGRESS
+    return Progress.UNKNOWN
+
+
 def is_ready(status: SongStatus | str) -> bool:
-    """Only `ready` ends a wait; any other status, seen or not, means not ready yet."""
-    return status == SongStatus.READY
+    """Whether a status says the song is ready."""
+    return progress(status) is Progress.READY
+
+
+def failure_reason(song: Song | SongSummary) -> str:
+    """The reason a failed song's body gives (an undocumented field), else a plain one."""
+    extra: Mapping[str, Any] = song.additional_properties
+    for name in _REASON_FIELDS:
+        value = extra.get(name)
+        if isinstance(value, dict):
+            value = value.get("message") or value.get("reason")
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())[:200]
+    return "its status says it will not be ready"
 
 
 def check_ready(song_id: int, song: Song | SongSummary) -> bool:
-    """Whether the song is ready to download; SongFailedError if ready without an mp3."""
-    if not is_ready(song.status):
+    """Whether the song is ready to download; SongFailedError if its status is a failure,
+    or if it is ready without an mp3."""
+    state = progress(song.status)
+    if state is Progress.FAILED:
+        raise SongFailedError(song_id, failure_reason(song), status=str(song.status))
+    if state is not Progress.READY:
         return False
     if not song.mp3_url:
-        raise SongFailedError(song_id, "it is ready but has no mp3_url")
+        raise SongFailedError(song_id, "it is ready but has no mp3_url", status=str(song.status))
     return True
 
 
@@ -87,21 +146,46 @@ def pick_ready(
 ) -> dict[int, str]:
     """Record in `ready` the listed songs that became ready; return pending id -> status.
 
-    A song that is absent from the list is not in your scope any more: SongFailedError.
+    A song whose status is a failure, or that is absent from the list (not in your scope
+    any more), ends the wait: SongFailedError names every failed song and the pending ones.
     """
     by_id = {song.id: song for song in listed}
     pending: dict[int, str] = {}
+    failures: dict[int, SongFailedError] = {}
     for song_id in ids:
         if song_id in ready:
             continue
         song = by_id.get(song_id)
         if song is None:
-            raise SongFailedError(song_id, "it is no longer in your song list")
-        if check_ready(song_id, song):
-            ready[song_id] = song
-        else:
-            pending[song_id] = str(song.status)
+            failures[song_id] = SongFailedError(song_id, "it is no longer in your song list")
+            continue
+        try:
+            if check_ready(song_id, song):
+                ready[song_id] = song
+            else:
+                pending[song_id] = str(song.status)
+        except SongFailedError as failed:
+            failures[song_id] = failed
+    if failures:
+        first = next(iter(failures.values()))
+        raise SongFailedError(
+            first.song_id,
+            first.reason,
+            status=first.status,
+            failed={i: f.status for i, f in failures.items()},
+            pending=tuple(pending),
+        )
     return pending
+
+
+def _end_of(timeout: float) -> float:
+    """The real monotonic end of a wait, which bounds each poll and its retries."""
+    return time.monotonic() + timeout
+
+
+def _announce(what: str, delay: float, retry_after: float | None) -> None:
+    if retry_after is not None and retry_after >= delay > 0:
+        announce_wait(what, delay, retry_after=True)
 
 
 def wait_for_song(
@@ -116,16 +200,18 @@ def wait_for_song(
     """Poll `fetch` until the song is ready or the deadline passes (SongTimeoutError)."""
     schedule = Schedule.start(clock(), timeout, interval)
     last_status: str | None = None
-    while True:
-        song, retry_after = fetch()
-        if song is not None:
-            if check_ready(song_id, song):
-                return song
-            last_status = str(song.status)
-        delay = schedule.next_delay(clock(), retry_after)
-        if delay is None:
-            raise SongTimeoutError(song_id, last_status)
-        sleep(delay)
+    with _deadlines.bounded(_end_of(timeout)):
+        while True:
+            song, retry_after = fetch()
+            if song is not None:
+                if check_ready(song_id, song):
+                    return song
+                last_status = str(song.status)
+            delay = schedule.next_delay(clock(), retry_after)
+            if delay is None:
+                raise SongTimeoutError(song_id, last_status)
+            _announce(f"GET song {song_id}", delay, retry_after)
+            sleep(delay)
 
 
 async def await_song(
@@ -140,16 +226,18 @@ async def await_song(
     """The async twin of wait_for_song."""
     schedule = Schedule.start(clock(), timeout, interval)
     last_status: str | None = None
-    while True:
-        song, retry_after = await fetch()
-        if song is not None:
-            if check_ready(song_id, song):
-                return song
-            last_status = str(song.status)
-        delay = schedule.next_delay(clock(), retry_after)
-        if delay is None:
-            raise SongTimeoutError(song_id, last_status)
-        await sleep(delay)
+    with _deadlines.bounded(_end_of(timeout)):
+        while True:
+            song, retry_after = await fetch()
+            if song is not None:
+                if check_ready(song_id, song):
+                    return song
+                last_status = str(song.status)
+            delay = schedule.next_delay(clock(), retry_after)
+            if delay is None:
+                raise SongTimeoutError(song_id, last_status)
+            _announce(f"GET song {song_id}", delay, retry_after)
+            await sleep(delay)
 
 
 def wait_for_songs(
@@ -165,17 +253,19 @@ def wait_for_songs(
     schedule = Schedule.start(clock(), timeout, interval)
     ready: dict[int, SongSummary] = {}
     pending: dict[int, str | None] = dict.fromkeys(ids)
-    while pending:
-        listed, retry_after = fetch_list()
-        if listed is not None:
-            pending = dict(pick_ready(ids, listed, ready))
-            if not pending:
-                break
-        delay = schedule.next_delay(clock(), retry_after)
-        if delay is None:
-            first = next(iter(pending))
-            raise SongTimeoutError(first, pending[first], pending=tuple(pending))
-        sleep(delay)
+    with _deadlines.bounded(_end_of(timeout)):
+        while pending:
+            listed, retry_after = fetch_list()
+            if listed is not None:
+                pending = dict(pick_ready(ids, listed, ready))
+                if not pending:
+                    break
+            delay = schedule.next_delay(clock(), retry_after)
+            if delay is None:
+                first = next(iter(pending))
+                raise SongTimeoutError(first, pending[first], pending=tuple(pending))
+            _announce("GET the song list", delay, retry_after)
+            sleep(delay)
     return [ready[song_id] for song_id in ids]
 
 
@@ -192,15 +282,17 @@ async def await_songs(
     schedule = Schedule.start(clock(), timeout, interval)
     ready: dict[int, SongSummary] = {}
     pending: dict[int, str | None] = dict.fromkeys(ids)
-    while pending:
-        listed, retry_after = await fetch_list()
-        if listed is not None:
-            pending = dict(pick_ready(ids, listed, ready))
-            if not pending:
-                break
-        delay = schedule.next_delay(clock(), retry_after)
-        if delay is None:
-            first = next(iter(pending))
-            raise SongTimeoutError(first, pending[first], pending=tuple(pending))
-        await sleep(delay)
+    with _deadlines.bounded(_end_of(timeout)):
+        while pending:
+            listed, retry_after = await fetch_list()
+            if listed is not None:
+                pending = dict(pick_ready(ids, listed, ready))
+                if not pending:
+                    break
+            delay = schedule.next_delay(clock(), retry_after)
+            if delay is None:
+                first = next(iter(pending))
+                raise SongTimeoutError(first, pending[first], pending=tuple(pending))
+            _announce("GET the song list", delay, retry_after)
+            await sleep(delay)
     return [ready[song_id] for song_id in ids]

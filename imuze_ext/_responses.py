@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
@@ -105,10 +104,11 @@ def validator(schema_name: str) -> jsonschema_rs.Draft202012Validator:
 
 
 def decode_json(response: httpx.Response) -> Any:
-    """The body as JSON, or ResponseValidationError."""
+    """The body as JSON (decoded once: a DecodedResponse keeps what the generated parser
+    read), or ResponseValidationError."""
     try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        return response.json()
+    except (ValueError, RecursionError):
         raise ResponseValidationError(
             f"{_where(response)}: the body is not valid JSON", response=response
         ) from None

@@ -11,7 +11,10 @@ outside without httpx's private attributes, and reaching it through `send` needs
 
 from __future__ import annotations
 
+import anyio
 import httpx
+
+from . import _deadlines
 
 HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
 """What an httpx client has when its caller set no timeout."""
@@ -50,8 +53,20 @@ class AsyncClientTransport(httpx.AsyncBaseTransport):
         self.client = client
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Our sockets do not guard the caller's client, so the answer's headers are awaited
+        in a cancel scope that ends with the attempt (the body is guarded chunk by chunk)."""
         _add_missing_headers(request, self.client.headers)
-        return await self.client.send(request, stream=True, auth=None, follow_redirects=False)
+        call = _deadlines.current()
+        left = None if call is None else call.remaining()
+        if left is None:
+            return await self.client.send(request, stream=True, auth=None, follow_redirects=False)
+        try:
+            with anyio.fail_after(max(left, 0.0)):
+                return await self.client.send(
+                    request, stream=True, auth=None, follow_redirects=False
+                )
+        except TimeoutError:
+            raise httpx.ReadTimeout("the attempt's time is up", request=request) from None
 
     async def aclose(self) -> None:
         """Nothing to close: the caller owns its client."""

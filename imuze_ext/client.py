@@ -14,9 +14,9 @@ from typing import Self
 import httpx
 from imuze_client import Client
 
-from . import _calls, _config, _logging, _transports
+from . import _calls, _config, _deadlines, _logging, _network, _transports
 from ._auth import ApiKeyAuth, LoginAuth
-from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport
+from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport, default_deadline
 from ._tolerance import Tolerance
 from ._version import __version__
 from .resources.arrangements import Arrangements, AsyncArrangements
@@ -24,7 +24,8 @@ from .resources.songs import AsyncSongs, Songs
 from .resources.with_raw_response import AsyncImuzeWithRawResponse, ImuzeWithRawResponse
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-"""30 s to read or write, 10 s to connect: finite, unlike the generated default."""
+"""30 s for each attempt (its whole answer included), 10 s of it to connect: finite,
+unlike the generated default. For a download, 30 s without a byte (a stall)."""
 
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 """Keep every pooled connection alive: httpx's default keeps 20, so a burst of concurrent
@@ -44,11 +45,22 @@ def _auth(
     api_url = httpx.URL(base_url)
     if isinstance(credentials, _config.ApiKey):
         return ApiKeyAuth(credentials.key, api_url)
-    return LoginAuth(credentials.email, credentials.password, api_url, tolerance)
+    return LoginAuth(credentials.email, credentials.password, api_url, tolerance, _HEADERS)
 
 
 def _timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+
+
+def _limits(timeout: httpx.Timeout, max_retries: int, deadline: float | None) -> _deadlines.Limits:
+    """The limits of each call: `timeout` per attempt, `deadline` per call (by default
+    every attempt at its timeout plus the longest backoff before each retry)."""
+    attempt = _deadlines.attempt_seconds(timeout)
+    if deadline is None:
+        return _deadlines.Limits(attempt, default_deadline(attempt, max_retries), max_retries)
+    return _deadlines.Limits(
+        attempt, _deadlines.check_seconds("deadline", deadline), max_retries, explicit=True
+    )
 
 
 def _check_retries(max_retries: int) -> int:
@@ -67,7 +79,13 @@ class Imuze:
     Credentials: `api_key`, or `email` + `password`; else the environment variables
     IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD. `base_url` defaults to
     IMUZE_BASE_URL, else https://api.imuze.io/api/4. `max_retries` (default 2) bounds the
-    retries of each request. `transport` replaces the network (e.g. for in-process tests).
+    retries of each call. `timeout` bounds each attempt's wall clock, its whole answer
+    included; `deadline` (seconds) bounds each call, its login and retries included: by
+    default `(max_retries + 1) * timeout + max_retries * 8` (106 s with the defaults). A
+    call never sleeps past its deadline: it fails at once with its last error. Downloads
+    differ: `timeout` is a stall limit there, and `download(..., deadline=)` (else this
+    `deadline`, when you set one) bounds the whole transfer.
+    `transport` replaces the network (e.g. for in-process tests).
     `http_client` sends through your own httpx.Client (its proxies, limits, event hooks and
     headers apply; ours add auth, retries and the base URL); you keep it and close it.
     Its timeout applies when it set one and `timeout` is not passed.
@@ -78,6 +96,7 @@ class Imuze:
 
     base_url: str
     max_retries: int
+    deadline: float | None
     strict: bool
     timeout: httpx.Timeout
     arrangements: Arrangements
@@ -92,6 +111,7 @@ class Imuze:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        deadline: float | None = None,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         strict: bool | None = None,
@@ -104,30 +124,37 @@ class Imuze:
         self._auth = _auth(api_key, email, password, self.base_url, self._tolerance)
         if http_client is not None:
             transport = _transports.ClientTransport(http_client)
-        self._bottom = transport or httpx.HTTPTransport(retries=0, limits=DEFAULT_LIMITS)
+        self._bottom = transport or _network.http_transport(DEFAULT_LIMITS)
         self._connect(
             _transports.effective_timeout(timeout, DEFAULT_TIMEOUT, http_client),
             _check_retries(max_retries),
+            deadline,
             self._bottom,
         )
 
     def _connect(
-        self, timeout: httpx.Timeout, max_retries: int, bottom: httpx.BaseTransport
+        self,
+        timeout: httpx.Timeout,
+        max_retries: int,
+        deadline: float | None,
+        bottom: httpx.BaseTransport,
     ) -> None:
         self.timeout = timeout
         self.max_retries = max_retries
+        self._limits = _limits(timeout, max_retries, deadline)
+        self.deadline = self._limits.deadline
         self._http = httpx.Client(
             base_url=self.base_url,
             auth=self._auth,
             timeout=timeout,
             headers=_HEADERS,
             follow_redirects=True,
-            transport=RetryTransport(bottom, max_retries),
+            transport=RetryTransport(bottom, self._limits),
             event_hooks={"response": [_calls.remember_response]},
         )
         client = Client(base_url=self.base_url).set_httpx_client(self._http)
         self.arrangements = Arrangements(client, self._tolerance)
-        self.songs = Songs(client, self._http, max_retries, self._tolerance)
+        self.songs = Songs(client, self._http, self._limits, self._tolerance)
 
     @property
     def with_raw_response(self) -> ImuzeWithRawResponse:
@@ -135,15 +162,22 @@ class Imuze:
         return ImuzeWithRawResponse(self.songs, self.arrangements)
 
     def with_options(
-        self, *, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        deadline: float | None = None,
     ) -> Imuze:
-        """A copy with another timeout or retry count (None keeps this client's) that shares
-        this client's connection pool and login. This client is not changed, and it alone
-        closes the pool: closing the copy leaves the pool open."""
+        """A copy with another timeout, retry count or deadline (None keeps this client's;
+        a deadline this client only derived is derived again) that shares this client's
+        connection pool and login. This client is not changed, and it alone closes the
+        pool: closing the copy leaves the pool open."""
         clone = copy.copy(self)
+        kept = self._limits.deadline if self._limits.explicit else None
         clone._connect(
             self.timeout if timeout is None else _timeout(timeout),
             self.max_retries if max_retries is None else _check_retries(max_retries),
+            kept if deadline is None else deadline,
             _transports.SharedTransport(self._bottom),
         )
         return clone
@@ -173,6 +207,7 @@ class AsyncImuze:
 
     base_url: str
     max_retries: int
+    deadline: float | None
     strict: bool
     timeout: httpx.Timeout
     arrangements: AsyncArrangements
@@ -187,6 +222,7 @@ class AsyncImuze:
         base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        deadline: float | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         strict: bool | None = None,
@@ -199,30 +235,37 @@ class AsyncImuze:
         self._auth = _auth(api_key, email, password, self.base_url, self._tolerance)
         if http_client is not None:
             transport = _transports.AsyncClientTransport(http_client)
-        self._bottom = transport or httpx.AsyncHTTPTransport(retries=0, limits=DEFAULT_LIMITS)
+        self._bottom = transport or _network.async_http_transport(DEFAULT_LIMITS)
         self._connect(
             _transports.effective_timeout(timeout, DEFAULT_TIMEOUT, http_client),
             _check_retries(max_retries),
+            deadline,
             self._bottom,
         )
 
     def _connect(
-        self, timeout: httpx.Timeout, max_retries: int, bottom: httpx.AsyncBaseTransport
+        self,
+        timeout: httpx.Timeout,
+        max_retries: int,
+        deadline: float | None,
+        bottom: httpx.AsyncBaseTransport,
     ) -> None:
         self.timeout = timeout
         self.max_retries = max_retries
+        self._limits = _limits(timeout, max_retries, deadline)
+        self.deadline = self._limits.deadline
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=self._auth,
             timeout=timeout,
             headers=_HEADERS,
             follow_redirects=True,
-            transport=AsyncRetryTransport(bottom, max_retries),
+            transport=AsyncRetryTransport(bottom, self._limits),
             event_hooks={"response": [_calls.aremember_response]},
         )
         client = Client(base_url=self.base_url).set_async_httpx_client(self._http)
         self.arrangements = AsyncArrangements(client, self._tolerance)
-        self.songs = AsyncSongs(client, self._http, max_retries, self._tolerance)
+        self.songs = AsyncSongs(client, self._http, self._limits, self._tolerance)
 
     @property
     def with_raw_response(self) -> AsyncImuzeWithRawResponse:
@@ -230,15 +273,22 @@ class AsyncImuze:
         return AsyncImuzeWithRawResponse(self.songs, self.arrangements)
 
     def with_options(
-        self, *, timeout: float | httpx.Timeout | None = None, max_retries: int | None = None
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        deadline: float | None = None,
     ) -> AsyncImuze:
-        """A copy with another timeout or retry count (None keeps this client's) that shares
-        this client's connection pool and login. This client is not changed, and it alone
-        closes the pool: closing the copy leaves the pool open."""
+        """A copy with another timeout, retry count or deadline (None keeps this client's;
+        a deadline this client only derived is derived again) that shares this client's
+        connection pool and login. This client is not changed, and it alone closes the
+        pool: closing the copy leaves the pool open."""
         clone = copy.copy(self)
+        kept = self._limits.deadline if self._limits.explicit else None
         clone._connect(
             self.timeout if timeout is None else _timeout(timeout),
             self.max_retries if max_retries is None else _check_retries(max_retries),
+            kept if deadline is None else deadline,
             _transports.AsyncSharedTransport(self._bottom),
         )
         return clone

@@ -22,6 +22,7 @@ __all__ = [
     "BadRequestError",
     "GoneError",
     "ImuzeError",
+    "InvalidCredentialsError",
     "MissingCredentialsError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -43,6 +44,12 @@ class MissingCredentialsError(ImuzeError):
     """No API key and no email+password were given, in arguments or environment."""
 
 
+class InvalidCredentialsError(ImuzeError):
+    """A credential that cannot be sent as given (a control character, such as the newline
+    of a key read from a file, or a character no HTTP header may carry). The message says
+    which credential and where, never its value."""
+
+
 class APIConnectionError(ImuzeError):
     """The API could not be reached, or the connection broke before a full answer."""
 
@@ -52,7 +59,21 @@ class APIConnectionError(ImuzeError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The API did not answer within the configured timeout."""
+    """The API did not answer in time. `limit` says which limit was hit: `"timeout"` (one
+    attempt's wall clock), `"deadline"` (the whole call's) or `"stall"` (no byte for
+    httpx's read timeout); `elapsed` is how long the call ran, in seconds."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        limit: str = "stall",
+        elapsed: float = 0.0,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.limit = limit
+        self.elapsed = elapsed
 
 
 class APIStatusError(ImuzeError):
@@ -165,12 +186,31 @@ class SongTimeoutError(ImuzeError):
 
 
 class SongFailedError(ImuzeError):
-    """A song ended without a usable mp3 (removed, or ready with no mp3 URL)."""
+    """A song ended without a usable mp3: its status says it failed (`failed`, `error`,
+    `cancelled`, `rejected`, `expired`...), or it was removed, or it is ready with no mp3
+    URL. `status` is the status seen (None when the song has none), `reason` what the
+    body or the client says. From `wait_all`: `failed` maps each failed song to its
+    status, `pending` names the songs still in progress."""
 
-    def __init__(self, song_id: int, reason: str) -> None:
-        super().__init__(f"song {song_id} failed: {reason}")
+    def __init__(
+        self,
+        song_id: int,
+        reason: str,
+        *,
+        status: str | None = None,
+        failed: Mapping[int, str | None] | None = None,
+        pending: tuple[int, ...] = (),
+    ) -> None:
         self.song_id = song_id
         self.reason = reason
+        self.status = status
+        self.failed: Mapping[int, str | None] = MappingProxyType(dict(failed or {song_id: status}))
+        self.pending: tuple[int, ...] = pending
+        said = f" (status: {status})" if status is not None else ""
+        others = [i for i in self.failed if i != song_id]
+        more = f"; also failed: {', '.join(map(str, others))}" if others else ""
+        waiting = f"; still pending: {', '.join(map(str, pending))}" if pending else ""
+        super().__init__(f"song {song_id} failed{said}: {reason}{more}{waiting}")
 
 
 class SongNotReadyError(ImuzeError):

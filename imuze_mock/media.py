@@ -1,7 +1,9 @@
-"""A ready song's files: the MP3 and the timeline, with Content-Length and Range."""
+"""A ready song's files: the MP3 and the timeline, with Content-Length, Range, a strong
+ETag, and If-Range (a range whose validator is not the file's gets the whole file)."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from starlette.responses import Response
@@ -20,9 +22,14 @@ def _rendered(call: Call) -> Rendered:
     return song.rendered
 
 
-def _serve(content: bytes, media_type: str, range_header: str | None) -> Response:
+def _serve(
+    content: bytes, media_type: str, range_header: str | None, if_range: str | None = None
+) -> Response:
     size = len(content)
-    headers = {"Accept-Ranges": "bytes"}
+    etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+    headers = {"Accept-Ranges": "bytes", "ETag": etag}
+    if if_range is not None and if_range != etag:
+        range_header = None  # RFC 9110 13.1.5: another version, so the whole of this one
     try:
         selected = byte_range(range_header, size)
     except Unsatisfiable:
@@ -38,9 +45,13 @@ def _serve(content: bytes, media_type: str, range_header: str | None) -> Respons
 
 async def audio(call: Call) -> Response:
     """``GET /songs/{id}/audio.mp3``."""
-    return _serve(_rendered(call).mp3, "audio/mpeg", call.request.headers.get("range"))
+    headers = call.request.headers
+    return _serve(_rendered(call).mp3, "audio/mpeg", headers.get("range"), headers.get("if-range"))
 
 
 async def timeline(call: Call) -> Response:
     """``GET /songs/{id}/timeline.json``: sections and notes (start, duration, pitch)."""
-    return _serve(_rendered(call).timeline, "application/json", call.request.headers.get("range"))
+    headers = call.request.headers
+    return _serve(
+        _rendered(call).timeline, "application/json", headers.get("range"), headers.get("if-range")
+    )

@@ -23,6 +23,7 @@ CLI_ONLY = frozenset({"typer", "click", "rich", "mutagen", "miniaudio", "platfor
 """What only the command lines may import: their toolkit, their media and folder helpers."""
 
 EXT_MAY_USE = frozenset({"imuze_client", "httpx", "anyio", "attrs", "stamina", "jsonschema_rs"})
+EXT_MAY_USE |= {"httpcore"}  # httpx's own core: imuze_ext/_network.py gives it a backend
 EXT_MAY_USE |= {"yaml"}
 """imuze_ext's world: the generated client and the client's own dependencies (and the stdlib)."""
 

@@ -1,4 +1,8 @@
-"""`api.songs`: create, list, show, wait for, download and compose songs (sync and async)."""
+"""`api.songs`: create, list, show, wait for, download and compose songs (sync and async).
+
+The calls of the generated operations are here; one poll of a wait is in _song_polling,
+the choice of the mp3 to fetch in _song_media, the raw twins in songs_raw.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 import httpx
 from imuze_client import Client
@@ -17,47 +21,33 @@ from imuze_client.models import Song, SongCreate, SongCreated, SongList, SongSum
 
 from .. import _polling
 from .._calls import acall_full, call_full
+from .._deadlines import Limits
 from .._download import ProgressCallback, adownload, download, target_path
 from .._raw_response import RawResponse
-from .._retry import retry_after_seconds
 from .._tolerance import Tolerance
-from ..errors import ImuzeError, SongFailedError, SongNotReadyError
+from ..errors import ImuzeError
+from . import _song_polling
+from ._song_media import SongRef, download_deadline, media_of, ready_media, song_id_of
 
-SongRef = int | Song | SongSummary | SongCreated
-"""A song id, or any song model the API answered."""
+if TYPE_CHECKING:
+    from .songs_raw import AsyncSongsWithRawResponse, SongsWithRawResponse
+
+__all__ = ["DEFAULT_COMPOSE_TIMEOUT", "AsyncSongs", "SongRef", "Songs", "song_id_of"]
 
 DEFAULT_COMPOSE_TIMEOUT = 300.0
 
 
-def song_id_of(song: SongRef) -> int:
-    """The id of a song given by id or by model."""
-    return song if isinstance(song, int) else song.id
-
-
-def _create_body(
+def create_body(
     title: str, desired_length: int, arrangement_id: int | None, tags: Sequence[str]
 ) -> SongCreate:
+    """The body of a create."""
     return SongCreate(
         title=title, arrangement_id=arrangement_id, tags=list(tags), desired_length=desired_length
     )
 
 
-def _ready_media(song: SongRef) -> Song | SongSummary | None:
-    """The song itself when it already names its mp3, else None (fetch it first)."""
-    if isinstance(song, (Song, SongSummary)) and _polling.is_ready(song.status) and song.mp3_url:
-        return song
-    return None
-
-
-def _media_of(song: Song) -> str:
-    if not _polling.is_ready(song.status):
-        raise SongNotReadyError(song.id, str(song.status))
-    if not song.mp3_url:
-        raise SongFailedError(song.id, "it is ready but has no mp3_url")
-    return song.mp3_url
-
-
-def _create(client: Client, body: SongCreate, tolerance: Tolerance) -> RawResponse[SongCreated]:
+def send_create(client: Client, body: SongCreate, tolerance: Tolerance) -> RawResponse[SongCreated]:
+    """createSong, judged."""
     return call_full(
         lambda: create_song.sync_detailed(client=client, body=body),
         "createSong",
@@ -66,19 +56,22 @@ def _create(client: Client, body: SongCreate, tolerance: Tolerance) -> RawRespon
     )
 
 
-def _list(client: Client, tolerance: Tolerance) -> RawResponse[SongList]:
+def send_list(client: Client, tolerance: Tolerance) -> RawResponse[SongList]:
+    """listSongs, judged."""
     return call_full(
         lambda: list_songs.sync_detailed(client=client), "listSongs", SongList, tolerance
     )
 
 
-def _get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Song]:
+def send_get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Song]:
+    """getSong, judged."""
     return call_full(lambda: get_song.sync_detailed(id, client=client), "getSong", Song, tolerance)
 
 
-async def _acreate(
+async def asend_create(
     client: Client, body: SongCreate, tolerance: Tolerance
 ) -> RawResponse[SongCreated]:
+    """createSong, judged (async)."""
     return await acall_full(
         lambda: create_song.asyncio_detailed(client=client, body=body),
         "createSong",
@@ -87,40 +80,36 @@ async def _acreate(
     )
 
 
-async def _alist(client: Client, tolerance: Tolerance) -> RawResponse[SongList]:
+async def asend_list(client: Client, tolerance: Tolerance) -> RawResponse[SongList]:
+    """listSongs, judged (async)."""
     return await acall_full(
         lambda: list_songs.asyncio_detailed(client=client), "listSongs", SongList, tolerance
     )
 
 
-async def _aget(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Song]:
+async def asend_get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Song]:
+    """getSong, judged (async)."""
     return await acall_full(
         lambda: get_song.asyncio_detailed(id, client=client), "getSong", Song, tolerance
     )
-
-
-def _transient(exc: ImuzeError) -> float:
-    """The delay before polling again after an error a wait outlives; re-raise any other."""
-    delay = _polling.transient_delay(exc)
-    if delay is None:
-        raise exc
-    return delay
 
 
 class Songs:
     """Songs: create one, follow it until it is ready, download its mp3."""
 
     def __init__(
-        self, client: Client, http: httpx.Client, max_retries: int, tolerance: Tolerance
+        self, client: Client, http: httpx.Client, limits: Limits, tolerance: Tolerance
     ) -> None:
         self._client = client
         self._tolerance = tolerance
         self._http = http
-        self._max_retries = max_retries
+        self._limits = limits
 
     @property
     def with_raw_response(self) -> SongsWithRawResponse:
         """The calls that make one request, answering RawResponse (model, status, headers)."""
+        from .songs_raw import SongsWithRawResponse
+
         return SongsWithRawResponse(self._client, self._tolerance)
 
     def create(
@@ -132,8 +121,8 @@ class Songs:
         tags: Sequence[str] = (),
     ) -> SongCreated:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
-        body = _create_body(title, desired_length, arrangement_id, tags)
-        return _create(self._client, body, self._tolerance).parse()
+        body = create_body(title, desired_length, arrangement_id, tags)
+        return send_create(self._client, body, self._tolerance).parse()
 
     def post(
         self,
@@ -150,7 +139,7 @@ class Songs:
 
     def list(self) -> SongList:
         """Your songs (`count` and `response`), with each one's status."""
-        return _list(self._client, self._tolerance).parse()
+        return send_list(self._client, self._tolerance).parse()
 
     @overload
     def get(self) -> SongList: ...
@@ -160,21 +149,21 @@ class Songs:
         """Show one song; with no id, list them all."""
         if id is None:
             return self.list()
-        return _get(self._client, id, self._tolerance).parse()
+        return send_get(self._client, id, self._tolerance).parse()
 
     def _poll(self, song_id: int) -> _polling.Fetched:
         try:
-            answer = _get(self._client, song_id, self._tolerance)
+            answer = send_get(self._client, song_id, self._tolerance)
         except ImuzeError as exc:
-            return None, _transient(exc)
-        return answer.parse(), retry_after_seconds(answer.headers.get("Retry-After"))
+            return None, _song_polling.transient(exc)
+        return _song_polling.fetched(answer, self._tolerance)
 
-    def _poll_list(self) -> _polling.ListFetched:
+    def _poll_list(self, ids: Sequence[int]) -> _polling.ListFetched:
         try:
-            answer = _list(self._client, self._tolerance)
+            answer = send_list(self._client, self._tolerance)
         except ImuzeError as exc:
-            return None, _transient(exc)
-        return answer.parse().response, retry_after_seconds(answer.headers.get("Retry-After"))
+            return None, _song_polling.transient(exc)
+        return _song_polling.listed(answer, ids, self._tolerance)
 
     def wait(
         self,
@@ -185,8 +174,9 @@ class Songs:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> Song:
-        """Poll the song until it is ready and return it; SongTimeoutError after `timeout`
-        seconds. The interval (from 0.5 s) grows up to 10 s; `clock` and `sleep` are injectable."""
+        """Poll the song until it is ready and return it. SongFailedError at once when its
+        status says it failed; SongTimeoutError after `timeout` seconds, which also bound
+        each poll and its retries. The interval (from 0.5 s) grows up to 10 s."""
         song_id = song_id_of(song)
         return _polling.wait_for_song(
             song_id,
@@ -206,10 +196,16 @@ class Songs:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> builtins.list[SongSummary]:
-        """Wait for many songs with one list request per round; return them in order."""
+        """Wait for many songs with one list request per round; return them in order.
+        SongFailedError names the failed songs and the pending ones."""
         ids = [song_id_of(song) for song in songs]
         return _polling.wait_for_songs(
-            ids, self._poll_list, timeout=timeout, interval=interval, clock=clock, sleep=sleep
+            ids,
+            lambda: self._poll_list(ids),
+            timeout=timeout,
+            interval=interval,
+            clock=clock,
+            sleep=sleep,
         )
 
     def download(
@@ -218,13 +214,17 @@ class Songs:
         dest: str | os.PathLike[str],
         *,
         progress: ProgressCallback | None = None,
+        deadline: float | None = None,
     ) -> Path:
-        """Download a ready song's mp3 to `dest` (a file, or a folder to name it in)."""
-        ready = _ready_media(song) or self.get(song_id_of(song))
-        url = ready.mp3_url if isinstance(ready, SongSummary) else _media_of(ready)
-        assert url is not None
+        """Download a ready song's mp3 to `dest` (a file, or a folder to name it in).
+        The client's timeout is a stall limit; `deadline` (s) bounds the whole transfer."""
+        ready = ready_media(song) or self.get(song_id_of(song))
+        url = media_of(ready)
         path = target_path(dest, ready.id, ready.title)
-        return download(self._http, url, path, max_retries=self._max_retries, progress=progress)
+        limit = download_deadline(deadline, self._limits)
+        return download(
+            self._http, url, path, limits=self._limits, deadline=limit, progress=progress
+        )
 
     def compose(
         self,
@@ -249,16 +249,18 @@ class AsyncSongs:
     """The async twin of Songs; waits run concurrently with asyncio.gather."""
 
     def __init__(
-        self, client: Client, http: httpx.AsyncClient, max_retries: int, tolerance: Tolerance
+        self, client: Client, http: httpx.AsyncClient, limits: Limits, tolerance: Tolerance
     ) -> None:
         self._client = client
         self._tolerance = tolerance
         self._http = http
-        self._max_retries = max_retries
+        self._limits = limits
 
     @property
     def with_raw_response(self) -> AsyncSongsWithRawResponse:
         """The calls that make one request, answering RawResponse (model, status, headers)."""
+        from .songs_raw import AsyncSongsWithRawResponse
+
         return AsyncSongsWithRawResponse(self._client, self._tolerance)
 
     async def create(
@@ -270,8 +272,8 @@ class AsyncSongs:
         tags: Sequence[str] = (),
     ) -> SongCreated:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
-        body = _create_body(title, desired_length, arrangement_id, tags)
-        return (await _acreate(self._client, body, self._tolerance)).parse()
+        body = create_body(title, desired_length, arrangement_id, tags)
+        return (await asend_create(self._client, body, self._tolerance)).parse()
 
     async def post(
         self,
@@ -288,7 +290,7 @@ class AsyncSongs:
 
     async def list(self) -> SongList:
         """Your songs (`count` and `response`), with each one's status."""
-        return (await _alist(self._client, self._tolerance)).parse()
+        return (await asend_list(self._client, self._tolerance)).parse()
 
     @overload
     async def get(self) -> SongList: ...
@@ -298,21 +300,21 @@ class AsyncSongs:
         """Show one song; with no id, list them all."""
         if id is None:
             return await self.list()
-        return (await _aget(self._client, id, self._tolerance)).parse()
+        return (await asend_get(self._client, id, self._tolerance)).parse()
 
     async def _poll(self, song_id: int) -> _polling.Fetched:
         try:
-            answer = await _aget(self._client, song_id, self._tolerance)
+            answer = await asend_get(self._client, song_id, self._tolerance)
         except ImuzeError as exc:
-            return None, _transient(exc)
-        return answer.parse(), retry_after_seconds(answer.headers.get("Retry-After"))
+            return None, _song_polling.transient(exc)
+        return _song_polling.fetched(answer, self._tolerance)
 
-    async def _poll_list(self) -> _polling.ListFetched:
+    async def _poll_list(self, ids: Sequence[int]) -> _polling.ListFetched:
         try:
-            answer = await _alist(self._client, self._tolerance)
+            answer = await asend_list(self._client, self._tolerance)
         except ImuzeError as exc:
-            return None, _transient(exc)
-        return answer.parse().response, retry_after_seconds(answer.headers.get("Retry-After"))
+            return None, _song_polling.transient(exc)
+        return _song_polling.listed(answer, ids, self._tolerance)
 
     async def wait(
         self,
@@ -323,8 +325,7 @@ class AsyncSongs:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> Song:
-        """Poll the song until it is ready and return it; SongTimeoutError after `timeout`
-        seconds. The interval (from 0.5 s) grows up to 10 s; `clock` and `sleep` are injectable."""
+        """The async twin of Songs.wait."""
         song_id = song_id_of(song)
         return await _polling.await_song(
             song_id,
@@ -344,10 +345,15 @@ class AsyncSongs:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> builtins.list[SongSummary]:
-        """Wait for many songs with one list request per round; return them in order."""
+        """The async twin of Songs.wait_all."""
         ids = [song_id_of(song) for song in songs]
         return await _polling.await_songs(
-            ids, self._poll_list, timeout=timeout, interval=interval, clock=clock, sleep=sleep
+            ids,
+            lambda: self._poll_list(ids),
+            timeout=timeout,
+            interval=interval,
+            clock=clock,
+            sleep=sleep,
         )
 
     async def download(
@@ -356,14 +362,15 @@ class AsyncSongs:
         dest: str | os.PathLike[str],
         *,
         progress: ProgressCallback | None = None,
+        deadline: float | None = None,
     ) -> Path:
-        """Download a ready song's mp3 to `dest` (a file, or a folder to name it in)."""
-        ready = _ready_media(song) or await self.get(song_id_of(song))
-        url = ready.mp3_url if isinstance(ready, SongSummary) else _media_of(ready)
-        assert url is not None
+        """The async twin of Songs.download."""
+        ready = ready_media(song) or await self.get(song_id_of(song))
+        url = media_of(ready)
         path = target_path(dest, ready.id, ready.title)
+        limit = download_deadline(deadline, self._limits)
         return await adownload(
-            self._http, url, path, max_retries=self._max_retries, progress=progress
+            self._http, url, path, limits=self._limits, deadline=limit, progress=progress
         )
 
     async def compose(
@@ -383,77 +390,3 @@ class AsyncSongs:
         )
         song = await self.wait(created, timeout=timeout)
         return await self.download(song, dest, progress=progress)
-
-
-class SongsWithRawResponse:
-    """`api.with_raw_response.songs`: the calls that make one request, each answering a
-    RawResponse. The workflows (`wait`, `wait_all`, `download`, `compose`) make many
-    requests or stream a file, so they have no raw form: poll with `get`, and read an
-    error's `.response`."""
-
-    def __init__(self, client: Client, tolerance: Tolerance) -> None:
-        self._client = client
-        self._tolerance = tolerance
-
-    def create(
-        self,
-        *,
-        title: str,
-        desired_length: int,
-        arrangement_id: int | None = None,
-        tags: Sequence[str] = (),
-    ) -> RawResponse[SongCreated]:
-        """Create a song, with the HTTP answer (its status and headers)."""
-        return _create(
-            self._client, _create_body(title, desired_length, arrangement_id, tags), self._tolerance
-        )
-
-    def list(self) -> RawResponse[SongList]:
-        """Your songs, with the HTTP answer."""
-        return _list(self._client, self._tolerance)
-
-    @overload
-    def get(self) -> RawResponse[SongList]: ...
-    @overload
-    def get(self, id: int) -> RawResponse[Song]: ...
-    def get(self, id: int | None = None) -> RawResponse[Song] | RawResponse[SongList]:
-        """Show one song (with no id, list them all), with the HTTP answer."""
-        return (
-            _list(self._client, self._tolerance)
-            if id is None
-            else _get(self._client, id, self._tolerance)
-        )
-
-
-class AsyncSongsWithRawResponse:
-    """The async twin of SongsWithRawResponse."""
-
-    def __init__(self, client: Client, tolerance: Tolerance) -> None:
-        self._client = client
-        self._tolerance = tolerance
-
-    async def create(
-        self,
-        *,
-        title: str,
-        desired_length: int,
-        arrangement_id: int | None = None,
-        tags: Sequence[str] = (),
-    ) -> RawResponse[SongCreated]:
-        """Create a song, with the HTTP answer (its status and headers)."""
-        body = _create_body(title, desired_length, arrangement_id, tags)
-        return await _acreate(self._client, body, self._tolerance)
-
-    async def list(self) -> RawResponse[SongList]:
-        """Your songs, with the HTTP answer."""
-        return await _alist(self._client, self._tolerance)
-
-    @overload
-    async def get(self) -> RawResponse[SongList]: ...
-    @overload
-    async def get(self, id: int) -> RawResponse[Song]: ...
-    async def get(self, id: int | None = None) -> RawResponse[Song] | RawResponse[SongList]:
-        """Show one song (with no id, list them all), with the HTTP answer."""
-        if id is None:
-            return await _alist(self._client, self._tolerance)
-        return await _aget(self._client, id, self._tolerance)

@@ -8,7 +8,8 @@ from .arrangements import (
     AsyncArrangements,
     AsyncArrangementsWithRawResponse,
 )
-from .songs import AsyncSongs, AsyncSongsWithRawResponse, Songs, SongsWithRawResponse
+from .songs import AsyncSongs, Songs
+from .songs_raw import AsyncSongsWithRawResponse, SongsWithRawResponse
 
 
 class ImuzeWithRawResponse:

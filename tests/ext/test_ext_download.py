@@ -52,14 +52,14 @@ def _media_server(*media: Callable[[], httpx.Response]) -> Recorder:
 
 
 def _cut(start: int, upto: int, status: int = 200) -> httpx.Response:
-    headers = {"Content-Length": str(len(PAYLOAD) - start)}
+    headers = {"Content-Length": str(len(PAYLOAD) - start), "ETag": '"v1"'}
     if status == 206:
         headers["Content-Range"] = f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}"
     return httpx.Response(status, headers=headers, stream=CutStream(PAYLOAD[start:upto]))
 
 
 def _whole(start: int = 0, status: int = 200) -> httpx.Response:
-    headers = {"Content-Length": str(len(PAYLOAD) - start)}
+    headers = {"Content-Length": str(len(PAYLOAD) - start), "ETag": '"v1"'}
     if status == 206:
         headers["Content-Range"] = f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}"
     return httpx.Response(status, headers=headers, content=PAYLOAD[start:])

@@ -157,8 +157,14 @@ async def test_async_retries_are_rerouted_too(caplog: pytest.LogCaptureFixture) 
 def test_download_retries_are_rerouted_too(caplog: pytest.LogCaptureFixture, tmp_path: Any) -> None:
     caplog.set_level(logging.INFO)
     media = [
-        httpx.Response(200, headers={"Content-Length": "20"}, stream=httpx.ByteStream(b"0" * 10)),
-        httpx.Response(206, headers={"Content-Range": "bytes 10-19/20"}, content=b"1" * 10),
+        httpx.Response(
+            200,
+            headers={"Content-Length": "20", "ETag": '"v1"'},
+            stream=httpx.ByteStream(b"0" * 10),
+        ),
+        httpx.Response(
+            206, headers={"Content-Range": "bytes 10-19/20", "ETag": '"v1"'}, content=b"1" * 10
+        ),
     ]
 
     def handle(request: httpx.Request) -> httpx.Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -17,8 +18,11 @@ from imuze_ext import (
     RateLimitError,
     ServerError,
 )
+from imuze_ext._deadlines import Call
 from imuze_ext._retry import (
     RETRY_AFTER_CAP,
+    WAIT_INITIAL,
+    WAIT_JITTER,
     _backoff_hook,
     _RetryableStatus,
     retry_after_seconds,
@@ -82,14 +86,34 @@ def test_retry_after_in_seconds_and_as_http_date() -> None:
     assert retry_after_seconds(None) is None
 
 
+def _call(retries: int = 5, deadline: float | None = None) -> Call:
+    now = time.monotonic()
+    call = Call(now, None if deadline is None else now + deadline, deadline, retries_left=retries)
+    call.attempts = 1
+    return call
+
+
 def test_backoff_hook_uses_retry_after_else_the_exponential_backoff() -> None:
-    hook = _backoff_hook(GET_SONG)
+    hook = _backoff_hook(GET_SONG, _call())
     answer = httpx.Response(503, request=GET_SONG)
     assert hook(_RetryableStatus(answer, 3.0)) == 3.0
-    assert hook(_RetryableStatus(answer, None)) is True
-    assert hook(httpx.ReadTimeout("slow")) is True
-    assert _backoff_hook(POST_SONG)(httpx.ReadTimeout("slow")) is False
+    assert WAIT_INITIAL <= hook(_RetryableStatus(answer, None)) <= WAIT_INITIAL + WAIT_JITTER
+    assert WAIT_INITIAL <= hook(httpx.ReadTimeout("slow")) <= WAIT_INITIAL + WAIT_JITTER
+    assert _backoff_hook(POST_SONG, _call())(httpx.ReadTimeout("slow")) is False
     assert hook(ValueError("a bug")) is False
+
+
+def test_the_hook_never_begins_a_wait_that_ends_after_the_deadline() -> None:
+    answer = httpx.Response(503, request=GET_SONG)
+    assert _backoff_hook(GET_SONG, _call(deadline=1.0))(_RetryableStatus(answer, 5.0)) is False
+    assert _backoff_hook(GET_SONG, _call(deadline=9.0))(_RetryableStatus(answer, 5.0)) == 5.0
+
+
+def test_the_hook_spends_the_calls_budget() -> None:
+    call = _call(retries=2)
+    hook = _backoff_hook(GET_SONG, call)
+    assert [hook(httpx.ConnectError("x")) is not False for _ in range(3)] == [True, True, False]
+    assert call.retries_left == 0
 
 
 def _client(recorder: Recorder, max_retries: int = 2) -> Imuze:

@@ -1,0 +1,49 @@
+"""Say on stderr when the client pauses because the server asked it to (Retry-After).
+
+imuze_ext logs every wait it begins at INFO, marked `imuze_retry_after` when the server's
+Retry-After set it; the CLI prints those, one line each, so that a minute under
+maintenance is not a minute of silence. Nothing else of the library's logging shows,
+unless IMUZE_LOG asks for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+from . import output
+
+
+class RetryAfterNotice(logging.Handler):
+    """Prints `waiting 5.0 s (the server's Retry-After) before retrying GET ...`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not getattr(record, "imuze_retry_after", False):
+            return
+        seconds = float(getattr(record, "imuze_wait_seconds", 0.0))
+        what = record.args[1] if isinstance(record.args, tuple) and len(record.args) > 1 else ""
+        output.err.print(
+            f"waiting {seconds:.1f} s, as the server asked (Retry-After), before retrying {what}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@contextlib.contextmanager
+def shown() -> Iterator[None]:
+    """Print the Retry-After waits of imuze_ext on stderr while the block runs."""
+    logger = logging.getLogger("imuze_ext")
+    handler = RetryAfterNotice(logging.INFO)
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
+        logger.propagate = False  # the other INFO records stay where they were: nowhere
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
