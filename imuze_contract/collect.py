@@ -108,7 +108,7 @@ class Collector:
         self, case: Case[Any], response: Response | None, check: str, failure: Failure,
         steps: list[Step], case_id: str,
     ) -> None:  # fmt: skip
-        finding = describe(failure, case, response, self._spec)
+        finding = describe(failure, case, response, self._spec, check)
         deviation = Deviation(
             operation=case.operation.label, operation_id=operation_id(case), check=check,
             status=finding.status, location=finding.location, expected=finding.expected,
