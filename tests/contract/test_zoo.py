@@ -10,8 +10,8 @@ from contract_helpers import mock_config
 import imuze_mock
 from contract_tests.zoo import EXAMPLES, ZOO, broken_app, groups
 from imuze_contract import RunOptions, Target, User
-from imuze_contract.runner import run
 from imuze_contract.catalog import check_names
+from imuze_contract.runner import run
 
 USERS = (
     User("demo", email=imuze_mock.DEMO.email, password=imuze_mock.DEMO.password),
