@@ -264,7 +264,13 @@ SONGS, SONG, ARRS, ARR = "/songs", "/songs/{id}", "/arrangements", "/arrangement
 ZOO: tuple[Bug, ...] = (
     # API1: object-level authorization, on a read and on a list.
     Bug(
-        "bola_read", other_users_song_visible, "getSong", "object_level_authorization", "OWASP API1"
+        # Apart: a getSong answer another bug rewrites no longer matches what the owner made.
+        "bola_read",
+        other_users_song_visible,
+        "getSong",
+        "object_level_authorization",
+        "OWASP API1",
+        "apart",
     ),
     Bug("bola_list", _swap_to_demo_for_other(SONGS), "listSongs", "list_scope", "OWASP API1"),
     # API2: broken authentication.
@@ -462,10 +468,10 @@ ZOO: tuple[Bug, ...] = (
     Bug(
         "vanishing_song",
         _vanishing,
-        "createSong",
+        "getSong",
         "ensure_resource_availability",
         "read replica lag",
-        "apart",
+        "stateful",
     ),
     Bug(
         "undeclared_method", _methods_answer_200, "getSong", "unsupported_method", "catch-all route"
