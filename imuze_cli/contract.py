@@ -153,6 +153,16 @@ def contract(
     """
     if ctx.invoked_subcommand is not None:
         return
+    with _sigterm_interrupts():
+        _contract(ctx, base_url, budget, max_examples, rate_limit, seed, report_md, junit,
+                  as_json, baseline, baseline_update, baseline_prune)  # fmt: skip
+
+
+def _contract(
+    ctx: typer.Context, base_url: str | None, budget: float, max_examples: int,
+    rate_limit: str | None, seed: int | None, report_md: Path | None, junit: Path | None,
+    as_json: bool, baseline: Path | None, baseline_update: bool, baseline_prune: bool,
+) -> None:  # fmt: skip
     err = Console(stderr=True, highlight=False)
     secrets = Secrets()
 
@@ -196,8 +206,7 @@ def contract(
 
             set_hypothesis_home_dir(scratch)
             try:
-                with _sigterm_interrupts():
-                    report = run(target, options, secrets, progress)
+                report = run(target, options, secrets, progress)
             finally:
                 set_hypothesis_home_dir(None)
         if gate is not None and accepted is not None and not report.interrupted:
