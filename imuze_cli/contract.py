@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import json
 import os
 import re
 import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -56,6 +57,19 @@ def _rate(value: str) -> int:
     return int(match.group(1))
 
 
+def _sigterm_too(command: Callable[..., None]) -> Callable[..., None]:
+    """`command`, stopped by SIGTERM (a CI job cancelled) as by Ctrl+C: exit 130 with the
+    partial report."""
+
+    @functools.wraps(command)
+    def wrapped(*args: Any, **kwargs: Any) -> None:
+        with _sigterm_interrupts():
+            command(*args, **kwargs)
+
+    return wrapped
+
+
+@_sigterm_too
 def contract(
     ctx: typer.Context,
     base_url: BaseUrlOption = None,
@@ -110,6 +124,15 @@ def contract(
         Path | None,
         typer.Option("--junit", metavar="PATH", help="Write JUnit XML.", show_default=False),
     ] = None,
+    report_json: Annotated[
+        Path | None,
+        typer.Option(
+            "--report-json",
+            metavar="PATH",
+            help="Write the report as JSON (for `imuze contract replay --report`).",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the report as JSON on stdout.")
     ] = False,
@@ -153,16 +176,6 @@ def contract(
     """
     if ctx.invoked_subcommand is not None:
         return
-    with _sigterm_interrupts():
-        _contract(ctx, base_url, budget, max_examples, rate_limit, seed, report_md, junit,
-                  as_json, baseline, baseline_update, baseline_prune)  # fmt: skip
-
-
-def _contract(
-    ctx: typer.Context, base_url: str | None, budget: float, max_examples: int,
-    rate_limit: str | None, seed: int | None, report_md: Path | None, junit: Path | None,
-    as_json: bool, baseline: Path | None, baseline_update: bool, baseline_prune: bool,
-) -> None:  # fmt: skip
     err = Console(stderr=True, highlight=False)
     secrets = Secrets()
 
@@ -186,6 +199,7 @@ def _contract(
         options = RunOptions(budget, max_examples, rate, seed)
         _writable(report_md)
         _writable(junit)
+        _writable(report_json)
         gate = _gate(baseline, baseline_update, baseline_prune)
         accepted = gate.load() if gate is not None else None
     except (SetupError, ValueError, typer.BadParameter, BaselineError) as exc:
@@ -228,6 +242,9 @@ def _contract(
         if junit is not None:
             _write(junit, render_junit(report), secrets)
             written.append(str(junit))
+        if report_json is not None:
+            _write(report_json, json.dumps(report.to_dict(), indent=2), secrets)
+            written.append(str(report_json))
     except OSError as exc:
         fail(f"cannot write the report: {exc.strerror or exc}: {exc.filename}")
     if as_json:
