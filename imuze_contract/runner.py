@@ -1,8 +1,11 @@
 """Run the whole contract against one API, to the end, and fold what it finds into a report.
 
 Every phase and every check of schemathesis.toml run, and an operation's first failure does not
-stop it (`continue-on-failure`). The budget bounds the run from outside: when it is spent the
-engine is asked to stop and the report says so. Requests are rate limited.
+stop it (`continue-on-failure`). Then the runner's own phases: boundary probes (probes.py) and
+the list-scope probe (scope.py). The runner's own requests (logins included) are judged like
+any answer (session.py). The budget bounds the whole run from outside: when it is spent the
+engine is asked to stop, the report says so, and that is an answer, not an interruption (only
+Ctrl+C or SIGTERM interrupt). Requests are rate limited, except to a loopback API.
 """
 
 from __future__ import annotations
@@ -14,22 +17,21 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.run import PhaseName, PhaseSkipReason
 from schemathesis.schemas import BaseSchema
 
-from imuze_ext._responses import status_error
-
 from .collect import Collector
 from .config import contract_config, load_schema, write_wfc_document
 from .options import RunOptions
+from .probes import Prober
 from .redact import Secrets
 from .report import Report
+from .scope import probe_list_scope
+from .session import Session
 from .shapes import one_line
-from .target import SetupError, Target, User
-
-PREFLIGHT_TIMEOUT = 30.0
+from .steps import Step, reproduction
+from .target import SetupError, Target
 
 #: Called after each scenario with the cases run and the distinct deviations found so far.
 Progress = Callable[[int, int], None]
@@ -47,40 +49,56 @@ def run(
     """
     secrets = secrets if secrets is not None else Secrets()
     secrets.add(*target.secrets)
-    if target.app is None:
-        preflight(target, secrets)
     seed = options.seed if options.seed is not None else random.randrange(2**31)  # noqa: S311 - a seed, not a secret
     report = Report(base_url=target.base_url, seed=seed, users=len(target.users))
+    report.rerun = options.rerun_args(seed)
     started = time.monotonic()
+    deadline = started + options.budget
+    rate = options.rate_limit_for(target.base_url, in_process=target.app is not None)
     with tempfile.TemporaryDirectory(prefix="imuze-contract-") as workdir:
         wfc = write_wfc_document(target, Path(workdir) / "wfc-auth.yaml")
         config = contract_config(
-            target,
-            wfc,
-            max_examples=options.max_examples,
-            scenarios=options.max_examples,
-            seed=seed,
-            rate_limit=options.rate_limit,
-            keep_going=True,
-        )
+            target, wfc, max_examples=options.max_examples, scenarios=options.max_examples,
+            seed=seed, rate_limit=rate, keep_going=True,
+        )  # fmt: skip
         schema = load_schema(target, config)
-        collector = Collector(schema.raw_schema, secrets)
-        spent = _drive(schema, options.budget, collector, report, progress)
+        collector = Collector(schema.raw_schema, secrets, target.base_url + "/tokens")
+        collector.emails = {user.email: user.name for user in target.users if user.email}
+        session = Session(schema, target, secrets, collector.add_own)
+        session.login_all()
+        spent = _drive(schema, deadline - time.monotonic(), collector, report, progress)
+        if not report.interrupted and not spent:
+            try:
+                spent = _own_phases(session, collector, deadline)
+            except KeyboardInterrupt:
+                _interrupted(report)
     report.duration = time.monotonic() - started
-    report.cases = collector.cases
+    report.cases = collector.cases + session.sent
     report.operations = sorted(collector.operations)
     report.deviations = collector.deviations()
+    report.answered = collector.answered | session.answered
     if spent:
+        report.budget_spent = True
         report.notes.append(
-            f"the budget of {options.budget:g} s was spent before every phase finished"
+            f"the budget of {options.budget:g} s ended the run before every phase finished: "
+            "this report covers what ran (not an interruption)"
         )
     if len(target.users) < 2:
         report.notes.append(
-            "object_level_authorization needs a second user: set IMUZE_OTHER_EMAIL and "
-            "IMUZE_OTHER_PASSWORD (or IMUZE_OTHER_API_KEY)"
+            "object_level_authorization and list_scope need a second user: set "
+            "IMUZE_OTHER_EMAIL and IMUZE_OTHER_PASSWORD (or IMUZE_OTHER_API_KEY)"
         )
-    _scrub(report, secrets)
+    _scrub(report, secrets, target.base_url + "/tokens")
     return report
+
+
+def _own_phases(session: Session, collector: Collector, deadline: float) -> bool:
+    """The boundary and scope probes; True when the deadline stopped them."""
+    prober = Prober(session, deadline, collector.add_probe, collector.add_error)
+    prober.run()
+    if not prober.out_of_time and time.monotonic() < deadline:
+        probe_list_scope(session, collector)
+    return prober.out_of_time
 
 
 def _drive(
@@ -98,7 +116,7 @@ def _drive(
         spent.set()
         stream.stop()
 
-    timer = threading.Timer(budget, stop)
+    timer = threading.Timer(max(0.0, budget), stop)
     timer.daemon = True
     timer.start()
     try:
@@ -113,12 +131,22 @@ def _drive(
                 raise SetupError(f"the contract run failed: {one_line(str(event.exception))}")
             elif isinstance(event, events.PhaseFinished):
                 _note_phase(event, report)
-            elif isinstance(event, events.Interrupted):
-                report.interrupted = True
-                report.notes.append("the run was interrupted: this report is partial")
+            elif isinstance(event, events.Interrupted) and not spent.is_set():
+                # The engine says Interrupted both for Ctrl+C and for our own stop(): only the
+                # former is an interruption.
+                _interrupted(report)
+    except KeyboardInterrupt:  # Ctrl+C (or SIGTERM, see imuze_cli) while we read its events
+        stream.stop()
+        _interrupted(report)
     finally:
         timer.cancel()
     return spent.is_set()
+
+
+def _interrupted(report: Report) -> None:
+    if not report.interrupted:
+        report.interrupted = True
+        report.notes.append("the run was interrupted: this report is partial")
 
 
 def _note_phase(event: events.PhaseFinished, report: Report) -> None:
@@ -129,49 +157,23 @@ def _note_phase(event: events.PhaseFinished, report: Report) -> None:
         report.notes.append(f"the stateful phase did not run: {reason.value}")
 
 
-def _scrub(report: Report, secrets: Secrets) -> None:
+def _scrub(report: Report, secrets: Secrets, login_url: str) -> None:
+    """Secrets out: named ones as variables in reproductions, `[Filtered]` everywhere else."""
     for deviation in report.deviations:
-        deviation.curl = secrets.scrub(deviation.curl)
+        deviation.steps = [
+            Step(
+                step.method,
+                secrets.to_variables(step.url),
+                {k: secrets.to_variables(v) for k, v in step.headers.items()},
+                secrets.to_variables(step.body) if step.body is not None else None,
+                step.body_base64,
+                step.note,
+            )
+            for step in deviation.steps
+        ]
+        deviation.curl = reproduction(deviation.steps, login_url) if deviation.steps else ""
         deviation.actual = secrets.scrub(deviation.actual)
         deviation.expected = secrets.scrub(deviation.expected)
         if deviation.fix:
             deviation.fix = secrets.scrub(deviation.fix)
     report.notes = [secrets.scrub(note) for note in report.notes]
-
-
-def preflight(target: Target, secrets: Secrets) -> None:
-    """Reach the API and log every user in once, so that setup errors are one clear line."""
-    with httpx.Client(timeout=PREFLIGHT_TIMEOUT) as http:
-        for user in target.users:
-            try:
-                _check_user(http, target, user, secrets)
-            except httpx.HTTPError as exc:
-                raise SetupError(
-                    f"cannot reach the API at {target.base_url}: {one_line(str(exc), 160)}"
-                ) from exc
-
-
-def _check_user(http: httpx.Client, target: Target, user: User, secrets: Secrets) -> None:
-    if not user.logs_in:
-        answer = http.get(
-            f"{target.base_url}/arrangements", headers={"Authorization": user.api_key or ""}
-        )
-        if answer.status_code in (401, 403):
-            error = status_error(answer)
-            raise SetupError(f"the API key of the {user.name} user was refused: {error}") from error
-        if answer.status_code == 404:  # a base URL without the API's path: the CLI hints it
-            error = status_error(answer)
-            raise SetupError(f"no API at {target.base_url}: {error}") from error
-        return
-    body = {"token": {"email": user.email, "password": user.password}}
-    answer = http.post(f"{target.base_url}/tokens", json=body)
-    if not answer.is_success:
-        error = status_error(answer)
-        raise SetupError(secrets.scrub(f"login as {user.email} failed: {error}")) from error
-    try:
-        token = answer.json().get("response")
-    except (ValueError, AttributeError):
-        token = None
-    if not isinstance(token, str) or not token:
-        raise SetupError(f"login as {user.email} answered {answer.status_code} without a token")
-    secrets.add(token)

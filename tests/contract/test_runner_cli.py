@@ -125,9 +125,12 @@ def test_a_mock_that_leaks_songs_across_users_shows_one_deviation_as_json() -> N
     key = (deviation["operation_id"], deviation["check"], deviation["status"])
     assert (*key, deviation["location"]) == ("getSong", "object_level_authorization", 200, "scope")
     assert deviation["count"] >= 1
-    # The reproduction: the owner creates, the peer reads; both as "[Filtered]" credentials.
+    # The reproduction: the owner creates, the peer reads, each with the token a variable
+    # stands for (logging in from IMUZE_EMAIL/IMUZE_PASSWORD when no token is exported).
     assert "# as demo (owner)" in deviation["curl"] and "# as other (peer)" in deviation["curl"]
-    assert "Authorization: [Filtered]" in deviation["curl"]
+    assert 'Authorization: \'"${IMUZE_TOKEN}"' in deviation["curl"]
+    assert 'Authorization: \'"${IMUZE_OTHER_TOKEN}"' in deviation["curl"]
+    assert "[Filtered]" not in deviation["curl"]
     assert deviation["expected_vs_actual"].startswith("expected 404")
     assert report["fixes"] == ["getSong leaks other users' data: fix the server (security)"]
     assert_no_secret(secrets_of(tap), result.stdout, result.stderr)
@@ -205,6 +208,7 @@ def test_help_states_the_defaults_and_the_cli_does_not_import_schemathesis() -> 
     result = contract(["--help"], user_env("http://127.0.0.1:9/api/4"))
     assert result.exit_code == 0
     assert "10/s" in result.stdout and "300" in result.stdout
+    assert "loopback API" in result.stdout and "not throttled" in result.stdout
     probe = "import sys, imuze_cli.app; print('schemathesis' in sys.modules)"
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
