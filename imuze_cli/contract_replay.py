@@ -18,14 +18,14 @@ from rich.markup import escape
 
 from imuze_contract.replay import ReplayError, find_row, replay
 from imuze_contract.report import Report
-from imuze_contract.target import SetupError, target_from_env
-from imuze_ext._extras import MissingExtraError, requires_extra
+from imuze_contract.target import SetupError, Target, target_from_env
+from imuze_ext._extras import requires_extra
+from imuze_ext.errors import MissingCredentialsError
 
-from .errors import Failure as CliFailure
-from .errors import report as report_failure
+from .errors import SetupProblem, UsageProblem, help_hint
 from .options import BaseUrlOption
+from .session import login_problem
 
-EXIT_SETUP = 2
 CONTRACT_PACKAGES = frozenset({"schemathesis", "hypothesis", "requests", "pyrate_limiter"})
 
 
@@ -49,26 +49,38 @@ def replay_row(
     Exit codes: 0 the deviation is gone, 1 it is still there, 2 usage or setup error.
     """
 
-    def fail(message: str, kind: str = "UsageError") -> NoReturn:
-        report_failure(CliFailure(kind, None, message, EXIT_SETUP), as_json=False)
-        raise typer.Exit(EXIT_SETUP)
+    def fail(message: str, cause: BaseException | None = None) -> NoReturn:
+        # Reported by the root command as every `imuze` error is (error: and hint: lines,
+        # JSON with --json).
+        raise SetupProblem(message, cause=cause, help_of=help_hint(ctx))
 
-    try:
-        with requires_extra("contract", "imuze contract replay", CONTRACT_PACKAGES):
-            import schemathesis  # noqa: F401 - the replay judges with its checks
-    except MissingExtraError as exc:
-        fail(str(exc), type(exc).__name__)
+    with requires_extra("contract", "imuze contract replay", CONTRACT_PACKAGES):
+        import schemathesis  # noqa: F401 - the replay judges with its checks
+    email = getattr(ctx.obj, "email", None)
+    url = base_url or os.environ.get("IMUZE_BASE_URL")
+
+    def target_at(api: str) -> Target:
+        try:
+            return target_from_env(api, email)
+        except SetupError as exc:
+            if isinstance(exc.__cause__, MissingCredentialsError):  # in the CLI's words
+                problem = login_problem(email)
+                raise UsageProblem(
+                    str(problem), hint=help_hint(ctx), kind=type(problem).__name__
+                ) from None
+            fail(str(exc), exc)
+
+    # The base URL and the credentials first, as every command checks them: then the report.
+    target = target_at(url) if url else None
     try:
         report = Report.from_dict(json.loads(report_path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         fail(f"cannot read the report {report_path}: {exc}")
     try:
         number, deviation = find_row(report, row)
-        url = base_url or getattr(ctx.obj, "base_url", None) or os.environ.get("IMUZE_BASE_URL")
-        target = target_from_env(url or report.base_url, getattr(ctx.obj, "email", None))
-        outcome = replay(deviation, target)
+        outcome = replay(deviation, target or target_at(report.base_url))
     except (ReplayError, SetupError) as exc:
-        fail(str(exc), type(exc).__name__)
+        fail(str(exc), exc)
     out = Console(highlight=False, soft_wrap=True)
     what = f"{number}. {deviation.operation_id} {deviation.check} {deviation.status or '-'} "
     what += f"{deviation.location} [{deviation.fingerprint}]"

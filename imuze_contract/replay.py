@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from imuze_ext._responses import status_error
+
 from .redact import EMAIL_VARIABLES, PASSWORD_VARIABLES, TOKEN_VARIABLES
 from .report import Deviation, Report
 from .steps import Step
@@ -101,6 +103,9 @@ class Credentials:
     def _login(self, email: str, password: str) -> str | None:
         body = {"token": {"email": email, "password": password}}
         answer = self._client.post(f"{self._target.base_url}/tokens", json=body)
+        if not answer.is_success:  # worded as the client words it; the CLI hints from it
+            error = status_error(answer)
+            raise SetupError(f"login as {email} failed: {error}") from error
         try:
             token = answer.json().get("response")
         except (ValueError, AttributeError):
@@ -147,7 +152,7 @@ def replay(
             credentials = Credentials(target, client, env)
             answers = [send(client, step, credentials, target.base_url) for step in row.steps]
     except httpx.HTTPError as exc:
-        raise SetupError(f"cannot reach the API at {target.base_url}: {exc}") from None
+        raise SetupError(f"cannot reach the API at {target.base_url}: {exc}") from exc
     last = answers[-1]
     from .judge_again import same_deviation  # schemathesis: only once a replay runs
 

@@ -19,7 +19,7 @@ from schemathesis.generation.case import Case
 from schemathesis.schemas import APIOperation, BaseSchema
 
 from imuze_ext._responses import status_error
-from imuze_ext.errors import ImuzeError
+from imuze_ext.errors import APIConnectionError, ImuzeError
 
 from .redact import PASSWORD_VARIABLES, TOKEN_VARIABLES, Secrets
 from .shapes import one_line
@@ -169,9 +169,10 @@ class Session:
         try:
             response = case.call()
         except Exception as exc:  # requests' and the ASGI transport's errors alike
-            raise Unreachable(
-                f"cannot reach the API at {self.target.base_url}: {one_line(str(exc), 160)}"
-            ) from None
+            message = f"cannot reach the API at {self.target.base_url}: {one_line(str(exc), 160)}"
+            # The cause in the client's own type, so that a command line hints the fix for
+            # an unreachable API whichever library met it (requests' error is not kept).
+            raise Unreachable(message) from APIConnectionError(message)
         self.sent += 1
         self.answered.add((operation_id, response.status_code))
         for name, failure in judge(case, response, checks):

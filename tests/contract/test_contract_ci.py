@@ -169,7 +169,8 @@ def test_a_baseline_entry_naming_an_unknown_operation_or_check_is_a_usage_error(
         path.write_text(yaml.safe_dump({"accepted": [entry]}))
         result = contract([*FAST, "--baseline", str(path)], env)
         assert result.exit_code == 2, result.output
-        (line,) = result.stderr.splitlines()
+        line, hint = result.stderr.splitlines()  # the one voice: an error and a hint line
+        assert line.startswith("error: ") and hint.startswith("hint: ")
         assert repr(operation if operation == "deleteSong" else check) in line
     result = contract([*FAST, "--baseline-update"], env)
     assert result.exit_code == 2 and "need --baseline FILE" in result.stderr
