@@ -8,6 +8,7 @@ from typing import Any
 from schemathesis.engine.recorder import CheckFailureInfo, RecordedScenario, ReproductionStep
 
 from .describe import describe, operation_id
+from .evidence import evidence_of
 from .redact import Secrets
 from .report import Deviation
 from .shapes import one_line
@@ -88,6 +89,7 @@ class Collector:
             curl=curl,
             code=failure.code,
             title=failure.title,
+            evidence=evidence_of(failure, response),
         )
         self._deviations.setdefault(deviation.key, deviation)
         self._cases.setdefault(deviation.key, set()).add(case_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 #: Seconds a run may take at most; it ends earlier once every phase has run its examples.
 DEFAULT_BUDGET = 300.0
@@ -20,6 +21,8 @@ class RunOptions:
     max_examples: int = DEFAULT_MAX_EXAMPLES
     rate_limit: int | None = DEFAULT_RATE_LIMIT
     seed: int | None = None
+    # The OpenAPI spec to hold the API to; None is the packaged one (imuze_contract/openapi.yaml).
+    spec: Path | None = None
 
     def __post_init__(self) -> None:
         if self.budget <= 0:

@@ -31,6 +31,8 @@ class Deviation:
     title: str
     # Test cases that hit this deviation (each case once, however many checks it failed).
     count: int = 0
+    # What was observed, as data (imuze_contract/evidence.py): what a proposed spec edit needs.
+    evidence: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str, int | None, str]:

@@ -7,6 +7,7 @@ engine is asked to stop and the report says so. Requests are rate limited.
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
 import threading
@@ -61,7 +62,7 @@ def run(
             rate_limit=options.rate_limit,
             keep_going=True,
         )
-        schema = load_schema(target, config)
+        schema = load_schema(target, config, options.spec)
         collector = Collector(schema.raw_schema, secrets)
         spent = _drive(schema, options.budget, collector, report, progress)
     report.duration = time.monotonic() - started
@@ -134,6 +135,9 @@ def _scrub(report: Report, secrets: Secrets) -> None:
         deviation.expected = secrets.scrub(deviation.expected)
         if deviation.fix:
             deviation.fix = secrets.scrub(deviation.fix)
+        deviation.evidence = json.loads(
+            secrets.scrub(json.dumps(deviation.evidence, ensure_ascii=False))
+        )
     report.notes = [secrets.scrub(note) for note in report.notes]
 
 

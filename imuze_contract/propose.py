@@ -1,0 +1,309 @@
+"""From a drift report to an OpenAPI Overlay 1.0 document: the spec edits that match the server.
+
+`imuze contract --propose FILE`. A deviation gets an action when its fix is mechanical: an
+undocumented success status, a type or nullability the server really sends, a relative URL
+where the spec says `format: uri`, an unseen enum value, an undocumented media type, a limit
+found by probing, an error body that is not `Error`. Every other deviation (security, 5xx,
+object-level authorization, a rule the spec states in prose) is the server's to fix: it gets
+no action, and is listed in the overlay's `info.description` under "Fix the server", so that
+adopting the proposal never hides it. Each target is checked, on the spec as it is, to select
+exactly the one node it was written for.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import jsonschema_rs
+import yaml
+
+from .propose_edits import Action, Edits
+from .propose_spec import Located, SpecMap, check_target, schema_of
+from .report import Deviation, Report
+
+OVERLAY_VERSION = "1.0.0"
+#: Checks whose findings only the server can fix: a spec edit would hide them.
+SECURITY_CHECKS = frozenset(
+    {"ignored_auth", "object_level_authorization", "missing_required_header"}
+)
+SERVER_ERROR_CHECKS = frozenset({"not_a_server_error"})
+_URI_FORMATS = ("uri", "url")
+_NOTHING = object()
+
+
+@dataclass
+class Proposal:
+    """The overlay, the deviations its actions answer, and those left to the server."""
+
+    overlay: dict[str, Any]
+    answered: list[Deviation] = field(default_factory=list)
+    fix_the_server: list[tuple[Deviation, str]] = field(default_factory=list)
+
+
+def fingerprint(deviation: Deviation) -> str:
+    """`createSong status_code_conformance 200 status`: (operation, check, status, location)."""
+    status = "-" if deviation.status is None else str(deviation.status)
+    return f"{deviation.operation_id} {deviation.check} {status} {deviation.location}"
+
+
+def propose(report: Report, spec: Mapping[str, Any], source: str = "the spec") -> Proposal:
+    """The Overlay that makes `spec` (the document the run used) say what the server does."""
+    spec_map = SpecMap(spec)
+    components = spec_map.root.child("components")
+    schemas = components.child("schemas") if components is not None else None
+    edits = Edits(set(schemas.node) if schemas is not None else set())
+    proposal = Proposal({})
+    for deviation in report.sorted_deviations():
+        reason = _plan(deviation, spec_map, edits)
+        if reason is not None:
+            proposal.fix_the_server.append((deviation, reason))
+    actions = edits.actions(schemas)
+    for action in actions:
+        check_target(spec, action.target)
+    seen: set[int] = set()
+    for action in actions:
+        for deviation in action.deviations:
+            if id(deviation) not in seen:
+                seen.add(id(deviation))
+                proposal.answered.append(deviation)
+    proposal.overlay = _document(report, source, actions, proposal)
+    return proposal
+
+
+def render(proposal: Proposal) -> str:
+    """The overlay as YAML, descriptions as block text."""
+    return yaml.dump(
+        proposal.overlay, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def _plan(deviation: Deviation, spec: SpecMap, edits: Edits) -> str | None:
+    """Add `deviation`'s edit to `edits`: None, or why it has none (the server must change)."""
+    evidence = deviation.evidence
+    if deviation.check in SECURITY_CHECKS:
+        return "a security finding"
+    if deviation.check in SERVER_ERROR_CHECKS or (deviation.status or 0) >= 500:
+        return "a server error"
+    operation = spec.operation(deviation.operation_id) or spec.operation(deviation.operation)
+    if operation is None:
+        return "an operation the spec does not have"
+    status = deviation.status or 0
+    if deviation.code.startswith("IMZ"):
+        return "a rule the spec states in prose"
+    if isinstance(evidence.get("limit"), Mapping):
+        return _limit(deviation, operation, spec, edits)
+    if deviation.check == "status_code_conformance" and 200 <= status < 300:
+        return _add_status(deviation, operation, spec, edits)
+    if deviation.check == "response_schema_conformance" and "keyword" in evidence:
+        return _schema(deviation, operation, spec, edits)
+    if deviation.check == "content_type_conformance":
+        return _media_type(deviation, operation, spec, edits)
+    return "no mechanical spec edit"
+
+
+def _add_status(
+    deviation: Deviation, operation: Located, spec: SpecMap, edits: Edits
+) -> str | None:
+    """Document the observed 2xx as the spec documents its success status, and widen what its
+    observed body needs (so that the next run, now judging that body, finds it conforming)."""
+    code, success = str(deviation.status), spec.success_code(operation)
+    responses = spec.responses(operation)
+    if success is None or responses is None:
+        return "no documented success status to document it as"
+    documented = responses.child(success)
+    entry = _plain(documented.node if documented is not None else {})
+    if "$ref" not in entry:
+        entry["description"] = f"Observed in place of {success}. " + entry.get("description", "")
+    edits.merge(responses, {code: entry}, deviation, f"document {code}, as {success} is")
+    body = deviation.evidence.get("body", _NOTHING)
+    response = spec.response(operation, int(success))
+    media = spec.media(response) if response is not None else None
+    schema = media.child("schema") if media is not None else None
+    if body is _NOTHING or schema is None:
+        return None
+    root = {**_plain(schema.node), "components": _plain(spec.doc.get("components", {}))}
+    validator = jsonschema_rs.Draft202012Validator(root, validate_formats=True)
+    for error in validator.iter_errors(body):
+        pointer = ["*" if isinstance(p, int) else str(p) for p in error.instance_path]
+        keyword = str(error.schema_path[-1]) if error.schema_path else ""
+        node = spec.schema_at(schema, pointer)
+        if node is not None:
+            _widen(node, keyword, error.instance, deviation, edits)
+    return None
+
+
+def _schema(deviation: Deviation, operation: Located, spec: SpecMap, edits: Edits) -> str | None:
+    evidence = deviation.evidence
+    response = spec.response(operation, deviation.status or 0)
+    media = spec.media(response) if response is not None else None
+    schema = media.child("schema") if media is not None else None
+    if response is None or schema is None:
+        return "a response the spec gives no JSON schema"
+    pointer = [str(part) for part in evidence.get("pointer", [])]
+    value = evidence.get("value", _NOTHING)
+    if not pointer and (deviation.status or 0) >= 400:
+        if not isinstance(value, Mapping) or not isinstance(schema.node.get("$ref"), str):
+            return "an error body of no object shape"
+        edits.error_body(schema, _owner(response, deviation), schema_of(value), deviation)
+        return None
+    node = spec.schema_at(schema, pointer)
+    if node is None:
+        return "a location the spec does not describe"
+    if value is _NOTHING:
+        value = _example_of(str(evidence.get("json_type")))
+    return _widen(node, str(evidence.get("keyword")), value, deviation, edits)
+
+
+def _widen(
+    node: Located, keyword: str, value: Any, deviation: Deviation, edits: Edits
+) -> str | None:
+    """Widen the schema at `node` to allow `value`, which broke its `keyword`."""
+    schema = node.node
+    if not isinstance(schema, Mapping):
+        return "a schema that is not an object"
+    if keyword == "type":
+        observed = schema_of(value)["type"]
+        kind = schema.get("type")
+        what = f"allow {observed} at {'/'.join(map(str, node.parts[-2:]))}"
+        if isinstance(kind, str):
+            edits.merge(node, {"type": [kind, observed]}, deviation, what)
+        elif isinstance(kind, list) and node["type"] is not None:
+            edits.append(node["type"], observed, deviation, what)
+        elif isinstance(schema.get("anyOf"), list):
+            edits.append(node["anyOf"], {"type": observed}, deviation, what)
+        else:
+            return "a type the spec does not state"
+        if value is None and isinstance(schema.get("enum"), list):
+            edits.append(node["enum"], None, deviation, what)
+        return None
+    if keyword == "format" and schema.get("format") in _URI_FORMATS and isinstance(value, str):
+        what = "allow relative URLs (format: uri-reference)"
+        edits.merge(node, {"format": "uri-reference"}, deviation, what)
+        return None
+    if (
+        keyword == "enum"
+        and isinstance(schema.get("enum"), list)
+        and not isinstance(value, Mapping | list)
+    ):
+        edits.append(node["enum"], value, deviation, f"add {json.dumps(value)} to the enum")
+        return None
+    return f"no mechanical edit for a broken '{keyword}'"
+
+
+def _media_type(
+    deviation: Deviation, operation: Located, spec: SpecMap, edits: Edits
+) -> str | None:
+    media_type = deviation.evidence.get("content_type")
+    response = spec.response(operation, deviation.status or 0)
+    content = response.child("content") if response is not None else None
+    if not isinstance(media_type, str) or content is None:
+        return "a response the spec documents no content for"
+    json_media = spec.media(response) if response is not None else None
+    schema: Any = {"type": "string"}
+    if "body" in deviation.evidence and json_media is not None and "schema" in json_media.node:
+        schema = _plain(json_media.node["schema"])  # the same JSON, under another name
+    edits.merge(content, {media_type: {"schema": schema}}, deviation, f"add {media_type}")
+    return None
+
+
+def _limit(deviation: Deviation, operation: Located, spec: SpecMap, edits: Edits) -> str | None:
+    limit = deviation.evidence["limit"]
+    keyword, bound = limit.get("keyword"), limit.get("bound")
+    if keyword not in ("maxLength", "maximum", "maxItems") or not isinstance(bound, int):
+        return "a limit of no known kind"
+    if limit.get("in") == "body":
+        body = spec.request_schema(operation)
+        node = spec.schema_at(body, [str(p) for p in limit.get("pointer", [])]) if body else None
+    else:
+        node = spec.parameter_schema(operation, str(limit.get("name")))
+    if node is None:
+        return "a request location the spec does not describe"
+    edits.merge(node, {keyword: bound}, deviation, f"add {keyword}: {bound}")
+    return None
+
+
+def _owner(response: Located, deviation: Deviation) -> str:
+    """A schema name for an error body: `UnauthorizedBody`, `CreateSong404Body`."""
+    if response.parts[:2] == ("components", "responses") and len(response.parts) == 3:
+        return f"{response.parts[2]}Body"
+    name = deviation.operation_id
+    return f"{name[:1].upper()}{name[1:]}{deviation.status}Body"
+
+
+def _example_of(json_type: str) -> Any:
+    examples: dict[str, Any] = {"null": None, "boolean": True, "integer": 0, "number": 0.5}
+    return examples.get(json_type, {"string": "", "array": [], "object": {}}.get(json_type))
+
+
+def _plain(node: Any) -> Any:
+    """A plain JSON copy of a spec node (no YAML types, no shared references)."""
+    return json.loads(json.dumps(copy.deepcopy(node)))
+
+
+def _example(deviation: Deviation) -> str:
+    evidence = deviation.evidence
+    for key in ("value", "body"):
+        if key in evidence:
+            text = json.dumps(evidence[key], ensure_ascii=False)
+            return text if len(text) <= 100 else text[:99] + "…"
+    return deviation.actual
+
+
+def _line(deviation: Deviation) -> str:
+    cases = f"{deviation.count} case{'s' if deviation.count != 1 else ''}"
+    return f"{fingerprint(deviation)} ({cases}), e.g. {_example(deviation)}"
+
+
+def _document(
+    report: Report, source: str, actions: list[Action], proposal: Proposal
+) -> dict[str, Any]:
+    lines = [
+        f"Spec edits proposed by `imuze contract` against {report.base_url} (seed "
+        f"{report.seed}, {report.cases} cases): {len(actions)} action(s) answering "
+        f"{len(proposal.answered)} of {len(report.deviations)} deviation(s) from {source}.",
+        "Review each, then see what adopting them means for clients: "
+        "`imuze-spec diff SPEC --overlay THIS-FILE`.",
+    ]
+    if proposal.fix_the_server:
+        lines += ["", "Fix the server (no spec edit is proposed for these):"]
+        lines += [f"- {_line(d)}: {why}; {d.line}" for d, why in proposal.fix_the_server]
+    entries = [
+        {
+            "target": action.target.target,
+            "description": "; ".join(action.what)
+            + ". Answers:\n"
+            + "\n".join(f"- {_line(d)}" for d in action.deviations)
+            + "\n",
+            "update": action.update,
+            "x-imuze-deviations": [fingerprint(d) for d in action.deviations],
+        }
+        for action in actions
+    ]
+    if not entries:  # Overlay 1.0 needs one action: this one changes nothing
+        entries = [{"target": "$['info']", "description": "No spec edit to propose.", "update": {}}]
+    return {
+        "overlay": OVERLAY_VERSION,
+        "info": {
+            "title": f"Drift of {report.base_url} from {source}",
+            "version": f"seed-{report.seed}",
+            "description": "\n".join(lines) + "\n",
+            "x-imuze-fix-the-server": [fingerprint(d) for d, _ in proposal.fix_the_server],
+        },
+        "actions": entries,
+    }
