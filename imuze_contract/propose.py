@@ -26,11 +26,28 @@ from .propose_spec import Located, SpecMap, check_target, schema_of
 from .report import Deviation, Report
 
 OVERLAY_VERSION = "1.0.0"
-#: Checks whose findings only the server can fix: a spec edit would hide them.
-SECURITY_CHECKS = frozenset(
-    {"ignored_auth", "object_level_authorization", "missing_required_header"}
-)
-SERVER_ERROR_CHECKS = frozenset({"not_a_server_error"})
+SECURITY = "a security finding"
+SERVER_ERROR = "a server error"
+#: Every check the contract runs, and why its findings get no spec edit (None: they may).
+#: A security or 5xx finding is never edited away; a server looser than the spec is not
+#: answered by relaxing the spec; a rule the spec states in prose is the server's to keep.
+DISPOSITIONS: dict[str, str | None] = {
+    "status_code_conformance": None,
+    "content_type_conformance": None,
+    "response_schema_conformance": None,
+    "positive_data_acceptance": None,
+    "not_a_server_error": SERVER_ERROR,
+    "ignored_auth": SECURITY,
+    "object_level_authorization": SECURITY,
+    "missing_required_header": SECURITY,
+    "use_after_free": "a resource served after its removal",
+    "ensure_resource_availability": "a created resource that cannot be read back",
+    "negative_data_rejection": "the server accepts what the spec forbids: validate it",
+    "response_headers_conformance": "a documented header the server does not send",
+    "unsupported_method": "an undeclared method not answered 405",
+    "allow_header_conformance": "a 405 without a correct Allow header",
+    "malformed_path_id_answers_400": "a rule the spec states in prose",
+}
 _URI_FORMATS = ("uri", "url")
 _NOTHING = object()
 
@@ -96,16 +113,17 @@ _Dumper.add_representer(str, _text)
 def _plan(deviation: Deviation, spec: SpecMap, edits: Edits) -> str | None:
     """Add `deviation`'s edit to `edits`: None, or why it has none (the server must change)."""
     evidence = deviation.evidence
-    if deviation.check in SECURITY_CHECKS:
-        return "a security finding"
-    if deviation.check in SERVER_ERROR_CHECKS or (deviation.status or 0) >= 500:
-        return "a server error"
+    reason = DISPOSITIONS.get(deviation.check, "no mechanical spec edit")
+    if reason == SECURITY:
+        return reason
+    if (deviation.status or 0) >= 500:
+        return SERVER_ERROR
+    if reason is not None:
+        return reason
     operation = spec.operation(deviation.operation_id) or spec.operation(deviation.operation)
     if operation is None:
         return "an operation the spec does not have"
     status = deviation.status or 0
-    if deviation.code.startswith("IMZ"):
-        return "a rule the spec states in prose"
     if isinstance(evidence.get("limit"), Mapping):
         return _limit(deviation, operation, spec, edits)
     if deviation.check == "status_code_conformance" and 200 <= status < 300:
@@ -114,6 +132,10 @@ def _plan(deviation: Deviation, spec: SpecMap, edits: Edits) -> str | None:
         return _schema(deviation, operation, spec, edits)
     if deviation.check == "content_type_conformance":
         return _media_type(deviation, operation, spec, edits)
+    if deviation.check == "status_code_conformance":
+        return "an undocumented error status: document it by hand, or fix the server"
+    if deviation.check == "positive_data_acceptance":
+        return "a valid request rejected, at no limit found: document the server's rule by hand"
     return "no mechanical spec edit"
 
 

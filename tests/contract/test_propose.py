@@ -1,0 +1,190 @@
+"""`imuze contract --propose`'s library: one action per mechanical deviation, on the node of the
+spec that says it, never one for a security or 5xx finding, and an Overlay 1.0 document that
+the Overlay JSON Schema accepts."""
+
+from __future__ import annotations
+
+import copy
+import importlib.resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from imuze_contract.propose import DISPOSITIONS, SECURITY, SERVER_ERROR, Proposal, propose
+from imuze_contract.propose_spec import Located, TargetError, check_target
+from imuze_contract.report import Deviation, Report
+from imuze_spec.overlay import apply, parse_actions
+
+SPEC = yaml.safe_load(Path("spec/openapi.yaml").read_text(encoding="utf-8"))
+
+
+def overlay_schema() -> dict[str, Any]:
+    """The Overlay 1.0 JSON Schema, as the independent implementation (oas-patch) ships it."""
+    text = importlib.resources.files("oas_patch").joinpath("schema/overlay_schema_1.0.0.yml")
+    schema: dict[str, Any] = yaml.safe_load(text.read_text(encoding="utf-8"))
+    return schema
+
+
+def assert_valid_overlay(document: dict[str, Any]) -> None:
+    """Valid against the Overlay 1.0 JSON Schema (errors listed when not)."""
+    validator = jsonschema.Draft202012Validator(overlay_schema())
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+    assert not errors, errors
+
+
+def deviation(
+    operation_id: str, check: str, status: int | None, location: str, **evidence: Any
+) -> Deviation:
+    return Deviation(
+        operation=operation_id, operation_id=operation_id, check=check, status=status,
+        location=location, expected="e", actual="a", fix=None, curl="curl ...", code="ST",
+        title="t", count=3, evidence=evidence,
+    )  # fmt: skip
+
+
+def proposal_for(*deviations: Deviation, spec: dict[str, Any] = SPEC) -> Proposal:
+    report = Report("http://api.test/api/4", seed=7, users=2, cases=50)
+    report.deviations = list(deviations)
+    return propose(report, spec, "spec/openapi.yaml")
+
+
+def applied(proposal: Proposal, spec: dict[str, Any] = SPEC) -> dict[str, Any]:
+    doc = copy.deepcopy(spec)
+    apply(doc, parse_actions(proposal.overlay, "proposal"))
+    return doc
+
+
+def schema(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    found: dict[str, Any] = doc["components"]["schemas"][name]
+    return found
+
+
+MECHANICAL = [
+    # an undocumented success status: documented as the success status is, its body widened
+    deviation("createSong", "status_code_conformance", 200, "status",
+              body={"id": 1, "title": "T", "mp3": "/m/1.mp3"}),
+    # nullability the server really sends, at a property with one type and with a type list
+    deviation("getSong", "response_schema_conformance", 200, "/title",
+              keyword="type", pointer=["title"], json_type="null", value=None),
+    deviation("getArrangement", "response_schema_conformance", 200, "/image_url",
+              keyword="type", pointer=["image_url"], json_type="integer", value=3),
+    # a relative URL where the spec says format: uri
+    deviation("listSongs", "response_schema_conformance", 200, "/response/*/mp3_url",
+              keyword="format", pointer=["response", "*", "mp3_url"], value="/m/1.mp3"),
+    # an error body that is not Error, on a shared response and an inline one
+    deviation("getSong", "response_schema_conformance", 401, "/",
+              keyword="required", pointer=[], value={"error": "no token"}),
+    deviation("createSong", "response_schema_conformance", 404, "/",
+              keyword="required", pointer=[], value={"error": "no arrangement"}),
+    # an undocumented media type
+    deviation("listArrangements", "content_type_conformance", 200, "text/html",
+              content_type="text/html", body={"count": 0, "response": []}),
+    # a limit found by probing
+    deviation("createSong", "positive_data_acceptance", 422, "/title",
+              limit={"keyword": "maxLength", "bound": 40, "in": "body", "pointer": ["title"]}),
+]  # fmt: skip
+
+
+def test_each_mechanical_deviation_gets_an_edit_where_the_spec_says_it() -> None:
+    proposal = proposal_for(*MECHANICAL)
+    assert_valid_overlay(proposal.overlay)
+    assert proposal.fix_the_server == []
+    assert {id(d) for d in proposal.answered} == {id(d) for d in MECHANICAL}
+    doc = applied(proposal)
+    created = doc["paths"]["/songs"]["post"]["responses"]
+    assert created["200"]["content"] == created["201"]["content"]
+    assert schema(doc, "SongCreated")["properties"]["mp3"]["format"] == "uri-reference"
+    assert schema(doc, "Song")["properties"]["title"]["type"] == ["string", "null"]
+    assert schema(doc, "Arrangement")["properties"]["image_url"]["type"] == [
+        "string", "null", "integer"
+    ]  # fmt: skip
+    assert schema(doc, "SongSummary")["properties"]["mp3_url"]["format"] == "uri-reference"
+    unauthorized = doc["components"]["responses"]["Unauthorized"]["content"]
+    assert unauthorized["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/UnauthorizedBody"
+    }
+    assert schema(doc, "UnauthorizedBody")["anyOf"] == [
+        {"$ref": "#/components/schemas/Error"},
+        {"$ref": "#/components/schemas/ObservedErrorBody"},
+    ]
+    assert schema(doc, "ObservedErrorBody")["properties"] == {"error": {"type": "string"}}
+    inline = created["404"]["content"]["application/json"]["schema"]["$ref"]
+    assert inline == "#/components/schemas/CreateSong404Body"
+    listed = doc["paths"]["/arrangements"]["get"]["responses"]["200"]["content"]
+    assert listed["text/html"]["schema"] == listed["application/json"]["schema"]
+    assert schema(doc, "SongCreate")["properties"]["title"]["maxLength"] == 40
+    # Each description names the fingerprint, the count and an observed example.
+    text = "\n".join(action["description"] for action in proposal.overlay["actions"])
+    assert 'getSong response_schema_conformance 401 / (3 cases), e.g. {"error": "no token"}' in text
+    assert "createSong positive_data_acceptance 422 /title (3 cases)" in text
+
+
+def test_an_unseen_enum_value_is_added_to_the_enum() -> None:
+    spec = copy.deepcopy(SPEC)
+    spec["components"]["schemas"]["Song"]["properties"]["status"] = {
+        "$ref": "#/components/schemas/SongStatus"
+    }
+    seen = deviation("getSong", "response_schema_conformance", 200, "/status",
+                     keyword="enum", pointer=["status"], value="failed")  # fmt: skip
+    proposal = proposal_for(seen, spec=spec)
+    (action,) = proposal.overlay["actions"]
+    assert action["target"] == "$['components']['schemas']['SongStatus']['enum']"
+    assert schema(applied(proposal, spec), "SongStatus")["enum"] == [
+        "processing",
+        "ready",
+        "failed",
+    ]
+
+
+def test_every_check_has_a_disposition() -> None:
+    # A check added to the contract (schemathesis' or ours) must say whether its findings
+    # may get a spec edit.
+    from schemathesis.checks import CHECKS
+
+    import imuze_contract.checks  # noqa: F401 - registers ours
+
+    assert set(CHECKS.get_all_names()) <= set(DISPOSITIONS)
+
+
+@pytest.mark.parametrize("check", sorted(DISPOSITIONS))
+def test_security_and_server_errors_are_never_edited_away(check: str) -> None:
+    # The same evidence that gets an edit elsewhere: at 5xx, or from a security check, none.
+    body = {"error": "boom"}
+    at_500 = deviation("getSong", check, 500, "/", keyword="required", pointer=[], value=body)
+    at_200 = deviation("getSong", check, 200, "status", body={"id": 1})
+    proposal = proposal_for(at_500, at_200)
+    assert_valid_overlay(proposal.overlay)
+    reasons = dict((id(d), why) for d, why in proposal.fix_the_server)
+    assert reasons[id(at_500)] in (SERVER_ERROR, SECURITY)
+    if DISPOSITIONS[check] == SECURITY:
+        assert reasons[id(at_200)] == SECURITY
+        assert proposal.answered == []
+    info = proposal.overlay["info"]
+    assert "Fix the server" in info["description"]
+    assert f"getSong {check} 500 /" in info["x-imuze-fix-the-server"]
+
+
+def test_nothing_to_propose_is_still_a_valid_overlay_that_changes_nothing() -> None:
+    leak = deviation("getSong", "object_level_authorization", 200, "scope")
+    proposal = proposal_for(leak)
+    assert_valid_overlay(proposal.overlay)
+    assert applied(proposal) == SPEC
+    assert (
+        "getSong object_level_authorization 200 scope (3 cases)"
+        in proposal.overlay["info"]["description"]
+    )
+
+
+def test_a_target_is_checked_to_select_exactly_its_node() -> None:
+    node = Located(("components", "schemas", "Song"), SPEC["components"]["schemas"]["Song"])
+    check_target(SPEC, node)
+    assert node.target == "$['components']['schemas']['Song']"
+    with pytest.raises(TargetError):
+        check_target(SPEC, Located(("components", "schemas", "Nope"), {}))
+    with pytest.raises(TargetError, match="not the one meant"):
+        check_target(SPEC, Located(node.parts, copy.deepcopy(node.node)))
+    # Names with quotes and slashes come out as RFC 9535 normalized paths.
+    assert Located(("paths", "/it's"), None).target == "$['paths']['/it\\'s']"
