@@ -16,6 +16,7 @@ import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
@@ -329,3 +330,9 @@ def _document(
         },
         "actions": entries,
     }
+
+
+def propose_file(report: Report, spec: Path) -> Proposal:
+    """The proposal against the spec file at `spec`, which the run held the API to."""
+    doc = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    return propose(report, doc, str(spec))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 from collections.abc import Mapping, MutableMapping, MutableSequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from .load import SpecLoadError
+from .diff import run
+from .findings import Finding
+from .load import SpecLoadError, load, parse
 
 _VERSION = re.compile(r"^1\.0\.\d+$")
 _ENV = jsonpath.JSONPathEnvironment(strict=True)
@@ -203,3 +206,33 @@ def apply_text(spec_text: str, actions: list[Action], source: str = "the spec") 
     out = io.StringIO()
     rt.dump(doc, out)
     return out.getvalue()
+
+
+def apply_to(spec: str, overlay: Path, cwd: Path | None = None) -> str:
+    """The text of `spec` (a file, or `GITREF:path`) with the overlay at `overlay` applied."""
+    actions = read_actions(overlay)
+    base = load(spec, cwd)
+    return apply_text(base.text, actions, spec)
+
+
+def diff_overlay(
+    spec: str, overlay: Path, *, python: bool = True, cwd: Path | None = None
+) -> list[Finding]:
+    """Both verdicts (imuze_spec.diff.run) for adopting `overlay` into `spec`."""
+    new = apply_to(spec, overlay, cwd)
+    parse(f"{spec} + {overlay}", new)  # the applied spec must still be an OpenAPI document
+    with tempfile.TemporaryDirectory(prefix="imuze-spec-overlay-") as tmp:
+        path = Path(tmp) / "openapi.yaml"
+        path.write_text(new, encoding="utf-8")
+        return run(spec, str(path), python=python, cwd=cwd)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` whole or not at all (the spec is never left half written)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OverlayError(f"cannot write {path}: {exc.strerror or exc}") from None
