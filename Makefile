@@ -29,7 +29,7 @@ help:
 	@echo "make check-spec-compat fail on a breaking change since spec/released/ not acknowledged"
 	@echo "make lint             openapi-spec-validator + Spectral + ruff"
 	@echo "make typecheck        mypy --strict"
-	@echo "make verifytypes      pyright --verifytypes: imuze_ext's public types 100% complete"
+	@echo "make verifytypes      pyright --verifytypes: imuze's and imuze_ext's public types 100% complete"
 	@echo "make contract-live    imuze contract against IMUZE_BASE_URL (reports/contract-live.md)"
 	@echo "make contract-deep    a long contract exploration (SEED=…, BUDGET=seconds)"
 	@echo "make bench            benchmarks, written to bench/RESULTS.md and bench/results.json"
@@ -88,6 +88,7 @@ typecheck: $(STAMP)
 # pyright (pinned in tools/package.json) finds the venv's packages through the `python` on
 # PATH, which is the venv's here; it exits non-zero below a 100% completeness score.
 verifytypes: $(STAMP)
+	$(PYRIGHT) --verifytypes imuze --ignoreexternal
 	$(PYRIGHT) --verifytypes imuze_ext --ignoreexternal
 
 # In CI (CI set) pytest also writes a JUnit report to reports/ (git-ignored).

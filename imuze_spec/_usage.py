@@ -1,4 +1,4 @@
-"""Blast radius: where imuze_ext (with the CLI), the mock and the contract runner use names of
+"""Blast radius: where imuze_ext, the CLI (imuze_cli), the mock and the contract runner use names of
 the generated client, found with `ast` (imports resolved, no substring matching).
 
 A use is recorded under the defining dotted name (re-exports resolved through the snapshot):
@@ -22,7 +22,7 @@ from pathlib import Path
 from ._snapshot import Snapshot, split_union
 
 PACKAGE = "imuze_client"
-USERS = ("imuze_ext", "imuze_mock", "imuze_contract")
+USERS = ("imuze_ext", "imuze_cli", "imuze_mock", "imuze_contract")
 
 
 @dataclass

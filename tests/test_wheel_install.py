@@ -4,8 +4,8 @@ Marked `wheel` (deselect with -m "not wheel"): it builds the wheel and installs 
 dependencies pinned by constraints.txt, from the package index (pip's cache makes that ~10 s a
 venv). Every command runs in a folder outside the repository, so only the wheel is imported.
 
-- `pip install imuze`: imuze_ext imports with its __version__, `imuze --help` runs (and
-  `imuze --version`, once the CLI has it), pytest starts with the plugin,
+- `pip install imuze`: `import imuze` (and imuze_ext) works with its __version__,
+  `imuze --help` runs (and `imuze --version`, once the CLI has it), pytest starts with the plugin,
   site-packages holds no part of the mock and stays well under half of the 168 MB that the
   install weighed when the mock's dependencies were core ones; the mock's entry points say
   in one line which extra they need.
@@ -95,6 +95,11 @@ def test_the_client_only_install_is_lean(client_only: tuple[Venv, int, list]) ->
 def test_the_client_and_cli_work_without_extras(client_only: tuple[Venv, int, list]) -> None:
     venv = client_only[0]
     probe = "import imuze_ext; print(imuze_ext.Imuze.__name__, imuze_ext.__version__)"
+    imported = venv.run("python", "-c", probe)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.split() == ["Imuze", wheel_version(client_only)]
+    # the reference's own lines: `import imuze`, `api = imuze.authorize("API_KEY_EXAMPLE")`
+    probe = "import imuze; api = imuze.authorize('K'); print(type(api).__name__, imuze.__version__)"
     imported = venv.run("python", "-c", probe)
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.split() == ["Imuze", wheel_version(client_only)]

@@ -14,7 +14,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 import imuze_mock
-from imuze_ext.cli import app as cli_app
+from imuze_cli.app import app as cli_app
 from imuze_mock.server import base_url_of, bind, uvicorn_server
 
 Scope = MutableMapping[str, Any]

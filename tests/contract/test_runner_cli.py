@@ -183,7 +183,7 @@ def test_without_the_contract_extra_it_says_what_to_install(
 ) -> None:
     # As if schemathesis were not installed (the runner's modules are imported afresh).
     for name in [name for name in sys.modules if name.startswith("imuze_contract.")]:
-        if name not in ("imuze_contract.cli", "imuze_contract.options", "imuze_contract.redact",
+        if name not in ("imuze_contract.options", "imuze_contract.redact",
                         "imuze_contract.report", "imuze_contract.target"):  # fmt: skip
             monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "schemathesis", None)
@@ -199,7 +199,7 @@ def test_help_states_the_defaults_and_the_cli_does_not_import_schemathesis() -> 
     result = contract(["--help"], user_env("http://127.0.0.1:9/api/4"))
     assert result.exit_code == 0
     assert "10/s" in result.stdout and "300" in result.stdout
-    probe = "import sys, imuze_ext.cli; print('schemathesis' in sys.modules)"
+    probe = "import sys, imuze_cli.app; print('schemathesis' in sys.modules)"
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )

@@ -18,6 +18,7 @@ import pytest
 from imuze_client.models import Song
 from typer.testing import CliRunner
 
+from imuze_cli.app import app
 from imuze_ext import (
     AsyncImuze,
     AuthenticationError,
@@ -27,7 +28,6 @@ from imuze_ext import (
     ResponseValidationError,
     UnprocessableEntityError,
 )
-from imuze_ext.cli import app
 from imuze_mock import MockConfig, MockServer, running
 
 DIALECTS = ["spec", "rails"]

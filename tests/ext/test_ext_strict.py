@@ -9,9 +9,9 @@ import pytest
 from deviant import Layers, layered, path_absolute, rails_error, serve
 from typer.testing import CliRunner
 
+from imuze_cli.app import app
 from imuze_ext import AsyncImuze, Imuze, ImuzeError
 from imuze_ext._config import resolve_strict
-from imuze_ext.cli import app
 from imuze_mock import DEMO, MockConfig
 
 RAILS_LIKE = Layers(

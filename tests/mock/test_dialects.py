@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
+from imuze_cli.mock import main
 from imuze_mock import DEMO, OTHER, MockConfig, create_app, running
-from imuze_mock.__main__ import main
 
 RAILS = MockConfig(render_delay=0.0, strict=True, dialect="rails")
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

@@ -97,10 +97,10 @@ def test_importing_the_plugin_loads_nothing_but_pytest_and_the_stdlib() -> None:
 
 
 def test_importing_the_client_and_cli_loads_no_part_of_the_mock() -> None:
-    probe = "import json, sys, imuze_ext, imuze_ext.cli; print(json.dumps(sorted(sys.modules)))"
+    probe = "import json, sys, imuze, imuze_cli.app; print(json.dumps(sorted(sys.modules)))"
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     loaded = {name.partition(".")[0] for name in json.loads(done.stdout)}
     assert loaded.isdisjoint({"imuze_mock", "numpy", "starlette", "uvicorn", "lameenc"})
-    assert "imuze_ext" in loaded
+    assert {"imuze", "imuze_ext", "imuze_cli"} <= loaded

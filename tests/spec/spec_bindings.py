@@ -160,7 +160,7 @@ def client_attributes(tree: ast.Module) -> dict[str, set[str]]:
 
 
 def cli_trees(trees: dict[Path, ast.Module]) -> dict[Path, ast.Module]:
-    """The imuze_ext modules that make up the CLI: those importing typer."""
+    """The imuze_cli modules that make up the `imuze` CLI: those importing typer."""
 
     def imports_typer(tree: ast.Module) -> bool:
         for node in ast.walk(tree):
@@ -223,7 +223,8 @@ class Bindings:
 
 
 def bindings(ops: list[SpecOperation], ext_dir: Path, mock_dir: Path) -> Bindings:
-    """Read the bindings of imuze_ext (CLI included) and of the mock from their sources."""
+    """Read the bindings of imuze_ext, of the CLI (imuze_cli, beside ext_dir) and of the mock
+    from their sources."""
     ext_trees = _trees(ext_dir)
     by_module = {op.module: op.operation_id for op in ops}
     imported = generated_modules(ext_trees.values())
@@ -232,5 +233,7 @@ def bindings(ops: list[SpecOperation], ext_dir: Path, mock_dir: Path) -> Binding
     resources = [tree for path, tree in ext_trees.items() if "resources" in path.parts]
     methods = resource_methods(resources, by_module)
     client = ext_trees[ext_dir / "client.py"]
-    cli = cli_operations(cli_trees(ext_trees).values(), client_attributes(client), methods, login)
+    cli_dir = ext_dir.parent / "imuze_cli"
+    cli_modules = cli_trees(_trees(cli_dir)).values()
+    cli = cli_operations(cli_modules, client_attributes(client), methods, login)
     return Bindings(ext, imported, cli, mock_operations(_trees(mock_dir).values()))

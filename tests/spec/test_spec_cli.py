@@ -16,7 +16,7 @@ import yaml
 from spec_edits import ROOT, SPEC, apply, real_spec
 from typer.testing import CliRunner
 
-from imuze_spec.cli import app
+from imuze_cli.spec import app
 
 runner = CliRunner()
 BREAKING = [

@@ -69,9 +69,13 @@ def test_the_mock_routes_each_operation(op: SpecOperation) -> None:
 # The check must fail when a binding goes: each of these deletes one, in a copy of the source.
 
 
+_NO_CACHE = shutil.ignore_patterns("__pycache__")
+
+
 def copy_sources(tmp_path: Path) -> tuple[Path, Path]:
     ext, mock = tmp_path / "imuze_ext", tmp_path / "imuze_mock"
     shutil.copytree(EXT, ext, ignore=shutil.ignore_patterns("__pycache__", "*.yaml"))
+    shutil.copytree(EXT.parent / "imuze_cli", tmp_path / "imuze_cli", ignore=_NO_CACHE)
     shutil.copytree(MOCK, mock, ignore=shutil.ignore_patterns("__pycache__", "*.yaml", "music"))
     return ext, mock
 
@@ -107,7 +111,12 @@ def test_a_resource_method_deleted_is_named(tmp_path: Path) -> None:
 
 def test_a_cli_command_deleted_is_named(tmp_path: Path) -> None:
     ext, mock = copy_sources(tmp_path)
-    edit(ext / "cli.py", "_print_arrangement(api.arrangements.get(id), as_json)", "pass")
+    cli = ext.parent / "imuze_cli"
+    edit(
+        cli / "arrangements.py",
+        "output.print_arrangement(api.arrangements.get(id), as_json)",
+        "pass",
+    )
     assert problems(OPS, bindings(OPS, ext, mock)) == [
         "getArrangement (GET /arrangements/{id}) is not reachable from the imuze CLI"
     ]

@@ -259,7 +259,7 @@ def test_model_fields_removed_and_retyped_by_direction(edited: Callable[..., Pat
     # the CLI reads song.arrangement_name where `song: Song`; its read of
     # SongSummary.arrangement_name (`for song in listed.response`) is another model's field
     assert list(removed.used_by) == places(
-        "imuze_ext/cli.py", '("arrangement", song.arrangement_name)'
+        "imuze_cli/output.py", '("arrangement", song.arrangement_name)'
     )
     assert "`str` -> `int`" in retyped.message
     # SongCreate is only sent, and a float field still accepts every int a caller passes

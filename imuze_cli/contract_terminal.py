@@ -1,4 +1,5 @@
-"""The drift report for a terminal: a screen or two, one short block per deviation.
+"""`imuze contract`'s drift report for a terminal (rich): a screen or two, one short block
+per deviation.
 
 The curl reproductions stay in the Markdown, JUnit and JSON reports; the terminal says what
 deviates, how often, expected vs actual, and the fix.
@@ -9,8 +10,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from .markdown import headline
-from .report import Report
+from imuze_contract.markdown import headline
+from imuze_contract.report import Report
 
 
 def render_terminal(report: Report, console: Console, reports: list[str] | None = None) -> None:

@@ -17,9 +17,10 @@ import pytest
 from cli_helpers import CLEAN_ENV, json_error, logged_in_env, one_error_line, usage_error
 from typer.testing import CliRunner
 
-from imuze_ext import Imuze, _playback
-from imuze_ext._song_cache import cache_root, song_path
-from imuze_ext.cli import app
+from imuze_cli import playback
+from imuze_cli.app import app
+from imuze_cli.song_cache import cache_root, song_path
+from imuze_ext import Imuze
 from imuze_mock import MockServer
 from imuze_mock.catalog import BY_ID
 from imuze_mock.music.render import render_song
@@ -43,13 +44,13 @@ def song(imuze_mock_server: MockServer, tmp_path: Path) -> tuple[int, Path]:
 @pytest.fixture
 def null_output(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI plays through the null backend."""
-    monkeypatch.setattr(_playback, "default_backends", lambda: [miniaudio.Backend.NULL])
+    monkeypatch.setattr(playback, "default_backends", lambda: [miniaudio.Backend.NULL])
 
 
 @pytest.fixture
 def no_device(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI finds no device: as on a server, but on every machine."""
-    monkeypatch.setattr(_playback, "default_backends", lambda: [miniaudio.Backend.CUSTOM])
+    monkeypatch.setattr(playback, "default_backends", lambda: [miniaudio.Backend.CUSTOM])
 
 
 @pytest.fixture
@@ -57,13 +58,13 @@ def runner(imuze_mock_server: MockServer, tmp_path: Path) -> CliRunner:
     return CliRunner(env=logged_in_env(imuze_mock_server, XDG_CACHE_HOME=str(tmp_path / "cache")))
 
 
-def _null_device() -> _playback.Device:
-    return _playback.open_device([miniaudio.Backend.NULL])
+def _null_device() -> playback.Device:
+    return playback.open_device([miniaudio.Backend.NULL])
 
 
 def test_the_mocks_mp3_decodes_to_its_desired_length(song: tuple[int, Path]) -> None:
     _, path = song
-    info = _playback.probe(path)
+    info = playback.probe(path)
     assert (info.sample_rate, info.channels) == (MOCK_SAMPLE_RATE, 1)
     assert info.duration == pytest.approx(LENGTH, abs=0.15)
     decoded = miniaudio.decode_file(str(path), nchannels=1, sample_rate=info.sample_rate)
@@ -74,8 +75,8 @@ def test_the_mocks_mp3_decodes_to_its_desired_length(song: tuple[int, Path]) -> 
 def test_plays_to_the_end_through_the_null_backend(song: tuple[int, Path]) -> None:
     _, path = song
     ticks: list[float] = []
-    played = _playback.play(path, device_factory=_null_device, on_tick=ticks.append, tick=0.05)
-    assert played == pytest.approx(_playback.probe(path).duration, abs=0.01)
+    played = playback.play(path, device_factory=_null_device, on_tick=ticks.append, tick=0.05)
+    assert played == pytest.approx(playback.probe(path).duration, abs=0.01)
     assert len(ticks) > 3 and ticks == sorted(ticks) and ticks[-1] == played
 
 
@@ -102,34 +103,38 @@ def test_ctrl_c_stops_and_closes_the_device(song: tuple[int, Path]) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        _playback.play(path, device_factory=lambda: device, on_tick=ctrl_c)
+        playback.play(path, device_factory=lambda: device, on_tick=ctrl_c)
     assert device.closed
 
 
 def test_no_device_is_a_one_line_error() -> None:
-    with pytest.raises(_playback.NoAudioDeviceError) as caught:
-        _playback.open_device([miniaudio.Backend.CUSTOM])
+    with pytest.raises(playback.NoAudioDeviceError) as caught:
+        playback.open_device([miniaudio.Backend.CUSTOM])
     assert str(caught.value) == "no audio output device (tried custom): cannot init context"
 
 
-def test_a_file_that_is_not_audio_is_a_playback_error(tmp_path: Path) -> None:
+def test_a_file_that_is_not_audio_is_aplayback_error(tmp_path: Path) -> None:
     fake = tmp_path / "notes.mp3"
     fake.write_text("not an mp3")
-    with pytest.raises(_playback.PlaybackError, match="cannot decode"):
-        _playback.probe(fake)
+    with pytest.raises(playback.PlaybackError, match="cannot decode"):
+        playback.probe(fake)
 
 
 @pytest.mark.usefixtures("null_output")
 def test_play_an_id_downloads_to_the_cache_once(
-    runner: CliRunner, song: tuple[int, Path], imuze_mock_server: MockServer, tmp_path: Path
+    runner: CliRunner,
+    song: tuple[int, Path],
+    imuze_mock_server: MockServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     song_id, downloaded = song
     first = runner.invoke(app, ["play", str(song_id), "--json"])
     assert first.exit_code == 0, first.output
     data = json.loads(first.stdout)
     cached = Path(data["path"])
-    cache_env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
-    assert cached == song_path(imuze_mock_server.base_url, song_id, cache_env)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert cached == song_path(imuze_mock_server.base_url, song_id)
     assert cached.is_relative_to(tmp_path / "cache" / "imuze")
     assert cached.read_bytes() == downloaded.read_bytes()
     assert data["duration"] > 0
@@ -161,9 +166,9 @@ def test_ctrl_c_in_the_cli_says_where_it_stopped(
     runner: CliRunner, song: tuple[int, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, path = song
-    real_play = _playback.play
+    real_play = playback.play
 
-    def play_then_ctrl_c(path: Path, *, on_tick: _playback.Tick, **kwargs: Any) -> float:
+    def play_then_ctrl_c(path: Path, *, on_tick: playback.Tick, **kwargs: Any) -> float:
         def tick(position: float) -> None:
             on_tick(position)
             if position > 0:
@@ -171,7 +176,7 @@ def test_ctrl_c_in_the_cli_says_where_it_stopped(
 
         return real_play(path, on_tick=tick, **kwargs)
 
-    monkeypatch.setattr(_playback, "play", play_then_ctrl_c)
+    monkeypatch.setattr(playback, "play", play_then_ctrl_c)
     result = runner.invoke(app, ["play", str(path)])
     assert result.exit_code == 130
     assert result.stderr.splitlines()[-1] == "Stopped at 0:00 / 0:01"
@@ -243,35 +248,41 @@ def test_play_of_a_file_that_is_not_audio_is_one_line(tmp_path: Path) -> None:
     assert "cannot decode" in one_error_line(result.output)
 
 
-def test_the_cache_follows_each_platforms_convention() -> None:
-    home = {"HOME": "/home/ann"}
-    assert cache_root(home, "linux") == Path("/home/ann/.cache/imuze")
-    assert cache_root({**home, "XDG_CACHE_HOME": "/xdg"}, "linux") == Path("/xdg/imuze")
-    assert cache_root({**home, "XDG_CACHE_HOME": "rel"}, "linux") == Path("/home/ann/.cache/imuze")
-    assert cache_root(home, "darwin") == Path("/home/ann/Library/Caches/imuze")
-    assert cache_root({**home, "LOCALAPPDATA": "/L"}, "win32") == Path("/L/imuze/Cache")
+def test_the_cache_follows_each_platforms_convention(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", "/home/ann")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    assert cache_root("linux") == Path("/home/ann/.cache/imuze")
+    assert cache_root("darwin") == Path("/home/ann/Library/Caches/imuze")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/xdg")
+    assert cache_root("linux") == Path("/xdg/imuze")
+    monkeypatch.setenv("XDG_CACHE_HOME", "rel")  # relative: invalid, ignored (the XDG spec)
+    assert cache_root("linux") == Path("/home/ann/.cache/imuze")
+    # platformdirs asks Windows for %LOCALAPPDATA%; off Windows, its documented override stands in
+    monkeypatch.setenv("WIN_PD_OVERRIDE_LOCAL_APPDATA", "C:\\Users\\ann\\AppData\\Local")
+    local = Path("C:\\Users\\ann\\AppData\\Local")
+    assert cache_root("win32") == local / "imuze" / "Cache"
 
 
-def test_the_cache_keys_songs_by_api_and_id() -> None:
-    env = {"XDG_CACHE_HOME": "/xdg"}
-    a1 = song_path("http://a.test/api/4", 1, env)
-    assert a1 == song_path("http://a.test/api/4/", 1, env)
-    assert a1 != song_path("http://b.test/api/4", 1, env)
-    assert a1.parent == song_path("http://a.test/api/4", 2, env).parent
+def test_the_cache_keys_songs_by_api_and_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", "/xdg")
+    a1 = song_path("http://a.test/api/4", 1)
+    assert a1 == song_path("http://a.test/api/4/", 1)
+    assert a1 != song_path("http://b.test/api/4", 1)
+    assert a1.parent == song_path("http://a.test/api/4", 2).parent
     assert a1.name == "1.mp3" and a1.is_relative_to("/xdg/imuze/songs")
 
 
 def test_the_cli_does_not_import_miniaudio_until_it_plays() -> None:
     """The play extra is optional: `imuze --help` and every other command run without it."""
-    code = "import sys, imuze_ext.cli; assert 'miniaudio' not in sys.modules"
+    code = "import sys, imuze_cli.app; assert 'miniaudio' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
 _PLAY_WITH_NULL_OUTPUT = """
 import sys, miniaudio
-from imuze_ext import _playback, cli
+from imuze_cli import app, playback
 
-real_play = _playback.play
+real_play = playback.play
 
 def play(path, *, on_tick, **kwargs):
     def tick(position):
@@ -279,10 +290,10 @@ def play(path, *, on_tick, **kwargs):
         print("playing", flush=True)
     return real_play(path, on_tick=tick, **kwargs)
 
-_playback.default_backends = lambda: [miniaudio.Backend.NULL]
-_playback.play = play
+playback.default_backends = lambda: [miniaudio.Backend.NULL]
+playback.play = play
 sys.argv = ["imuze", "play", sys.argv[1]]
-cli.main()
+app.main()
 """
 
 

@@ -2,7 +2,7 @@
 
 miniaudio decodes MP3 (also FLAC, Vorbis, WAV) and plays through the platform's audio API
 (WASAPI, Core Audio, PulseAudio, ALSA, ...). It is imported on first use only, so that
-`import imuze_ext` and the CLI work without it.
+`import imuze` and the CLI work without it.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
-from ._logging import logger
-from .errors import ImuzeError
+from imuze_ext._logging import logger
+from imuze_ext.errors import ImuzeError
 
 PLAY_PACKAGES = frozenset({"miniaudio", "cffi", "_cffi_backend"})
 """The top-level modules the `play` extra installs."""

@@ -12,8 +12,8 @@ import pytest
 from cli_helpers import CLEAN_ENV, logged_in_env, one_error_line, usage_error
 from typer.testing import CliRunner
 
-from imuze_ext import cli
-from imuze_ext.cli import app
+from imuze_cli import output, session
+from imuze_cli.app import app
 from imuze_mock import MockServer
 
 
@@ -132,7 +132,7 @@ def test_missing_credentials_exit_2_naming_the_variables() -> None:
 def test_login_prompts_for_the_password(
     imuze_mock_server: MockServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "_can_prompt", lambda: True)  # as if stdin were a terminal
+    monkeypatch.setattr(session, "can_prompt", lambda: True)  # as if stdin were a terminal
     demo = imuze_mock_server.demo
     runner = CliRunner(env={**CLEAN_ENV, "IMUZE_BASE_URL": imuze_mock_server.base_url})
     result = runner.invoke(
@@ -208,12 +208,12 @@ def test_server_text_is_printed_as_is_never_as_markup(
     unbalanced "[/bold]" would otherwise raise MarkupError, and "[red]" would vanish."""
     from imuze_client.models import Arrangement, Song
 
-    cli._print_arrangement(
+    output.print_arrangement(
         Arrangement(id=7, description="Loud [/bold] and [red]raw[/red]", image_url=None,
                     genre_list=["[x]"]),
         as_json=False,
     )  # fmt: skip
-    cli._print_song(
+    output.print_song(
         Song(id=3, title="Night Drive", status="[ready]", mp3_url="https://h/[a].mp3",
              arrangement_name="[/] Synth", timeline_url="https://h/t.json"),
         as_json=False,
@@ -231,6 +231,6 @@ def test_the_saved_line_is_one_unwrapped_line(
     path = tmp_path / ("deep-folder-[name]-" * 6) / "night-drive-1.mp3"
     path.parent.mkdir()
     path.write_bytes(b"not really an mp3")
-    cli._print_saved(path, None, as_json=False)
+    output.print_saved(path, None, as_json=False)
     line = capsys.readouterr().out
     assert line.count("\n") == 1 and line.startswith(f"Saved {path} (")

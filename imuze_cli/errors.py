@@ -25,9 +25,9 @@ import typer
 import typer.core
 from rich.console import Console
 
-from ._extras import MissingExtraError
-from ._logging import logger
-from .errors import APIStatusError, ImuzeError, MissingCredentialsError
+from imuze_ext._extras import MissingExtraError
+from imuze_ext._logging import logger
+from imuze_ext.errors import APIStatusError, ImuzeError, MissingCredentialsError
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1

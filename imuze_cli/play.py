@@ -1,6 +1,6 @@
 """`imuze play` and `imuze compose --play`: listen to a song (the `play` extra).
 
-A song id is downloaded once to the per-user cache (see _song_cache), then played; a
+A song id is downloaded once to the per-user cache (see song_cache), then played; a
 file is played as is. The checks that need nothing from the network run first: the
 extra is installed, the target makes sense, there is an audio device to play on.
 """
@@ -10,17 +10,43 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Annotated
 
 import rich.progress
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from . import _logging, _playback, _song_cache
-from ._extras import requires_extra
-from .cli_errors import Interrupted, UsageProblem
+from imuze_ext import _logging
+from imuze_ext._extras import requires_extra
+
+from . import output, playback, session, song_cache
+from .errors import Interrupted, UsageProblem
+from .options import JsonOption
 
 _SONG_ID = re.compile(r"[0-9]+")
+
+
+def play_song(
+    ctx: typer.Context,
+    target: Annotated[
+        str, typer.Argument(metavar="ID|FILE", help="A song id, or an audio file to play.")
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Play a song: by id (downloaded once to your cache) or from a file (the play extra)."""
+    song = parse_target(target)
+    check_player()
+    if isinstance(song, Path):
+        path, label = song, song.name
+    else:
+        path, label = cached_song(session.base_url(ctx), song), f"song {song}"
+        if not path.is_file():
+            with session.client(ctx) as api, output.progress_bar(enabled=not as_json) as progress:
+                api.songs.download(song, path, progress=progress)
+    played = play_file(path, label, console=output.err, progress=not as_json)
+    if as_json:
+        emit_played(path, played)
 
 
 def parse_target(target: str) -> int | Path:
@@ -38,22 +64,22 @@ def parse_target(target: str) -> int | Path:
 def check_player() -> None:
     """Fail before any download: the `play` extra is missing (exit 2), or no device (exit 1)."""
     _logging.configure_from_env()  # IMUZE_LOG=debug shows what the audio backends said
-    with requires_extra("play", "playback", _playback.PLAY_PACKAGES):
-        _playback.load()
-    _playback.open_device().close()
+    with requires_extra("play", "playback", playback.PLAY_PACKAGES):
+        playback.load()
+    playback.open_device().close()
 
 
 def cached_song(base_url: str, song_id: int) -> Path:
     """Where song `song_id` of this API is (or will be) cached."""
-    return _song_cache.song_path(base_url, song_id)
+    return song_cache.song_path(base_url, song_id)
 
 
-def play(path: Path, label: str, *, console: Console, progress: bool) -> float:
+def play_file(path: Path, label: str, *, console: Console, progress: bool) -> float:
     """Play `path`, with a progress bar on `console` when `progress`; return seconds played.
 
     Ctrl-C stops the sound and raises Interrupted ("stopped at 0:12 / 0:30", exit 130).
     """
-    duration = _playback.probe(path).duration
+    duration = playback.probe(path).duration
     if not progress:
         return _play_or_stop(path, duration, on_tick=None)
     columns = (
@@ -71,7 +97,7 @@ def play(path: Path, label: str, *, console: Console, progress: bool) -> float:
         return _play_or_stop(path, duration, on_tick=tick)
 
 
-def _play_or_stop(path: Path, duration: float, *, on_tick: _playback.Tick | None) -> float:
+def _play_or_stop(path: Path, duration: float, *, on_tick: playback.Tick | None) -> float:
     played = 0.0
 
     def tick(position: float) -> None:
@@ -81,14 +107,14 @@ def _play_or_stop(path: Path, duration: float, *, on_tick: _playback.Tick | None
             on_tick(position)
 
     try:
-        return _playback.play(path, on_tick=tick)
+        return playback.play(path, on_tick=tick)
     except KeyboardInterrupt:
         raise Interrupted(f"stopped at {_clock(played, duration)}") from None
 
 
 def emit_played(path: Path, played: float) -> None:
     """`imuze play --json`'s answer."""
-    duration = _playback.probe(path).duration
+    duration = playback.probe(path).duration
     data = {"path": str(path), "duration": round(duration, 3), "played": round(played, 3)}
     typer.echo(json.dumps(data, indent=2, sort_keys=True))
 

@@ -14,10 +14,10 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from . import accept, report
-from .diff import run
-from .findings import Level
-from .load import SpecLoadError
+from imuze_spec import accept, report
+from imuze_spec.diff import run
+from imuze_spec.findings import Level
+from imuze_spec.load import SpecLoadError
 
 app = typer.Typer(
     name="imuze-spec",

@@ -20,8 +20,9 @@ from cli_helpers import CLEAN_ENV, json_error, logged_in_env, one_error_line, us
 from imuze_client.models import ArrangementList
 from typer.testing import CliRunner
 
-from imuze_ext import _calls, cli
-from imuze_ext.cli import app
+from imuze_cli import output
+from imuze_cli.app import app
+from imuze_ext import _calls
 from imuze_mock import MockConfig, MockServer
 from imuze_mock.server import running
 
@@ -171,9 +172,9 @@ def test_empty_song_list_says_so(runner: CliRunner) -> None:
 
 
 def test_empty_arrangement_list_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    cli._print_arrangements(ArrangementList(count=0, response=[]), as_json=False)
+    output.print_arrangements(ArrangementList(count=0, response=[]), as_json=False)
     assert capsys.readouterr().out.strip() == "No arrangements."
-    cli._print_arrangements(ArrangementList(count=0, response=[]), as_json=True)
+    output.print_arrangements(ArrangementList(count=0, response=[]), as_json=True)
     assert '"count": 0' in capsys.readouterr().out
 
 
@@ -226,7 +227,7 @@ def test_ctrl_c_is_one_line_and_exit_130(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_print_songs", interrupted)
+    monkeypatch.setattr(output, "print_songs", interrupted)
     result = runner.invoke(app, ["songs", "list"])
     assert result.exit_code == 130
     assert result.output.strip() == "Interrupted"

@@ -1,4 +1,4 @@
-"""`imuze contract`: the command, registered on the `imuze` app by imuze_ext/cli.py.
+"""`imuze contract`: the command, registered on the `imuze` app by imuze_cli/app.py.
 
 schemathesis is imported only when the command runs, so `imuze --help` stays fast and a
 client-only install (without the `contract` extra) still has a working CLI.
@@ -16,19 +16,24 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from imuze_contract.junit import render_junit
+from imuze_contract.markdown import render_markdown
+from imuze_contract.options import (
+    DEFAULT_BUDGET,
+    DEFAULT_MAX_EXAMPLES,
+    DEFAULT_RATE_LIMIT,
+    RunOptions,
+)
+from imuze_contract.redact import Secrets
+from imuze_contract.report import Report
+from imuze_contract.target import SetupError, target_from_env
 from imuze_ext._extras import MissingExtraError, requires_extra
-from imuze_ext.cli_errors import EXIT_INTERRUPTED
-from imuze_ext.cli_errors import Failure as CliFailure
-from imuze_ext.cli_errors import report as report_failure
-from imuze_ext.cli_options import BaseUrlOption
 
-from .junit import render_junit
-from .markdown import render_markdown
-from .options import DEFAULT_BUDGET, DEFAULT_MAX_EXAMPLES, DEFAULT_RATE_LIMIT, RunOptions
-from .redact import Secrets
-from .report import Report
-from .target import SetupError, target_from_env
-from .terminal import render_terminal
+from .contract_terminal import render_terminal
+from .errors import EXIT_INTERRUPTED
+from .errors import Failure as CliFailure
+from .errors import report as report_failure
+from .options import BaseUrlOption
 
 EXIT_DEVIATIONS = 1
 EXIT_SETUP = 2
@@ -120,7 +125,9 @@ def contract(
 
     try:
         with requires_extra("contract", "imuze contract", CONTRACT_PACKAGES):
-            from .runner import run  # the heavy import: schemathesis, hypothesis, requests
+            from imuze_contract.runner import (
+                run,  # the heavy import: schemathesis, hypothesis, requests
+            )
     except MissingExtraError as exc:
         fail(str(exc), type(exc).__name__)
     url = base_url or getattr(ctx.obj, "base_url", None)

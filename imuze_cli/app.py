@@ -1,0 +1,86 @@
+"""`imuze`: the command line over imuze_ext (typer + rich), its root and global options.
+
+Credentials come from the environment (IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD),
+or `--email` plus a password prompt; a password is never taken from the command line.
+Exit codes: 0 success, 1 API error, 2 usage error. Errors print one line, no traceback
+(usage errors add a hint line); with --json they are JSON on stderr (see errors.py).
+Each command group has its module; this one assembles them in the order `--help` lists.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Annotated
+
+import typer
+
+from imuze_ext import _config
+from imuze_ext._version import __version__
+
+from . import output
+from .arrangements import arrangements_app
+from .compose import compose
+from .contract import contract
+from .errors import ImuzeGroup
+from .login import login
+from .options import BaseUrlOption
+from .play import play_song
+from .session import GlobalOptions
+from .songs import songs_app
+
+app: typer.Typer = typer.Typer(
+    cls=ImuzeGroup,
+    name="imuze",
+    help=(
+        "Generate songs with the iMuze API: list arrangements, compose, wait, download, play."
+        f"\n\nCredentials: {_config.ENV_API_KEY}, or {_config.ENV_EMAIL} and "
+        f"{_config.ENV_PASSWORD} (or --email and a password prompt at a terminal)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(arrangements_app, name="arrangements")
+app.add_typer(songs_app, name="songs")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        output.out.print(f"imuze {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    ctx: typer.Context,
+    base_url: BaseUrlOption = None,
+    email: Annotated[
+        str | None,
+        typer.Option(
+            "--email", help="Log in as this account (default: $IMUZE_EMAIL).", show_default=False
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = GlobalOptions(base_url=base_url, email=email)
+
+
+app.command()(login)
+app.command()(compose)
+app.command("play")(play_song)
+app.command()(contract)  # `imuze contract`, the live drift report (imuze_contract)
+
+
+def main() -> None:
+    """The `imuze` console script."""
+    if not os.environ.get("IMUZE_LOG"):
+        # stamina reports scheduled retries as warnings; the CLI stays quiet unless asked.
+        logging.getLogger("stamina").addHandler(logging.NullHandler())
+        logging.getLogger("stamina").propagate = False
+    app()

@@ -1,0 +1,50 @@
+"""`imuze compose`: the whole workflow in one command (create, wait, download, play)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from . import output
+from .options import (
+    ArrangementOption,
+    JsonOption,
+    LengthOption,
+    OutOption,
+    PlayOption,
+    TagOption,
+    TimeoutOption,
+    TitleOption,
+)
+from .play import check_player, play_file
+from .session import client
+
+
+def compose(
+    ctx: typer.Context,
+    title: TitleOption,
+    length: LengthOption = 30,
+    arrangement_id: ArrangementOption = None,
+    tag: TagOption = None,
+    out_path: OutOption = Path("out"),
+    timeout: TimeoutOption = 300.0,
+    play: PlayOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Create a song, wait until it is ready, download its mp3: the whole workflow."""
+    if play:
+        check_player()
+    with client(ctx) as api:
+        output.prepare_folder(out_path)
+        created = api.songs.create(
+            title=title, desired_length=length, arrangement_id=arrangement_id, tags=tag or ()
+        )
+        message = f"Rendering “{created.title}” (song {created.id})"
+        with output.spinner(message, enabled=not as_json):
+            song = api.songs.wait(created, timeout=timeout)
+        with output.progress_bar(enabled=not as_json) as progress:
+            path = api.songs.download(song, out_path, progress=progress)
+        output.print_saved(path, song, as_json)
+    if play:
+        play_file(path, f"“{song.title}”", console=output.err, progress=not as_json)

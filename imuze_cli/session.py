@@ -1,0 +1,89 @@
+"""The `imuze` command's global options, and the client they make.
+
+Credentials come from the environment (IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD),
+or `--email` plus a password prompt; a password is never taken from the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+import typer
+
+from imuze_ext import _config
+from imuze_ext.client import Imuze
+from imuze_ext.errors import ImuzeError, MissingCredentialsError
+
+from .errors import UsageProblem
+
+
+@dataclass
+class GlobalOptions:
+    """What the root command was given, kept in `ctx.obj` for the subcommands."""
+
+    base_url: str | None
+    email: str | None
+
+
+def base_url(ctx: typer.Context) -> str:
+    """The API base URL; an invalid one is a usage error (exit 2), checked before any call."""
+    try:
+        return _config.resolve_base_url(ctx.obj.base_url)
+    except ImuzeError as exc:
+        raise UsageProblem(
+            str(exc), hint=f"pass --base-url or set {_config.ENV_BASE_URL} to http(s)://host/path"
+        ) from None
+
+
+def client(ctx: typer.Context, *, need_login: bool = False) -> Imuze:
+    """A client from the environment: the developer key, else email + password (prompted)."""
+    options: GlobalOptions = ctx.obj
+    url = base_url(ctx)
+    try:
+        if not need_login and not options.email and os.environ.get(_config.ENV_API_KEY):
+            return Imuze(base_url=url)
+        email = options.email or os.environ.get(_config.ENV_EMAIL)
+        if not email and need_login:
+            email = prompt_email()
+        if not email:
+            raise MissingCredentialsError(
+                f"no credentials: set {_config.ENV_API_KEY}, or {_config.ENV_EMAIL} and "
+                f"{_config.ENV_PASSWORD} (or pass --email and type the password when asked)"
+            )
+        password = os.environ.get(_config.ENV_PASSWORD) or prompt_password()
+        return Imuze(email=email, password=password, base_url=url)
+    except MissingCredentialsError as exc:
+        raise UsageProblem(str(exc), hint="see 'imuze --help'", kind=type(exc).__name__) from None
+
+
+def can_prompt() -> bool:
+    """Ask only a person at a terminal: piped or closed stdin never gets a prompt."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def prompt_email() -> str:
+    """The email, asked at a terminal."""
+    if not can_prompt():
+        raise MissingCredentialsError(f"no email: pass --email or set {_config.ENV_EMAIL}")
+    try:
+        email: str = typer.prompt("Email")
+    except typer.Abort:
+        raise MissingCredentialsError(
+            f"no email: pass --email or set {_config.ENV_EMAIL}"
+        ) from None
+    return email
+
+
+def prompt_password() -> str:
+    """The password, asked at a terminal without echo."""
+    if not can_prompt():
+        raise MissingCredentialsError(
+            f"no password: set {_config.ENV_PASSWORD} (stdin is not a terminal to ask on)"
+        )
+    try:
+        password: str = typer.prompt("Password", hide_input=True)
+    except typer.Abort:  # end of input: nobody to ask
+        raise MissingCredentialsError(f"no password: set {_config.ENV_PASSWORD}") from None
+    return password
