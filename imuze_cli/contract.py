@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -104,6 +105,27 @@ def contract(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the report as JSON on stdout.")
     ] = False,
+    spec: Annotated[
+        Path | None,
+        typer.Option(
+            "--spec",
+            metavar="PATH",
+            help="Hold the API to this OpenAPI spec instead of the packaged one (a proposal "
+            "applied, a branch's spec).",
+            show_default=False,
+        ),
+    ] = None,
+    propose: Annotated[
+        Path | None,
+        typer.Option(
+            "--propose",
+            metavar="FILE",
+            help="Write an OpenAPI Overlay 1.0 document: the spec edits that match the server, "
+            "for each deviation whose fix is mechanical (review it, then imuze-spec diff SPEC "
+            "--overlay FILE).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check a live API against the iMuze spec and report every distinct deviation.
 
@@ -133,9 +155,10 @@ def contract(
     url = base_url or getattr(ctx.obj, "base_url", None)
     try:
         target = target_from_env(url, getattr(ctx.obj, "email", None))
-        options = RunOptions(budget, max_examples, _rate(rate_limit), seed)
+        options = RunOptions(budget, max_examples, _rate(rate_limit), seed, _readable(spec))
         _writable(report_md)
         _writable(junit)
+        _writable(propose)
     except (SetupError, ValueError, typer.BadParameter) as exc:
         fail(str(exc))
     secrets.add(*target.secrets)
@@ -165,6 +188,7 @@ def contract(
         fail(f"the contract run failed: {type(exc).__name__}: {exc}")
 
     written: list[str] = []
+    proposed = ""
     try:
         if report_md is not None:
             _write(report_md, render_markdown(report), secrets)
@@ -172,13 +196,43 @@ def contract(
         if junit is not None:
             _write(junit, render_junit(report), secrets)
             written.append(str(junit))
+        if propose is not None:
+            overlay, proposed = _proposal(report, spec, propose)
+            _write(propose, overlay, secrets)
     except OSError as exc:
         fail(f"cannot write the report: {exc.strerror or exc}: {exc.filename}")
+    except Exception as exc:  # a proposal that cannot be made: one line, never a traceback
+        fail(f"cannot propose spec edits: {type(exc).__name__}: {exc}")
     if as_json:
         typer.echo(secrets.scrub(json.dumps(report.to_dict(), indent=2)))
     else:
         _summary(report, written)
+    if proposed:
+        print(proposed, file=sys.stderr)
     raise typer.Exit(report.exit_code)
+
+
+def _readable(path: Path | None) -> Path | None:
+    """Refuse a spec that cannot be read before the run."""
+    if path is not None and not path.is_file():
+        raise SetupError(f"cannot read the spec {path}: no such file")
+    return path
+
+
+def _proposal(report: Report, spec: Path | None, path: Path) -> tuple[str, str]:
+    """The Overlay for the run's mechanical deviations, against the spec the run used, and
+    the line that says what it holds and what to do next."""
+    from imuze_contract.config import spec_path
+    from imuze_contract.propose import propose_file, render
+
+    proposal = propose_file(report, spec or spec_path(), str(spec or "the packaged spec"))
+    actions = len(proposal.overlay["actions"]) if proposal.answered else 0
+    line = (
+        f"Proposed {actions} spec edit(s) for {len(proposal.answered)} deviation(s) in {path}; "
+        f"{len(proposal.fix_the_server)} are the server's to fix. Next: imuze-spec diff "
+        f"{spec or 'spec/openapi.yaml'} --overlay {path}"
+    )
+    return render(proposal), line
 
 
 def _writable(path: Path | None) -> None:

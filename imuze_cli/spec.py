@@ -18,6 +18,9 @@ from imuze_spec import accept, report
 from imuze_spec.diff import run
 from imuze_spec.findings import Level
 from imuze_spec.load import SpecLoadError
+from imuze_spec.overlay import diff_overlay
+
+from .spec_apply import apply
 
 app = typer.Typer(
     name="imuze-spec",
@@ -62,7 +65,19 @@ def _main() -> None:
 @app.command()
 def diff(
     old: Annotated[str, typer.Argument(help="The old spec: a file, or GITREF:path.")],
-    new: Annotated[str, typer.Argument(help="The new spec: a file, or GITREF:path.")],
+    new: Annotated[
+        str | None, typer.Argument(help="The new spec: a file, or GITREF:path (or give --overlay).")
+    ] = None,
+    overlay: Annotated[
+        Path | None,
+        typer.Option(
+            "--overlay",
+            metavar="FILE",
+            help="Judge adopting this OpenAPI Overlay (e.g. imuze contract --propose FILE) "
+            "into OLD, instead of a NEW spec.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
     fail_on: Annotated[
         FailOn | None,
@@ -72,14 +87,25 @@ def diff(
     ] = None,
     no_python: NoPython = False,
 ) -> None:
-    """Classify every change from OLD to NEW, for the wire and for the generated client."""
+    """Classify every change from OLD to NEW (or to OLD with --overlay applied), for the wire
+    and for the generated client."""
+    if (new is None) == (overlay is None):
+        _fail("give the NEW spec, or --overlay FILE to judge adopting an overlay", EXIT_LOAD)
     try:
-        findings = run(old, new, python=not no_python)
+        if overlay is not None:
+            findings = diff_overlay(old, overlay, python=not no_python)
+        else:
+            assert new is not None
+            findings = run(old, new, python=not no_python)
     except SpecLoadError as exc:
         _fail(str(exc), EXIT_LOAD)
-    sys.stdout.write(report.render(findings, fmt.value, old, new))
+    label = new if new is not None else f"{old} + {overlay}"
+    sys.stdout.write(report.render(findings, fmt.value, old, label))
     if fail_on is not None and any(f.level >= Level[fail_on.value] for f in findings):
         raise typer.Exit(EXIT_FAIL)
+
+
+app.command()(apply)
 
 
 @app.command()

@@ -332,7 +332,7 @@ def _document(
     }
 
 
-def propose_file(report: Report, spec: Path) -> Proposal:
+def propose_file(report: Report, spec: Path, source: str | None = None) -> Proposal:
     """The proposal against the spec file at `spec`, which the run held the API to."""
     doc = yaml.safe_load(spec.read_text(encoding="utf-8"))
-    return propose(report, doc, str(spec))
+    return propose(report, doc, source or str(spec))
