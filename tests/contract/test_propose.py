@@ -5,13 +5,12 @@ the Overlay JSON Schema accepts."""
 from __future__ import annotations
 
 import copy
-import importlib.resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 import yaml
+from overlay_helpers import assert_valid_overlay
 
 from imuze_contract.propose import DISPOSITIONS, SECURITY, SERVER_ERROR, Proposal, propose
 from imuze_contract.propose_spec import Located, TargetError, check_target
@@ -19,20 +18,6 @@ from imuze_contract.report import Deviation, Report
 from imuze_spec.overlay import apply, parse_actions
 
 SPEC = yaml.safe_load(Path("spec/openapi.yaml").read_text(encoding="utf-8"))
-
-
-def overlay_schema() -> dict[str, Any]:
-    """The Overlay 1.0 JSON Schema, as the independent implementation (oas-patch) ships it."""
-    text = importlib.resources.files("oas_patch").joinpath("schema/overlay_schema_1.0.0.yml")
-    schema: dict[str, Any] = yaml.safe_load(text.read_text(encoding="utf-8"))
-    return schema
-
-
-def assert_valid_overlay(document: dict[str, Any]) -> None:
-    """Valid against the Overlay 1.0 JSON Schema (errors listed when not)."""
-    validator = jsonschema.Draft202012Validator(overlay_schema())
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
-    assert not errors, errors
 
 
 def deviation(

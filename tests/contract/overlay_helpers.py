@@ -1,0 +1,42 @@
+"""Helpers for the proposal's tests: the Overlay 1.0 JSON Schema, and fingerprints of reports."""
+
+from __future__ import annotations
+
+import importlib.resources
+from typing import Any
+
+import jsonschema
+import yaml
+
+
+def overlay_schema() -> dict[str, Any]:
+    """The Overlay 1.0 JSON Schema, as the independent implementation (oas-patch) ships it."""
+    text = importlib.resources.files("oas_patch").joinpath("schema/overlay_schema_1.0.0.yml")
+    schema: dict[str, Any] = yaml.safe_load(text.read_text(encoding="utf-8"))
+    return schema
+
+
+def assert_valid_overlay(document: dict[str, Any]) -> None:
+    """Valid against the Overlay 1.0 JSON Schema (errors listed when not)."""
+    validator = jsonschema.Draft202012Validator(overlay_schema())
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+    assert not errors, errors
+
+
+def fingerprints(report: dict[str, Any]) -> set[str]:
+    """The rows of a `--json` report, as the overlay names them."""
+    return {
+        f"{d['operation_id']} {d['check']} {d['status'] if d['status'] is not None else '-'} "
+        f"{d['location']}"
+        for d in report["deviations"]
+    }
+
+
+def proposed(overlay: dict[str, Any]) -> set[str]:
+    """The deviations the overlay's actions answer."""
+    return {f for action in overlay["actions"] for f in action.get("x-imuze-deviations", [])}
+
+
+def left_to_the_server(overlay: dict[str, Any]) -> set[str]:
+    """The deviations the overlay lists as the server's to fix."""
+    return set(overlay["info"].get("x-imuze-fix-the-server", []))

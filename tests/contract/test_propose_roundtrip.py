@@ -1,0 +1,62 @@
+"""The loop closes: `imuze contract --propose` against the rails dialect, `imuze-spec apply`, and a
+second `imuze contract --spec NEW` run against the same server finds none of the mechanical
+deviations again; what remains is exactly what the overlay left to the server, each named. An
+independent Overlay implementation (oas-patch) applies the proposal to the same spec."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from contract_helpers import (
+    FAST,
+    TokenTap,
+    assert_no_secret,
+    contract,
+    mock_config,
+    secrets_of,
+    serving,
+    user_env,
+)
+from oas_patch.overlay import apply_overlay
+from overlay_helpers import assert_valid_overlay, fingerprints, left_to_the_server, proposed
+from typer.testing import CliRunner
+
+import imuze_mock
+from imuze_cli.spec import app as spec_app
+
+SPEC = Path("spec/openapi.yaml")
+# What only the rails server can fix: a rule the spec states in prose (spec: Errors).
+RAILS_SERVER_FIXES = {
+    "getArrangement malformed_path_id_answers_400 404 path id",
+    "getSong malformed_path_id_answers_400 404 path id",
+}
+
+
+def test_the_rails_dialect_round_trip_leaves_only_the_servers_fixes(tmp_path: Path) -> None:
+    drift, new = tmp_path / "drift.yaml", tmp_path / "openapi.yaml"
+    tap = TokenTap(imuze_mock.create_app(mock_config("rails")))
+    with serving(tap) as base_url:
+        first = contract([*FAST, "--json", "--propose", str(drift)], user_env(base_url))
+        assert first.exit_code == 1, first.output
+        applied = CliRunner().invoke(spec_app, ["apply", str(SPEC), str(drift), "-o", str(new)])
+        assert applied.exit_code == 0, applied.output
+        second = contract([*FAST, "--json", "--spec", str(new)], user_env(base_url))
+    assert f"Next: imuze-spec diff spec/openapi.yaml --overlay {drift}" in first.stderr
+    overlay = yaml.safe_load(drift.read_text(encoding="utf-8"))
+    assert_valid_overlay(overlay)
+    rows = fingerprints(json.loads(first.stdout))
+    # Every row is either answered by an action or left to the server, never both.
+    assert proposed(overlay) | left_to_the_server(overlay) == rows
+    assert not proposed(overlay) & left_to_the_server(overlay)
+    assert left_to_the_server(overlay) == RAILS_SERVER_FIXES
+    for row in RAILS_SERVER_FIXES:
+        assert row in overlay["info"]["description"]
+    # The second run: none of the mechanical rows again, and nothing new.
+    assert second.exit_code == 1, second.output
+    assert fingerprints(json.loads(second.stdout)) == RAILS_SERVER_FIXES
+    # The same spec from an independent implementation of Overlay 1.0.
+    theirs = apply_overlay(yaml.safe_load(SPEC.read_text(encoding="utf-8")), overlay)
+    assert yaml.safe_load(new.read_text(encoding="utf-8")) == theirs
+    assert_no_secret(secrets_of(tap), drift.read_text(encoding="utf-8"))
