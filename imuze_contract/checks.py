@@ -83,3 +83,66 @@ def malformed_path_id_answers_400(
             "(Rails: constrain the route's :id to digits)"
         ),
     )
+
+
+class CountMismatch(SpecProseDeviation):
+    code = "IMZ202"
+    checks = ("count_matches_items",)
+    kind_title = "List count differs from its items"
+
+
+class OtherResourceShown(SpecProseDeviation):
+    code = "IMZ203"
+    checks = ("shows_requested_resource",)
+    kind_title = "Another resource than the one requested"
+
+
+def _json_body(response: schemathesis.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+@schemathesis.check
+def count_matches_items(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
+) -> bool | None:
+    """spec, Curation decisions: "lists are not paginated and `count` equals the number of
+    items"."""
+    body = _json_body(response) if 200 <= response.status_code < 300 else None
+    if not isinstance(body, dict):
+        return None
+    count, items = body.get("count"), body.get("response")
+    if not isinstance(count, int) or isinstance(count, bool) or not isinstance(items, list):
+        return None
+    if count == len(items):
+        return None
+    raise CountMismatch(
+        operation=case.operation.label, status_code=response.status_code, location="/count",
+        expected="count equal to the number of items (spec: lists are not paginated)",
+        actual=f"count {count} for {len(items)} items",
+        suggestion=f"{OPS} answers a count that is not its number of items: fix the server",
+    )  # fmt: skip
+
+
+@schemathesis.check
+def shows_requested_resource(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
+) -> bool | None:
+    """A show operation (GET .../{id}) answers the resource with that id, not another one."""
+    if case.method.upper() != "GET" or not 200 <= response.status_code < 300:
+        return None
+    wanted = (case.path_parameters or {}).get("id")
+    body = _json_body(response)
+    if not isinstance(wanted, int) or not isinstance(body, dict):
+        return None
+    shown = body.get("id")
+    if not isinstance(shown, int) or shown == wanted:
+        return None
+    raise OtherResourceShown(
+        operation=case.operation.label, status_code=response.status_code, location="/id",
+        expected=f"the resource with the id requested ({wanted})",
+        actual=f"the resource with id {shown}",
+        suggestion=f"{OPS} answers another resource than the one its path names: fix the server",
+    )  # fmt: skip

@@ -48,7 +48,19 @@ DISPOSITIONS: dict[str, str | None] = {
     "unsupported_method": "an undeclared method not answered 405",
     "allow_header_conformance": "a 405 without a correct Allow header",
     "malformed_path_id_answers_400": "a rule the spec states in prose",
+    "response_schema_under_any_content_type": None,
+    "large_integer_accepted": None,
+    "long_string_accepted": None,
+    "long_array_accepted": None,
+    "unicode_string_accepted": "an allowed Unicode string refused: fix the server",
+    "count_matches_items": "a count that is not the number of items listed",
+    "shows_requested_resource": "an answer about another resource than the one asked for",
+    "list_scope": SECURITY,
+    "error_body_discloses_internals": SECURITY,
+    "error_body_echoes_credentials": SECURITY,
 }
+#: Probe findings whose limit becomes a bound in the spec (when answered 4xx, not 5xx).
+_BOUNDS = ("maxLength", "maximum", "minimum", "maxItems")
 _URI_FORMATS = ("uri", "url")
 _NOTHING = object()
 
@@ -62,7 +74,7 @@ class Proposal:
     fix_the_server: list[tuple[Deviation, str]] = field(default_factory=list)
 
 
-def fingerprint(deviation: Deviation) -> str:
+def key_text(deviation: Deviation) -> str:
     """`createSong status_code_conformance 200 status`: (operation, check, status, location)."""
     status = "-" if deviation.status is None else str(deviation.status)
     return f"{deviation.operation_id} {deviation.check} {status} {deviation.location}"
@@ -118,6 +130,10 @@ def _plan(deviation: Deviation, spec: SpecMap, edits: Edits) -> str | None:
     if reason == SECURITY:
         return reason
     if (deviation.status or 0) >= 500:
+        probe = deviation.probe or {}
+        if probe.get("keyword") in _BOUNDS and isinstance(probe.get("limit"), int):
+            bound = f"{probe['keyword']}: {probe['limit']}"
+            return f"{SERVER_ERROR} past {bound}: make it answer 4xx there, then state {bound}"
         return SERVER_ERROR
     if reason is not None:
         return reason
@@ -125,11 +141,11 @@ def _plan(deviation: Deviation, spec: SpecMap, edits: Edits) -> str | None:
     if operation is None:
         return "an operation the spec does not have"
     status = deviation.status or 0
-    if isinstance(evidence.get("limit"), Mapping):
-        return _limit(deviation, operation, spec, edits)
+    if deviation.probe is not None:
+        return _limit(deviation, spec, edits)
     if deviation.check == "status_code_conformance" and 200 <= status < 300:
         return _add_status(deviation, operation, spec, edits)
-    if deviation.check == "response_schema_conformance" and "keyword" in evidence:
+    if deviation.check.startswith("response_schema_") and "keyword" in evidence:
         return _schema(deviation, operation, spec, edits)
     if deviation.check == "content_type_conformance":
         return _media_type(deviation, operation, spec, edits)
@@ -245,19 +261,24 @@ def _media_type(
     return None
 
 
-def _limit(deviation: Deviation, operation: Located, spec: SpecMap, edits: Edits) -> str | None:
-    limit = deviation.evidence["limit"]
-    keyword, bound = limit.get("keyword"), limit.get("bound")
-    if keyword not in ("maxLength", "maximum", "maxItems") or not isinstance(bound, int):
-        return "a limit of no known kind"
-    if limit.get("in") == "body":
-        body = spec.request_schema(operation)
-        node = spec.schema_at(body, [str(p) for p in limit.get("pointer", [])]) if body else None
-    else:
-        node = spec.parameter_schema(operation, str(limit.get("name")))
-    if node is None:
+def _limit(deviation: Deviation, spec: SpecMap, edits: Edits) -> str | None:
+    """A limit found by probing (a value the spec allows, refused with 4xx) becomes a bound at
+    the slot's schema: the spec then says what the server enforces."""
+    probe = deviation.probe or {}
+    keyword, limit, pointer = probe.get("keyword"), probe.get("limit"), probe.get("pointer")
+    if keyword not in _BOUNDS or not isinstance(limit, int) or not isinstance(pointer, str):
+        return "a refused value with no limit to state"
+    node: Located | None = spec.root
+    for raw in pointer.removeprefix("#").split("/")[1:]:
+        key = raw.replace("~1", "/").replace("~0", "~")
+        node = (
+            node.child(int(key) if key.isdigit() and isinstance(node.node, list) else key)
+            if node
+            else None
+        )
+    if node is None or not isinstance(node.node, Mapping):
         return "a request location the spec does not describe"
-    edits.merge(node, {keyword: bound}, deviation, f"add {keyword}: {bound}")
+    edits.merge(node, {keyword: limit}, deviation, f"add {keyword}: {limit}")
     return None
 
 
@@ -290,7 +311,7 @@ def _example(deviation: Deviation) -> str:
 
 def _line(deviation: Deviation) -> str:
     cases = f"{deviation.count} case{'s' if deviation.count != 1 else ''}"
-    return f"{fingerprint(deviation)} ({cases}), e.g. {_example(deviation)}"
+    return f"[{deviation.fingerprint}] {key_text(deviation)} ({cases}), e.g. {_example(deviation)}"
 
 
 def _document(
@@ -314,7 +335,7 @@ def _document(
             + "\n".join(f"- {_line(d)}" for d in action.deviations)
             + "\n",
             "update": action.update,
-            "x-imuze-deviations": [fingerprint(d) for d in action.deviations],
+            "x-imuze-deviations": [d.fingerprint for d in action.deviations],
         }
         for action in actions
     ]
@@ -326,7 +347,7 @@ def _document(
             "title": f"Drift of {report.base_url} from {source}",
             "version": f"seed-{report.seed}",
             "description": "\n".join(lines) + "\n",
-            "x-imuze-fix-the-server": [fingerprint(d) for d, _ in proposal.fix_the_server],
+            "x-imuze-fix-the-server": [d.fingerprint for d, _ in proposal.fix_the_server],
         },
         "actions": entries,
     }

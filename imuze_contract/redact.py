@@ -1,9 +1,11 @@
 """Secrets out of every output: passwords, keys and every token the run saw.
 
-schemathesis already masks the `Authorization` header and sensitive keys (`password`,
-`token`, ...) in the curl lines it writes. This is the second net: every rendered text goes
-through `Secrets.scrub`, which knows the configured passwords and keys and learns each token
-the API issued or the run sent.
+Two ways out. A reproduction (a curl line, a replayable request) names each secret by the
+environment variable a user exports to run it (`$IMUZE_TOKEN`, `$IMUZE_PASSWORD`, ...), so
+that it runs as pasted and every other field of the request stays as sent. Any other text
+(a message, a note) gets `[Filtered]`. schemathesis masks whole header values and whole
+`token` objects instead, which leaves nothing to paste: that is why reproductions are built
+here from the recorded requests, not from schemathesis's own curl lines.
 """
 
 from __future__ import annotations
@@ -15,19 +17,36 @@ FILTERED = "[Filtered]"
 # Shorter values would mask ordinary words; real secrets are longer.
 MIN_SECRET_LENGTH = 4
 
+#: The variables a reproduction reads, per user: (token or key, password).
+TOKEN_VARIABLES = {"demo": "IMUZE_TOKEN", "other": "IMUZE_OTHER_TOKEN"}
+PASSWORD_VARIABLES = {"demo": "IMUZE_PASSWORD", "other": "IMUZE_OTHER_PASSWORD"}
+EMAIL_VARIABLES = {"demo": "IMUZE_EMAIL", "other": "IMUZE_OTHER_EMAIL"}
+
 
 class Secrets:
-    """A growing set of secret strings, and the scrubber that hides them."""
+    """A growing set of secret strings, each maybe named by the variable that stands for it."""
 
     def __init__(self, values: Iterable[str] = ()) -> None:
         self._lock = threading.Lock()
-        self._values: set[str] = set()
+        self._values: dict[str, str | None] = {}
         self.add(*values)
 
     def add(self, *values: str | None) -> None:
         """Remember secrets (None and too-short values are ignored)."""
         with self._lock:
-            self._values.update(v for v in values if v and len(v) >= MIN_SECRET_LENGTH)
+            for value in values:
+                if value and len(value) >= MIN_SECRET_LENGTH:
+                    self._values.setdefault(value, None)
+
+    def name(self, value: str | None, variable: str) -> None:
+        """Remember a secret that `$variable` stands for in a reproduction."""
+        if value and len(value) >= MIN_SECRET_LENGTH:
+            with self._lock:
+                self._values[value] = variable
+
+    def variable(self, value: str) -> str | None:
+        """The variable that stands for `value`, if it is a named secret."""
+        return self._values.get(value)
 
     def __contains__(self, value: object) -> bool:
         return value in self._values
@@ -35,11 +54,20 @@ class Secrets:
     def __len__(self) -> int:
         return len(self._values)
 
+    def _longest_first(self) -> list[tuple[str, str | None]]:
+        with self._lock:
+            return sorted(self._values.items(), key=lambda item: len(item[0]), reverse=True)
+
     def scrub(self, text: str) -> str:
         """`text` with every known secret replaced by `[Filtered]`, longest first."""
-        with self._lock:
-            values = sorted(self._values, key=len, reverse=True)
-        for value in values:
+        for value, _ in self._longest_first():
             if value in text:
                 text = text.replace(value, FILTERED)
+        return text
+
+    def to_variables(self, text: str) -> str:
+        """`text` with each named secret as `${VARIABLE}` and any other one `[Filtered]`."""
+        for value, variable in self._longest_first():
+            if value in text:
+                text = text.replace(value, "${" + variable + "}" if variable else FILTERED)
         return text

@@ -1,16 +1,31 @@
 """The drift report's data: distinct deviations, each with its count, and the run around them.
 
-No schemathesis here, so that renderers and callers can read a report (or its JSON) without
-the heavy import.
+No schemathesis here, so that renderers, `imuze contract replay` and callers can read a report
+(or its JSON) without the heavy import.
+
+A deviation's identity is its key, (operation, check, status, location), and its fingerprint
+is a hash of that key with the operation named by its operationId: 16 hex digits that stay
+the same across seeds, runs and report formats, and that a baseline (baseline.py) lists.
+Nothing random goes into the key: the location is a body pointer with array items as `*`, a
+request field, or a fixed word (`status`, `request`, `scope`), never a generated value.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .steps import Step
+
 #: Stands for the operation(s) in a fix, so that one fix can name every operation it applies to.
 OPS = "@OPS@"
+
+
+def fingerprint_of(operation_id: str, check: str, status: int | None, location: str) -> str:
+    """The stable fingerprint of a deviation key (operationId, check, status, location)."""
+    key = "\0".join((operation_id, check, str(status) if status is not None else "-", location))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -31,6 +46,10 @@ class Deviation:
     title: str
     # Test cases that hit this deviation (each case once, however many checks it failed).
     count: int = 0
+    # The requests that reproduce it, in order (the last one is answered with the deviation).
+    steps: list[Step] = field(default_factory=list)
+    # A boundary probe's finding as data (probes.ProbeFinding.to_dict), None for other checks.
+    probe: dict[str, Any] | None = None
     # What was observed, as data (imuze_contract/evidence.py): what a proposed spec edit needs.
     evidence: dict[str, Any] = field(default_factory=dict)
 
@@ -38,6 +57,11 @@ class Deviation:
     def key(self) -> tuple[str, str, int | None, str]:
         """What makes two failures the same deviation."""
         return (self.operation, self.check, self.status, self.location)
+
+    @property
+    def fingerprint(self) -> str:
+        """16 hex digits, the same for this key in every run (see the module docstring)."""
+        return fingerprint_of(self.operation_id, self.check, self.status, self.location)
 
     @property
     def suggestion(self) -> str | None:
@@ -48,6 +72,55 @@ class Deviation:
     def line(self) -> str:
         """Expected vs actual, on one line."""
         return f"expected {self.expected}; got {self.actual}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The deviation as JSON data (a row of `--json`, read back by from_dict)."""
+        data = asdict(self)
+        data.pop("fix", None)
+        data["steps"] = [step.to_dict() for step in self.steps]
+        return {
+            "fingerprint": self.fingerprint, **data, "suggestion": self.suggestion,
+            "expected_vs_actual": self.line, "fix_template": self.fix,
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Deviation:
+        """A deviation read back from a JSON report."""
+        names = cls.__dataclass_fields__
+        known = {name: data[name] for name in names if name in data and name != "steps"}
+        known["fix"] = data.get("fix_template")
+        steps = [Step.from_dict(step) for step in data.get("steps", [])]
+        return cls(**known, steps=steps)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A deviation a baseline accepts, with the entry's reason and date."""
+
+    deviation: Deviation
+    reason: str
+    date: str
+
+
+@dataclass(frozen=True)
+class StaleEntry:
+    """A baseline entry whose deviation this run tested and did not see."""
+
+    fingerprint: str
+    operation: str
+    check: str
+    status: int | None
+    location: str
+    reason: str
+    date: str
+
+    @property
+    def line(self) -> str:
+        """`createToken status_code_conformance 200 status (accepted 2026-12-01: reason)`."""
+        return (
+            f"{self.operation} {self.check} {self.status or '-'} {self.location} "
+            f"[{self.fingerprint}] (accepted {self.date}: {self.reason})"
+        )
 
 
 @dataclass
@@ -60,25 +133,47 @@ class Report:
     duration: float = 0.0
     cases: int = 0
     operations: list[str] = field(default_factory=list)
+    # New deviations: not in the baseline (all of them without one).
     deviations: list[Deviation] = field(default_factory=list)
+    # Deviations the baseline accepts: listed apart, never failing the run.
+    accepted: list[Accepted] = field(default_factory=list)
+    # Baseline entries this run tested and did not reproduce.
+    stale: list[StaleEntry] = field(default_factory=list)
     # Things worth knowing that are not deviations (budget spent, a check that could not run).
     notes: list[str] = field(default_factory=list)
     # Ctrl+C (or SIGTERM) stopped the run: what it found so far is still reported.
     interrupted: bool = False
+    # The budget ran out before every phase finished: a complete answer for what ran.
+    budget_spent: bool = False
+    # The options that decide which requests are sent, as `imuze contract` arguments.
+    rerun: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
-        """0 when the API keeps the contract, 1 when it deviates, 130 when interrupted."""
+        """0 when the API keeps the contract (or deviates only as the baseline accepts), 1 on
+        a new deviation, 130 when interrupted. A spent budget is not an interruption."""
         if self.interrupted:
             return 130
         return 1 if self.deviations else 0
 
+    @property
+    def rerun_command(self) -> str:
+        """The command that sends the same requests again."""
+        return " ".join(["imuze contract", *self.rerun]) if self.rerun else (
+            f"imuze contract --seed {self.seed}"
+        )  # fmt: skip
+
     def sorted_deviations(self) -> list[Deviation]:
         """Deviations by operation, then check, status and location."""
-        return sorted(
-            self.deviations,
-            key=lambda d: (d.operation_id, d.check, d.status or 0, d.location),
-        )
+        return sorted(self.deviations, key=_order)
+
+    def sorted_accepted(self) -> list[Accepted]:
+        """Accepted deviations, in the same order."""
+        return sorted(self.accepted, key=lambda item: _order(item.deviation))
+
+    def all_rows(self) -> list[Deviation]:
+        """Every row a replay can name by number: the new ones, then the accepted ones."""
+        return self.sorted_deviations() + [item.deviation for item in self.sorted_accepted()]
 
     def fixes(self) -> list[str]:
         """The suggested fixes, each once, naming every operation it applies to."""
@@ -91,7 +186,7 @@ class Report:
         return [fix_for(fix, operations) for fix, operations in grouped.items()]
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as plain JSON data (the `--json` output)."""
+        """The report as plain JSON data (the `--json` output, read back by from_dict)."""
         return {
             "base_url": self.base_url,
             "seed": self.seed,
@@ -99,22 +194,40 @@ class Report:
             "duration": round(self.duration, 3),
             "cases": self.cases,
             "operations": self.operations,
-            "deviations": [
-                {**_public(asdict(d)), "suggestion": d.suggestion, "expected_vs_actual": d.line}
-                for d in self.sorted_deviations()
+            "deviations": [d.to_dict() for d in self.sorted_deviations()],
+            "accepted": [
+                {**item.deviation.to_dict(), "reason": item.reason, "date": item.date}
+                for item in self.sorted_accepted()
             ],
+            "stale": [asdict(entry) for entry in self.stale],
             "fixes": self.fixes(),
             "notes": self.notes,
+            "interrupted": self.interrupted,
+            "budget_spent": self.budget_spent,
+            "rerun": self.rerun_command,
+            "rerun_args": self.rerun,
             "exit_code": self.exit_code,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """A report read back from its JSON (`imuze contract replay --report`)."""
+        report = cls(str(data["base_url"]), int(data["seed"]), int(data.get("users", 1)))
+        report.deviations = [Deviation.from_dict(row) for row in data.get("deviations", [])]
+        report.accepted = [
+            Accepted(Deviation.from_dict(row), str(row.get("reason", "")), str(row.get("date", "")))
+            for row in data.get("accepted", [])
+        ]
+        report.operations = list(data.get("operations", []))
+        report.rerun = list(data.get("rerun_args", []))
+        return report
+
+
+def _order(d: Deviation) -> tuple[str, str, int, str]:
+    return (d.operation_id, d.check, d.status or 0, d.location)
 
 
 def fix_for(fix: str, operations: list[str]) -> str:
     """`fix` naming `operations` where it says OPS, or followed by them in parentheses."""
     names = ", ".join(operations)
     return fix.replace(OPS, names) if OPS in fix else f"{fix} ({names})"
-
-
-def _public(data: dict[str, Any]) -> dict[str, Any]:
-    data.pop("fix", None)
-    return data

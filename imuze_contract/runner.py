@@ -1,8 +1,11 @@
 """Run the whole contract against one API, to the end, and fold what it finds into a report.
 
 Every phase and every check of schemathesis.toml run, and an operation's first failure does not
-stop it (`continue-on-failure`). The budget bounds the run from outside: when it is spent the
-engine is asked to stop and the report says so. Requests are rate limited.
+stop it (`continue-on-failure`). Then the runner's own phases: boundary probes (probes.py) and
+the list-scope probe (scope.py). The runner's own requests (logins included) are judged like
+any answer (session.py). The budget bounds the whole run from outside: when it is spent the
+engine is asked to stop, the report says so, and that is an answer, not an interruption (only
+Ctrl+C or SIGTERM interrupt). Requests are rate limited, except to a loopback API.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.run import PhaseName, PhaseSkipReason
 from schemathesis.schemas import BaseSchema
@@ -23,12 +25,14 @@ from schemathesis.schemas import BaseSchema
 from .collect import Collector
 from .config import contract_config, load_schema, write_wfc_document
 from .options import RunOptions
+from .probes import Prober
 from .redact import Secrets
 from .report import Report
+from .scope import probe_list_scope
+from .session import Session
 from .shapes import one_line
-from .target import SetupError, Target, User
-
-PREFLIGHT_TIMEOUT = 30.0
+from .steps import Step, reproduction
+from .target import SetupError, Target
 
 #: Called after each scenario with the cases run and the distinct deviations found so far.
 Progress = Callable[[int, int], None]
@@ -46,40 +50,52 @@ def run(
     """
     secrets = secrets if secrets is not None else Secrets()
     secrets.add(*target.secrets)
-    if target.app is None:
-        preflight(target, secrets)
     seed = options.seed if options.seed is not None else random.randrange(2**31)  # noqa: S311 - a seed, not a secret
     report = Report(base_url=target.base_url, seed=seed, users=len(target.users))
+    report.rerun = options.rerun_args(seed)
     started = time.monotonic()
+    deadline = started + options.budget
+    rate = options.rate_limit_for(target.base_url, in_process=target.app is not None)
     with tempfile.TemporaryDirectory(prefix="imuze-contract-") as workdir:
         wfc = write_wfc_document(target, Path(workdir) / "wfc-auth.yaml")
         config = contract_config(
-            target,
-            wfc,
-            max_examples=options.max_examples,
-            scenarios=options.max_examples,
-            seed=seed,
-            rate_limit=options.rate_limit,
-            keep_going=True,
-        )
+            target, wfc, max_examples=options.max_examples, scenarios=options.max_examples,
+            seed=seed, rate_limit=rate, keep_going=True,
+        )  # fmt: skip
         schema = load_schema(target, config, options.spec)
-        collector = Collector(schema.raw_schema, secrets)
-        spent = _drive(schema, options.budget, collector, report, progress)
+        collector = Collector(schema.raw_schema, secrets, target.base_url + "/tokens")
+        collector.emails = {user.email: user.name for user in target.users if user.email}
+        session = Session(schema, target, secrets, collector.add_own)
+        session.login_all()
+        spent = _drive(schema, deadline - time.monotonic(), collector, report, progress)
+        if not report.interrupted and not spent:
+            spent = _own_phases(session, collector, deadline)
     report.duration = time.monotonic() - started
-    report.cases = collector.cases
+    report.cases = collector.cases + session.sent
     report.operations = sorted(collector.operations)
     report.deviations = collector.deviations()
     if spent:
+        report.budget_spent = True
         report.notes.append(
-            f"the budget of {options.budget:g} s was spent before every phase finished"
+            f"the budget of {options.budget:g} s ended the run before every phase finished: "
+            "this report covers what ran (not an interruption)"
         )
     if len(target.users) < 2:
         report.notes.append(
-            "object_level_authorization needs a second user: set IMUZE_OTHER_EMAIL and "
-            "IMUZE_OTHER_PASSWORD (or IMUZE_OTHER_API_KEY)"
+            "object_level_authorization and list_scope need a second user: set "
+            "IMUZE_OTHER_EMAIL and IMUZE_OTHER_PASSWORD (or IMUZE_OTHER_API_KEY)"
         )
-    _scrub(report, secrets)
+    _scrub(report, secrets, target.base_url + "/tokens")
     return report
+
+
+def _own_phases(session: Session, collector: Collector, deadline: float) -> bool:
+    """The boundary and scope probes; True when the deadline stopped them."""
+    prober = Prober(session, deadline, collector.add_probe)
+    prober.run()
+    if not prober.out_of_time and time.monotonic() < deadline:
+        probe_list_scope(session, collector)
+    return prober.out_of_time
 
 
 def _drive(
@@ -97,7 +113,7 @@ def _drive(
         spent.set()
         stream.stop()
 
-    timer = threading.Timer(budget, stop)
+    timer = threading.Timer(max(0.0, budget), stop)
     timer.daemon = True
     timer.start()
     try:
@@ -112,7 +128,9 @@ def _drive(
                 raise SetupError(f"the contract run failed: {one_line(str(event.exception))}")
             elif isinstance(event, events.PhaseFinished):
                 _note_phase(event, report)
-            elif isinstance(event, events.Interrupted):
+            elif isinstance(event, events.Interrupted) and not spent.is_set():
+                # The engine says Interrupted both for Ctrl+C and for our own stop(): only the
+                # former is an interruption.
                 report.interrupted = True
                 report.notes.append("the run was interrupted: this report is partial")
     finally:
@@ -128,9 +146,20 @@ def _note_phase(event: events.PhaseFinished, report: Report) -> None:
         report.notes.append(f"the stateful phase did not run: {reason.value}")
 
 
-def _scrub(report: Report, secrets: Secrets) -> None:
+def _scrub(report: Report, secrets: Secrets, login_url: str) -> None:
+    """Secrets out: named ones as variables in reproductions, `[Filtered]` everywhere else."""
     for deviation in report.deviations:
-        deviation.curl = secrets.scrub(deviation.curl)
+        deviation.steps = [
+            Step(
+                step.method,
+                secrets.to_variables(step.url),
+                {k: secrets.to_variables(v) for k, v in step.headers.items()},
+                secrets.to_variables(step.body) if step.body is not None else None,
+                step.body_base64,
+            )
+            for step in deviation.steps
+        ]
+        deviation.curl = reproduction(deviation.steps, login_url) if deviation.steps else ""
         deviation.actual = secrets.scrub(deviation.actual)
         deviation.expected = secrets.scrub(deviation.expected)
         if deviation.fix:
@@ -139,52 +168,3 @@ def _scrub(report: Report, secrets: Secrets) -> None:
             secrets.scrub(json.dumps(deviation.evidence, ensure_ascii=False))
         )
     report.notes = [secrets.scrub(note) for note in report.notes]
-
-
-def preflight(target: Target, secrets: Secrets) -> None:
-    """Reach the API and log every user in once, so that setup errors are one clear line."""
-    with httpx.Client(timeout=PREFLIGHT_TIMEOUT) as http:
-        for user in target.users:
-            try:
-                _check_user(http, target, user, secrets)
-            except httpx.HTTPError as exc:
-                raise SetupError(
-                    f"cannot reach the API at {target.base_url}: {one_line(str(exc), 160)}"
-                ) from None
-
-
-def _check_user(http: httpx.Client, target: Target, user: User, secrets: Secrets) -> None:
-    if not user.logs_in:
-        answer = http.get(
-            f"{target.base_url}/arrangements", headers={"Authorization": user.api_key or ""}
-        )
-        if answer.status_code in (401, 403):
-            raise SetupError(
-                f"the API key of the {user.name} user was refused: {_status_line(answer)}"
-            )
-        return
-    body = {"token": {"email": user.email, "password": user.password}}
-    answer = http.post(f"{target.base_url}/tokens", json=body)
-    if not answer.is_success:
-        raise SetupError(secrets.scrub(f"login as {user.email} failed: {_status_line(answer)}"))
-    try:
-        token = answer.json().get("response")
-    except (ValueError, AttributeError):
-        token = None
-    if not isinstance(token, str) or not token:
-        raise SetupError(f"login as {user.email} answered {answer.status_code} without a token")
-    secrets.add(token)
-
-
-def _status_line(answer: httpx.Response) -> str:
-    """`401 Unauthorized: <the server's reason>` in one short line."""
-    line = f"{answer.status_code} {answer.reason_phrase}"
-    try:
-        body = answer.json()
-    except ValueError:
-        return line
-    if isinstance(body, dict):
-        reason = body.get("message") or body.get("error")
-        if isinstance(reason, str) and reason:
-            line += f": {one_line(reason, 100)}"
-    return line

@@ -23,11 +23,11 @@ def assert_valid_overlay(document: dict[str, Any]) -> None:
     assert not errors, errors
 
 
-def fingerprints(report: dict[str, Any]) -> set[str]:
-    """The rows of a `--json` report, as the overlay names them."""
+def rows(report: dict[str, Any]) -> dict[str, str]:
+    """The rows of a `--json` report: fingerprint -> `operationId check status location`."""
     return {
-        f"{d['operation_id']} {d['check']} {d['status'] if d['status'] is not None else '-'} "
-        f"{d['location']}"
+        d["fingerprint"]: f"{d['operation_id']} {d['check']} "
+        f"{d['status'] if d['status'] is not None else '-'} {d['location']}"
         for d in report["deviations"]
     }
 

@@ -21,13 +21,27 @@ SPEC = yaml.safe_load(Path("spec/openapi.yaml").read_text(encoding="utf-8"))
 
 
 def deviation(
-    operation_id: str, check: str, status: int | None, location: str, **evidence: Any
+    operation_id: str,
+    check: str,
+    status: int | None,
+    location: str,
+    probe: dict[str, Any] | None = None,
+    **evidence: Any,
 ) -> Deviation:
     return Deviation(
         operation=operation_id, operation_id=operation_id, check=check, status=status,
         location=location, expected="e", actual="a", fix=None, curl="curl ...", code="ST",
-        title="t", count=3, evidence=evidence,
+        title="t", count=3, evidence=evidence, probe=probe,
     )  # fmt: skip
+
+
+def probe(keyword: str, limit: int, status: int) -> dict[str, Any]:
+    """A boundary probe's finding (imuze_contract.probes.ProbeFinding.to_dict) at the title."""
+    return {
+        "operation_id": "createSong", "where": "body", "field": "/title", "keyword": keyword,
+        "pointer": "#/components/schemas/SongCreate/properties/title", "status": status,
+        "limit": limit, "failing": limit + 1,
+    }  # fmt: skip
 
 
 def proposal_for(*deviations: Deviation, spec: dict[str, Any] = SPEC) -> Proposal:
@@ -67,9 +81,8 @@ MECHANICAL = [
     # an undocumented media type
     deviation("listArrangements", "content_type_conformance", 200, "text/html",
               content_type="text/html", body={"count": 0, "response": []}),
-    # a limit found by probing
-    deviation("createSong", "positive_data_acceptance", 422, "/title",
-              limit={"keyword": "maxLength", "bound": 40, "in": "body", "pointer": ["title"]}),
+    # a limit found by probing: the server refuses longer titles with 422
+    deviation("createSong", "long_string_accepted", 422, "/title", probe("maxLength", 40, 422)),
 ]  # fmt: skip
 
 
@@ -104,7 +117,8 @@ def test_each_mechanical_deviation_gets_an_edit_where_the_spec_says_it() -> None
     # Each description names the fingerprint, the count and an observed example.
     text = "\n".join(action["description"] for action in proposal.overlay["actions"])
     assert 'getSong response_schema_conformance 401 / (3 cases), e.g. {"error": "no token"}' in text
-    assert "createSong positive_data_acceptance 422 /title (3 cases)" in text
+    assert "createSong long_string_accepted 422 /title (3 cases)" in text
+    assert f"[{MECHANICAL[0].fingerprint}] createSong status_code_conformance 200 status" in text
 
 
 def test_an_unseen_enum_value_is_added_to_the_enum() -> None:
@@ -149,7 +163,21 @@ def test_security_and_server_errors_are_never_edited_away(check: str) -> None:
         assert proposal.answered == []
     info = proposal.overlay["info"]
     assert "Fix the server" in info["description"]
-    assert f"getSong {check} 500 /" in info["x-imuze-fix-the-server"]
+    assert at_500.fingerprint in info["x-imuze-fix-the-server"]
+
+
+def test_a_limit_past_which_the_server_fails_is_the_servers_to_fix() -> None:
+    # A VARCHAR(40) that answers 500 above 40: stating maxLength would hide the 5xx.
+    varchar = deviation(
+        "createSong", "long_string_accepted", 500, "/title", probe("maxLength", 40, 500)
+    )
+    proposal = proposal_for(varchar)
+    assert proposal.answered == []
+    ((_, why),) = proposal.fix_the_server
+    assert (
+        why
+        == "a server error past maxLength: 40: make it answer 4xx there, then state maxLength: 40"
+    )
 
 
 def test_nothing_to_propose_is_still_a_valid_overlay_that_changes_nothing() -> None:

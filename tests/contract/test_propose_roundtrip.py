@@ -20,7 +20,7 @@ from contract_helpers import (
     user_env,
 )
 from oas_patch.overlay import apply_overlay
-from overlay_helpers import assert_valid_overlay, fingerprints, left_to_the_server, proposed
+from overlay_helpers import assert_valid_overlay, left_to_the_server, proposed, rows
 from typer.testing import CliRunner
 
 import imuze_mock
@@ -46,16 +46,16 @@ def test_the_rails_dialect_round_trip_leaves_only_the_servers_fixes(tmp_path: Pa
     assert f"Next: imuze-spec diff spec/openapi.yaml --overlay {drift}" in first.stderr
     overlay = yaml.safe_load(drift.read_text(encoding="utf-8"))
     assert_valid_overlay(overlay)
-    rows = fingerprints(json.loads(first.stdout))
+    found = rows(json.loads(first.stdout))
     # Every row is either answered by an action or left to the server, never both.
-    assert proposed(overlay) | left_to_the_server(overlay) == rows
+    assert proposed(overlay) | left_to_the_server(overlay) == set(found)
     assert not proposed(overlay) & left_to_the_server(overlay)
-    assert left_to_the_server(overlay) == RAILS_SERVER_FIXES
-    for row in RAILS_SERVER_FIXES:
-        assert row in overlay["info"]["description"]
+    assert {found[f] for f in left_to_the_server(overlay)} == RAILS_SERVER_FIXES
+    for fingerprint in left_to_the_server(overlay):
+        assert f"[{fingerprint}] {found[fingerprint]}" in overlay["info"]["description"]
     # The second run: none of the mechanical rows again, and nothing new.
     assert second.exit_code == 1, second.output
-    assert fingerprints(json.loads(second.stdout)) == RAILS_SERVER_FIXES
+    assert set(rows(json.loads(second.stdout)).values()) == RAILS_SERVER_FIXES
     # The same spec from an independent implementation of Overlay 1.0.
     theirs = apply_overlay(yaml.safe_load(SPEC.read_text(encoding="utf-8")), overlay)
     assert yaml.safe_load(new.read_text(encoding="utf-8")) == theirs

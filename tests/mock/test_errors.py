@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from imuze_mock import DEMO, MockConfig
+from imuze_mock.validation import MAX_BODY_BYTES
 
 VALID = {"title": "Good Title", "arrangement_id": 1, "tags": [], "desired_length": 2}
 
@@ -46,7 +47,7 @@ async def test_404_for_ids_beyond_anything_stored(api, path):
         (b"\xff\xfe", "not UTF-8"),
         (b'{"title": "a", "title": "b"}', "duplicate key"),
         (b"[" * 50_000, "nested too deeply"),
-        (b" " * 70_000, "larger than"),
+        (b" " * (MAX_BODY_BYTES + 1), "larger than"),
     ],
 )
 async def test_400_for_a_body_that_cannot_be_parsed(api, raw, why):

@@ -1,0 +1,171 @@
+"""The runner's own requests: its logins, its boundary probes and their set-up, and replays.
+
+They go through schemathesis's own transport (`Case.call`: HTTP, or the ASGI app in process,
+rate limited by the run's configuration) and every answer is judged by schemathesis's own
+registered checks, as a generated case's would be. So a login answered 200 where the spec
+says 201 is a deviation like any other, even though the run logged in fine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, cast
+
+from schemathesis.checks import CHECKS, CheckFunction, load_all_checks
+from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.core.transport import Response
+from schemathesis.generation.case import Case
+from schemathesis.schemas import APIOperation, BaseSchema
+
+from .redact import PASSWORD_VARIABLES, TOKEN_VARIABLES, Secrets
+from .shapes import one_line
+from .steps import Step
+from .target import SetupError, Target, User
+
+#: The checks that judge one answer on its own (no generated case, no run history needed).
+RESPONSE_CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "response_schema_under_any_content_type",
+    "error_body_discloses_internals",
+    "error_body_echoes_credentials",
+    "count_matches_items",
+    "shows_requested_resource",
+)
+
+#: (operation, case, response, check, failure, steps) for each failure of an own request.
+Operation = APIOperation[Any, Any, Any, Any]
+OnFailure = Callable[[Operation, Case[Any], Response, str, Failure, list[Step]], None]
+
+
+def step_of(response: Response, secrets: Secrets) -> Step:
+    """The request behind `response`, as a step (secrets as variables)."""
+    request = response.request
+    body = request.body
+    raw = (
+        body.encode("utf-8") if isinstance(body, str) else body if isinstance(body, bytes) else None
+    )
+    headers = {name: str(value) for name, value in request.headers.items()}
+    return Step.build(str(request.method), str(request.url), headers, raw, secrets)
+
+
+def judge(
+    case: Case[Any], response: Response, checks: Iterable[str] = RESPONSE_CHECKS
+) -> list[tuple[str, Failure]]:
+    """Every (check, failure) that schemathesis's registered `checks` find in one answer."""
+    load_all_checks()
+    found: list[tuple[str, Failure]] = []
+    for name in checks:
+        check = cast("CheckFunction", CHECKS.get_one(name))
+        try:
+            case.validate_response(response, checks=[check])
+        except FailureGroup as group:
+            found += [
+                (name, failure) for failure in group.exceptions if isinstance(failure, Failure)
+            ]
+        except Failure as failure:
+            found.append((name, failure))
+    return found
+
+
+class Session:
+    """Logs the target's users in (each login judged) and sends the runner's own requests."""
+
+    def __init__(
+        self, schema: BaseSchema, target: Target, secrets: Secrets, on_failure: OnFailure
+    ) -> None:
+        self.schema = schema
+        self.target = target
+        self.secrets = secrets
+        self.on_failure = on_failure
+        self.tokens: dict[str, str] = {}
+        self.sent = 0
+
+    def operation(self, operation_id: str) -> APIOperation[Any, Any, Any, Any]:
+        """The spec's operation by its operationId."""
+        return self.schema.find_operation_by_id(operation_id)  # type: ignore[attr-defined, no-any-return]
+
+    def login_all(self) -> None:
+        """Log every user in once (or take their key); SetupError on a refusal, in one line."""
+        for user in self.target.users:
+            self.tokens[user.name] = self._login(user)
+
+    def _login(self, user: User) -> str:
+        variable = TOKEN_VARIABLES.get(user.name, "IMUZE_TOKEN")
+        if not user.logs_in:
+            self.secrets.name(user.api_key, variable)
+            return user.api_key or ""
+        self.secrets.name(user.password, PASSWORD_VARIABLES.get(user.name, "IMUZE_PASSWORD"))
+        body = {"token": {"email": user.email, "password": user.password}}
+        response = self.send("createToken", body=body, user=None)
+        if not 200 <= response.status_code < 300:
+            raise SetupError(
+                self.secrets.scrub(f"login as {user.email} failed: {_status_line(response)}")
+            )
+        try:
+            token = response.json().get("response")
+        except (ValueError, AttributeError):
+            token = None
+        if not isinstance(token, str) or not token:
+            raise SetupError(
+                f"login as {user.email} answered {response.status_code} without a token"
+            )
+        self.secrets.name(token, variable)
+        return token
+
+    def case(
+        self,
+        operation_id: str,
+        *,
+        body: Any = None,
+        path: dict[str, Any] | None = None,
+        user: str | None = "demo",
+    ) -> Case[Any]:
+        """A case of `operation_id` as `user` (None: no credentials)."""
+        operation = self.operation(operation_id)
+        headers = {"Authorization": self.tokens[user]} if user is not None else {}
+        kwargs: dict[str, Any] = {"path_parameters": path or {}, "headers": headers}
+        if body is not None:
+            kwargs |= {"body": body, "media_type": "application/json"}
+        return operation.Case(**kwargs)
+
+    def send(
+        self,
+        operation_id: str,
+        *,
+        body: Any = None,
+        path: dict[str, Any] | None = None,
+        user: str | None = "demo",
+        checks: Iterable[str] = RESPONSE_CHECKS,
+        before: list[Step] | None = None,
+    ) -> Response:
+        """Send one request and report what the checks find in its answer."""
+        case = self.case(operation_id, body=body, path=path, user=user)
+        try:
+            response = case.call()
+        except Exception as exc:  # requests' and the ASGI transport's errors alike
+            raise SetupError(
+                f"cannot reach the API at {self.target.base_url}: {one_line(str(exc), 160)}"
+            ) from None
+        self.sent += 1
+        for name, failure in judge(case, response, checks):
+            steps = [*(before or []), step_of(response, self.secrets)]
+            self.on_failure(case.operation, case, response, name, failure, steps)
+        return response
+
+
+def _status_line(response: Response) -> str:
+    """`401 Unauthorized: <the server's reason>` in one short line."""
+    line = f"{response.status_code} {response.message}".strip()
+    try:
+        body = response.json()
+    except ValueError:
+        return line
+    if isinstance(body, dict):
+        reason = body.get("message") or body.get("error")
+        if isinstance(reason, str) and reason:
+            line += f": {one_line(reason, 100)}"
+    return line
