@@ -220,6 +220,8 @@ def _widen(
         observed = schema_of(value)["type"]
         kind = schema.get("type")
         what = f"allow {observed} at {'/'.join(map(str, node.parts[-2:]))}"
+        if node.parts[:2] == ("components", "schemas") and len(node.parts) == 3:
+            what += " (a shared schema: every use of it is widened)"
         if isinstance(kind, str):
             edits.merge(node, {"type": [kind, observed]}, deviation, what)
         elif isinstance(kind, list) and node["type"] is not None:
@@ -242,6 +244,8 @@ def _widen(
     ):
         edits.append(node["enum"], value, deviation, f"add {json.dumps(value)} to the enum")
         return None
+    if keyword == "required":
+        return "a required field the server omits: fix the server, or make it optional by hand"
     return f"no mechanical edit for a broken '{keyword}'"
 
 

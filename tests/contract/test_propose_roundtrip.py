@@ -10,7 +10,6 @@ from pathlib import Path
 
 import yaml
 from contract_helpers import (
-    FAST,
     TokenTap,
     assert_no_secret,
     contract,
@@ -24,9 +23,14 @@ from overlay_helpers import assert_valid_overlay, left_to_the_server, proposed, 
 from typer.testing import CliRunner
 
 import imuze_mock
+from contract_tests.zoo import broken_app, groups
 from imuze_cli.spec import app as spec_app
+from imuze_contract.propose import DISPOSITIONS
 
 SPEC = Path("spec/openapi.yaml")
+# One example per operation (with coverage, stateful links and the probes): the round trip is
+# about what a run found coming back, not about finding more.
+QUICK = ["--max-examples", "1", "--seed", "20261124", "--rate-limit", "1000/s"]
 # What only the rails server can fix: a rule the spec states in prose (spec: Errors).
 RAILS_SERVER_FIXES = {
     "getArrangement malformed_path_id_answers_400 404 path id",
@@ -38,11 +42,11 @@ def test_the_rails_dialect_round_trip_leaves_only_the_servers_fixes(tmp_path: Pa
     drift, new = tmp_path / "drift.yaml", tmp_path / "openapi.yaml"
     tap = TokenTap(imuze_mock.create_app(mock_config("rails")))
     with serving(tap) as base_url:
-        first = contract([*FAST, "--json", "--propose", str(drift)], user_env(base_url))
+        first = contract([*QUICK, "--json", "--propose", str(drift)], user_env(base_url))
         assert first.exit_code == 1, first.output
         applied = CliRunner().invoke(spec_app, ["apply", str(SPEC), str(drift), "-o", str(new)])
         assert applied.exit_code == 0, applied.output
-        second = contract([*FAST, "--json", "--spec", str(new)], user_env(base_url))
+        second = contract([*QUICK, "--json", "--spec", str(new)], user_env(base_url))
     assert f"Next: imuze-spec diff spec/openapi.yaml --overlay {drift}" in first.stderr
     overlay = yaml.safe_load(drift.read_text(encoding="utf-8"))
     assert_valid_overlay(overlay)
@@ -60,3 +64,30 @@ def test_the_rails_dialect_round_trip_leaves_only_the_servers_fixes(tmp_path: Pa
     theirs = apply_overlay(yaml.safe_load(SPEC.read_text(encoding="utf-8")), overlay)
     assert yaml.safe_load(new.read_text(encoding="utf-8")) == theirs
     assert_no_secret(secrets_of(tap), drift.read_text(encoding="utf-8"))
+
+
+def test_on_the_bug_zoo_the_overlay_proposes_nothing_for_a_server_bug(tmp_path: Path) -> None:
+    # The zoo's main group: the bugs that run together on one server (contract_tests/zoo.py).
+    drift, new = tmp_path / "drift.yaml", tmp_path / "openapi.yaml"
+    with serving(broken_app(groups()["main"], mock_config())) as base_url:
+        first = contract([*QUICK, "--json", "--propose", str(drift)], user_env(base_url))
+        applied = CliRunner().invoke(spec_app, ["apply", str(SPEC), str(drift), "-o", str(new)])
+        assert applied.exit_code == 0, applied.output
+        second = contract([*QUICK, "--json", "--spec", str(new)], user_env(base_url))
+    overlay = yaml.safe_load(drift.read_text(encoding="utf-8"))
+    assert_valid_overlay(overlay)
+    found = rows(json.loads(first.stdout))
+    assert proposed(overlay) | left_to_the_server(overlay) == set(found)
+    # Server bugs get no edit: every row of a security, 5xx or server-side check is left.
+    servers = {f for f, row in found.items() if _servers_to_fix(row)}
+    assert servers <= left_to_the_server(overlay)
+    assert len(left_to_the_server(overlay)) > len(proposed(overlay))  # most rows: server bugs
+    # After adoption, what remains is what was left to the server, each named in the overlay.
+    assert set(rows(json.loads(second.stdout)).values()) == {
+        found[f] for f in left_to_the_server(overlay)
+    }
+
+
+def _servers_to_fix(row: str) -> bool:
+    _operation, check, status, _location = row.split(" ", 3)
+    return DISPOSITIONS.get(check) is not None or (status.isdigit() and int(status) >= 500)
