@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from contract_helpers import contract, user_env
 from overlay_helpers import assert_valid_overlay
 
 from imuze_contract.propose import DISPOSITIONS, SECURITY, SERVER_ERROR, Proposal, propose
@@ -201,3 +202,15 @@ def test_a_target_is_checked_to_select_exactly_its_node() -> None:
         check_target(SPEC, Located(node.parts, copy.deepcopy(node.node)))
     # Names with quotes and slashes come out as RFC 9535 normalized paths.
     assert Located(("paths", "/it's"), None).target == "$['paths']['/it\\'s']"
+
+
+def test_a_missing_spec_or_an_unwritable_proposal_is_refused_before_the_run(
+    tmp_path: Path,
+) -> None:
+    env = user_env("http://127.0.0.1:9/api/4")
+    missing = contract(["--spec", str(tmp_path / "nope.yaml")], env)
+    assert missing.exit_code == 2
+    assert missing.stderr == f"error: cannot read the spec {tmp_path / 'nope.yaml'}: no such file\n"
+    unwritable = contract(["--propose", str(tmp_path)], env)
+    assert unwritable.exit_code == 2
+    assert unwritable.stderr == f"error: cannot write {tmp_path}: not a writable file path\n"

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import copy
 import difflib
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from click.testing import Result
 from oas_patch.overlay import apply_overlay
+from typer.testing import CliRunner
 
+from imuze_cli.spec import app
 from imuze_spec.overlay import OverlayError, apply, apply_text, parse_actions, read_actions
 
 SPEC_TEXT = Path("spec/openapi.yaml").read_text(encoding="utf-8")
@@ -114,3 +118,45 @@ def test_an_unreadable_overlay_is_one_clear_line(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("overlay: [1.0\n")
     with pytest.raises(OverlayError, match="not YAML"):
         read_actions(tmp_path / "bad.yaml")
+
+
+def _cli(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def test_imuze_spec_apply_writes_the_spec_or_names_the_action_that_missed(tmp_path: Path) -> None:
+    good, bad, out = tmp_path / "good.yaml", tmp_path / "bad.yaml", tmp_path / "new.yaml"
+    good.write_text(yaml.safe_dump(EDITS), encoding="utf-8")
+    missing = {"target": "$['paths']['/nope']", "description": "add nope", "update": {}}
+    bad.write_text(yaml.safe_dump(overlay(EDITS["actions"][0], missing)), encoding="utf-8")
+    done = _cli("apply", "spec/openapi.yaml", str(good), "-o", str(out))
+    assert done.exit_code == 0, done.output
+    assert (
+        yaml.safe_load(out.read_text(encoding="utf-8"))["paths"]["/songs"]["post"]["responses"][
+            "200"
+        ]["description"]
+        == "new"
+    )
+    before = out.read_text(encoding="utf-8")
+    failed = _cli("apply", "spec/openapi.yaml", str(bad), "-o", str(out))
+    assert failed.exit_code == 2
+    assert failed.stderr == (
+        "imuze-spec: action 2 (add nope): target $['paths']['/nope'] selects no node\n"
+    )
+    assert out.read_text(encoding="utf-8") == before  # nothing written
+
+
+def test_imuze_spec_diff_with_an_overlay_judges_adopting_it(tmp_path: Path) -> None:
+    edit = tmp_path / "edit.yaml"
+    edit.write_text(yaml.safe_dump(overlay(EDITS["actions"][1])), encoding="utf-8")
+    done = _cli(
+        "diff", "spec/openapi.yaml", "--overlay", str(edit), "--no-python", "--format", "json"
+    )
+    assert done.exit_code == 0, done.output
+    findings = {(f["id"], f["level"], f["location"]) for f in json.loads(done.stdout)}
+    # A song's title may now be null: a client that reads it breaks (ERR), as it would after
+    # the same edit by hand.
+    title = "#/components/schemas/Song/properties/title"
+    assert ("response-became-nullable", "ERR", title) in findings
+    both = _cli("diff", "spec/openapi.yaml", "spec/openapi.yaml", "--overlay", str(edit))
+    assert both.exit_code == 2 and "give the NEW spec, or --overlay FILE" in both.stderr
