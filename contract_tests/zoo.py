@@ -527,6 +527,11 @@ ZOO: tuple[Bug, ...] = (
 )
 
 
+#: Examples per operation for a group's run: the stateful phase needs a few scenarios before
+#: one follows createSong's link to getSong with a fresh song.
+EXAMPLES = {"main": 3, "apart": 3, "stateful": 10}
+
+
 def groups() -> dict[str, list[Bug]]:
     """The zoo's bugs by the run they join."""
     found: dict[str, list[Bug]] = {}

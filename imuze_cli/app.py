@@ -22,6 +22,7 @@ from . import output
 from .arrangements import arrangements_app
 from .compose import compose
 from .contract import contract
+from .contract_replay import replay_row
 from .errors import ImuzeGroup
 from .login import login
 from .options import BaseUrlOption
@@ -74,7 +75,11 @@ def _main_options(
 app.command()(login)
 app.command()(compose)
 app.command("play")(play_song)
-app.command()(contract)  # `imuze contract`, the live drift report (imuze_contract)
+# `imuze contract`, the live drift report (imuze_contract), and `imuze contract replay`.
+contract_app = typer.Typer(add_completion=False)
+contract_app.callback(invoke_without_command=True)(contract)
+contract_app.command("replay")(replay_row)
+app.add_typer(contract_app, name="contract")
 
 
 def main() -> None:

@@ -6,17 +6,23 @@ client-only install (without the `contract` extra) still has a working CLI.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import json
 import os
 import re
+import signal
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
+from imuze_contract.baseline import BaselineError, Gate
+from imuze_contract.baseline import apply as baseline_apply
 from imuze_contract.junit import render_junit
 from imuze_contract.markdown import render_markdown
 from imuze_contract.options import (
@@ -74,13 +80,16 @@ def contract(
         ),
     ] = DEFAULT_MAX_EXAMPLES,
     rate_limit: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--rate-limit",
             metavar="R/s",
-            help="Requests per second at most, logins included: polite to a live API.",
+            help=f"Requests per second at most, logins included. Default: {DEFAULT_RATE_LIMIT}/s "
+            "for a remote API (polite to a live one); a loopback API (127.0.0.0/8, ::1, "
+            "localhost, as `imuze-mock --` gives) is not throttled unless this is set.",
+            show_default=False,
         ),
-    ] = f"{DEFAULT_RATE_LIMIT}/s",
+    ] = None,
     seed: Annotated[
         int | None,
         typer.Option(
@@ -126,16 +135,46 @@ def contract(
             show_default=False,
         ),
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="FILE",
+            help="Accepted deviations (YAML): listed apart, and only new ones exit 1.",
+            show_default=False,
+        ),
+    ] = None,
+    baseline_update: Annotated[
+        bool,
+        typer.Option("--baseline-update", help="Add this run's new deviations to --baseline."),
+    ] = False,
+    baseline_prune: Annotated[
+        bool,
+        typer.Option(
+            "--baseline-prune",
+            help="Drop the --baseline entries this run tested and did not see (stale).",
+        ),
+    ] = False,
 ) -> None:
     """Check a live API against the iMuze spec and report every distinct deviation.
 
-    Every schemathesis phase (examples, coverage, fuzzing, stateful links) and every check.
-    Credentials: IMUZE_API_KEY, or IMUZE_EMAIL + IMUZE_PASSWORD; a second user
-    (IMUZE_OTHER_EMAIL + IMUZE_OTHER_PASSWORD, or IMUZE_OTHER_API_KEY) enables the
-    object-level authorization check.
+    Every schemathesis phase (examples, coverage, fuzzing, stateful links)
+    and every check, then boundary probes: the integer, length, array and
+    Unicode limits the spec leaves open.
 
-    Exit codes: 0 no deviation, 1 deviations, 2 usage or setup error.
+    Credentials: IMUZE_API_KEY, or IMUZE_EMAIL + IMUZE_PASSWORD. A second
+    user (IMUZE_OTHER_EMAIL + IMUZE_OTHER_PASSWORD, or IMUZE_OTHER_API_KEY)
+    enables the object-level authorization checks.
+
+    Rate: 10 requests/s to a remote API; a loopback API (127.0.0.0/8, ::1,
+    localhost, as `imuze-mock --` gives) is not throttled unless
+    --rate-limit is set.
+
+    Exit codes: 0 no new deviation, 1 new deviations (also when the budget
+    ended the run), 2 usage or setup error, 130 interrupted (Ctrl+C, SIGTERM).
     """
+    if ctx.invoked_subcommand is not None:
+        return
     err = Console(stderr=True, highlight=False)
     secrets = Secrets()
 
@@ -155,12 +194,15 @@ def contract(
     url = base_url or getattr(ctx.obj, "base_url", None)
     try:
         target = target_from_env(url, getattr(ctx.obj, "email", None))
-        options = RunOptions(budget, max_examples, _rate(rate_limit), seed, _readable(spec))
+        rate = _rate(rate_limit) if rate_limit is not None else None
+        options = RunOptions(budget, max_examples, rate, seed, _readable(spec))
         _writable(report_md)
         _writable(junit)
         _writable(propose)
-    except (SetupError, ValueError, typer.BadParameter) as exc:
-        fail(str(exc))
+        gate = _gate(baseline, baseline_update, baseline_prune)
+        accepted = gate.load() if gate is not None else None
+    except (SetupError, ValueError, typer.BadParameter, BaselineError) as exc:
+        fail(str(exc), "UsageError")
     secrets.add(*target.secrets)
 
     from hypothesis.configuration import set_hypothesis_home_dir
@@ -177,9 +219,14 @@ def contract(
 
             set_hypothesis_home_dir(scratch)
             try:
-                report = run(target, options, secrets, progress)
+                with _sigterm_interrupts():
+                    report = run(target, options, secrets, progress)
             finally:
                 set_hypothesis_home_dir(None)
+        if gate is not None and accepted is not None and not report.interrupted:
+            gate.settle(report, accepted, datetime.date.today())
+        elif gate is not None and accepted is not None:
+            baseline_apply(report, accepted, ())
     except SetupError as exc:
         fail(str(exc))
     except KeyboardInterrupt:
@@ -233,6 +280,34 @@ def _proposal(report: Report, spec: Path | None, path: Path) -> tuple[str, str]:
         f"{spec or 'spec/openapi.yaml'} --overlay {path}"
     )
     return render(proposal), line
+
+
+def _gate(path: Path | None, update: bool, prune: bool) -> Gate | None:
+    if path is None:
+        if update or prune:
+            raise SetupError("--baseline-update and --baseline-prune need --baseline FILE")
+        return None
+    if path.is_dir():
+        raise SetupError(f"--baseline {path}: a directory, not a baseline file")
+    return Gate(path, update=update, prune=prune)
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled) stops the run as Ctrl+C does: a partial report, exit 130."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (an embedding caller): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _writable(path: Path | None) -> None:

@@ -2,7 +2,8 @@
 per deviation.
 
 The curl reproductions stay in the Markdown, JUnit and JSON reports; the terminal says what
-deviates, how often, expected vs actual, and the fix.
+deviates, how often, expected vs actual, and the fix; then what the baseline accepts, its
+stale entries, and the command that sends the same requests again.
 """
 
 from __future__ import annotations
@@ -11,7 +12,16 @@ from rich.console import Console
 from rich.markup import escape
 
 from imuze_contract.markdown import headline
-from imuze_contract.report import Report
+from imuze_contract.report import Deviation, Report
+
+
+def _row(console: Console, number: int, d: Deviation) -> None:
+    console.print(
+        f"[bold]{number:>2}[/bold]  [cyan]{escape(d.operation_id)}[/cyan]  "
+        f"{d.check}  [bold]{d.status or '-'}[/bold]  "
+        f"{escape(d.location)}  [dim]{d.count} case(s) · {d.fingerprint}[/dim]"
+    )
+    console.print(f"    {escape(d.line)}", style="dim")
 
 
 def render_terminal(report: Report, console: Console, reports: list[str] | None = None) -> None:
@@ -26,30 +36,42 @@ def render_terminal(report: Report, console: Console, reports: list[str] | None 
     console.print()
     if not deviations:
         mark = "[yellow]![/yellow]" if report.interrupted else "[green]✓[/green]"
-        console.print(f"{mark} {headline(report)}")
+        console.print(f"{mark} {escape(headline(report))}")
     else:
-        console.print(f"[red]✗[/red] [bold]{headline(report)}[/bold]")
+        console.print(f"[red]✗[/red] [bold]{escape(headline(report))}[/bold]")
     for number, d in enumerate(deviations, 1):
-        console.print(
-            f"[bold]{number:>2}[/bold]  [cyan]{escape(d.operation_id)}[/cyan]  "
-            f"{d.check}  [bold]{d.status or '-'}[/bold]  "
-            f"{escape(d.location)}  [dim]{d.count} case(s)[/dim]"
-        )
-        console.print(f"    {escape(d.line)}", style="dim")
+        _row(console, number, d)
     fixes = report.fixes()
     if fixes:
         console.print()
         console.print("[bold]Suggested fixes[/bold]")
         for fix in fixes:
             console.print(f"  → {escape(fix)}")
+    accepted = report.sorted_accepted()
+    if accepted:
+        console.print()
+        console.print(f"[bold]Accepted by the baseline[/bold] ({len(accepted)}, not failing)")
+        for number, item in enumerate(accepted, len(deviations) + 1):
+            _row(console, number, item.deviation)
+            console.print(f"    accepted {item.date}: {escape(item.reason)}", style="dim")
+    if report.stale:
+        console.print()
+        console.print("[bold]Stale baseline entries[/bold] (tested, not seen: --baseline-prune)")
+        for entry in report.stale:
+            console.print(f"  - {escape(entry.line)}")
     if report.notes:
         console.print()
         for note in report.notes:
             console.print(f"[yellow]note:[/yellow] {escape(note)}")
     console.print()
     written = f"Reports: {escape(', '.join(reports))}. " if reports else ""
-    reproduce = "Reproductions (curl): --report-md or --json. " if deviations else ""
+    rows = deviations or accepted
+    reproduce = (
+        "Reproductions (curl): --report-md or --json; one row again: imuze contract replay N "
+        "--report FILE.json. "
+        if rows
+        else ""
+    )
     console.print(
-        f"{written}{reproduce}Same requests again: imuze contract --seed {report.seed}",
-        style="dim",
+        f"{written}{reproduce}Same requests again: {escape(report.rerun_command)}", style="dim"
     )

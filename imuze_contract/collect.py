@@ -9,6 +9,7 @@ it as steps (steps.py), built from what was sent, not from schemathesis's masked
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from schemathesis.core.failures import Failure
@@ -109,7 +110,7 @@ class Collector:
         self, case: Case[Any], response: Response | None, check: str, failure: Failure,
         steps: list[Step], case_id: str,
     ) -> None:  # fmt: skip
-        finding = describe(failure, case, response, self._spec)
+        finding = describe(failure, case, response, self._spec, check)
         deviation = Deviation(
             operation=case.operation.label, operation_id=operation_id(case), check=check,
             status=finding.status, location=finding.location, expected=finding.expected,
@@ -137,19 +138,23 @@ class Collector:
         the failing one, as they were sent."""
         ids = [case_id]
         related = failure.related_case_ids()
+        roles = failure.identity_roles()
         if related:
             chain = recorder.iter_chain_cases(case_id=case_id, related_case_ids=related)
             ids = [case.id for case in chain] or ids
         steps = []
         for step_id in ids:
             interaction = recorder.interactions.get(step_id)
+            node = recorder.cases.get(step_id)
             if interaction is None:
                 continue
             request = interaction.request
             headers = {name: values[0] for name, values in request.headers.items() if values}
-            steps.append(
-                Step.build(request.method, request.uri, headers, request.body, self._secrets)
-            )
+            step = Step.build(request.method, request.uri, headers, request.body, self._secrets)
+            identity = node.value.auth_identity if node is not None else None
+            if identity is not None and identity in roles:
+                step = replace(step, note=f"as {identity} ({roles[identity]})")
+            steps.append(step)
         return steps
 
     def _learn_secrets(self, recorder: RecordedScenario) -> None:

@@ -31,6 +31,7 @@ from schemathesis.openapi.checks import (
 
 from imuze_ext._json_types import json_type
 
+from . import sentences
 from .checks import SpecProseDeviation
 from .report import OPS
 from .shapes import (
@@ -64,15 +65,22 @@ def operation_id(case: Case[Any]) -> str:
 
 
 def describe(
-    failure: Failure, case: Case[Any], response: Response | None, spec: Mapping[str, Any]
+    failure: Failure,
+    case: Case[Any],
+    response: Response | None,
+    spec: Mapping[str, Any],
+    check: str = "",
 ) -> Finding:
-    """Describe `failure`, found on `case` answered by `response`, against the raw `spec`."""
+    """Describe `failure`, found by `check` on `case` answered by `response`, against `spec`."""
     status = response.status_code if response is not None else None
     if isinstance(failure, SpecProseDeviation):
         return Finding(
             failure.status_code, failure.location, failure.expected, failure.actual,
             failure.suggestion,
         )  # fmt: skip
+    shaped = sentences.halves(failure, status)
+    if shaped is not None:
+        return Finding(status, shaped.location, shaped.expected, shaped.actual, shaped.fix)
     if isinstance(failure, UndefinedStatusCode):
         return _undocumented_status(failure, case)
     if isinstance(failure, JsonSchemaError) and status is not None:
@@ -106,8 +114,8 @@ def describe(
             f"{failure.status_code} without {failure.header_name}",
             f"{OPS} does not require {failure.header_name}: fix the server",
         )  # fmt: skip
-    first = failure.message.strip().splitlines()[0] if failure.message.strip() else ""
-    return Finding(status, failure._unique_key or "-", failure.title, one_line(first) or "-", None)
+    shaped = sentences.fallback(check, failure, status)
+    return Finding(status, shaped.location, shaped.expected, shaped.actual, shaped.fix)
 
 
 def _undocumented_status(failure: UndefinedStatusCode, case: Case[Any]) -> Finding:

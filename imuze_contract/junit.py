@@ -1,53 +1,67 @@
-"""The drift report as JUnit XML: one test per deviation (failed) and per clean operation."""
+"""The drift report as JUnit XML: a failed test per new deviation, a skipped one per accepted
+deviation (with the baseline's reason), and a passed one per clean operation."""
 
 from __future__ import annotations
 
 from xml.etree import ElementTree
 
-from .report import Report
+from .report import Deviation, Report
 
 SUITE = "imuze contract"
 
 
+def _case(suite: ElementTree.Element, d: Deviation) -> ElementTree.Element:
+    case = ElementTree.SubElement(
+        suite, "testcase", classname=f"{SUITE}.{d.operation_id}",
+        name=f"{d.check} {d.status or '-'} {d.location}",
+    )  # fmt: skip
+    properties = ElementTree.SubElement(case, "properties")
+    ElementTree.SubElement(properties, "property", name="fingerprint", value=d.fingerprint)
+    return case
+
+
+def _text(d: Deviation) -> str:
+    text = [f"{d.operation} · {d.count} case(s) · fingerprint {d.fingerprint}", d.line]
+    if d.suggestion:
+        text.append(f"suggested fix: {d.suggestion}")
+    if d.curl:
+        text += ["reproduce with (export IMUZE_TOKEN, or IMUZE_EMAIL and IMUZE_PASSWORD):", d.curl]
+    return "\n".join(text)
+
+
 def render_junit(report: Report) -> str:
-    """JUnit XML that CI test reporters show as one failed test per deviation."""
+    """JUnit XML that CI test reporters show as one failed test per new deviation."""
     deviations = report.sorted_deviations()
-    deviating = {d.operation for d in deviations}
+    accepted = report.sorted_accepted()
+    deviating = {d.operation for d in deviations} | {a.deviation.operation for a in accepted}
     clean = [op for op in report.operations if op not in deviating]
     suite = ElementTree.Element(
         "testsuite",
         name=SUITE,
-        tests=str(len(deviations) + len(clean)),
+        tests=str(len(deviations) + len(accepted) + len(clean)),
         failures=str(len(deviations)),
         errors="0",
+        skipped=str(len(accepted)),
         time=f"{report.duration:.3f}",
     )
     properties = ElementTree.SubElement(suite, "properties")
     for name, value in (("base_url", report.base_url), ("seed", str(report.seed))):
         ElementTree.SubElement(properties, "property", name=name, value=value)
     for d in deviations:
-        case = ElementTree.SubElement(
-            suite,
-            "testcase",
-            classname=f"{SUITE}.{d.operation_id}",
-            name=f"{d.check} {d.status or '-'} {d.location}",
-        )
-        failure = ElementTree.SubElement(case, "failure", message=d.line, type=d.check)
-        text = [f"{d.operation} · {d.count} case(s)", d.line]
-        if d.suggestion:
-            text.append(f"suggested fix: {d.suggestion}")
-        if d.curl:
-            text += ["reproduce with:", d.curl]
-        failure.text = "\n".join(text)
+        failure = ElementTree.SubElement(_case(suite, d), "failure", message=d.line, type=d.check)
+        failure.text = _text(d)
+    for item in accepted:
+        reason = f"accepted by the baseline ({item.date}): {item.reason}"
+        skipped = ElementTree.SubElement(_case(suite, item.deviation), "skipped", message=reason)
+        skipped.text = _text(item.deviation)
     for operation in clean:
         ElementTree.SubElement(
-            suite,
-            "testcase",
-            classname=f"{SUITE}.operations",
+            suite, "testcase", classname=f"{SUITE}.operations",
             name=f"{operation} keeps the contract",
-        )
-    if report.notes:
-        ElementTree.SubElement(suite, "system-out").text = "\n".join(report.notes)
+        )  # fmt: skip
+    out = [*report.notes, *(f"stale baseline entry: {entry.line}" for entry in report.stale)]
+    if out:
+        ElementTree.SubElement(suite, "system-out").text = "\n".join(out)
     ElementTree.indent(suite)
     body = ElementTree.tostring(suite, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

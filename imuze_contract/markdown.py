@@ -15,40 +15,69 @@ def _code(text: str) -> str:
 
 
 def headline(report: Report) -> str:
-    """`2 deviations from the spec` / `no deviation from the spec`."""
+    """`2 new deviations from the spec (3 accepted)` / `no deviation from the spec`."""
     count = len(report.deviations)
-    found = f"{count} deviation{'s' if count != 1 else ''}" if count else "no deviation"
-    return f"{found} from the spec" + (" so far (interrupted)" if report.interrupted else "")
+    new = "new " if report.accepted or report.stale else ""
+    found = f"{count} {new}deviation{'s' if count != 1 else ''}" if count else f"no {new}deviation"
+    text = f"{found} from the spec"
+    if report.accepted:
+        text += f" ({len(report.accepted)} accepted by the baseline)"
+    if report.interrupted:
+        text += " so far (interrupted)"
+    elif report.budget_spent:
+        text += " (the budget ended the run)"
+    return text
+
+
+def _table(rows: list[Deviation], start: int, extra: dict[str, str] | None = None) -> list[str]:
+    header = "| # | Operation | Check | Status | Location | Cases | Expected vs actual |"
+    rule = "|---|---|---|---|---|---|---|"
+    if extra is not None:
+        header, rule = header + " Accepted because |", rule + "---|"
+    lines = [header, rule]
+    for number, d in enumerate(rows, start):
+        line = (
+            f"| {number} | {_cell(d.operation_id)} ({_cell(d.operation)}) | {d.check} "
+            f"| {d.status or '-'} | {_cell(_code(d.location))} | {d.count} | {_cell(d.line)} |"
+        )
+        if extra is not None:
+            line += f" {_cell(extra.get(d.fingerprint, ''))} |"
+        lines.append(line)
+    return lines
 
 
 def render_markdown(report: Report) -> str:
-    """The whole report: summary table, suggested fixes, then one reproduction per deviation."""
+    """The whole report: summary table, suggested fixes, the accepted and stale baseline
+    entries, then one reproduction per row."""
     deviations = report.sorted_deviations()
+    accepted = report.sorted_accepted()
     mark = "❌" if deviations else ("⚠️" if report.interrupted else "✅")
     lines = [
         f"## {mark} imuze contract: {headline(report)}",
         "",
         f"API `{report.base_url}` · {report.cases} cases over {len(report.operations)} "
         f"operations · {report.duration:.1f} s · seed {report.seed} "
-        f"(`imuze contract --seed {report.seed}` reruns the same requests)",
+        f"(`{report.rerun_command}` sends the same requests again)",
         "",
     ]
     if deviations:
-        lines += [
-            "| # | Operation | Check | Status | Location | Cases | Expected vs actual |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for number, d in enumerate(deviations, 1):
-            lines.append(
-                f"| {number} | {_cell(d.operation_id)} ({_cell(d.operation)}) | {d.check} "
-                f"| {d.status or '-'} | {_cell(_code(d.location))} | {d.count} | {_cell(d.line)} |"
-            )
+        lines += _table(deviations, 1)
         fixes = report.fixes()
         if fixes:
             lines += ["", "### Suggested fixes", ""]
             lines += [f"- {fix}" for fix in fixes]
+    if accepted:
+        reasons = {item.deviation.fingerprint: f"{item.reason} ({item.date})" for item in accepted}
+        lines += ["", "### Accepted by the baseline", ""]
+        lines += _table([item.deviation for item in accepted], len(deviations) + 1, reasons)
+    if report.stale:
+        lines += ["", "### Stale baseline entries (tested, not seen: --baseline-prune drops them)"]
+        lines += [""] + [f"- {_cell(entry.line)}" for entry in report.stale]
+    rows = report.all_rows()
+    if rows:
         lines += ["", "### Reproductions", ""]
-        for number, d in enumerate(deviations, 1):
+        lines += ["Export IMUZE_TOKEN, or IMUZE_EMAIL and IMUZE_PASSWORD, then paste.", ""]
+        for number, d in enumerate(rows, 1):
             lines += _reproduction(number, d)
     if report.notes:
         lines += ["", "### Notes", ""]
@@ -57,7 +86,10 @@ def render_markdown(report: Report) -> str:
 
 
 def _reproduction(number: int, d: Deviation) -> list[str]:
-    summary = f"{number}. {d.operation_id} · {d.check} · {d.status or '-'} · {d.location}"
+    summary = (
+        f"{number}. {d.operation_id} · {d.check} · {d.status or '-'} · {d.location} "
+        f"· {d.fingerprint}"
+    )
     if not d.curl:
         return [f"<details><summary>{summary}</summary>\n\n{d.actual}\n</details>", ""]
     return [f"<details><summary>{summary}</summary>", "", "```sh", d.curl, "```", "</details>", ""]

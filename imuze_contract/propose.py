@@ -87,7 +87,8 @@ def propose(report: Report, spec: Mapping[str, Any], source: str = "the spec") -
     schemas = components.child("schemas") if components is not None else None
     edits = Edits(set(schemas.node) if schemas is not None else set())
     proposal = Proposal({})
-    for deviation in report.sorted_deviations():
+    rows = report.all_rows()  # accepted ones too: the spec may say what was accepted
+    for deviation in rows:
         reason = _plan(deviation, spec_map, edits)
         if reason is not None:
             proposal.fix_the_server.append((deviation, reason))
@@ -100,7 +101,7 @@ def propose(report: Report, spec: Mapping[str, Any], source: str = "the spec") -
             if id(deviation) not in seen:
                 seen.add(id(deviation))
                 proposal.answered.append(deviation)
-    proposal.overlay = _document(report, source, actions, proposal)
+    proposal.overlay = _document(report, len(rows), source, actions, proposal)
     return proposal
 
 
@@ -319,12 +320,12 @@ def _line(deviation: Deviation) -> str:
 
 
 def _document(
-    report: Report, source: str, actions: list[Action], proposal: Proposal
+    report: Report, rows: int, source: str, actions: list[Action], proposal: Proposal
 ) -> dict[str, Any]:
     lines = [
         f"Spec edits proposed by `imuze contract` against {report.base_url} (seed "
         f"{report.seed}, {report.cases} cases): {len(actions)} action(s) answering "
-        f"{len(proposal.answered)} of {len(report.deviations)} deviation(s) from {source}.",
+        f"{len(proposal.answered)} of {rows} deviation(s) from {source}.",
         "Review each, then see what adopting them means for clients: "
         "`imuze-spec diff SPEC --overlay THIS-FILE`.",
     ]

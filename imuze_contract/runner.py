@@ -69,7 +69,11 @@ def run(
         session.login_all()
         spent = _drive(schema, deadline - time.monotonic(), collector, report, progress)
         if not report.interrupted and not spent:
-            spent = _own_phases(session, collector, deadline)
+            try:
+                spent = _own_phases(session, collector, deadline)
+            except KeyboardInterrupt:
+                report.interrupted = True
+                report.notes.append("the run was interrupted: this report is partial")
     report.duration = time.monotonic() - started
     report.cases = collector.cases + session.sent
     report.operations = sorted(collector.operations)
@@ -156,6 +160,7 @@ def _scrub(report: Report, secrets: Secrets, login_url: str) -> None:
                 {k: secrets.to_variables(v) for k, v in step.headers.items()},
                 secrets.to_variables(step.body) if step.body is not None else None,
                 step.body_base64,
+                step.note,
             )
             for step in deviation.steps
         ]

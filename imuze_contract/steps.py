@@ -34,6 +34,8 @@ class Step:
     body: str | None = None
     # A body that is not UTF-8, base64-encoded (then `body` is None).
     body_base64: str | None = None
+    # Who sends it, e.g. `as demo (owner)`: a comment line above its curl.
+    note: str | None = None
 
     @classmethod
     def build(
@@ -69,6 +71,7 @@ class Step:
         return cls(
             str(data["method"]), str(data["url"]), {str(k): str(v) for k, v in
             data.get("headers", {}).items()}, data.get("body"), data.get("body_base64"),
+            data.get("note"),
         )  # fmt: skip
 
     @property
@@ -79,7 +82,8 @@ class Step:
 
     def curl(self) -> str:
         """This request as one curl command line, secrets read from the environment."""
-        parts = ["curl -sS", f"-X {self.method}", _shell(self.url)]
+        comment = f"# {self.note}\n" if self.note else ""
+        parts = [f"{comment}curl -sS", f"-X {self.method}", _shell(self.url)]
         parts += [f"-H {_shell(f'{name}: {value}')}" for name, value in self.headers.items()]
         if self.body is not None:
             parts.append(f"--data-binary {_shell(self.body)}")

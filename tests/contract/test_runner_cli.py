@@ -125,9 +125,12 @@ def test_a_mock_that_leaks_songs_across_users_shows_one_deviation_as_json() -> N
     key = (deviation["operation_id"], deviation["check"], deviation["status"])
     assert (*key, deviation["location"]) == ("getSong", "object_level_authorization", 200, "scope")
     assert deviation["count"] >= 1
-    # The reproduction: the owner creates, the peer reads; both as "[Filtered]" credentials.
+    # The reproduction: the owner creates, the peer reads, each with the token a variable
+    # stands for (logging in from IMUZE_EMAIL/IMUZE_PASSWORD when no token is exported).
     assert "# as demo (owner)" in deviation["curl"] and "# as other (peer)" in deviation["curl"]
-    assert "Authorization: [Filtered]" in deviation["curl"]
+    assert 'Authorization: \'"${IMUZE_TOKEN}"' in deviation["curl"]
+    assert 'Authorization: \'"${IMUZE_OTHER_TOKEN}"' in deviation["curl"]
+    assert "[Filtered]" not in deviation["curl"]
     assert deviation["expected_vs_actual"].startswith("expected 404")
     assert report["fixes"] == ["getSong leaks other users' data: fix the server (security)"]
     assert_no_secret(secrets_of(tap), result.stdout, result.stderr)

@@ -11,7 +11,12 @@ import pytest
 from contract_helpers import App, Receive, Scope, Send, mock_config
 
 import imuze_mock
-from contract_tests.broken import _read_body, _replaying, _send_json
+from contract_tests.broken import (
+    _read_body,
+    _replaying,
+    _send_json,
+    wrong_type,
+)
 from imuze_contract import RunOptions, SetupError, Target, User, target_from_env
 from imuze_contract.config import contract_config
 from imuze_contract.redact import Secrets
@@ -73,12 +78,19 @@ def test_the_runner_keeps_going_rate_limits_and_seeds_on_top_of_schemathesis_tom
     assert plain.projects.get_default().rate_limit is None
 
 
-def test_the_budget_bounds_the_run_and_the_report_says_so() -> None:
+def test_a_spent_budget_ends_the_run_as_an_answer_not_an_interruption() -> None:
     app = imuze_mock.create_app(mock_config())
     target = Target("http://testserver/api/4", SPEC_MOCK_USERS, app=app)
     report = run(target, RunOptions(budget=0.5, max_examples=1000, rate_limit=None, seed=1))
-    assert any("budget of 0.5 s was spent" in note for note in report.notes)
+    assert any("budget of 0.5 s ended the run" in note for note in report.notes)
     assert report.deviations == []
+    assert (report.budget_spent, report.interrupted, report.exit_code) == (True, False, 0)
+    # With a deviation found before the budget ends: 1, not 130.
+    broken = wrong_type(imuze_mock.create_app(mock_config()))
+    target = Target("http://testserver/api/4", SPEC_MOCK_USERS, app=broken)
+    report = run(target, RunOptions(budget=3, max_examples=1000, seed=1))
+    assert report.budget_spent and not report.interrupted
+    assert report.deviations and report.exit_code == 1
 
 
 def test_the_scrubber_hides_every_secret_it_learns_longest_first() -> None:

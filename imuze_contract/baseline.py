@@ -1,0 +1,219 @@
+"""A baseline of accepted deviations, as spec/accepted-changes.yaml is for spec changes.
+
+Each entry: the deviation's fingerprint (report.fingerprint_of: stable across seeds and runs),
+what it stands for (operation, check, status, location: for the reader, and checked against
+the fingerprint), why it is accepted, and when. A run fails only on deviations not listed;
+listed ones are reported apart. An entry whose deviation the run tested and did not see is
+stale: `--baseline-prune` drops it. An entry naming an operation or check that no longer
+exists is a usage error, not a silent pass.
+
+schemathesis 4 has a baseline of its own (`st run --baseline`), keyed by the failure's class
+and its `_unique_key`, which for a schema mismatch is the validator's message with the values
+the fuzzer generated in it: the same deviation gets a new key with each seed. This one keys on
+(operation, check, status, location), which describe.py builds from the spec, never from a
+generated value; and its entries carry the reason and date a reviewer needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .report import Accepted, Report, StaleEntry, fingerprint_of
+
+_FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
+HEADER = """\
+# Deviations of the API from the iMuze spec that this project accepts (imuze contract
+# --baseline). A run fails only on a deviation not listed here; listed ones are reported apart.
+# Each entry: the fingerprint imuze contract prints, what it stands for, why it is accepted
+# and since when. --baseline-update adds this run's new deviations (write their reason);
+# --baseline-prune drops the entries this run tested and did not see (reported as stale).
+"""
+UPDATE_REASON = "accepted with --baseline-update: say why"
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be used: the message says which entry and why."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One accepted deviation."""
+
+    fingerprint: str
+    operation: str  # the operationId
+    check: str
+    status: int | None
+    location: str
+    reason: str
+    date: dt.date
+
+    def to_dict(self) -> dict[str, Any]:
+        """As YAML data."""
+        return {
+            "fingerprint": self.fingerprint, "operation": self.operation, "check": self.check,
+            "status": self.status, "location": self.location, "reason": self.reason,
+            "date": self.date.isoformat(),
+        }  # fmt: skip
+
+
+@dataclass
+class Baseline:
+    """The entries of one baseline file."""
+
+    entries: list[Entry] = field(default_factory=list)
+
+    def by_fingerprint(self) -> dict[str, Entry]:
+        """Entries by fingerprint."""
+        return {entry.fingerprint: entry for entry in self.entries}
+
+
+def load(path: Path, operations: Collection[str], checks: Collection[str]) -> Baseline:
+    """The baseline at `path` (empty when the file does not exist yet); BaselineError when an
+    entry is malformed, or names an operation or check not in `operations` / `checks`."""
+    if not path.exists():
+        return Baseline()
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"cannot read the baseline {path}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise BaselineError(f"{path}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
+    raw = document.get("accepted", []) if isinstance(document, Mapping) else None
+    if not isinstance(raw, list):
+        raise BaselineError(f"{path}: 'accepted' must be a list of entries")
+    return Baseline([_entry(path, n, item, operations, checks) for n, item in enumerate(raw, 1)])
+
+
+def _entry(
+    path: Path, n: int, item: Any, operations: Collection[str], checks: Collection[str]
+) -> Entry:
+    where = f"{path}: entry {n}"
+    if not isinstance(item, Mapping):
+        raise BaselineError(f"{where} is not a mapping")
+    fingerprint = str(item.get("fingerprint", ""))
+    if not _FINGERPRINT.match(fingerprint):
+        raise BaselineError(f"{where} needs a 16-hex-digit fingerprint")
+    where = f"{where} ({fingerprint})"
+    operation, check = str(item.get("operation", "")), str(item.get("check", ""))
+    if operation not in operations:
+        raise BaselineError(f"{where} names the operation {operation!r}, which the spec has not")
+    if check not in checks:
+        raise BaselineError(f"{where} names the check {check!r}, which does not exist")
+    status = item.get("status")
+    if status is not None and not isinstance(status, int):
+        raise BaselineError(f"{where}: status must be an integer or null")
+    location = str(item.get("location", ""))
+    if fingerprint_of(operation, check, status, location) != fingerprint:
+        raise BaselineError(f"{where} does not match its operation, check, status and location")
+    reason = str(item.get("reason") or "").strip()
+    if not reason:
+        raise BaselineError(f"{where} needs a reason")
+    date = item.get("date")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            date = None
+    if not isinstance(date, dt.date):
+        raise BaselineError(f"{where} needs a date (YYYY-MM-DD)")
+    return Entry(fingerprint, operation, check, status, location, reason, date)
+
+
+def apply(report: Report, baseline: Baseline, tested_operations: Collection[str]) -> None:
+    """Move the deviations the baseline accepts out of `report.deviations` into
+    `report.accepted`, and list as stale the entries of operations this run tested (to the
+    end: not when the budget or an interruption cut it short) whose deviation it did not see."""
+    entries = baseline.by_fingerprint()
+    new, seen = [], set()
+    for deviation in report.deviations:
+        entry = entries.get(deviation.fingerprint)
+        if entry is None:
+            new.append(deviation)
+            continue
+        seen.add(entry.fingerprint)
+        report.accepted.append(Accepted(deviation, entry.reason, entry.date.isoformat()))
+    report.deviations = new
+    if report.budget_spent or report.interrupted:
+        return
+    report.stale = [
+        StaleEntry(
+            e.fingerprint, e.operation, e.check, e.status, e.location, e.reason, e.date.isoformat()
+        )
+        for e in baseline.entries
+        if e.fingerprint not in seen and e.operation in tested_operations
+    ]
+
+
+def updated(
+    baseline: Baseline, report: Report, today: dt.date, *, add: bool, prune: bool
+) -> Baseline:
+    """The baseline with this run's new deviations added (`add`) and its stale entries
+    dropped (`prune`)."""
+    stale = {entry.fingerprint for entry in report.stale} if prune else set()
+    kept = [entry for entry in baseline.entries if entry.fingerprint not in stale]
+    known = {entry.fingerprint for entry in kept}
+    for d in report.sorted_deviations() if add else []:
+        if d.fingerprint not in known:
+            kept.append(Entry(d.fingerprint, d.operation_id, d.check, d.status, d.location,
+                              UPDATE_REASON, today))  # fmt: skip
+            known.add(d.fingerprint)
+    return Baseline(kept)
+
+
+def save(baseline: Baseline, path: Path) -> None:
+    """Write the baseline, its entries in a stable order."""
+    entries = sorted(
+        baseline.entries, key=lambda e: (e.operation, e.check, e.status or 0, e.location)
+    )
+    body = yaml.safe_dump(
+        {"accepted": [entry.to_dict() for entry in entries]}, sort_keys=False, allow_unicode=True
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HEADER + body, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What `--baseline`, `--baseline-update` and `--baseline-prune` ask of a run."""
+
+    path: Path
+    update: bool = False
+    prune: bool = False
+
+    def load(self) -> Baseline:
+        """The baseline, checked against the spec's operations and the known checks."""
+        from .catalog import check_names, operation_ids  # schemathesis: only once it runs
+
+        return load(self.path, operation_ids(), check_names())
+
+    def settle(self, report: Report, baseline: Baseline, today: dt.date) -> None:
+        """Split the report by the baseline, then update or prune the file as asked; the
+        report's notes say what changed."""
+        from .catalog import operation_ids
+
+        labels = {label: operation_id for operation_id, label in operation_ids().items()}
+        tested = {labels.get(label, label) for label in report.operations}
+        apply(report, baseline, tested)
+        if not (self.update or self.prune):
+            return
+        before = {entry.fingerprint for entry in baseline.entries}
+        result = updated(baseline, report, today, add=self.update, prune=self.prune)
+        after = {entry.fingerprint for entry in result.entries}
+        save(result, self.path)
+        added, dropped = len(after - before), len(before - after)
+        report.notes.append(
+            f"baseline {self.path}: {added} entr{'y' if added == 1 else 'ies'} added, "
+            f"{dropped} pruned"
+        )
+        if self.update:
+            # What the file now accepts no longer fails this run either.
+            for d in list(report.deviations):
+                report.accepted.append(Accepted(d, UPDATE_REASON, today.isoformat()))
+            report.deviations = []

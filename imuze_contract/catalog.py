@@ -1,0 +1,45 @@
+"""What a deviation can name: the spec's operations and every check the runner reports.
+
+The checks come from schemathesis's own registry (with the contract's registered checks) plus
+the runner's own phases, so a baseline entry naming a check that no longer exists is caught,
+and tests/contract/test_sentences.py covers every check there is, not a hand-kept list.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+from schemathesis.checks import CHECKS, load_all_checks
+
+from . import checks as _checks  # noqa: F401 - registers the contract's checks
+from . import checks_body as _checks_body  # noqa: F401
+from .config import spec_path
+from .probe_values import operations
+from .probes import PROBE_CHECK_NAMES
+from .scope import CHECK as LIST_SCOPE
+
+#: Checks of the runner's own, outside schemathesis's registry: the probes, the list scope,
+#: and `error` (a request that got no HTTP answer).
+OWN_CHECKS = frozenset({*PROBE_CHECK_NAMES, LIST_SCOPE, "error"})
+
+
+def check_names() -> frozenset[str]:
+    """Every check a deviation can name."""
+    load_all_checks()
+    return frozenset(CHECKS.get_all_names()) | OWN_CHECKS
+
+
+@functools.cache
+def _spec() -> Mapping[str, Any]:
+    loaded: Mapping[str, Any] = yaml.safe_load(spec_path().read_text(encoding="utf-8"))
+    return loaded
+
+
+def operation_ids() -> dict[str, str]:
+    """The spec's operations: operationId -> `METHOD /path`."""
+    return {
+        operation_id: f"{method} {path}" for operation_id, method, path, _ in operations(_spec())
+    }
