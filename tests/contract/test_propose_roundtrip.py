@@ -25,12 +25,20 @@ from typer.testing import CliRunner
 import imuze_mock
 from contract_tests.zoo import broken_app, groups
 from imuze_cli.spec import app as spec_app
-from imuze_contract.propose import DISPOSITIONS
+from imuze_contract import RunOptions, Target, User
+from imuze_contract.propose import DISPOSITIONS, key_text, propose_file
+from imuze_contract.runner import run
+from imuze_spec.overlay import apply_text, parse_actions
 
 SPEC = Path("spec/openapi.yaml")
 # One example per operation (with coverage, stateful links and the probes): the round trip is
 # about what a run found coming back, not about finding more.
-QUICK = ["--max-examples", "1", "--seed", "20261124", "--rate-limit", "1000/s"]
+SEED = 20261124
+QUICK = ["--max-examples", "1", "--seed", str(SEED), "--rate-limit", "1000/s"]
+USERS = (
+    User("demo", email=imuze_mock.DEMO.email, password=imuze_mock.DEMO.password),
+    User("other", email=imuze_mock.OTHER.email, password=imuze_mock.OTHER.password),
+)
 # What only the rails server can fix: a rule the spec states in prose (spec: Errors).
 RAILS_SERVER_FIXES = {
     "getArrangement malformed_path_id_answers_400 404 path id",
@@ -67,25 +75,27 @@ def test_the_rails_dialect_round_trip_leaves_only_the_servers_fixes(tmp_path: Pa
 
 
 def test_on_the_bug_zoo_the_overlay_proposes_nothing_for_a_server_bug(tmp_path: Path) -> None:
-    # The zoo's main group: the bugs that run together on one server (contract_tests/zoo.py).
-    drift, new = tmp_path / "drift.yaml", tmp_path / "openapi.yaml"
-    with serving(broken_app(groups()["main"], mock_config())) as base_url:
-        first = contract([*QUICK, "--json", "--propose", str(drift)], user_env(base_url))
-        applied = CliRunner().invoke(spec_app, ["apply", str(SPEC), str(drift), "-o", str(new)])
-        assert applied.exit_code == 0, applied.output
-        second = contract([*QUICK, "--json", "--spec", str(new)], user_env(base_url))
-    overlay = yaml.safe_load(drift.read_text(encoding="utf-8"))
-    assert_valid_overlay(overlay)
-    found = rows(json.loads(first.stdout))
-    assert proposed(overlay) | left_to_the_server(overlay) == set(found)
+    # The zoo's main group (contract_tests/zoo.py), in process: the same runner, proposer and
+    # overlay as the commands above, without the sockets.
+    new = tmp_path / "openapi.yaml"
+    target = Target(
+        "http://testserver/api/4", USERS, app=broken_app(groups()["main"], mock_config())
+    )
+    first = run(target, RunOptions(max_examples=1, seed=SEED))
+    proposal = propose_file(first, SPEC)
+    assert_valid_overlay(proposal.overlay)
+    actions = parse_actions(proposal.overlay, "proposal")
+    new.write_text(apply_text(SPEC.read_text(encoding="utf-8"), actions), encoding="utf-8")
+    second = run(target, RunOptions(max_examples=1, seed=SEED, spec=new))
+    found = {d.fingerprint: key_text(d) for d in first.deviations}
+    answered = proposed(proposal.overlay)
+    left = left_to_the_server(proposal.overlay)
+    assert answered | left == set(found) and not answered & left
     # Server bugs get no edit: every row of a security, 5xx or server-side check is left.
-    servers = {f for f, row in found.items() if _servers_to_fix(row)}
-    assert servers <= left_to_the_server(overlay)
-    assert len(left_to_the_server(overlay)) > len(proposed(overlay))  # most rows: server bugs
-    # After adoption, what remains is what was left to the server, each named in the overlay.
-    assert set(rows(json.loads(second.stdout)).values()) == {
-        found[f] for f in left_to_the_server(overlay)
-    }
+    assert {f for f, row in found.items() if _servers_to_fix(row)} <= left
+    assert len(left) > 2 * len(answered)  # most rows are server bugs
+    # After adoption, what remains is exactly what was left to the server.
+    assert {key_text(d) for d in second.deviations} == {found[f] for f in left}
 
 
 def _servers_to_fix(row: str) -> bool:
