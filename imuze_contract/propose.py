@@ -5,9 +5,9 @@ undocumented success status, a type or nullability the server really sends, a re
 where the spec says `format: uri`, an unseen enum value, an undocumented media type, a limit
 found by probing, an error body that is not `Error`. Every other deviation (security, 5xx,
 object-level authorization, a rule the spec states in prose) is the server's to fix: it gets
-no action, and is listed in the overlay's `info.description` under "Fix the server", so that
-adopting the proposal never hides it. Each target is checked, on the spec as it is, to select
-exactly the one node it was written for.
+no action, and is listed in the overlay's `info.x-description` under "Fix the server" (1.0's
+info has no description field; 1.1 adds one), so that adopting the proposal never hides it.
+Each target is checked, on the spec as it is, to select exactly the one node it was written for.
 """
 
 from __future__ import annotations
@@ -351,7 +351,8 @@ def _document(
         "info": {
             "title": f"Drift of {report.base_url} from {source}",
             "version": f"seed-{report.seed}",
-            "description": "\n".join(lines) + "\n",
+            # Overlay 1.0's info has no description (1.1 adds one): an extension says it.
+            "x-description": "\n".join(lines) + "\n",
             "x-imuze-fix-the-server": [d.fingerprint for d, _ in proposal.fix_the_server],
         },
         "actions": entries,

@@ -163,7 +163,7 @@ def test_security_and_server_errors_are_never_edited_away(check: str) -> None:
         assert reasons[id(at_200)] == SECURITY
         assert proposal.answered == []
     info = proposal.overlay["info"]
-    assert "Fix the server" in info["description"]
+    assert "Fix the server" in info["x-description"]
     assert at_500.fingerprint in info["x-imuze-fix-the-server"]
 
 
@@ -188,7 +188,7 @@ def test_nothing_to_propose_is_still_a_valid_overlay_that_changes_nothing() -> N
     assert applied(proposal) == SPEC
     assert (
         "getSong object_level_authorization 200 scope (3 cases)"
-        in proposal.overlay["info"]["description"]
+        in proposal.overlay["info"]["x-description"]
     )
 
 

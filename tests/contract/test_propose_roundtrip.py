@@ -64,7 +64,7 @@ def test_the_rails_dialect_round_trip_leaves_only_the_servers_fixes(tmp_path: Pa
     assert not proposed(overlay) & left_to_the_server(overlay)
     assert {found[f] for f in left_to_the_server(overlay)} == RAILS_SERVER_FIXES
     for fingerprint in left_to_the_server(overlay):
-        assert f"[{fingerprint}] {found[fingerprint]}" in overlay["info"]["description"]
+        assert f"[{fingerprint}] {found[fingerprint]}" in overlay["info"]["x-description"]
     # The second run: none of the mechanical rows again, and nothing new.
     assert second.exit_code == 1, second.output
     assert set(rows(json.loads(second.stdout)).values()) == RAILS_SERVER_FIXES
