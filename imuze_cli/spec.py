@@ -18,9 +18,8 @@ from imuze_spec import accept, report
 from imuze_spec.diff import run
 from imuze_spec.findings import Level
 from imuze_spec.load import SpecLoadError
-from imuze_spec.overlay import diff_overlay
 
-from .spec_apply import apply
+from .spec_apply import apply, overlay_module
 
 app = typer.Typer(
     name="imuze-spec",
@@ -93,7 +92,7 @@ def diff(
         _fail("give the NEW spec, or --overlay FILE to judge adopting an overlay", EXIT_LOAD)
     try:
         if overlay is not None:
-            findings = diff_overlay(old, overlay, python=not no_python)
+            findings = overlay_module().diff_overlay(old, overlay, python=not no_python)
         else:
             assert new is not None
             findings = run(old, new, python=not no_python)

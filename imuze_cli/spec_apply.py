@@ -9,14 +9,29 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated
 
 import typer
 
+from imuze_ext._extras import MissingExtraError, requires_extra
 from imuze_spec.load import SpecLoadError
-from imuze_spec.overlay import apply_to, write_atomically
 
 EXIT_LOAD = 2
+# The top-level modules of the `spec` extra that overlays need (RFC 9535 JSONPath, YAML that
+# keeps the spec's layout).
+OVERLAY_PACKAGES = frozenset({"jsonpath", "ruamel"})
+
+
+def overlay_module() -> ModuleType:
+    """imuze_spec.overlay, imported when an overlay is used: a lean install without the
+    `spec` extra still diffs two specs; SpecLoadError says what to install."""
+    try:
+        with requires_extra("spec", "imuze-spec's overlays", OVERLAY_PACKAGES):
+            from imuze_spec import overlay
+    except MissingExtraError as exc:
+        raise SpecLoadError(str(exc)) from None
+    return overlay
 
 
 def apply(
@@ -35,11 +50,12 @@ def apply(
 ) -> None:
     """Apply OVERLAY's actions to SPEC, in order, with RFC 9535 JSONPath targets."""
     try:
-        text = apply_to(spec, overlay)
+        overlays = overlay_module()
+        text = overlays.apply_to(spec, overlay)
         if out is None:
             sys.stdout.write(text)
             return
-        write_atomically(out, text)
+        overlays.write_atomically(out, text)
     except SpecLoadError as exc:
         print(f"imuze-spec: {exc}", file=sys.stderr)
         raise typer.Exit(EXIT_LOAD) from None
