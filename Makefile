@@ -120,13 +120,18 @@ bench/node_modules/.bin/prism: bench/package.json bench/package-lock.json
 
 # `imuze contract` (the drift report, imuze_contract/) against IMUZE_BASE_URL with IMUZE_API_KEY
 # (or IMUZE_EMAIL + IMUZE_PASSWORD); IMUZE_OTHER_EMAIL + IMUZE_OTHER_PASSWORD add the second user
-# that object_level_authorization needs. SEED=N repeats a run. Writes reports/contract-live.md
-# and .xml. Against a local mock: imuze-mock --port 0 -- make contract-live
+# that object_level_authorization needs. SEED=N repeats a run. Fails only on deviations not in
+# BASELINE (accepted ones are listed apart); UPDATE=1 adds this run's new ones to it. Writes
+# reports/contract-live.md, .xml and .json. Against a local mock: imuze-mock --port 0 -- make contract-live
+BASELINE ?= contract-baseline.yaml
 contract-live: $(STAMP)
 	@test -n "$$IMUZE_BASE_URL" || { echo "contract-live: set IMUZE_BASE_URL and IMUZE_API_KEY" \
 	  "(or IMUZE_EMAIL + IMUZE_PASSWORD)" >&2; exit 2; }
-	imuze contract $(if $(SEED),--seed $(SEED)) \
-	  --report-md reports/contract-live.md --junit reports/contract-live.xml
+	@mkdir -p reports
+	imuze contract $(if $(SEED),--seed $(SEED)) --baseline $(BASELINE) \
+	  $(if $(UPDATE),--baseline-update) \
+	  --report-md reports/contract-live.md --junit reports/contract-live.xml \
+	  --report-json reports/contract-live.json
 
 # `st run` with schemathesis.toml against a fresh mock, every phase repeating until BUDGET
 # seconds are spent. SEED=N reproduces a run (st prints the seed it used).

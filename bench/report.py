@@ -79,6 +79,24 @@ GOALS = (
         "x",
     ),
     Goal(
+        "zoo_recall_imuze_contract",
+        "bug zoo (35 classes): share `imuze contract` finds at its (operation, check), fixed seed",
+        "= 1",
+        lambda v: v >= 1,
+    ),
+    Goal(
+        "zoo_recall_st_run",
+        "bug zoo: share plain `st run --checks all` (a token, same seed and depth) shows",
+        "< imuze contract's",
+    ),
+    Goal(
+        "zoo_imuze_contract_seconds",
+        "bug zoo: `imuze contract` wall time, every group",
+        "report",
+        unit="s",
+    ),
+    Goal("zoo_st_run_seconds", "bug zoo: `st run` wall time, every group", "report", unit="s"),
+    Goal(
         "mock_get_rps",
         "mock `GET /songs/{id}`, wrk 2 threads x 16 connections",
         "report",

@@ -30,6 +30,7 @@ BENCHMARKS = (
     "wait_all",
     "pipeline",
     "contract",
+    "zoo_recall",
     "http_load",
     "soak",
 )

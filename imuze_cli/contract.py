@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import json
 import os
 import re
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -57,6 +58,19 @@ def _rate(value: str) -> int:
     return int(match.group(1))
 
 
+def _sigterm_too(command: Callable[..., None]) -> Callable[..., None]:
+    """`command`, stopped by SIGTERM (a CI job cancelled) as by Ctrl+C: exit 130 with the
+    partial report."""
+
+    @functools.wraps(command)
+    def wrapped(*args: Any, **kwargs: Any) -> None:
+        with _sigterm_interrupts():
+            command(*args, **kwargs)
+
+    return wrapped
+
+
+@_sigterm_too
 def contract(
     ctx: typer.Context,
     base_url: BaseUrlOption = None,
@@ -110,6 +124,15 @@ def contract(
     junit: Annotated[
         Path | None,
         typer.Option("--junit", metavar="PATH", help="Write JUnit XML.", show_default=False),
+    ] = None,
+    report_json: Annotated[
+        Path | None,
+        typer.Option(
+            "--report-json",
+            metavar="PATH",
+            help="Write the report as JSON (for `imuze contract replay --report`).",
+            show_default=False,
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the report as JSON on stdout.")
@@ -198,6 +221,7 @@ def contract(
         options = RunOptions(budget, max_examples, rate, seed, _readable(spec))
         _writable(report_md)
         _writable(junit)
+        _writable(report_json)
         _writable(propose)
         gate = _gate(baseline, baseline_update, baseline_prune)
         accepted = gate.load() if gate is not None else None
@@ -219,8 +243,7 @@ def contract(
 
             set_hypothesis_home_dir(scratch)
             try:
-                with _sigterm_interrupts():
-                    report = run(target, options, secrets, progress)
+                report = run(target, options, secrets, progress)
             finally:
                 set_hypothesis_home_dir(None)
         if gate is not None and accepted is not None and not report.interrupted:
@@ -243,6 +266,9 @@ def contract(
         if junit is not None:
             _write(junit, render_junit(report), secrets)
             written.append(str(junit))
+        if report_json is not None:
+            _write(report_json, json.dumps(report.to_dict(), indent=2), secrets)
+            written.append(str(report_json))
         if propose is not None:
             overlay, proposed = _proposal(report, spec, propose)
             _write(propose, overlay, secrets)

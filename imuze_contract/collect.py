@@ -117,7 +117,11 @@ class Collector:
             actual=finding.actual, fix=finding.fix, curl=self._curl(steps), code=failure.code,
             title=failure.title, steps=steps, evidence=evidence_of(failure, response),
         )  # fmt: skip
-        self._deviations.setdefault(deviation.key, deviation)
+        kept = self._deviations.setdefault(deviation.key, deviation)
+        if kept is not deviation and steps:
+            # The latest case reproduces best: a 404 for an id that did not exist yet may be a
+            # 200 once the run has created that id, so the reproduction follows the state.
+            kept.steps, kept.curl = deviation.steps, deviation.curl
         self._cases.setdefault(deviation.key, set()).add(case_id)
 
     def _curl(self, steps: list[Step]) -> str:

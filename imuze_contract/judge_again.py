@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tempfile
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from schemathesis.core.transport import Response
+from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from .config import contract_config, load_schema, write_wfc_document
 from .describe import describe
@@ -25,21 +27,27 @@ def same_deviation(row: Deviation, answer: httpx.Response, target: Target) -> tu
     if row.check not in RESPONSE_CHECKS or row.probe is not None:
         same = status == row.status
         return same, f"answered {status} (the row: {row.status})"
-    with tempfile.TemporaryDirectory(prefix="imuze-replay-") as workdir:
-        wfc = write_wfc_document(target, Path(workdir) / "wfc.yaml")
-        config = contract_config(target, wfc, max_examples=1, scenarios=1, seed=0)
-        schema = load_schema(target, config)
-        method, template = row.operation.split(" ", 1)
-        operation = schema[template][method]
-        case = operation.Case(**_case_parts(answer.request, template, target.base_url))
-        found = []
-        for check, failure in judge(case, Response.from_any(answer), [row.check]):
-            finding = describe(failure, case, Response.from_any(answer), schema.raw_schema, check)
-            found.append((finding.status, finding.location, finding.actual))
+    schema = _schema(target)
+    method, template = row.operation.split(" ", 1)
+    operation = schema[template][method]
+    case = operation.Case(**_case_parts(answer.request, template, target.base_url))
+    found = []
+    for check, failure in judge(case, Response.from_any(answer), [row.check]):
+        finding = describe(failure, case, Response.from_any(answer), schema.raw_schema, check)
+        found.append((finding.status, finding.location, finding.actual))
     for found_status, location, actual in found:
         if (found_status, location) == (row.status, row.location):
             return True, f"answered {status}: {actual}"
     return False, f"answered {status}, which {row.check} accepts at {row.location}"
+
+
+@functools.lru_cache(maxsize=4)
+def _schema(target: Target) -> OpenApiSchema:
+    """The spec under the contract's configuration, loaded once per target."""
+    with tempfile.TemporaryDirectory(prefix="imuze-replay-") as workdir:
+        wfc = write_wfc_document(target, Path(workdir) / "wfc.yaml")
+        config = contract_config(target, wfc, max_examples=1, scenarios=1, seed=0)
+        return load_schema(target, config)
 
 
 def _case_parts(request: httpx.Request, template: str, base_url: str) -> dict[str, Any]:

@@ -72,8 +72,7 @@ def run(
             try:
                 spent = _own_phases(session, collector, deadline)
             except KeyboardInterrupt:
-                report.interrupted = True
-                report.notes.append("the run was interrupted: this report is partial")
+                _interrupted(report)
     report.duration = time.monotonic() - started
     report.cases = collector.cases + session.sent
     report.operations = sorted(collector.operations)
@@ -135,11 +134,19 @@ def _drive(
             elif isinstance(event, events.Interrupted) and not spent.is_set():
                 # The engine says Interrupted both for Ctrl+C and for our own stop(): only the
                 # former is an interruption.
-                report.interrupted = True
-                report.notes.append("the run was interrupted: this report is partial")
+                _interrupted(report)
+    except KeyboardInterrupt:  # Ctrl+C (or SIGTERM, see imuze_cli) while we read its events
+        stream.stop()
+        _interrupted(report)
     finally:
         timer.cancel()
     return spent.is_set()
+
+
+def _interrupted(report: Report) -> None:
+    if not report.interrupted:
+        report.interrupted = True
+        report.notes.append("the run was interrupted: this report is partial")
 
 
 def _note_phase(event: events.PhaseFinished, report: Report) -> None:
