@@ -299,11 +299,14 @@ def _proposal(report: Report, spec: Path | None, path: Path) -> tuple[str, str]:
     from imuze_contract.propose import propose_file, render
 
     proposal = propose_file(report, spec or spec_path(), str(spec or "the packaged spec"))
-    actions = len(proposal.overlay["actions"]) if proposal.answered else 0
+    left = len(proposal.fix_the_server)
+    if not proposal.answered:
+        line = f"Nothing to propose in {path}: no deviation has a mechanical spec edit"
+        return render(proposal), line + (f" ({left} are the server's to fix)." if left else ".")
     line = (
-        f"Proposed {actions} spec edit(s) for {len(proposal.answered)} deviation(s) in {path}; "
-        f"{len(proposal.fix_the_server)} are the server's to fix. Next: imuze-spec diff "
-        f"{spec or 'spec/openapi.yaml'} --overlay {path}"
+        f"Proposed {len(proposal.overlay['actions'])} spec edit(s) for "
+        f"{len(proposal.answered)} deviation(s) in {path}; {left} are the server's to fix. "
+        f"Next: imuze-spec diff {spec or 'spec/openapi.yaml'} --overlay {path}"
     )
     return render(proposal), line
 
