@@ -45,9 +45,9 @@ $(STAMP): pyproject.toml constraints.txt tools/package.json tools/package-lock.j
 	touch $@
 
 # Ends with what the edit means for clients (wire + Python API) against the committed spec.
+# Generated into a temporary folder first: a failure leaves generated/ as it was.
 generate: $(STAMP)
-	@TIMEFORMAT="generated/imuze_client from $(SPEC) in %R s"; \
-	time $(GENERATE) generated/imuze_client >/dev/null
+	@imuze-spec generate $(SPEC) --into generated
 	@if git cat-file -e HEAD:$(SPEC) 2>/dev/null; then \
 	  imuze-spec diff HEAD:$(SPEC) $(SPEC); \
 	else echo "generate: no committed $(SPEC) to compare with"; fi

@@ -1,7 +1,9 @@
-"""`imuze-spec`: `diff` two specs, or `check` the spec against the released baseline.
+"""`imuze-spec`: `diff` two specs, `check` the spec against the released baseline, list the
+`rules`, or `bump` the package version the change calls for.
 
 Exit codes: 0 fine, 1 a finding reached --fail-on (or the gate failed), 2 a spec (or the
-acknowledgements file) cannot be loaded: one readable line on stderr, no traceback.
+acknowledgements file, or pyproject.toml) cannot be loaded: one readable line on stderr, no
+traceback.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from imuze_spec import accept, report
+from imuze_spec import accept, report, rules
+from imuze_spec.bump import BumpError, reason
+from imuze_spec.bump import bump as write_bump
 from imuze_spec.diff import run
 from imuze_spec.findings import Level
 from imuze_spec.load import SpecLoadError
+from imuze_spec.regenerate import GenerationError, regenerate
 
 from .spec_apply import apply, overlay_module
 
@@ -85,6 +90,10 @@ def diff(
         ),
     ] = None,
     no_python: NoPython = False,
+    bump: Annotated[
+        bool,
+        typer.Option("--bump", help="Also say the version bump: major, minor or patch."),
+    ] = False,
 ) -> None:
     """Classify every change from OLD to NEW (or to OLD with --overlay applied), for the wire
     and for the generated client."""
@@ -99,7 +108,7 @@ def diff(
     except SpecLoadError as exc:
         _fail(str(exc), EXIT_LOAD)
     label = new if new is not None else f"{old} + {overlay}"
-    sys.stdout.write(report.render(findings, fmt.value, old, label))
+    sys.stdout.write(report.render(findings, fmt.value, old, label, bump=bump))
     if fail_on is not None and any(f.level >= Level[fail_on.value] for f in findings):
         raise typer.Exit(EXIT_FAIL)
 
@@ -125,7 +134,10 @@ def check(
     except SpecLoadError as exc:
         _fail(str(exc), EXIT_LOAD)
     verdict = accept.judge(findings, acknowledgements)
-    out = [f"check-spec-compat: {spec} against {baseline}: {report.summary(findings)}"]
+    counts = report.gate_summary(
+        len(verdict.unacknowledged), len(verdict.acknowledged), len(verdict.stale), findings
+    )
+    out = [f"check-spec-compat: {spec} against {baseline}: {counts}"]
     for finding, ack in verdict.acknowledged:
         out.append(f"  accepted {finding.id} at {finding.location} ({ack.date}: {ack.reason})")
     for ack in verdict.stale:
@@ -135,7 +147,7 @@ def check(
         )
     if verdict.unacknowledged:
         out.append("")
-        out.append(report.text(verdict.unacknowledged, baseline, spec).rstrip("\n"))
+        out.append(report.body(verdict.unacknowledged).rstrip("\n"))
         out.append("")
         out.append(
             f"{len(verdict.unacknowledged)} breaking change(s) not acknowledged. Fix the spec, "
@@ -147,6 +159,53 @@ def check(
     print("\n".join(out))
     if not verdict.ok:
         raise typer.Exit(EXIT_FAIL)
+
+
+@app.command("generate")
+def generate(
+    spec: Annotated[Path, typer.Argument(help="The spec.")] = Path("spec/openapi.yaml"),
+    into: Annotated[Path, typer.Option(help="The folder that holds imuze_client.")] = Path(
+        "generated"
+    ),
+) -> None:
+    """Regenerate INTO/imuze_client from SPEC; on failure INTO is left as it was."""
+    try:
+        seconds = regenerate(spec, into)
+    except GenerationError as exc:
+        _fail(str(exc), EXIT_LOAD)
+    print(f"{into / 'imuze_client'} from {spec} in {seconds:.1f} s")
+
+
+@app.command("rules")
+def list_rules(
+    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """List every rule: id, level, side, direction, description and the keywords it judges."""
+    table = sorted(rules.RULES.values(), key=lambda r: (r.side != "wire", r.id))
+    if fmt == Format.json:
+        sys.stdout.write(rules.as_json(table))
+    else:
+        sys.stdout.write(rules.as_text(table))
+
+
+@app.command("bump")
+def bump_version(
+    old: Annotated[
+        str, typer.Argument(help="The released spec (a file or GITREF:path).")
+    ] = "spec/released/openapi.yaml",
+    new: Annotated[str, typer.Argument(help="The spec to release.")] = "spec/openapi.yaml",
+    pyproject: Annotated[
+        Path, typer.Option(help="Where the package version lives ([project] version).")
+    ] = Path("pyproject.toml"),
+    no_python: NoPython = False,
+) -> None:
+    """Write the version OLD -> NEW calls for (ERR: major, an addition: minor, else patch)."""
+    try:
+        findings = run(old, new, python=not no_python)
+        before, after, _ = write_bump(pyproject, findings)
+    except (SpecLoadError, BumpError) as exc:
+        _fail(str(exc), EXIT_LOAD)
+    print(f"{pyproject}: version {before} -> {after} ({reason(findings)})")
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -10,6 +11,8 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+import yaml
 
 # Shipped as package data (a symlink to spec/generator-config.yaml in the repo), so that a
 # wheel install generates exactly what `make generate` does.
@@ -72,9 +75,61 @@ def _reason(spec: Path, output: str) -> str:
             following = lines[index + 1] if index + 1 < len(lines) else ""
             detail = f"{line.rstrip(':')}: {following}" if line.endswith(":") else line
             break
+    if not detail:
+        detail = _warning(spec, lines)
     if not detail:  # e.g. "Failed to parse OpenAPI document; 1 validation error ...; info"
         detail = "; ".join(re.sub(r" \[type=.*\]$", "", line) for line in lines[:4]) or "no output"
     return f"cannot generate the client from {spec}: {detail}"
+
+
+_UNTRUSTED = re.compile(r"<openapi_python_client\.[\w.]*UntrustedString object at 0x[0-9a-f]+>")
+_PARSING = re.compile(r"^WARNING parsing (?P<method>[A-Z]+) (?P<path>\S+) within \S+$")
+
+
+def _warning(spec: Path, lines: list[str]) -> str:
+    """`WARNING parsing GET /songs/{id} ...`, its message and the JSON it quotes, on one line;
+    the status the generator prints as an object repr is looked up in the spec."""
+    for index, line in enumerate(lines):
+        match = _PARSING.match(line)
+        if match is None or index + 1 >= len(lines):
+            continue
+        message = lines[index + 1]
+        quoted: list[str] = []
+        for part in lines[index + 2 :]:
+            if quoted and quoted[-1] == "}":
+                break
+            if not quoted and part != "{":
+                break
+            quoted.append(part)
+        snippet = " ".join(quoted)
+        if _UNTRUSTED.search(message):
+            status = _status_quoting(spec, match["method"], match["path"], snippet) or "?"
+            message = _UNTRUSTED.sub(status, message)
+        where = f"{match['method']} {match['path']}"
+        return f"{where}: {message}" + (f": {snippet}" if snippet else "")
+    return ""
+
+
+def _status_quoting(spec: Path, method: str, path: str, snippet: str) -> str:
+    """The response status of METHOD path whose definition holds the quoted JSON."""
+    try:
+        quoted = json.loads(snippet)
+        doc = yaml.safe_load(spec.read_text(encoding="utf-8"))
+        responses = doc["paths"][path][method.lower()]["responses"]
+    except (ValueError, OSError, KeyError, TypeError, yaml.YAMLError):
+        return ""
+    found = [str(code) for code, answer in responses.items() if _holds(answer, quoted)]
+    return ", ".join(found)
+
+
+def _holds(node: object, part: object) -> bool:
+    if node == part:
+        return True
+    if isinstance(node, dict):
+        return any(_holds(value, part) for value in node.values())
+    if isinstance(node, list):
+        return any(_holds(value, part) for value in node)
+    return False
 
 
 TIMEOUT = 300.0  # seconds; a generation takes about one

@@ -15,6 +15,7 @@ import inspect
 import json
 import pkgutil
 import sys
+import textwrap
 import types
 import typing
 from pathlib import Path
@@ -87,6 +88,30 @@ def _operation(module: types.ModuleType) -> dict[str, str] | None:
     if "method" in found and "url" in found:
         return {"method": found["method"], "path": found["url"]}
     return None
+
+
+def _wire_names(cls: type) -> dict[str, str]:
+    """Each field's name in JSON, read from `from_dict`: `mp3_url = d.pop("mp3_url")`."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls.from_dict)))  # type: ignore[attr-defined]
+    except (OSError, TypeError, AttributeError, SyntaxError):
+        return {}
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
+            continue
+        for call in ast.walk(node.value):
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "pop"
+                and call.args
+                and isinstance(call.args[0], ast.Constant)
+                and isinstance(call.args[0].value, str)
+            ):
+                found[node.targets[0].id] = call.args[0].value
+                break
+    return found
 
 
 class _Walker:
@@ -174,6 +199,7 @@ class _Walker:
     def fields(self, cls: type) -> list[dict[str, Any]]:
         hints = self.hints_of(cls)
         self.hints[_dotted(cls)] = hints
+        wire = _wire_names(cls)
         out = []
         for field in attrs.fields(cls):
             if not field.init:  # additional_properties: the same in every model
@@ -184,6 +210,7 @@ class _Walker:
                     "alias": field.alias or field.name,
                     "type": type_repr(hints.get(field.name, field.type)),
                     "required": field.default is attrs.NOTHING,
+                    "wire": wire.get(field.name, field.name),
                 }
             )
         return out

@@ -36,6 +36,12 @@ class Field:
     alias: str
     type: str
     required: bool
+    wire: str = ""  # the property's name in JSON
+
+    @property
+    def key(self) -> str:
+        """The blast-radius key of a use of the JSON name as a string (`d["mp3_url"]`)."""
+        return f"wire:{self.wire or self.name}"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,11 @@ A use is recorded under the defining dotted name (re-exports resolved through th
   positional argument of it: `NAME.arg` (for a model, the field it sets);
 - an attribute read on a variable whose annotation (or constructor) names a model:
   `...song.Song.mp3_url`. Untyped variables are not followed, so a use may be missed; a
-  reported use is always a real one.
+  reported use is always a real one;
+- a JSON property used by name, as a string key (a subscript, a dict literal's key, the
+  first argument of `.get`/`.pop`/`.setdefault`, or an item of a tuple, list or set of
+  strings only, the names a lookup table keeps): `wire:mp3_url`. Every string key counts,
+  whatever the dict, so these uses may include other properties of the same name.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from ._snapshot import Snapshot, split_union
 
 PACKAGE = "imuze_client"
+_KEYED = ("get", "pop", "setdefault")  # methods of a dict whose first argument is a key
 USERS = ("imuze_ext", "imuze_cli", "imuze_mock", "imuze_contract")
 
 
@@ -41,10 +46,10 @@ class Uses:
             for used, places in self.places.items():
                 if used == key or (not key.endswith(")") and used.startswith(key + ".")):
                     found |= places
-        return tuple(sorted(found, key=_place_order))
+        return tuple(sorted(found, key=place_order))
 
 
-def _place_order(place: str) -> tuple[str, int]:
+def place_order(place: str) -> tuple[str, int]:
     path, _, line = place.rpartition(":")
     return path, int(line) if line.isdigit() else 0
 
@@ -271,7 +276,46 @@ class _FileScanner(ast.NodeVisitor):
                     self.uses.add(f"{model}.{node.attr}", self.place(node))
         self.generic_visit(node)
 
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        self._string_key(node.slice)
+        self.generic_visit(node)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for key in node.keys:
+            if key is not None:
+                self._string_key(key)
+        self.generic_visit(node)
+
+    def visit_Tuple(self, node: ast.Tuple) -> None:
+        self._names(node.elts)
+        self.generic_visit(node)
+
+    def visit_List(self, node: ast.List) -> None:
+        self._names(node.elts)
+        self.generic_visit(node)
+
+    def visit_Set(self, node: ast.Set) -> None:
+        self._names(node.elts)
+        self.generic_visit(node)
+
+    def _names(self, elements: list[ast.expr]) -> None:
+        """A literal collection of strings only is a list of names kept for lookups
+        (`MEDIA_FIELDS = ("mp3_url", "mp3")`): each is a use of the property by name."""
+        if elements and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in elements
+        ):
+            for element in elements:
+                self._string_key(element)
+
+    def _string_key(self, node: ast.expr) -> None:
+        """A JSON property used by name: `d["mp3_url"]`, `{"mp3_url": ...}`, `d.get(...)`."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            self.uses.add(f"wire:{node.value}", self.place(node))
+
     def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _KEYED and node.args:
+            self._string_key(node.args[0])
         dotted = self.resolve(node.func)
         if dotted is not None:
             target = self.canonical(dotted)

@@ -1,7 +1,9 @@
 """The compatibility gate: breaking changes since the released spec, unless acknowledged.
 
 `spec/accepted-changes.yaml` lists the breaking findings the maintainers accept, each with
-a fingerprint, a reason and a date. The gate fails on an ERR that is not listed, and also on
+a fingerprint, a reason and a date, and optionally the rule it cites (`rule:`, an id of
+`imuze-spec rules`): an entry that cites a rule acknowledges only a finding of that rule.
+The gate fails on an ERR that is not listed, and also on
 an entry whose finding no longer occurs: such an entry would silently pre-approve any later
 change with the same fingerprint, and it is exactly what must be cleared when a release
 becomes the new baseline. So the list always equals the accepted breaks since the release.
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from . import rules
 from .findings import Finding, Level
 from .load import SpecLoadError
 
@@ -29,6 +32,11 @@ class Acknowledgement:
     fingerprint: str
     reason: str
     date: dt.date
+    rule: str | None = None
+
+    def covers(self, finding: Finding) -> bool:
+        """Whether this entry acknowledges the finding."""
+        return self.fingerprint == finding.fingerprint and self.rule in (None, finding.id)
 
 
 @dataclass(frozen=True)
@@ -76,26 +84,40 @@ def read(path: Path) -> list[Acknowledgement]:
                 date = None
         if not isinstance(date, dt.date):
             raise SpecLoadError(f"{path}: entry {n} ({fingerprint}) needs a date (YYYY-MM-DD)")
-        found.append(Acknowledgement(fingerprint, reason, date))
+        rule = entry.get("rule")
+        if rule is not None and str(rule) not in rules.RULES:
+            raise SpecLoadError(
+                f"{path}: entry {n} ({fingerprint}) cites {rule!r}, which is no rule of "
+                "`imuze-spec rules`"
+            )
+        found.append(
+            Acknowledgement(fingerprint, reason, date, None if rule is None else str(rule))
+        )
     return found
 
 
 def judge(findings: list[Finding], acknowledgements: list[Acknowledgement]) -> Verdict:
     """Match the breaking findings against the acknowledgements."""
-    by_print = {ack.fingerprint: ack for ack in acknowledgements}
     breaking = [f for f in findings if f.level == Level.ERR]
-    present = {f.fingerprint for f in findings}
+    acknowledged, unacknowledged = [], []
+    for finding in breaking:
+        ack = next((a for a in acknowledgements if a.covers(finding)), None)
+        if ack is None:
+            unacknowledged.append(finding)
+        else:
+            acknowledged.append((finding, ack))
     return Verdict(
-        unacknowledged=[f for f in breaking if f.fingerprint not in by_print],
-        acknowledged=[(f, by_print[f.fingerprint]) for f in breaking if f.fingerprint in by_print],
-        stale=[ack for ack in acknowledgements if ack.fingerprint not in present],
+        unacknowledged=unacknowledged,
+        acknowledged=acknowledged,
+        stale=[a for a in acknowledgements if not any(a.covers(f) for f in findings)],
     )
 
 
 def entry_for(finding: Finding, today: dt.date) -> str:
     """The YAML entry that acknowledges a finding, to paste into accepted-changes.yaml."""
     return (
-        f"  - fingerprint: {finding.fingerprint}  # {finding.id} at {finding.location}\n"
+        f"  - fingerprint: {finding.fingerprint}  # at {finding.location}\n"
+        f"    rule: {finding.id}\n"
         f"    reason: WHY THIS BREAK IS ACCEPTED\n"
         f"    date: {today.isoformat()}\n"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from ._wire_uses import with_uses
 from .findings import Finding
 from .load import Spec, SpecLoadError, load
 from .wire import wire_findings
@@ -60,7 +61,7 @@ def run(old: str, new: str, *, python: bool = True, cwd: Path | None = None) -> 
     before, after = load(old, cwd), load(new, cwd)
     if before.doc == after.doc:
         return []  # the same document (comments and layout aside) generates the same client
-    findings = wire_findings(before, after)
+    findings = with_uses(before, wire_findings(before, after))
     if python:
         findings += _python(before, after)
     return order(findings)

@@ -23,6 +23,7 @@ from typing import Any
 import griffe
 import yaml
 
+from ._behaviour import Behaviour, read_all
 from ._compare import compare
 from ._generation import (
     GENERATOR_CONFIG,
@@ -81,6 +82,7 @@ class _Generated:
     snapshot: Snapshot
     api: griffe.Module
     operations: dict[str, str]  # api module -> operationId
+    behaviour: dict[str, Behaviour]  # api module -> what it sends and parses
 
 
 # Generations are pure functions of the spec's bytes, the config and the pinned generator, so
@@ -123,11 +125,14 @@ def _generate(specs: list[Path], documents: list[Any]) -> list[_Generated]:
             apis = pool.map(_griffe_load, roots)
             snapshots = take_snapshots(roots)
             modules = list(apis)
+        behaviours = [read_all(root) for root in roots]
     out = []
-    for snapshot, api, document in zip(snapshots, modules, documents, strict=True):
+    for snapshot, api, document, does in zip(
+        snapshots, modules, documents, behaviours, strict=True
+    ):
         ids = operation_ids(document)
         operations = {module: ids.get(route, "") for module, route in snapshot.operations.items()}
-        out.append(_Generated(snapshot, api, operations))
+        out.append(_Generated(snapshot, api, operations, does))
     return out
 
 
@@ -175,6 +180,7 @@ def python_findings(old_spec: Path, new_spec: Path) -> list[Finding]:
         griffe.find_breaking_changes(old.api, new.api),
         old.operations,
         new.operations,
+        (old.behaviour, new.behaviour),
     )
     uses = scan(old.snapshot)
     findings = {replace(change.finding, used_by=uses.of(change.keys)) for change in changes}

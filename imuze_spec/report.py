@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from itertools import groupby
 
+from .bump import part_of, reason
 from .diff import group_of
 from .findings import Finding, Level
 
@@ -32,6 +33,8 @@ def _where(finding: Finding) -> str:
 
 
 def _heading(group: str, items: list[Finding]) -> str:
+    if not group and all(f.side == "wire" for f in items):
+        return "the document as a whole (servers, security schemes, info, webhooks)"
     if not group:
         return "outside any operation"
     if ", " in group:
@@ -41,7 +44,12 @@ def _heading(group: str, items: list[Finding]) -> str:
 
 def text(findings: list[Finding], old: str, new: str) -> str:
     """One block per operation, one line per finding (plus its location)."""
-    lines = [f"imuze-spec diff {old} -> {new}: {summary(findings)}"]
+    return f"imuze-spec diff {old} -> {new}: {summary(findings)}\n" + body(findings)
+
+
+def body(findings: list[Finding]) -> str:
+    """The findings, one block per operation, without a summary line."""
+    lines: list[str] = []
     for group, grouped in groupby(findings, key=group_of):
         items = list(grouped)
         lines.append("")
@@ -51,7 +59,7 @@ def text(findings: list[Finding], old: str, new: str) -> str:
             lines.append(f"       {' ' * 6} at {_where(f)}")
     if findings:
         lines += ["", LEGEND]
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
 
 
 def markdown(findings: list[Finding], old: str, new: str) -> str:
@@ -77,15 +85,34 @@ def markdown(findings: list[Finding], old: str, new: str) -> str:
     return "\n".join(lines)
 
 
-def as_json(findings: list[Finding]) -> str:
-    """A JSON list of findings (id, level, side, operation, location, message, fingerprint…)."""
-    return json.dumps([f.to_json() for f in findings], indent=2) + "\n"
+def as_json(findings: list[Finding], bump: bool = False) -> str:
+    """A JSON list of findings (Finding.to_json); with `bump`, an object
+    `{"bump": "major", "reason": "...", "findings": [...]}`."""
+    listed = [f.to_json() for f in findings]
+    if not bump:
+        return json.dumps(listed, indent=2) + "\n"
+    doc = {"bump": part_of(findings), "reason": reason(findings), "findings": listed}
+    return json.dumps(doc, indent=2) + "\n"
 
 
-def render(findings: list[Finding], fmt: str, old: str, new: str) -> str:
-    """The report in one of FORMATS."""
+def render(findings: list[Finding], fmt: str, old: str, new: str, bump: bool = False) -> str:
+    """The report in one of FORMATS; with `bump`, the version bump it calls for, last."""
     if fmt == "json":
-        return as_json(findings)
-    if fmt == "markdown":
-        return markdown(findings, old, new)
-    return text(findings, old, new)
+        return as_json(findings, bump)
+    out = markdown(findings, old, new) if fmt == "markdown" else text(findings, old, new)
+    if bump:
+        out += f"\nbump: {reason(findings)}\n"
+    return out
+
+
+def gate_summary(
+    unacknowledged: int, acknowledged: int, stale: int, findings: list[Finding]
+) -> str:
+    """check-spec-compat's one summary: what it counts, then the rest for context."""
+    others = [f for f in findings if f.level != Level.ERR]
+    counted = (
+        f"{unacknowledged} unacknowledged breaking change(s) (ERR findings not in the "
+        f"acknowledgements), {acknowledged} acknowledged, {stale} stale acknowledgement(s)"
+    )
+    rest = summary(others) if others else "none"
+    return f"{counted}; not gated: {rest}"

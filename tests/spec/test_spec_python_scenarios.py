@@ -257,17 +257,19 @@ def test_model_fields_removed_and_retyped_by_direction(edited: Callable[..., Pat
         ),
     ]
     # the CLI reads song.arrangement_name where `song: Song`; its read of
-    # SongSummary.arrangement_name (`for song in listed.response`) is another model's field
+    # SongSummary.arrangement_name (`for song in listed.response`) is another model's field;
+    # the mock writes the JSON property by name, as a dict key
     assert list(removed.used_by) == places(
         "imuze_cli/output.py", '("arrangement", song.arrangement_name)'
-    )
+    ) + places("imuze_mock/handlers.py", '"arrangement_name":')
     assert "`str` -> `int`" in retyped.message
     # SongCreate is only sent, and a float field still accepts every int a caller passes
     assert "`int` -> `float`" in widened.message
-    # the keyword in the one SongCreate(...) call, not Songs.create's own desired_length=
+    # the keyword in the one SongCreate(...) call, not Songs.create's own desired_length=;
+    # and the mock's read of the JSON property by name
     assert list(widened.used_by) == places(
         "imuze_ext/resources/songs.py", "tags=list(tags), desired"
-    )
+    ) + places("imuze_mock/handlers.py", 'body["desired_length"]')
 
 
 def test_a_new_required_query_parameter_breaks_every_call(edited: Callable[..., Path]) -> None:
