@@ -19,6 +19,8 @@ Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 # (status, JSON body) -> (status, JSON body)
 Rewrite = Callable[[int, Any], tuple[int, Any]]
+# (status, headers, body bytes) -> the same, rewritten.
+RawRewrite = Callable[[int, list[Any], bytes], tuple[int, list[Any], bytes]]
 
 PREFIX = "/api/4"
 
@@ -75,8 +77,8 @@ async def _send_json(send: Send, status: int, body: Any, headers: list[Any]) -> 
     await send({"type": "http.response.body", "body": payload})
 
 
-def rewrite_response(app: App, method: str, path: str, rewrite: Rewrite) -> App:
-    """The app, with the JSON answers to `method path` passed through `rewrite`."""
+def rewrite_raw(app: App, method: str, path: str, rewrite: RawRewrite) -> App:
+    """The app, with the answers to `method path` (any body) passed through `rewrite`."""
 
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
         if not _is(scope, method, path):
@@ -88,15 +90,32 @@ def rewrite_response(app: App, method: str, path: str, rewrite: Rewrite) -> App:
         async def buffer(message: Message) -> None:
             if message["type"] == "http.response.start":
                 start.update(message)
-            else:
-                chunks.append(message.get("body", b""))
-                if not message.get("more_body"):
-                    status, body = rewrite(start["status"], json.loads(b"".join(chunks)))
-                    await _send_json(send, status, body, list(start.get("headers", [])))
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            status, headers, body = rewrite(
+                start["status"], list(start.get("headers", [])), b"".join(chunks)
+            )
+            kept = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+            kept.append((b"content-length", str(len(body)).encode()))
+            await send({"type": "http.response.start", "status": status, "headers": kept})
+            await send({"type": "http.response.body", "body": body})
 
         await app(scope, receive, buffer)
 
     return wrapped
+
+
+def rewrite_response(app: App, method: str, path: str, rewrite: Rewrite) -> App:
+    """The app, with the JSON answers to `method path` passed through `rewrite`."""
+
+    def raw(status: int, headers: list[Any], body: bytes) -> tuple[int, list[Any], bytes]:
+        status, data = rewrite(status, json.loads(body))
+        kept = [(k, v) for k, v in headers if k.lower() != b"content-type"]
+        return status, [*kept, (b"content-type", b"application/json")], json.dumps(data).encode()
+
+    return rewrite_raw(app, method, path, raw)
 
 
 def wrong_type(app: App) -> App:

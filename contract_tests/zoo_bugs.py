@@ -11,7 +11,7 @@ from typing import Any
 import imuze_mock
 
 from . import zoo_layers as z
-from .broken import App, Scope, _is
+from .broken import App, Scope, _is, rewrite_raw
 
 
 def body_answer(when: Callable[[Any], bool], status: int, message: str) -> z.Intercept:
@@ -145,7 +145,7 @@ def as_html(
             body = z.json.dumps(data).encode()
         return code, z.with_content_type(headers, b"text/html; charset=utf-8"), body
 
-    return lambda app: z.rewrite_raw(app, "GET", path, rewrite)
+    return lambda app: rewrite_raw(app, "GET", path, rewrite)
 
 
 def html_404(app: App) -> App:
@@ -154,7 +154,7 @@ def html_404(app: App) -> App:
             return code, headers, body
         return code, headers, b"<html><body><h1>404 Not Found</h1><hr>nginx</body></html>"
 
-    return z.rewrite_raw(app, "GET", "/arrangements/{id}", rewrite)
+    return rewrite_raw(app, "GET", "/arrangements/{id}", rewrite)
 
 
 def non_integer_id_404(app: App) -> App:

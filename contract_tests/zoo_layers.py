@@ -28,12 +28,17 @@ from .broken import (
     rewrite_response,
 )
 
-__all__ = ["PREFIX", "_header", "_read_body", "_replaying", "_send_json", "json"]
+__all__ = [
+    "PREFIX",
+    "_header",
+    "_read_body",
+    "_replaying",
+    "_send_json",
+    "json",
+]
 
 # (request JSON body or None, scope) -> (status, JSON body) to answer instead, or None.
 Intercept = Callable[[Any, Scope], tuple[int, Any] | None]
-# (status, headers, body bytes) -> the same, rewritten.
-RawRewrite = Callable[[int, list[Any], bytes], tuple[int, list[Any], bytes]]
 
 
 def error(status: int, message: str, field: str | None = None) -> dict[str, Any]:
@@ -60,36 +65,6 @@ def intercept(app: App, method: str, path: str, decide: Intercept) -> App:
             await _send_json(send, answer[0], answer[1], [])
             return
         await app(scope, _replaying(raw), send)
-
-    return wrapped
-
-
-def rewrite_raw(app: App, method: str, path: str, rewrite: RawRewrite) -> App:
-    """The app, with the answers to `method path` (any body) passed through `rewrite`."""
-
-    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-        if not _is(scope, method, path):
-            await app(scope, receive, send)
-            return
-        start: Message = {}
-        chunks: list[bytes] = []
-
-        async def buffer(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            status, headers, body = rewrite(
-                start["status"], list(start.get("headers", [])), b"".join(chunks)
-            )
-            kept = [(k, v) for k, v in headers if k.lower() != b"content-length"]
-            kept.append((b"content-length", str(len(body)).encode()))
-            await send({"type": "http.response.start", "status": status, "headers": kept})
-            await send({"type": "http.response.body", "body": body})
-
-        await app(scope, receive, buffer)
 
     return wrapped
 

@@ -8,6 +8,7 @@ or setup error.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -63,7 +64,7 @@ def replay_row(
         fail(f"cannot read the report {report_path}: {exc}")
     try:
         number, deviation = find_row(report, row)
-        url = base_url or getattr(ctx.obj, "base_url", None)
+        url = base_url or getattr(ctx.obj, "base_url", None) or os.environ.get("IMUZE_BASE_URL")
         target = target_from_env(url or report.base_url, getattr(ctx.obj, "email", None))
         outcome = replay(deviation, target)
     except (ReplayError, SetupError) as exc:

@@ -126,10 +126,29 @@ def _entry(
     return Entry(fingerprint, operation, check, status, location, reason, date)
 
 
+#: Checks that judge the body of an answer with the entry's status: the entry was tested only
+#: when the operation answered that status. The others judge every answer of the operation
+#: (a fixed undocumented status no longer appears: that is what makes it stale).
+BODY_CHECKS = frozenset({
+    "response_schema_conformance", "response_schema_under_any_content_type",
+    "content_type_conformance", "response_headers_conformance",
+    "error_body_discloses_internals", "error_body_echoes_credentials",
+})  # fmt: skip
+
+
+def tested(entry: Entry, report: Report, tested_operations: Collection[str]) -> bool:
+    """Whether this run gave the entry's check a chance to see its deviation again."""
+    if entry.operation not in tested_operations:
+        return False
+    if entry.check in BODY_CHECKS and entry.status is not None:
+        return (entry.operation, entry.status) in report.answered
+    return True
+
+
 def apply(report: Report, baseline: Baseline, tested_operations: Collection[str]) -> None:
     """Move the deviations the baseline accepts out of `report.deviations` into
-    `report.accepted`, and list as stale the entries of operations this run tested (to the
-    end: not when the budget or an interruption cut it short) whose deviation it did not see."""
+    `report.accepted`, and list as stale the entries this run tested (to the end: not when
+    the budget or an interruption cut it short; see `tested`) whose deviation it did not see."""
     entries = baseline.by_fingerprint()
     new, seen = [], set()
     for deviation in report.deviations:
@@ -147,7 +166,7 @@ def apply(report: Report, baseline: Baseline, tested_operations: Collection[str]
             e.fingerprint, e.operation, e.check, e.status, e.location, e.reason, e.date.isoformat()
         )
         for e in baseline.entries
-        if e.fingerprint not in seen and e.operation in tested_operations
+        if e.fingerprint not in seen and tested(e, report, tested_operations)
     ]
 
 

@@ -43,6 +43,8 @@ class Collector:
         self.operations: set[str] = set()
         # Users by email, so that a token issued to a login is named for its user.
         self.emails: dict[str, str] = {}
+        # (operationId, status) of every answer seen.
+        self.answered: set[tuple[str, int]] = set()
 
     def add_scenario(self, recorder: RecordedScenario) -> None:
         """Take in one finished scenario: its cases, tokens and failures."""
@@ -50,6 +52,11 @@ class Collector:
         for node in recorder.cases.values():
             self.operations.add(node.value.operation.label)
         self._learn_secrets(recorder)
+        for case_id, interaction in recorder.interactions.items():
+            answered = recorder.cases.get(case_id)
+            if answered is not None and interaction.response is not None:
+                status = interaction.response.status_code
+                self.answered.add((operation_id(answered.value), status))
         for case_id, checks in recorder.checks.items():
             for check in checks:
                 if check.failure_info is not None:

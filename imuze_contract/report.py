@@ -145,6 +145,8 @@ class Report:
     interrupted: bool = False
     # The budget ran out before every phase finished: a complete answer for what ran.
     budget_spent: bool = False
+    # (operationId, status) of every answer the run got: what its checks had a chance to see.
+    answered: set[tuple[str, int]] = field(default_factory=set)
     # The options that decide which requests are sent, as `imuze contract` arguments.
     rerun: list[str] = field(default_factory=list)
 

@@ -77,6 +77,7 @@ def run(
     report.cases = collector.cases + session.sent
     report.operations = sorted(collector.operations)
     report.deviations = collector.deviations()
+    report.answered = collector.answered | session.answered
     if spent:
         report.budget_spent = True
         report.notes.append(

@@ -83,6 +83,7 @@ class Session:
         self.on_failure = on_failure
         self.tokens: dict[str, str] = {}
         self.sent = 0
+        self.answered: set[tuple[str, int]] = set()
 
     def operation(self, operation_id: str) -> APIOperation[Any, Any, Any, Any]:
         """The spec's operation by its operationId."""
@@ -151,6 +152,7 @@ class Session:
                 f"cannot reach the API at {self.target.base_url}: {one_line(str(exc), 160)}"
             ) from None
         self.sent += 1
+        self.answered.add((operation_id, response.status_code))
         for name, failure in judge(case, response, checks):
             steps = [*(before or []), step_of(response, self.secrets)]
             self.on_failure(case.operation, case, response, name, failure, steps)
