@@ -122,7 +122,7 @@ class Collector:
             operation=case.operation.label, operation_id=operation_id(case), check=check,
             status=finding.status, location=finding.location, expected=finding.expected,
             actual=finding.actual, fix=finding.fix, curl=self._curl(steps), code=failure.code,
-            title=failure.title, steps=steps, evidence=evidence_of(failure, response),
+            title=failure.title, steps=steps, evidence=evidence_of(failure, response, case),
         )  # fmt: skip
         kept = self._deviations.setdefault(deviation.key, deviation)
         if kept is not deviation and steps:

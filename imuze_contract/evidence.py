@@ -13,7 +13,8 @@ from typing import Any
 
 from schemathesis.core.failures import Failure
 from schemathesis.core.transport import Response
-from schemathesis.openapi.checks import JsonSchemaError, UndefinedContentType
+from schemathesis.generation.case import Case
+from schemathesis.openapi.checks import JsonSchemaError, RejectedPositiveData, UndefinedContentType
 
 from imuze_ext._json_types import json_type
 
@@ -21,10 +22,13 @@ from imuze_ext._json_types import json_type
 MAX_EXAMPLE = 4_000
 
 
-def evidence_of(failure: Failure, response: Response | None) -> dict[str, Any]:
+def evidence_of(
+    failure: Failure, response: Response | None, case: Case[Any] | None = None
+) -> dict[str, Any]:
     """The observed facts behind `failure`: always the status and media type when answered;
     the failing value, its JSON type and the schema keyword it broke for a schema mismatch;
-    the body of an answer whose status or media type the spec does not document."""
+    what the request sent (path parameters and JSON body) when a valid one was refused; the
+    body of an answer whose status or media type the spec does not document."""
     found: dict[str, Any] = {}
     if response is not None:
         found["status"] = response.status_code
@@ -40,6 +44,10 @@ def evidence_of(failure: Failure, response: Response | None) -> dict[str, Any]:
         _example(found, "value", failure.instance)
     elif isinstance(failure, UndefinedContentType):
         found["content_type"] = failure.content_type
+    elif isinstance(failure, RejectedPositiveData) and case is not None:
+        body = case.body if isinstance(case.body, dict | list | str | int | float) else None
+        sent = {"path": dict(case.path_parameters or {}), "body": body}
+        _example(found, "sent", sent)
     if "value" not in found and response is not None:
         body = _json_body(response)
         if body is not _NO_BODY:

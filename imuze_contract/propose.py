@@ -22,11 +22,13 @@ from typing import Any
 import jsonschema_rs
 import yaml
 
-from .propose_edits import Action, Edits
+from .propose_document import document, key_text, render
+from .propose_edits import Edits
 from .propose_spec import Located, SpecMap, check_target, schema_of
 from .report import Deviation, Report
 
-OVERLAY_VERSION = "1.0.0"
+__all__ = ["DISPOSITIONS", "Proposal", "key_text", "propose", "propose_file", "render"]
+
 SECURITY = "a security finding"
 SERVER_ERROR = "a server error"
 #: Every check the contract runs, and why its findings get no spec edit (None: they may).
@@ -74,12 +76,6 @@ class Proposal:
     fix_the_server: list[tuple[Deviation, str]] = field(default_factory=list)
 
 
-def key_text(deviation: Deviation) -> str:
-    """`createSong status_code_conformance 200 status`: (operation, check, status, location)."""
-    status = "-" if deviation.status is None else str(deviation.status)
-    return f"{deviation.operation_id} {deviation.check} {status} {deviation.location}"
-
-
 def propose(report: Report, spec: Mapping[str, Any], source: str = "the spec") -> Proposal:
     """The Overlay that makes `spec` (the document the run used) say what the server does."""
     spec_map = SpecMap(spec)
@@ -101,27 +97,8 @@ def propose(report: Report, spec: Mapping[str, Any], source: str = "the spec") -
             if id(deviation) not in seen:
                 seen.add(id(deviation))
                 proposal.answered.append(deviation)
-    proposal.overlay = _document(report, len(rows), source, actions, proposal)
+    proposal.overlay = document(report, len(rows), source, actions, proposal)
     return proposal
-
-
-def render(proposal: Proposal) -> str:
-    """The overlay as YAML, descriptions as block text."""
-    return yaml.dump(
-        proposal.overlay, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
-    )
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _text)
 
 
 def _plan(deviation: Deviation, spec: SpecMap, edits: Edits) -> str | None:
@@ -153,7 +130,7 @@ def _plan(deviation: Deviation, spec: SpecMap, edits: Edits) -> str | None:
     if deviation.check == "status_code_conformance":
         return "an undocumented error status: document it by hand, or fix the server"
     if deviation.check == "positive_data_acceptance":
-        return "a valid request rejected, at no limit found: document the server's rule by hand"
+        return _tighten(deviation, operation, spec, edits)
     return "no mechanical spec edit"
 
 
@@ -287,6 +264,36 @@ def _limit(deviation: Deviation, spec: SpecMap, edits: Edits) -> str | None:
     return None
 
 
+def _tighten(deviation: Deviation, operation: Located, spec: SpecMap, edits: Edits) -> str | None:
+    """A valid request refused at the bound the spec states (`id: 0` with `minimum: 0`, a
+    4-letter title with `minLength: 4`): the server's bound is one past it, so say so."""
+    sent, where = deviation.evidence.get("sent") or {}, deviation.location
+    node: Located | None = None
+    value: Any = _NOTHING
+    if where.startswith("path ") and isinstance(sent.get("path"), Mapping):
+        node = spec.parameter_schema(operation, where[5:])
+        value = sent["path"].get(where[5:], _NOTHING)
+    elif where.startswith("/") and (body := spec.request_schema(operation)) is not None:
+        pointer = [part for part in where.split("/") if part]
+        node, value = spec.schema_at(body, pointer), sent.get("body")
+        for part in pointer:
+            value = value.get(part, _NOTHING) if isinstance(value, Mapping) else _NOTHING
+    node = spec.deref(node) if node is not None else None
+    schema = node.node if node is not None else None
+    if node is None or not isinstance(schema, Mapping):
+        return "a valid request rejected where the spec says nothing: document its rule by hand"
+    shared = " (a shared schema: every use of it)" if node.parts[0] == "components" else ""
+    if isinstance(value, int) and not isinstance(value, bool) and schema.get("minimum") == value:
+        what = f"raise minimum to {value + 1}: the server refuses {value}{shared}"
+        edits.merge(node, {"minimum": value + 1}, deviation, what)
+        return None
+    if isinstance(value, str) and schema.get("minLength") == len(value):
+        what = f"raise minLength to {len(value) + 1}: the server refuses {len(value)}{shared}"
+        edits.merge(node, {"minLength": len(value) + 1}, deviation, what)
+        return None
+    return "a valid request rejected inside the spec's bounds: document the server's rule by hand"
+
+
 def _owner(response: Located, deviation: Deviation) -> str:
     """A schema name for an error body: `UnauthorizedBody`, `CreateSong404Body`."""
     if response.parts[:2] == ("components", "responses") and len(response.parts) == 3:
@@ -303,60 +310,6 @@ def _example_of(json_type: str) -> Any:
 def _plain(node: Any) -> Any:
     """A plain JSON copy of a spec node (no YAML types, no shared references)."""
     return json.loads(json.dumps(copy.deepcopy(node)))
-
-
-def _example(deviation: Deviation) -> str:
-    evidence = deviation.evidence
-    for key in ("value", "body"):
-        if key in evidence:
-            text = json.dumps(evidence[key], ensure_ascii=False)
-            return text if len(text) <= 100 else text[:99] + "…"
-    return deviation.actual
-
-
-def _line(deviation: Deviation) -> str:
-    cases = f"{deviation.count} case{'s' if deviation.count != 1 else ''}"
-    return f"[{deviation.fingerprint}] {key_text(deviation)} ({cases}), e.g. {_example(deviation)}"
-
-
-def _document(
-    report: Report, rows: int, source: str, actions: list[Action], proposal: Proposal
-) -> dict[str, Any]:
-    lines = [
-        f"Spec edits proposed by `imuze contract` against {report.base_url} (seed "
-        f"{report.seed}, {report.cases} cases): {len(actions)} action(s) answering "
-        f"{len(proposal.answered)} of {rows} deviation(s) from {source}.",
-        "Review each, then see what adopting them means for clients: "
-        "`imuze-spec diff SPEC --overlay THIS-FILE`.",
-    ]
-    if proposal.fix_the_server:
-        lines += ["", "Fix the server (no spec edit is proposed for these):"]
-        lines += [f"- {_line(d)}: {why}; {d.line}" for d, why in proposal.fix_the_server]
-    entries = [
-        {
-            "target": action.target.target,
-            "description": "; ".join(action.what)
-            + ". Answers:\n"
-            + "\n".join(f"- {_line(d)}" for d in action.deviations)
-            + "\n",
-            "update": action.update,
-            "x-imuze-deviations": [d.fingerprint for d in action.deviations],
-        }
-        for action in actions
-    ]
-    if not entries:  # Overlay 1.0 needs one action: this one changes nothing
-        entries = [{"target": "$['info']", "description": "No spec edit to propose.", "update": {}}]
-    return {
-        "overlay": OVERLAY_VERSION,
-        "info": {
-            "title": f"Drift of {report.base_url} from {source}",
-            "version": f"seed-{report.seed}",
-            # Overlay 1.0's info has no description (1.1 adds one): an extension says it.
-            "x-description": "\n".join(lines) + "\n",
-            "x-imuze-fix-the-server": [d.fingerprint for d, _ in proposal.fix_the_server],
-        },
-        "actions": entries,
-    }
 
 
 def propose_file(report: Report, spec: Path, source: str | None = None) -> Proposal:

@@ -167,6 +167,31 @@ def test_security_and_server_errors_are_never_edited_away(check: str) -> None:
     assert at_500.fingerprint in info["x-imuze-fix-the-server"]
 
 
+def test_a_valid_request_refused_at_the_specs_bound_moves_the_bound() -> None:
+    # id 0 is allowed (minimum: 0) and refused; a 4-letter title (minLength: 4) too.
+    zero = deviation(
+        "getSong",
+        "positive_data_acceptance",
+        400,
+        "path id",
+        sent={"path": {"id": 0}, "body": None},
+    )
+    short = deviation(
+        "createSong",
+        "positive_data_acceptance",
+        422,
+        "/title",
+        sent={"path": {}, "body": {"title": "Abcd", "tags": []}},
+    )
+    inside = deviation("createSong", "positive_data_acceptance", 422, "/title",
+                       sent={"path": {}, "body": {"title": "Abcdef"}})  # fmt: skip
+    proposal = proposal_for(zero, short, inside)
+    doc = applied(proposal)
+    assert doc["components"]["parameters"]["Id"]["schema"]["minimum"] == 1
+    assert schema(doc, "SongCreate")["properties"]["title"]["minLength"] == 5
+    assert [d for d, _ in proposal.fix_the_server] == [inside]  # no bound to move: by hand
+
+
 def test_a_limit_past_which_the_server_fails_is_the_servers_to_fix() -> None:
     # A VARCHAR(40) that answers 500 above 40: stating maxLength would hide the 5xx.
     varchar = deviation(
