@@ -273,6 +273,8 @@ def _tighten(deviation: Deviation, operation: Located, spec: SpecMap, edits: Edi
     if where.startswith("path ") and isinstance(sent.get("path"), Mapping):
         node = spec.parameter_schema(operation, where[5:])
         value = sent["path"].get(where[5:], _NOTHING)
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)  # path parameters travel as text
     elif where.startswith("/") and (body := spec.request_schema(operation)) is not None:
         pointer = [part for part in where.split("/") if part]
         node, value = spec.schema_at(body, pointer), sent.get("body")
@@ -282,16 +284,33 @@ def _tighten(deviation: Deviation, operation: Located, spec: SpecMap, edits: Edi
     schema = node.node if node is not None else None
     if node is None or not isinstance(schema, Mapping):
         return "a valid request rejected where the spec says nothing: document its rule by hand"
-    shared = " (a shared schema: every use of it)" if node.parts[0] == "components" else ""
+    if _references(spec.doc, node) > 1:  # tightening it would narrow other operations too
+        return "a valid request refused at the bound of a shared schema: narrow it by hand"
     if isinstance(value, int) and not isinstance(value, bool) and schema.get("minimum") == value:
-        what = f"raise minimum to {value + 1}: the server refuses {value}{shared}"
+        what = f"raise minimum to {value + 1}: the server refuses {value}"
         edits.merge(node, {"minimum": value + 1}, deviation, what)
         return None
     if isinstance(value, str) and schema.get("minLength") == len(value):
-        what = f"raise minLength to {len(value) + 1}: the server refuses {len(value)}{shared}"
+        what = f"raise minLength to {len(value) + 1}: the server refuses {len(value)}"
         edits.merge(node, {"minLength": len(value) + 1}, deviation, what)
         return None
     return "a valid request rejected inside the spec's bounds: document the server's rule by hand"
+
+
+def _references(doc: Any, node: Located) -> int:
+    """How many `$ref`s name the component that holds `node` (1 for a node of no component)."""
+    if len(node.parts) < 3 or node.parts[0] != "components":
+        return 1
+    ref = "#/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in node.parts[:3])
+    count, stack = 0, [doc]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            count += item.get("$ref") == ref
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
 
 
 def _owner(response: Located, deviation: Deviation) -> str:
