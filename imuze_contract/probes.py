@@ -26,7 +26,7 @@ from schemathesis.core.transport import Response
 from . import probe_values as values
 from .probe_values import Slot
 from .report import OPS
-from .session import RESPONSE_CHECKS, Session, step_of
+from .session import RESPONSE_CHECKS, Session, Unreachable, step_of
 
 #: Answers that refuse a value; 5xx answers fail it too.
 REJECTIONS = frozenset({400, 413, 414, 422, 431})
@@ -77,10 +77,17 @@ class ProbeFinding:
 class Prober:
     """Sends the probes of every slot, as the demo user, until done or the deadline."""
 
-    def __init__(self, session: Session, deadline: float, on_finding: Callable[..., None]) -> None:
+    def __init__(
+        self,
+        session: Session,
+        deadline: float,
+        on_finding: Callable[..., None],
+        on_error: Callable[[str, str, str], None] | None = None,
+    ) -> None:
         self.session = session
         self.deadline = deadline
         self.on_finding = on_finding
+        self.on_error = on_error
         self.spec = session.schema.raw_schema
         self.out_of_time = False
 
@@ -191,15 +198,24 @@ class Prober:
         return operation
 
     def _send(self, slot: Slot, value: Any) -> Response | None:
-        """Send the operation's example request with `value` at the slot (None: cannot)."""
-        if slot.where == "path":
-            return self.session.send(
-                slot.operation_id, path={slot.field: value}, checks=PROBE_CHECKS
+        """Send the operation's example request with `value` at the slot (None: cannot, or
+        no answer: a connection the server drops on a value it allows is a row, not the end
+        of the run)."""
+        body = None
+        if slot.where == "body":
+            body = copy.deepcopy(values.request_example(self._operation(slot), self.spec))
+            if not _put(body, slot.field, value):
+                return None
+        path = {slot.field: value} if slot.where == "path" else None
+        try:
+            return self.session.send(slot.operation_id, body=body, path=path, checks=PROBE_CHECKS)
+        except Unreachable as exc:
+            if self.on_error is None:
+                raise
+            self.on_error(
+                f"{slot.method} {slot.path}", f"no answer to a {slot.name} probe", str(exc)
             )
-        body = copy.deepcopy(values.request_example(self._operation(slot), self.spec))
-        if not _put(body, slot.field, value):
             return None
-        return self.session.send(slot.operation_id, body=body, checks=PROBE_CHECKS)
 
     def _report(
         self, slot: Slot, keyword: str, answer: Response, limit: int | None, failing: int | str,

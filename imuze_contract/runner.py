@@ -95,7 +95,7 @@ def run(
 
 def _own_phases(session: Session, collector: Collector, deadline: float) -> bool:
     """The boundary and scope probes; True when the deadline stopped them."""
-    prober = Prober(session, deadline, collector.add_probe)
+    prober = Prober(session, deadline, collector.add_probe, collector.add_error)
     prober.run()
     if not prober.out_of_time and time.monotonic() < deadline:
         probe_list_scope(session, collector)

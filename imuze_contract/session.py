@@ -71,6 +71,10 @@ def judge(
     return found
 
 
+class Unreachable(SetupError):
+    """A request of the runner's own got no HTTP answer (refused, reset, timed out)."""
+
+
 class Session:
     """Logs the target's users in (each login judged) and sends the runner's own requests."""
 
@@ -148,7 +152,7 @@ class Session:
         try:
             response = case.call()
         except Exception as exc:  # requests' and the ASGI transport's errors alike
-            raise SetupError(
+            raise Unreachable(
                 f"cannot reach the API at {self.target.base_url}: {one_line(str(exc), 160)}"
             ) from None
         self.sent += 1

@@ -19,7 +19,9 @@ from contract_helpers import App, Receive, Scope, Send, contract, mock_config, s
 
 import imuze_mock
 from contract_tests.broken import wrong_type
-from imuze_contract.report import fingerprint_of
+from imuze_contract.replay import replay
+from imuze_contract.report import Report, fingerprint_of
+from imuze_contract.target import target_from_env
 
 # One example per operation: each run here is about its outcome, not its depth.
 FAST = ["--max-examples", "1", "--seed", "20261124", "--rate-limit", "1000/s"]
@@ -120,13 +122,16 @@ def test_a_new_deviation_alone_fails_the_run_and_every_reproduction_reruns(
         report_file.write_text(json.dumps(report))
         rows = report["deviations"] + report["accepted"]
         env = {**os.environ, **{k: v for k, v in user_env(base_url).items() if v}}
-        for number, row in enumerate(rows, 1):
+        # Every curl as pasted (one shell: the first login line logs in, the next reuse it).
+        assert _curl_statuses([row["curl"] for row in rows], env) == [r["status"] for r in rows]
+        target = target_from_env(env=env)
+        for row in rows:
             assert "[Filtered]" not in row["curl"] and imuze_mock.DEMO.password not in row["curl"]
-            assert _curl_status(row["curl"], env) == row["status"], row["curl"]
-            replayed = contract(["replay", str(number), "--report", str(report_file)],
-                                user_env(base_url))  # fmt: skip
-            assert replayed.exit_code == 1, (row["fingerprint"], replayed.output)
-            assert "still there" in replayed.stdout
+            outcome = replay(Report.from_dict(report).all_rows()[rows.index(row)], target, env)
+            assert outcome.still, (row["fingerprint"], outcome.detail)
+        replayed = contract(["replay", "1", "--report", str(report_file)], user_env(base_url))
+        assert replayed.exit_code == 1, replayed.output
+        assert "still there" in replayed.stdout
     # Against the server without the bug, that deviation is gone: exit 0.
     with serving(imuze_mock.create_app(mock_config("rails"))) as fixed:
         gone = contract(["replay", rows[0]["fingerprint"], "--report", str(report_file),
@@ -135,18 +140,21 @@ def test_a_new_deviation_alone_fails_the_run_and_every_reproduction_reruns(
     assert "gone" in gone.stdout
 
 
-def _curl_status(script: str, env: dict[str, str]) -> int:
-    """Run a row's curl lines as pasted (in bash); the status of the last request."""
-    lines = [
-        line + " -o /dev/null -w '%{http_code}\\n'" if line.startswith("curl ") else line
-        for line in script.splitlines()
-    ]
+def _curl_statuses(scripts: list[str], env: dict[str, str]) -> list[int]:
+    """Run each row's curl lines as pasted, in one bash; the status of each row's last one."""
+    lines = []
+    for script in scripts:
+        for line in script.splitlines():
+            lines.append(
+                line + " -o /dev/null -w '%{http_code} '" if line.startswith("curl ") else line
+            )
+        lines.append("echo")
     done = subprocess.run(
-        ["bash", "-c", "\n".join(lines)], env=env, capture_output=True, text=True, timeout=60,
+        ["bash", "-c", "\n".join(lines)], env=env, capture_output=True, text=True, timeout=120,
         check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    return int(done.stdout.split()[-1])
+    return [int(row.split()[-1]) for row in done.stdout.splitlines()]
 
 
 def test_a_baseline_entry_naming_an_unknown_operation_or_check_is_a_usage_error(

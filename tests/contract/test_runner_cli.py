@@ -202,6 +202,7 @@ def test_help_states_the_defaults_and_the_cli_does_not_import_schemathesis() -> 
     result = contract(["--help"], user_env("http://127.0.0.1:9/api/4"))
     assert result.exit_code == 0
     assert "10/s" in result.stdout and "300" in result.stdout
+    assert "loopback API" in result.stdout and "not throttled" in result.stdout
     probe = "import sys, imuze_cli.app; print('schemathesis' in sys.modules)"
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
