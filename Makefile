@@ -18,12 +18,13 @@ GENERATE  := openapi-python-client generate --path $(SPEC) --config spec/generat
 
 .PHONY: help setup generate check-generated check-spec-compat lint typecheck verifytypes test \
         test-py demo bench \
-        contract-live contract-deep mock clean
+        contract-live contract-deep mock clean adopt
 
 help:
 	@echo "make demo             the documented workflow end to end against the bundled mock"
 	@echo "make test             lint + typecheck + check-generated + check-spec-compat + pytest"
 	@echo "make generate         regenerate generated/imuze_client, then report what changed"
+	@echo "make adopt OVERLAY=F  apply an Overlay (imuze contract --propose F) to the spec, regenerate"
 	@echo "make check-generated  fail with a diff if generated/ is stale or hand-edited"
 	@echo "make check-spec-compat fail on a breaking change since spec/released/ not acknowledged"
 	@echo "make lint             openapi-spec-validator + Spectral + ruff"
@@ -50,6 +51,15 @@ generate: $(STAMP)
 	@if git cat-file -e HEAD:$(SPEC) 2>/dev/null; then \
 	  imuze-spec diff HEAD:$(SPEC) $(SPEC); \
 	else echo "generate: no committed $(SPEC) to compare with"; fi
+
+# Adopt a proposal (`imuze contract --propose drift.yaml`): apply it to the spec, regenerate the
+# client and print both verdicts against the committed spec. Commits nothing: review with
+# `git diff`, then check-spec-compat says which breaking changes to acknowledge.
+adopt: $(STAMP)
+	@test -n "$(OVERLAY)" || { echo "adopt: name the overlay: make adopt OVERLAY=drift.yaml" >&2; \
+	  exit 2; }
+	imuze-spec apply $(SPEC) $(OVERLAY) -o $(SPEC)
+	@$(MAKE) --no-print-directory generate
 
 check-generated: $(STAMP)
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \

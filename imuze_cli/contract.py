@@ -13,6 +13,7 @@ import json
 import os
 import re
 import signal
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -136,6 +137,27 @@ def contract(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the report as JSON on stdout.")
     ] = False,
+    spec: Annotated[
+        Path | None,
+        typer.Option(
+            "--spec",
+            metavar="PATH",
+            help="Hold the API to this OpenAPI spec instead of the packaged one (a proposal "
+            "applied, a branch's spec).",
+            show_default=False,
+        ),
+    ] = None,
+    propose: Annotated[
+        Path | None,
+        typer.Option(
+            "--propose",
+            metavar="FILE",
+            help="Write an OpenAPI Overlay 1.0 document: the spec edits that match the server, "
+            "for each deviation whose fix is mechanical (review it, then imuze-spec diff SPEC "
+            "--overlay FILE).",
+            show_default=False,
+        ),
+    ] = None,
     baseline: Annotated[
         Path | None,
         typer.Option(
@@ -192,10 +214,11 @@ def contract(
     try:
         target = target_from_env(base_url, email)
         rate = _rate(rate_limit) if rate_limit is not None else None
-        options = RunOptions(budget, max_examples, rate, seed)
+        options = RunOptions(budget, max_examples, rate, seed, _readable(spec))
         _writable(report_md)
         _writable(junit)
         _writable(report_json)
+        _writable(propose)
         gate = _gate(baseline, baseline_update, baseline_prune)
         accepted = gate.load() if gate is not None else None
     except SetupError as exc:
@@ -238,6 +261,7 @@ def contract(
         fail(f"the contract run failed: {type(exc).__name__}: {exc}", exc)
 
     written: list[str] = []
+    proposed = ""
     try:
         if report_md is not None:
             _write(report_md, render_markdown(report), secrets)
@@ -248,13 +272,46 @@ def contract(
         if report_json is not None:
             _write(report_json, json.dumps(report.to_dict(), indent=2), secrets)
             written.append(str(report_json))
+        if propose is not None:
+            overlay, proposed = _proposal(report, spec, propose)
+            _write(propose, overlay, secrets)
     except OSError as exc:
         fail(f"cannot write the report: {exc.strerror or exc}: {exc.filename}", exc)
+    except Exception as exc:  # a proposal that cannot be made: one line, never a traceback
+        fail(f"cannot propose spec edits: {type(exc).__name__}: {exc}", exc)
     if as_json:
         typer.echo(secrets.scrub(json.dumps(report.to_dict(), indent=2)))
     else:
         _summary(report, written)
+    if proposed:
+        print(proposed, file=sys.stderr)
     raise typer.Exit(report.exit_code)
+
+
+def _readable(path: Path | None) -> Path | None:
+    """Refuse a spec that cannot be read before the run."""
+    if path is not None and not path.is_file():
+        raise SetupError(f"cannot read the spec {path}: no such file")
+    return path
+
+
+def _proposal(report: Report, spec: Path | None, path: Path) -> tuple[str, str]:
+    """The Overlay for the run's mechanical deviations, against the spec the run used, and
+    the line that says what it holds and what to do next."""
+    from imuze_contract.config import spec_path
+    from imuze_contract.propose import propose_file, render
+
+    proposal = propose_file(report, spec or spec_path(), str(spec or "the packaged spec"))
+    left = len(proposal.fix_the_server)
+    if not proposal.answered:
+        line = f"Nothing to propose in {path}: no deviation has a mechanical spec edit"
+        return render(proposal), line + (f" ({left} are the server's to fix)." if left else ".")
+    line = (
+        f"Proposed {len(proposal.overlay['actions'])} spec edit(s) for "
+        f"{len(proposal.answered)} deviation(s) in {path}; {left} are the server's to fix. "
+        f"Next: imuze-spec diff {spec or 'spec/openapi.yaml'} --overlay {path}"
+    )
+    return render(proposal), line
 
 
 def _gate(path: Path | None, update: bool, prune: bool) -> Gate | None:

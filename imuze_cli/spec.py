@@ -26,6 +26,7 @@ from imuze_spec.load import SpecLoadError, load
 from imuze_spec.regenerate import GenerationError, regenerate
 
 from .errors import ImuzeGroup, UsageProblem
+from .spec_apply import apply, overlay_module
 
 app = typer.Typer(
     cls=ImuzeGroup,
@@ -72,7 +73,19 @@ def _main() -> None:
 @app.command()
 def diff(
     old: Annotated[str, typer.Argument(help="The old spec: a file, or GITREF:path.")],
-    new: Annotated[str, typer.Argument(help="The new spec: a file, or GITREF:path.")],
+    new: Annotated[
+        str | None, typer.Argument(help="The new spec: a file, or GITREF:path (or give --overlay).")
+    ] = None,
+    overlay: Annotated[
+        Path | None,
+        typer.Option(
+            "--overlay",
+            metavar="FILE",
+            help="Judge adopting this OpenAPI Overlay (e.g. imuze contract --propose FILE) "
+            "into OLD, instead of a NEW spec.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
     fail_on: Annotated[
         FailOn | None,
@@ -86,14 +99,28 @@ def diff(
         typer.Option("--bump", help="Also say the version bump: major, minor or patch."),
     ] = False,
 ) -> None:
-    """Classify every change from OLD to NEW, for the wire and for the generated client."""
+    """Classify every change from OLD to NEW (or to OLD with --overlay applied), for the wire
+    and for the generated client."""
+    if (new is None) == (overlay is None):
+        raise UsageProblem(
+            "give the NEW spec, or --overlay FILE to judge adopting an overlay",
+            hint="see 'imuze-spec diff --help'",
+        )
     try:
-        findings = run(old, new, python=not no_python)
+        if overlay is not None:
+            findings = overlay_module().diff_overlay(old, overlay, python=not no_python)
+        else:
+            assert new is not None
+            findings = run(old, new, python=not no_python)
     except SpecLoadError as exc:
         _fail(exc, "diff")
-    sys.stdout.write(report.render(findings, fmt.value, old, new, bump=bump))
+    label = new if new is not None else f"{old} + {overlay}"
+    sys.stdout.write(report.render(findings, fmt.value, old, label, bump=bump))
     if fail_on is not None and any(f.level >= Level[fail_on.value] for f in findings):
         raise typer.Exit(EXIT_FAIL)
+
+
+app.command()(apply)
 
 
 @app.command()

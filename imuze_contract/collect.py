@@ -18,6 +18,7 @@ from schemathesis.engine.recorder import CheckFailureInfo, RecordedScenario
 from schemathesis.generation.case import Case
 
 from .describe import describe, operation_id
+from .evidence import evidence_of
 from .probe_values import Slot
 from .probes import ProbeFinding
 from .redact import TOKEN_VARIABLES, Secrets
@@ -121,7 +122,7 @@ class Collector:
             operation=case.operation.label, operation_id=operation_id(case), check=check,
             status=finding.status, location=finding.location, expected=finding.expected,
             actual=finding.actual, fix=finding.fix, curl=self._curl(steps), code=failure.code,
-            title=failure.title, steps=steps,
+            title=failure.title, steps=steps, evidence=evidence_of(failure, response, case),
         )  # fmt: skip
         kept = self._deviations.setdefault(deviation.key, deviation)
         if kept is not deviation and steps:

@@ -82,8 +82,11 @@ def write_wfc_document(target: Target, path: Path) -> Path:
     return path
 
 
-def load_schema(target: Target, config: SchemathesisConfig) -> OpenApiSchema:
-    """The packaged spec under `config`, sending to the target's ASGI app when it has one."""
-    schema = schemathesis.openapi.from_path(spec_path(), config=config)
+def load_schema(
+    target: Target, config: SchemathesisConfig, spec: Path | None = None
+) -> OpenApiSchema:
+    """`spec` (the packaged one by default) under `config`, sending to the target's ASGI app
+    when it has one."""
+    schema = schemathesis.openapi.from_path(spec or spec_path(), config=config)
     schema.app = target.app
     return schema

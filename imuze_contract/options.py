@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 #: Seconds a run may take at most; it ends earlier once every phase has run its examples.
@@ -37,6 +38,8 @@ class RunOptions:
     max_examples: int = DEFAULT_MAX_EXAMPLES
     rate_limit: int | None = None
     seed: int | None = None
+    # The OpenAPI spec to hold the API to; None is the packaged one (imuze_contract/openapi.yaml).
+    spec: Path | None = None
 
     def __post_init__(self) -> None:
         if self.budget <= 0:

@@ -50,6 +50,8 @@ class Deviation:
     steps: list[Step] = field(default_factory=list)
     # A boundary probe's finding as data (probes.ProbeFinding.to_dict), None for other checks.
     probe: dict[str, Any] | None = None
+    # What was observed, as data (imuze_contract/evidence.py): what a proposed spec edit needs.
+    evidence: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str, int | None, str]:

@@ -10,6 +10,7 @@ Ctrl+C or SIGTERM interrupt). Requests are rate limited, except to a loopback AP
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
 import threading
@@ -61,7 +62,7 @@ def run(
             target, wfc, max_examples=options.max_examples, scenarios=options.max_examples,
             seed=seed, rate_limit=rate, keep_going=True,
         )  # fmt: skip
-        schema = load_schema(target, config)
+        schema = load_schema(target, config, options.spec)
         collector = Collector(schema.raw_schema, secrets, target.base_url + "/tokens")
         collector.emails = {user.email: user.name for user in target.users if user.email}
         session = Session(schema, target, secrets, collector.add_own)
@@ -176,4 +177,7 @@ def _scrub(report: Report, secrets: Secrets, login_url: str) -> None:
         deviation.expected = secrets.scrub(deviation.expected)
         if deviation.fix:
             deviation.fix = secrets.scrub(deviation.fix)
+        deviation.evidence = json.loads(
+            secrets.scrub(json.dumps(deviation.evidence, ensure_ascii=False))
+        )
     report.notes = [secrets.scrub(note) for note in report.notes]
