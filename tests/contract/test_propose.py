@@ -240,7 +240,13 @@ def test_a_missing_spec_or_an_unwritable_proposal_is_refused_before_the_run(
     env = user_env("http://127.0.0.1:9/api/4")
     missing = contract(["--spec", str(tmp_path / "nope.yaml")], env)
     assert missing.exit_code == 2
-    assert missing.stderr == f"error: cannot read the spec {tmp_path / 'nope.yaml'}: no such file\n"
+    assert missing.stderr == (  # the one voice: the error, then where to read the usage
+        f"error: cannot read the spec {tmp_path / 'nope.yaml'}: no such file\n"
+        "hint: see 'imuze contract --help'\n"
+    )
     unwritable = contract(["--propose", str(tmp_path)], env)
     assert unwritable.exit_code == 2
-    assert unwritable.stderr == f"error: cannot write {tmp_path}: not a writable file path\n"
+    assert unwritable.stderr == (
+        f"error: cannot write {tmp_path}: not a writable file path\n"
+        "hint: see 'imuze contract --help'\n"
+    )

@@ -141,7 +141,8 @@ def test_imuze_spec_apply_writes_the_spec_or_names_the_action_that_missed(tmp_pa
     failed = _cli("apply", "spec/openapi.yaml", str(bad), "-o", str(out))
     assert failed.exit_code == 2
     assert failed.stderr == (
-        "imuze-spec: action 2 (add nope): target $['paths']['/nope'] selects no node\n"
+        "error: action 2 (add nope): target $['paths']['/nope'] selects no node\n"
+        "hint: see 'imuze-spec apply --help'\n"
     )
     assert out.read_text(encoding="utf-8") == before  # nothing written
 
