@@ -93,7 +93,7 @@ verifytypes: $(STAMP)
 
 # In CI (CI set) pytest also writes a JUnit report to reports/ (git-ignored).
 test-py: $(STAMP)
-	pytest $${CI:+--junitxml=reports/junit.xml}
+	pytest -n 2 $${CI:+--junitxml=reports/junit.xml}
 
 test: lint typecheck verifytypes check-generated check-spec-compat test-py
 

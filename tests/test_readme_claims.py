@@ -78,6 +78,8 @@ COMMAND = re.compile(r"(?:^|[\s(|;])(imuze(?:-spec|-mock)?)((?: +[^\s#|&;)]+)*)"
 
 def _leaves(group: Any, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], set[str]]:
     found: dict[tuple[str, ...], set[str]] = {path: {o for p in group.params for o in p.opts}}
+    if path and group.invoke_without_command:  # a group that runs too (`imuze contract`)
+        found[path].add("--help")
     for name, command in group.commands.items():
         if isinstance(command, typer.core.TyperGroup):
             found |= _leaves(command, (*path, name))
@@ -86,9 +88,24 @@ def _leaves(group: Any, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], set
     return found
 
 
+def _valued(group: Any) -> set[str]:
+    """Every option of the tree that takes a value (`--deadline S`), so S is not a command."""
+    valued = {o for p in group.params if not getattr(p, "is_flag", True) for o in p.opts}
+    for command in group.commands.values():
+        if isinstance(command, typer.core.TyperGroup):
+            valued |= _valued(command)
+        else:
+            valued |= {o for p in command.params if not getattr(p, "is_flag", True) for o in p.opts}
+    return valued
+
+
 TREES = {
     "imuze": _leaves(typer.main.get_command(app)),
     "imuze-spec": _leaves(typer.main.get_command(spec_app)),
+}
+VALUED = {
+    "imuze": _valued(typer.main.get_command(app)),
+    "imuze-spec": _valued(typer.main.get_command(spec_app)),
 }
 MOCK_OPTIONS = {o for action in mock_parser()._actions for o in action.option_strings}
 
@@ -117,20 +134,24 @@ def test_the_readme_names_commands() -> None:
 @pytest.mark.parametrize(("program", "words"), command_lines(), ids=str)
 def test_every_command_line_the_readme_names_exists(program: str, words: list[str]) -> None:
     if program == "imuze-mock":
-        flags = [w.split("=")[0] for w in words if w.startswith("--")]
+        flags = [w.split("=")[0] for w in words if w.startswith("--") and w != "--"]
         assert set(flags) <= MOCK_OPTIONS, flags
         return
     tree = TREES[program]
     path: tuple[str, ...] = ()
     after: list[str] = []  # the words after the last command name
+    value_next = False
     for word in words:
-        if word.startswith("--"):
+        if value_next:  # the value of the option before it
+            value_next = False
+        elif word.startswith("--"):
             assert word.split("=")[0] in tree[path] | tree[()], (program, path, word)
+            value_next = "=" not in word and word in VALUED[program]
         elif (*path, word) in tree and not after:
             path = (*path, word)
         else:
             after.append(word)
-    if any(not word.startswith("-") for word in words):  # names a command, which exists
+    if path or after:  # names a command (words that are no option's value), which exists
         assert path, (program, words)
     if "--help" not in tree[path]:  # a group (or the root): what follows must be a command
         assert not after, (program, path, after)

@@ -126,7 +126,9 @@ def test_the_mock_names_its_extra_in_one_line(client_only: tuple[Venv, int, list
     served = venv.run("imuze-mock", "--port", "0")
     assert served.returncode == 2
     assert served.stdout == ""
-    assert served.stderr.count("\n") == 1 and MOCK_HINT in served.stderr, served.stderr
+    error, hint = served.stderr.splitlines()  # the one voice: an error and a hint line
+    assert error.startswith("error: ") and MOCK_HINT in error, served.stderr
+    assert hint == "hint: see 'imuze-mock --help'"
     imported = venv.run("python", "-c", "import imuze_mock; imuze_mock.create_app")
     assert imported.returncode == 1
     assert imported.stderr.strip().splitlines()[-1] == (
@@ -143,6 +145,7 @@ def test_imuze_contract_names_its_extra_in_one_line(client_only: tuple[Venv, int
     assert done.stderr == (
         "error: imuze contract needs the 'contract' extra (schemathesis is not installed): "
         "pip install 'imuze[contract]'\n"
+        "hint: see 'imuze contract --help'\n"
     )
 
 
