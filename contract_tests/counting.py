@@ -21,5 +21,5 @@ class CaseCounter:
         return self._count
 
 
-# One per pytest process (the suite does not use xdist).
+# One per pytest process; under xdist the controller sums the workers' (conftest.py).
 CASES = CaseCounter()
