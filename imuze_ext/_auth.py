@@ -7,7 +7,6 @@ handled below the flow by httpx, which drops Authorization when the origin chang
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import AsyncGenerator, Generator, Mapping
 
@@ -63,6 +62,8 @@ class LoginAuth(httpx.Auth):
         self._origin = origin(api_url)
         self._token: str | None = None
         self._thread_lock = threading.Lock()
+        import asyncio  # at the first client, not at `import imuze`
+
         self._async_lock = asyncio.Lock()
 
     def __repr__(self) -> str:

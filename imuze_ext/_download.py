@@ -24,10 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import anyio
-import anyio.to_thread
 import httpx
-import stamina
 
 from . import _deadlines, _retry
 from ._failures import typed
@@ -189,6 +186,8 @@ def _resume_hook(call: _deadlines.Call) -> Any:
 
 
 def _retrying(call: _deadlines.Call) -> Any:
+    import stamina  # at the first download, not at `import imuze` (it loads tenacity)
+
     return stamina.retry_context(
         on=_resume_hook(call),
         attempts=None,
@@ -316,6 +315,8 @@ async def adownload(
                 raise
             except Exception as exc:
                 raise _failure(exc, url, state) from exc
+            import anyio.to_thread  # the async twin's own: not loaded by `import imuze`
+
             with anyio.CancelScope(shield=True):  # once begun, the rename completes
                 await anyio.to_thread.run_sync(_finish, raw_file, temp, path)
         except BaseException:
@@ -331,6 +332,8 @@ async def _asegment(
     state: _State,
     progress: ProgressCallback | None,
 ) -> None:
+    import anyio
+
     file = anyio.wrap_file(raw_file)
     async with http.stream(
         "GET", url, headers=range_headers(state), extensions=_STREAMED

@@ -11,7 +11,6 @@ cannot be told from an ordinary word ("or" in "wrong email or password").
 
 from __future__ import annotations
 
-import html.parser
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -28,7 +27,6 @@ MAX_REASON = 200
 
 _SECRET_KEY = re.compile(r"pass|secret|token|key|auth|credential", re.IGNORECASE)
 _SECRET_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "cookie")
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MIN_SECRET_MATCH = 8
 """The shortest credential redacted wherever its text appears in a server's message."""
 _NO_FIELD = frozenset({"base", ""})  # Rails' errors[:base]: messages about the whole record
@@ -294,35 +292,10 @@ def _looks_like_html(text: str) -> bool:
     return start.startswith(("<!doctype html", "<html"))
 
 
-class _TitleFinder(html.parser.HTMLParser):
-    """Collects an HTML page's <title> and first heading."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.title = ""
-        self.heading = ""
-        self._in: str | None = None
-        self._done: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        kind = "title" if tag == "title" else "heading" if tag in _HEADINGS else None
-        if kind and kind not in self._done:
-            self._in = kind
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._in and (tag == "title" or tag in _HEADINGS):
-            self._done.add(self._in)
-            self._in = None
-
-    def handle_data(self, data: str) -> None:
-        if self._in == "title":
-            self.title += data
-        elif self._in == "heading":
-            self.heading += data
-
-
 def _html_reason(text: str) -> str | None:
-    finder = _TitleFinder()
+    from ._html_title import TitleFinder  # html.parser: loaded by the first HTML error page
+
+    finder = TitleFinder()
     try:
         finder.feed(text)
         finder.close()

@@ -9,7 +9,6 @@ an error body that is not the spec's Error are tolerated and reported (see _tole
 from __future__ import annotations
 
 import functools
-import importlib.resources
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
@@ -65,6 +64,8 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 @functools.cache
 def _spec() -> dict[str, Any]:
+    import importlib.resources
+
     import yaml
 
     text = importlib.resources.files("imuze_ext").joinpath("openapi.yaml").read_text("utf-8")

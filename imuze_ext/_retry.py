@@ -26,7 +26,6 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-import stamina
 
 from . import _body, _deadlines
 from ._deadlines import Call, Limits
@@ -200,6 +199,8 @@ def _log(request: httpx.Request, attempt: int, started: float, outcome: str) -> 
 
 def _retrying(request: httpx.Request, call: Call) -> Any:
     """A stamina retry context (iterable sync and async) for one request of a call."""
+    import stamina  # at the first retry loop, not at `import imuze` (it loads tenacity)
+
     return stamina.retry_context(
         on=_backoff_hook(request, call),
         attempts=None,

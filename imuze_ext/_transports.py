@@ -11,7 +11,6 @@ outside without httpx's private attributes, and reaching it through `send` needs
 
 from __future__ import annotations
 
-import anyio
 import httpx
 
 from . import _deadlines
@@ -60,6 +59,8 @@ class AsyncClientTransport(httpx.AsyncBaseTransport):
         left = None if call is None else call.remaining()
         if left is None:
             return await self.client.send(request, stream=True, auth=None, follow_redirects=False)
+        import anyio  # the async twin's own: not loaded by `import imuze`
+
         try:
             with anyio.fail_after(max(left, 0.0)):
                 return await self.client.send(

@@ -14,7 +14,7 @@ from typing import Self
 import httpx
 from imuze_client import Client
 
-from . import _calls, _config, _deadlines, _logging, _network, _transports
+from . import _calls, _config, _deadlines, _logging, _transports
 from ._auth import ApiKeyAuth, LoginAuth
 from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport, default_deadline
 from ._tolerance import Tolerance
@@ -124,6 +124,8 @@ class Imuze:
         self._auth = _auth(api_key, email, password, self.base_url, self._tolerance)
         if http_client is not None:
             transport = _transports.ClientTransport(http_client)
+        from . import _network  # httpcore: loaded by the first client, not `import imuze`
+
         self._bottom = transport or _network.http_transport(DEFAULT_LIMITS)
         self._connect(
             _transports.effective_timeout(timeout, DEFAULT_TIMEOUT, http_client),
@@ -235,6 +237,8 @@ class AsyncImuze:
         self._auth = _auth(api_key, email, password, self.base_url, self._tolerance)
         if http_client is not None:
             transport = _transports.AsyncClientTransport(http_client)
+        from . import _network
+
         self._bottom = transport or _network.async_http_transport(DEFAULT_LIMITS)
         self._connect(
             _transports.effective_timeout(timeout, DEFAULT_TIMEOUT, http_client),

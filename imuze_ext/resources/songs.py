@@ -6,7 +6,6 @@ the choice of the mp3 to fetch in _song_media, the raw twins in songs_raw.
 
 from __future__ import annotations
 
-import asyncio
 import builtins
 import os
 import time
@@ -245,6 +244,13 @@ class Songs:
         return self.download(song, dest, progress=progress)
 
 
+async def _asyncio_sleep(seconds: float) -> None:
+    """asyncio.sleep, imported at the first async wait rather than by `import imuze`."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
 class AsyncSongs:
     """The async twin of Songs; waits run concurrently with asyncio.gather."""
 
@@ -323,7 +329,7 @@ class AsyncSongs:
         timeout: float,  # noqa: ASYNC109 - a polling deadline (injectable clock), not a cancel scope
         interval: float = _polling.DEFAULT_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep,
     ) -> Song:
         """The async twin of Songs.wait."""
         song_id = song_id_of(song)
@@ -343,7 +349,7 @@ class AsyncSongs:
         timeout: float,  # noqa: ASYNC109 - a polling deadline (injectable clock), not a cancel scope
         interval: float = _polling.DEFAULT_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep,
     ) -> builtins.list[SongSummary]:
         """The async twin of Songs.wait_all."""
         ids = [song_id_of(song) for song in songs]
