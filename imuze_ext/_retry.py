@@ -178,7 +178,7 @@ def is_streamed(request: httpx.Request) -> bool:
     return bool(request.extensions.get(STREAM_EXTENSION))
 
 
-def _log(request: httpx.Request, attempt: int, started: float, outcome: str) -> None:
+def _log(request: httpx.Request, attempt: int, started: float, outcome: object) -> None:
     if not logger.isEnabledFor(logging.INFO):
         return
     elapsed_ms = (time.perf_counter() - started) * 1000
@@ -299,8 +299,10 @@ class RetryTransport(httpx.BaseTransport):
         except httpx.TransportError as exc:
             _log(request, num, started, type(exc).__name__)
             raise
-        _log(request, num, started, str(response.status_code))
-        if (retry := _status_decision(request, response)) is not None:
+        _log(request, num, started, response.status_code)
+        if response.status_code in RETRYABLE_STATUSES and (
+            retry := _status_decision(request, response)
+        ):
             _read_or_close(response)  # keep the body: the last attempt's answer is handed back
             response.close()
             raise retry
@@ -356,8 +358,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         except httpx.TransportError as exc:
             _log(request, num, started, type(exc).__name__)
             raise
-        _log(request, num, started, str(response.status_code))
-        if (retry := _status_decision(request, response)) is not None:
+        _log(request, num, started, response.status_code)
+        if response.status_code in RETRYABLE_STATUSES and (
+            retry := _status_decision(request, response)
+        ):
             await _aread_or_close(response)
             await response.aclose()
             raise retry
