@@ -13,6 +13,7 @@ guarded stream (as httpx's own transports build theirs from httpcore's stream), 
 
 from __future__ import annotations
 
+import time
 import typing
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -72,7 +73,7 @@ def check_declared_size(request: httpx.Request, headers: httpx.Headers) -> None:
 
 def _check_time(request: httpx.Request) -> None:
     call = _deadlines.current()
-    if call is not None and (left := call.remaining()) is not None and left <= 0:
+    if call is not None and call.until is not None and call.until <= time.monotonic():
         raise httpx.ReadTimeout("the attempt's or the call's time is up", request=request)
 
 

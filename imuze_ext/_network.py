@@ -34,6 +34,10 @@ _shortened = io_timeout
 class _Stream(httpcore.NetworkStream):
     def __init__(self, inner: httpcore.NetworkStream) -> None:
         self._inner = inner
+        # Nothing to bound: the inner stream's own methods, without a frame of ours (httpcore
+        # asks `get_extra_info` twice per request, to see whether a kept connection is alive).
+        self.get_extra_info = inner.get_extra_info  # type: ignore[method-assign]
+        self.close = inner.close  # type: ignore[method-assign]
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return self._inner.read(max_bytes, _shortened(timeout, httpcore.ReadTimeout))
@@ -91,6 +95,8 @@ class DeadlineBackend(httpcore.NetworkBackend):
 class _AsyncStream(httpcore.AsyncNetworkStream):
     def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
         self._inner = inner
+        self.get_extra_info = inner.get_extra_info  # type: ignore[method-assign]
+        self.aclose = inner.aclose  # type: ignore[method-assign]
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return await self._inner.read(max_bytes, _shortened(timeout, httpcore.ReadTimeout))

@@ -153,7 +153,9 @@ def read(
     schema = model.__name__
     validate(schema, data, response)
     documented = documented_success(operation)
-    if deviation := _deviations.undocumented_status(operation, documented, response.status_code):
+    if response.status_code not in documented and (
+        deviation := _deviations.undocumented_status(operation, documented, response.status_code)
+    ):
         _tolerate(tolerance, deviation, response)
     resolution = resolve_media(schema, data, tolerance.media_base)
     if resolution.unresolvable:

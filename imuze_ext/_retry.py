@@ -177,7 +177,7 @@ def is_streamed(request: httpx.Request) -> bool:
     return bool(request.extensions.get(STREAM_EXTENSION))
 
 
-def _log(request: httpx.Request, attempt: int, started: float, outcome: str) -> None:
+def _log(request: httpx.Request, attempt: int, started: float, outcome: object) -> None:
     if not logger.isEnabledFor(logging.INFO):
         return
     elapsed_ms = (time.perf_counter() - started) * 1000
@@ -218,15 +218,24 @@ def _start(request: httpx.Request, call: Call, limits: Limits) -> bool:
     _deadlines.begin_attempt(call, None if streamed else limits.attempt)
     # At its start an attempt has its whole timeout left: only the call's deadline can be
     # nearer than the request's own timeouts.
-    left = None if call.deadline is None else call.deadline - call.attempt_started
+    if call.deadline is None:
+        return streamed
+    left = call.deadline - call.attempt_started
     timeouts = request.extensions.get("timeout")
-    if left is not None and isinstance(timeouts, dict):
+    if isinstance(timeouts, dict) and _shortens(timeouts, left):
         wait = max(round(left, 3), 0.001)  # to the millisecond: the rest is noise
-        if any(v is None or v > wait for v in timeouts.values()):
-            request.extensions["timeout"] = {
-                k: wait if v is None else min(v, wait) for k, v in timeouts.items()
-            }
+        request.extensions["timeout"] = {
+            k: wait if v is None else min(v, wait) for k, v in timeouts.items()
+        }
     return streamed
+
+
+def _shortens(timeouts: dict[str, float | None], left: float) -> bool:
+    """Whether `left` s is less than one of the request's timeouts (None: no limit)."""
+    for v in timeouts.values():
+        if v is None or v > left:
+            return True
+    return False
 
 
 def _read_or_close(response: httpx.Response) -> None:
@@ -291,8 +300,10 @@ class RetryTransport(httpx.BaseTransport):
         except httpx.TransportError as exc:
             _log(request, num, started, type(exc).__name__)
             raise
-        _log(request, num, started, str(response.status_code))
-        if (retry := _status_decision(request, response)) is not None:
+        _log(request, num, started, response.status_code)
+        if response.status_code in RETRYABLE_STATUSES and (
+            retry := _status_decision(request, response)
+        ):
             _read_or_close(response)  # keep the body: the last attempt's answer is handed back
             response.close()
             raise retry
@@ -348,8 +359,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         except httpx.TransportError as exc:
             _log(request, num, started, type(exc).__name__)
             raise
-        _log(request, num, started, str(response.status_code))
-        if (retry := _status_decision(request, response)) is not None:
+        _log(request, num, started, response.status_code)
+        if response.status_code in RETRYABLE_STATUSES and (
+            retry := _status_decision(request, response)
+        ):
             await _aread_or_close(response)
             await response.aclose()
             raise retry
