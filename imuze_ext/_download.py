@@ -31,6 +31,7 @@ from ._failures import typed
 from ._logging import retrying
 from ._media import directory, resolve_url
 from ._responses import status_error
+from ._to_the_end import run_to_the_end
 from .errors import APIConnectionError, ImuzeError, ResponseValidationError
 
 ProgressCallback = Callable[[int, int | None], None]
@@ -315,10 +316,8 @@ async def adownload(
                 raise
             except Exception as exc:
                 raise _failure(exc, url, state) from exc
-            import anyio.to_thread  # the async twin's own: not loaded by `import imuze`
-
-            with anyio.CancelScope(shield=True):  # once begun, the rename completes
-                await anyio.to_thread.run_sync(_finish, raw_file, temp, path)
+            # once begun, the rename completes, whichever way the call is cancelled
+            await run_to_the_end(lambda: _finish(raw_file, temp, path))
         except BaseException:
             _discard(raw_file, temp)
             raise
