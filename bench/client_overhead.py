@@ -1,7 +1,12 @@
 """client_overhead_ratio: what `api.songs.get(id)` costs over a bare httpx GET + .json().
 
-The mock runs in its own process on loopback; the three clients take turns in batches
-(imuze, raw httpx, bare generated, imuze, ...), each timing every call.
+The mock runs in its own process on loopback; the four clients take turns in batches
+(imuze, raw httpx, cookieless raw httpx, bare generated, imuze, ...), each timing every call.
+
+Our client keeps no cookies (imuze_ext/_cookieless.py), which saves httpx's cookie
+handling on every answer. So that the figure does not hide our own layer's cost behind
+that saving, the like-for-like ratio against an httpx client that keeps no cookies either
+is reported beside it.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from imuze_client import Client
 from imuze_client.api.songs import get_song
 
 from imuze_ext import Imuze
+from imuze_ext._cookieless import CookielessClient
 
 from ._common import Result, cumulative_us, emit, ready_song
 from ._mockproc import DEMO_KEY, mock_process
@@ -74,6 +80,7 @@ def run() -> Result:
         with (
             httpx.Client(base_url=mock.base_url, headers=headers) as raw,
             Imuze(api_key=DEMO_KEY, base_url=mock.base_url) as api,
+            CookielessClient(base_url=mock.base_url, headers=headers) as cookieless,
             Client(base_url=mock.base_url, headers=headers) as generated,
         ):
             song_id = ready_song(raw, "Overhead Probe")
@@ -82,6 +89,7 @@ def run() -> Result:
             calls: dict[str, Callable[[], object]] = {
                 "imuze": lambda: api.songs.get(song_id),
                 "raw_httpx": lambda: raw.get(f"/songs/{song_id}").json(),
+                "cookieless_httpx": lambda: cookieless.get(f"/songs/{song_id}").json(),
                 "generated": lambda: get_song.sync(song_id, client=generated),
             }
             batches = interleave(
@@ -106,6 +114,9 @@ def run() -> Result:
         "figures": {
             "client_overhead_ratio": ratio(per_call["imuze"]["median"], raw_median),
             "generated_overhead_ratio": ratio(per_call["generated"]["median"], raw_median),
+            "client_overhead_over_cookieless_httpx": ratio(
+                per_call["imuze"]["median"], per_call["cookieless_httpx"]["median"]
+            ),
         },
         "details": {
             "per_call_seconds": per_call,

@@ -16,6 +16,7 @@ from imuze_client import Client
 
 from . import _calls, _config, _deadlines, _logging, _transports
 from ._auth import ApiKeyAuth, LoginAuth
+from ._cookieless import AsyncCookielessClient, CookielessClient
 from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport, default_deadline
 from ._tolerance import Tolerance
 from ._version import __version__
@@ -145,7 +146,7 @@ class Imuze:
         self.max_retries = max_retries
         self._limits = _limits(timeout, max_retries, deadline)
         self.deadline = self._limits.deadline
-        self._http = httpx.Client(
+        self._http = CookielessClient(
             base_url=self.base_url,
             auth=self._auth,
             timeout=timeout,
@@ -258,7 +259,7 @@ class AsyncImuze:
         self.max_retries = max_retries
         self._limits = _limits(timeout, max_retries, deadline)
         self.deadline = self._limits.deadline
-        self._http = httpx.AsyncClient(
+        self._http = AsyncCookielessClient(
             base_url=self.base_url,
             auth=self._auth,
             timeout=timeout,
