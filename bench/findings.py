@@ -162,7 +162,8 @@ def _soak(d: dict[str, Any]) -> str:
     return (
         f"{d.get('start_rss_mb', 0):.0f} → {d.get('end_rss_mb', 0):.0f} MiB (peak"
         f" {d.get('peak_rss_mb', 0):.0f}) over {d.get('cycles')} create/wait/download/get"
-        f" cycles; every 10 s: {points} MiB. The store keeps 1,000 songs, then evicts"
+        f" cycles; every 10 s: {points} MiB. The store keeps 1,000 songs, then evicts;"
+        f" it was full after {d.get('store_full_at_s')} s of {d.get('soak_seconds')} s"
     )
 
 
