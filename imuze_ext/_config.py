@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import httpx
 
@@ -22,19 +22,25 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
 
 
-@dataclass(frozen=True)
-class ApiKey:
+# NamedTuples: immutable, and cheaper for `import imuze` than dataclasses; the repr
+# leaves the secret out.
+class ApiKey(NamedTuple):
     """A developer key or token, sent as is."""
 
-    key: str = field(repr=False)
+    key: str
+
+    def __repr__(self) -> str:
+        return "ApiKey(key=[redacted])"
 
 
-@dataclass(frozen=True)
-class Login:
+class Login(NamedTuple):
     """An account's email and password, exchanged for a token on first use."""
 
     email: str
-    password: str = field(repr=False)
+    password: str
+
+    def __repr__(self) -> str:
+        return f"Login(email={self.email!r}, password=[redacted])"
 
 
 Credentials = ApiKey | Login

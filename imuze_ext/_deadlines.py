@@ -23,16 +23,14 @@ import contextvars
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import httpx
 
 Limit = Literal["timeout", "deadline", "stall"]
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):  # immutable; a NamedTuple costs `import imuze` less than a dataclass
     """A client's limits: `attempt` s per attempt, `deadline` s per call (None: none), and
     the retries of a call. `explicit` tells a deadline the caller set from the default."""
 
@@ -42,21 +40,47 @@ class Limits:
     explicit: bool = False
 
 
-@dataclass(slots=True)
 class Call:
-    """One call in progress: when it started, when it must end, the retries left."""
+    """One call in progress: when it started, when it must end, the retries left.
 
-    started: float
-    deadline: float | None
-    deadline_seconds: float | None
-    retries_left: int | None = None
-    attempts: int = 0
-    attempt_started: float = 0.0
-    attempt_end: float | None = None
-    attempt_seconds: float | None = None
-    settled: bool = False
-    until: float | None = None
-    """The first of the attempt's end and the call's deadline (monotonic), or None."""
+    (A plain class: one is made per call, and a dataclass costs `import imuze` its
+    generated code.)
+    """
+
+    __slots__ = (
+        "attempt_end",
+        "attempt_seconds",
+        "attempt_started",
+        "attempts",
+        "deadline",
+        "deadline_seconds",
+        "retries_left",
+        "settled",
+        "started",
+        "until",
+    )
+
+    def __init__(
+        self,
+        started: float,
+        deadline: float | None,
+        deadline_seconds: float | None,
+        *,
+        retries_left: int | None = None,
+        settled: bool = False,
+        until: float | None = None,
+    ) -> None:
+        self.started = started
+        self.deadline = deadline
+        self.deadline_seconds = deadline_seconds
+        self.retries_left = retries_left
+        self.settled = settled
+        self.until: float | None = until
+        """The first of the attempt's end and the call's deadline (monotonic), or None."""
+        self.attempts = 0
+        self.attempt_started = 0.0
+        self.attempt_end: float | None = None
+        self.attempt_seconds: float | None = None
 
     def _update(self) -> None:
         self.until = _earliest(self.attempt_end, self.deadline)

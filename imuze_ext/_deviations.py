@@ -63,13 +63,13 @@ class UrlForm(enum.StrEnum):
     RELATIVE = "relative"  # path: resolved against the API base URL
 
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_SCHEME = r"[A-Za-z][A-Za-z0-9+.\-]*:"  # compiled at first use, by re's cache
 _MAX_URL_SHOWN = 100
 
 
 def url_form(value: str) -> UrlForm:
     """The form of a URL reference (RFC 3986 section 4.1), from its text alone."""
-    if _SCHEME.match(value):
+    if re.match(_SCHEME, value):
         return UrlForm.ABSOLUTE
     if value.startswith("//"):
         return UrlForm.PROTOCOL_RELATIVE

@@ -61,8 +61,9 @@ SECRET_QUERY_PARAMETERS = frozenset(
 )
 """Query parameters that carry a credential (presigned URLs, API keys): never logged."""
 
-_QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&#;]+)=(?P<value>[^&#;]*)")
-_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@?#\s]*@")
+# Compiled at first use, by re's own cache: most programs never log a URL.
+_QUERY_PAIR = r"(?P<lead>[?&;])(?P<name>[^=&#;]+)=(?P<value>[^&#;]*)"
+_USERINFO = r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@?#\s]*@"
 
 
 def _redact_pair(match: re.Match[str]) -> str:
@@ -77,7 +78,8 @@ def redact_url(text: str) -> str:
     parameters and any user info replaced by a placeholder; the rest is kept."""
     if "=" not in text and "@" not in text:
         return text
-    return _USERINFO.sub(rf"\g<scheme>{REDACTED}@", _QUERY_PAIR.sub(_redact_pair, text))
+    text = re.sub(_QUERY_PAIR, _redact_pair, text)
+    return re.sub(_USERINFO, rf"\g<scheme>{REDACTED}@", text)
 
 
 class RedactSecretsFilter(logging.Filter):

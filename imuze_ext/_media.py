@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -31,7 +30,7 @@ LIST_ITEMS: Mapping[str, str] = {"SongList": "SongSummary"}
 
 _ABSOLUTE_HTTP = ("https://", "http://")
 # Whitespace, controls and backslashes: RFC 3986 allows none of them in a URL reference.
-_NOT_IN_A_REFERENCE = re.compile(r"[\x00-\x20\x7f\\]")
+_NOT_IN_A_REFERENCE = r"[\x00-\x20\x7f\\]"  # compiled at first use, by re's cache
 
 
 def directory(base_url: str | httpx.URL) -> str:
@@ -42,7 +41,7 @@ def directory(base_url: str | httpx.URL) -> str:
 def resolve_url(base: str, value: str) -> str | None:
     """`value` resolved against `base` (RFC 3986 section 5, by urllib's urljoin); None when
     that gives no http(s) URL with a host, or `value` holds what no URL reference may."""
-    if _NOT_IN_A_REFERENCE.search(value):
+    if re.search(_NOT_IN_A_REFERENCE, value):
         return None
     try:
         if url_form(value) is UrlForm.PROTOCOL_RELATIVE and not urlsplit(value).hostname:
@@ -57,8 +56,7 @@ def resolve_url(base: str, value: str) -> str | None:
     return resolved
 
 
-@dataclass(frozen=True)
-class MediaUrl:
+class MediaUrl(NamedTuple):
     """One media URL of an answer: where it was (`/response/3/mp3_url`) and what it said."""
 
     pointer: str
@@ -66,13 +64,16 @@ class MediaUrl:
     value: str
 
 
-@dataclass
 class Resolution:
-    """An answer's data with its media URLs resolved, and what resolution found."""
+    """An answer's data with its media URLs resolved, and what resolution found.
+    (A plain class: one is made per answer.)"""
 
-    data: Any
-    relative: list[MediaUrl] = field(default_factory=list)
-    unresolvable: list[MediaUrl] = field(default_factory=list)
+    __slots__ = ("data", "relative", "unresolvable")
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self.relative: list[MediaUrl] = []
+        self.unresolvable: list[MediaUrl] = []
 
     @property
     def changed(self) -> bool:

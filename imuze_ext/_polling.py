@@ -15,7 +15,6 @@ import enum
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from imuze_client.models import Song, SongStatus, SongSummary
@@ -39,14 +38,16 @@ Fetched = tuple[Song | None, float | None]  # the song (None after a transient e
 ListFetched = tuple[Sequence[SongSummary] | None, float | None]
 
 
-@dataclass
 class Schedule:
     """When to poll next: the interval grows by GROWTH up to MAX_INTERVAL (or the initial
     interval, if larger), a Retry-After lengthens one wait, and nothing passes the deadline."""
 
-    deadline: float
-    interval: float
-    cap: float
+    __slots__ = ("cap", "deadline", "interval")
+
+    def __init__(self, deadline: float, interval: float, cap: float) -> None:
+        self.deadline = deadline
+        self.interval = interval
+        self.cap = cap
 
     @classmethod
     def start(cls, now: float, timeout: float, interval: float) -> Schedule:

@@ -18,7 +18,6 @@ if TYPE_CHECKING:  # both load on the first response read, not with `import imuz
     import jsonschema_rs
 
 from . import _deviations, _retry
-from ._error_bodies import read_error_body
 from ._media import resolve_media
 from ._tolerance import Tolerance
 from .errors import (
@@ -204,6 +203,8 @@ def status_error(
         return ResponseValidationError(
             f"{_where(response)}: unexpected status {status}", response=response
         )
+    from ._error_bodies import read_error_body  # on the first error answer, not at import
+
     read_body = read_error_body(response, validator("Error").is_valid)
     phrase = response.reason_phrase or "error"
     if read_body.error is not None:

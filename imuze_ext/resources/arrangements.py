@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import overload
 
 from imuze_client import Client
-from imuze_client.api.arrangements import get_arrangement, list_arrangements
 from imuze_client.models import Arrangement, ArrangementList
 
 from .._calls import acall_full, call_full
@@ -14,6 +13,10 @@ from .._tolerance import Tolerance
 
 
 def _list(client: Client, tolerance: Tolerance) -> RawResponse[ArrangementList]:
+    from imuze_client.api.arrangements import (
+        list_arrangements,
+    )  # at first use, not at `import imuze`
+
     return call_full(
         lambda: list_arrangements.sync_detailed(client=client),
         "listArrangements",
@@ -23,6 +26,8 @@ def _list(client: Client, tolerance: Tolerance) -> RawResponse[ArrangementList]:
 
 
 def _get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Arrangement]:
+    from imuze_client.api.arrangements import get_arrangement
+
     return call_full(
         lambda: get_arrangement.sync_detailed(id, client=client),
         "getArrangement",
@@ -32,6 +37,10 @@ def _get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Arrangeme
 
 
 async def _alist(client: Client, tolerance: Tolerance) -> RawResponse[ArrangementList]:
+    from imuze_client.api.arrangements import (
+        list_arrangements,
+    )  # at first use, not at `import imuze`
+
     return await acall_full(
         lambda: list_arrangements.asyncio_detailed(client=client),
         "listArrangements",
@@ -41,6 +50,8 @@ async def _alist(client: Client, tolerance: Tolerance) -> RawResponse[Arrangemen
 
 
 async def _aget(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Arrangement]:
+    from imuze_client.api.arrangements import get_arrangement
+
     return await acall_full(
         lambda: get_arrangement.asyncio_detailed(id, client=client),
         "getArrangement",

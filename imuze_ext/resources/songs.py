@@ -1,7 +1,8 @@
 """`api.songs`: create, list, show, wait for, download and compose songs (sync and async).
 
 The calls of the generated operations are here; one poll of a wait is in _song_polling,
-the choice of the mp3 to fetch in _song_media, the raw twins in songs_raw.
+the choice of the mp3 to fetch in _song_media, the raw twins in songs_raw. Each generated
+operation module is imported at its first call, not by `import imuze`.
 """
 
 from __future__ import annotations
@@ -15,20 +16,19 @@ from typing import TYPE_CHECKING, overload
 
 import httpx
 from imuze_client import Client
-from imuze_client.api.songs import create_song, get_song, list_songs
 from imuze_client.models import Song, SongCreate, SongCreated, SongList, SongSummary
 
 from .. import _polling
 from .._calls import acall_full, call_full
 from .._deadlines import Limits
-from .._download import ProgressCallback, adownload, download, target_path
 from .._raw_response import RawResponse
 from .._tolerance import Tolerance
 from ..errors import ImuzeError
 from . import _song_polling
-from ._song_media import SongRef, download_deadline, media_of, ready_media, song_id_of
+from ._song_media import SongRef, asave, ready_media, save, song_id_of
 
 if TYPE_CHECKING:
+    from .._download import ProgressCallback
     from .songs_raw import AsyncSongsWithRawResponse, SongsWithRawResponse
 
 __all__ = ["DEFAULT_COMPOSE_TIMEOUT", "AsyncSongs", "SongRef", "Songs", "song_id_of"]
@@ -47,6 +47,8 @@ def create_body(
 
 def send_create(client: Client, body: SongCreate, tolerance: Tolerance) -> RawResponse[SongCreated]:
     """createSong, judged."""
+    from imuze_client.api.songs import create_song
+
     return call_full(
         lambda: create_song.sync_detailed(client=client, body=body),
         "createSong",
@@ -57,6 +59,8 @@ def send_create(client: Client, body: SongCreate, tolerance: Tolerance) -> RawRe
 
 def send_list(client: Client, tolerance: Tolerance) -> RawResponse[SongList]:
     """listSongs, judged."""
+    from imuze_client.api.songs import list_songs
+
     return call_full(
         lambda: list_songs.sync_detailed(client=client), "listSongs", SongList, tolerance
     )
@@ -64,6 +68,8 @@ def send_list(client: Client, tolerance: Tolerance) -> RawResponse[SongList]:
 
 def send_get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Song]:
     """getSong, judged."""
+    from imuze_client.api.songs import get_song
+
     return call_full(lambda: get_song.sync_detailed(id, client=client), "getSong", Song, tolerance)
 
 
@@ -71,6 +77,8 @@ async def asend_create(
     client: Client, body: SongCreate, tolerance: Tolerance
 ) -> RawResponse[SongCreated]:
     """createSong, judged (async)."""
+    from imuze_client.api.songs import create_song
+
     return await acall_full(
         lambda: create_song.asyncio_detailed(client=client, body=body),
         "createSong",
@@ -81,6 +89,8 @@ async def asend_create(
 
 async def asend_list(client: Client, tolerance: Tolerance) -> RawResponse[SongList]:
     """listSongs, judged (async)."""
+    from imuze_client.api.songs import list_songs
+
     return await acall_full(
         lambda: list_songs.asyncio_detailed(client=client), "listSongs", SongList, tolerance
     )
@@ -88,6 +98,8 @@ async def asend_list(client: Client, tolerance: Tolerance) -> RawResponse[SongLi
 
 async def asend_get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Song]:
     """getSong, judged (async)."""
+    from imuze_client.api.songs import get_song
+
     return await acall_full(
         lambda: get_song.asyncio_detailed(id, client=client), "getSong", Song, tolerance
     )
@@ -218,12 +230,7 @@ class Songs:
         """Download a ready song's mp3 to `dest` (a file, or a folder to name it in).
         The client's timeout is a stall limit; `deadline` (s) bounds the whole transfer."""
         ready = ready_media(song) or self.get(song_id_of(song))
-        url = media_of(ready)
-        path = target_path(dest, ready.id, ready.title)
-        limit = download_deadline(deadline, self._limits)
-        return download(
-            self._http, url, path, limits=self._limits, deadline=limit, progress=progress
-        )
+        return save(self._http, ready, dest, self._limits, deadline, progress)
 
     def compose(
         self,
@@ -372,12 +379,7 @@ class AsyncSongs:
     ) -> Path:
         """The async twin of Songs.download."""
         ready = ready_media(song) or await self.get(song_id_of(song))
-        url = media_of(ready)
-        path = target_path(dest, ready.id, ready.title)
-        limit = download_deadline(deadline, self._limits)
-        return await adownload(
-            self._http, url, path, limits=self._limits, deadline=limit, progress=progress
-        )
+        return await asave(self._http, ready, dest, self._limits, deadline, progress)
 
     async def compose(
         self,
