@@ -25,27 +25,22 @@ class _KeepNone(httpx.Cookies):
 _NO_COOKIES = _KeepNone()
 
 
-class CookielessClient(httpx.Client):
+class _KeepsNoCookies:
+    """The `cookies` of an httpx client, always empty; setting it is refused."""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """Always empty."""
+        return _NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        raise TypeError("an imuze client keeps no cookies: the API authenticates by header")
+
+
+class CookielessClient(_KeepsNoCookies, httpx.Client):
     """An httpx.Client that keeps no cookies."""
 
-    @property
-    def cookies(self) -> httpx.Cookies:
-        """Always empty."""
-        return _NO_COOKIES
 
-    @cookies.setter
-    def cookies(self, cookies: object) -> None:
-        raise TypeError("an imuze client keeps no cookies: the API authenticates by header")
-
-
-class AsyncCookielessClient(httpx.AsyncClient):
+class AsyncCookielessClient(_KeepsNoCookies, httpx.AsyncClient):
     """The async twin of CookielessClient."""
-
-    @property
-    def cookies(self) -> httpx.Cookies:
-        """Always empty."""
-        return _NO_COOKIES
-
-    @cookies.setter
-    def cookies(self, cookies: object) -> None:
-        raise TypeError("an imuze client keeps no cookies: the API authenticates by header")
