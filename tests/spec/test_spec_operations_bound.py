@@ -98,8 +98,8 @@ def test_a_resource_method_deleted_is_named(tmp_path: Path) -> None:
     ext, mock = copy_sources(tmp_path)
     edit(
         ext / "resources" / "arrangements.py",
-        "get_arrangement, list_arrangements",
-        "list_arrangements",
+        "    from imuze_client.api.arrangements import get_arrangement\n",
+        "",
     )
     found = problems(OPS, bindings(OPS, ext, mock))
     assert (
