@@ -9,9 +9,8 @@
 Models are the generated ones (`imuze_client.models`); errors are in `imuze_ext.errors`.
 """
 
-from ._deviations import Deviation, DeviationKind
-from ._logging import RedactSecretsFilter
-from ._raw_response import RawResponse
+from ._responses import RawResponse
+from ._tolerance import Deviation, DeviationKind
 from ._version import __version__
 from .client import DEFAULT_TIMEOUT, AsyncImuze, Imuze, authorize
 from .errors import (
@@ -34,6 +33,7 @@ from .errors import (
     SongTimeoutError,
     UnprocessableEntityError,
 )
+from .redaction import RedactSecretsFilter
 from .resources.songs import SongRef
 
 __all__ = [

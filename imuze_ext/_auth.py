@@ -7,22 +7,17 @@ handled below the flow by httpx, which drops Authorization when the origin chang
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import AsyncGenerator, Generator, Mapping
 
 import httpx
 from imuze_client.models import TokenCredentials, TokenRequest, TokenResponse
 
+from ._config import origin
 from ._logging import logger
 from ._responses import parse_response
 from ._tolerance import Tolerance
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def origin(url: httpx.URL) -> tuple[str, str, int | None]:
-    """The (scheme, host, port) triple that decides where credentials may go."""
-    return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
 
 
 class ApiKeyAuth(httpx.Auth):
@@ -73,8 +68,6 @@ class LoginAuth(httpx.Auth):
         self._origin = origin(api_url)
         self._token: str | None = None
         self._thread_lock = threading.Lock()
-        import asyncio  # at the first client, not at `import imuze`
-
         self._async_lock = asyncio.Lock()
 
     def __repr__(self) -> str:

@@ -1,10 +1,10 @@
-"""Resolve base URL and credentials from arguments and environment (arguments win)."""
+"""Settings from arguments and environment (arguments win): base URL, credentials, strict mode."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import httpx
 
@@ -22,9 +22,16 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
 
 
-# NamedTuples: immutable, and cheaper for `import imuze` than dataclasses; the repr
-# leaves the secret out.
-class ApiKey(NamedTuple):
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """The (scheme, host, port) triple that decides where credentials may go."""
+    return url.scheme, url.host, url.port or DEFAULT_PORTS.get(url.scheme)
+
+
+@dataclass(frozen=True, repr=False)
+class ApiKey:
     """A developer key or token, sent as is."""
 
     key: str
@@ -33,7 +40,8 @@ class ApiKey(NamedTuple):
         return "ApiKey(key=[redacted])"
 
 
-class Login(NamedTuple):
+@dataclass(frozen=True, repr=False)
+class Login:
     """An account's email and password, exchanged for a token on first use."""
 
     email: str
@@ -90,14 +98,8 @@ def _check(what: str, value: str, *, header: bool) -> None:
     for position, char in enumerate(value, start=1):
         code = ord(char)
         if code < 0x20 or 0x7F <= code <= 0x9F:
-            newline = (
-                " (a value read from a file often ends with a newline)"
-                if code
-                in (
-                    0x0A,
-                    0x0D,
-                )
-                else ""
+            newline = " (a value read from a file often ends with a newline)" * (
+                code in (0x0A, 0x0D)
             )
             raise InvalidCredentialsError(
                 f"{what} has a control character (U+{code:04X}) at position {position} of "

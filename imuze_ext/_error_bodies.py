@@ -3,32 +3,27 @@
 Shapes understood: the spec's Error; `{"error": "..."}`, `{"error": {"message": ...}}`,
 `{"message": ...}`, problem+json (`title`, `detail`); Rails' `{"errors": {field: [msgs]}}`
 and `{"errors": [...]}`; text/plain; an HTML page (its title, else its first heading).
-The reason is redacted of every credential the request carried, then shortened: a JSON
-value that is a credential is replaced whole, and a credential of MIN_SECRET_MATCH
-characters or more wherever its text appears. A shorter one is left in free text: it
-cannot be told from an ordinary word ("or" in "wrong email or password").
+The reason is redacted of every credential the request carried (imuze_ext.redaction),
+then shortened.
 """
 
 from __future__ import annotations
 
+import html.parser
 import json
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 from imuze_client.models import Error
 
-from ._logging import REDACTED
+from ._json_types import json_type
+from .redaction import redact, redact_values, sent_secrets
 
 MAX_REASON = 200
 """Characters of the server's reason kept in an exception message."""
 
-_SECRET_KEY = re.compile(r"pass|secret|token|key|auth|credential", re.IGNORECASE)
-_SECRET_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "cookie")
-MIN_SECRET_MATCH = 8
-"""The shortest credential redacted wherever its text appears in a server's message."""
 _NO_FIELD = frozenset({"base", ""})  # Rails' errors[:base]: messages about the whole record
 
 
@@ -55,7 +50,7 @@ def read_error_body(response: httpx.Response, is_error: Callable[[object], bool]
     if not content.strip():
         return ErrorBody("", None, None, shape="an empty body")
     try:
-        body: object = _redact_values(response.json(), frozenset(secrets))
+        body: object = redact_values(response.json(), secrets)
     except (ValueError, RecursionError):
         return _text_body(response, secrets)
     if isinstance(body, dict) and is_error(body):
@@ -77,64 +72,6 @@ def read_error_body(response: httpx.Response, is_error: Callable[[object], bool]
         _redacted_fields(fields, secrets),
         shape=json_shape(body),
     )
-
-
-def sent_secrets(request: httpx.Request) -> list[str]:
-    """Every credential the request carried (headers, and secret-named JSON body values),
-    longest first so that a secret containing another is redacted whole."""
-    found: set[str] = set()
-    for name in _SECRET_HEADERS:
-        value = request.headers.get(name)
-        if value:
-            found.add(value)
-            found.update(part for part in value.split(" ")[1:] if part)  # "Bearer <token>"
-    try:
-        content = request.content
-    except httpx.RequestNotRead:
-        content = b""
-    if content:
-        try:
-            _collect_secrets(json.loads(content), found, secret=False)
-        except (ValueError, UnicodeDecodeError):
-            pass
-    return sorted(found, key=len, reverse=True)
-
-
-def _collect_secrets(value: object, found: set[str], *, secret: bool) -> None:
-    if isinstance(value, str):
-        if secret and value:
-            found.add(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _collect_secrets(item, found, secret=bool(_SECRET_KEY.search(str(key))))
-    elif isinstance(value, list):
-        for item in value:
-            _collect_secrets(item, found, secret=secret)
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret replaced by a placeholder where it stands: the whole text,
-    or, for a secret of MIN_SECRET_MATCH characters or more, wherever it appears."""
-    for secret in secrets:
-        if text == secret:
-            return REDACTED
-        if len(secret) >= MIN_SECRET_MATCH:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
-def _redact_values(value: object, secrets: frozenset[str]) -> object:
-    """A decoded JSON body whose string values that are credentials are replaced (copied
-    only where one is)."""
-    if not secrets:
-        return value
-    if isinstance(value, str):
-        return redact(value, secrets)
-    if isinstance(value, dict):
-        return {k: _redact_values(v, secrets) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redact_values(v, secrets) for v in value]
-    return value
 
 
 def _readable(text: str | None, secrets: list[str]) -> str | None:
@@ -258,24 +195,10 @@ def _redacted_fields(
 def json_shape(body: object) -> str:
     """A body's shape in a few words, keys and types only: `a {error: string} body`."""
     if isinstance(body, dict):
-        keys = [f"{k}: {_json_type(v)}" for k, v in list(body.items())[:4]]
+        keys = [f"{k}: {json_type(v)}" for k, v in list(body.items())[:4]]
         more = ", …" if len(body) > 4 else ""
         return f"a {{{', '.join(keys)}{more}}} body"
-    return f"a JSON {_json_type(body)} body"
-
-
-def _json_type(value: object) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
+    return f"a JSON {json_type(body)} body"
 
 
 def _text_body(response: httpx.Response, secrets: list[str]) -> ErrorBody:
@@ -293,8 +216,6 @@ def _looks_like_html(text: str) -> bool:
 
 
 def _html_reason(text: str) -> str | None:
-    from ._html_title import TitleFinder  # html.parser: loaded by the first HTML error page
-
     finder = TitleFinder()
     try:
         finder.feed(text)
@@ -302,3 +223,33 @@ def _html_reason(text: str) -> str | None:
     except (AssertionError, ValueError):  # html.parser gives up on some malformed markup
         pass
     return finder.title.strip() or finder.heading.strip() or None
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+class TitleFinder(html.parser.HTMLParser):
+    """Collects an HTML page's <title> and first heading."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self.heading = ""
+        self._in: str | None = None
+        self._done: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        kind = "title" if tag == "title" else "heading" if tag in _HEADINGS else None
+        if kind and kind not in self._done:
+            self._in = kind
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._in and (tag == "title" or tag in _HEADINGS):
+            self._done.add(self._in)
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title += data
+        elif self._in == "heading":
+            self.heading += data

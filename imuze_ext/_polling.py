@@ -1,4 +1,4 @@
-"""Wait for songs to be ready: a deadline on a monotonic clock and a growing interval.
+"""Waiting for songs: the status rule, the schedule of polls, one poll, and the wait loops.
 
 The status rule (see `progress`): `ready` ends a wait with the song; a failure word
 (FAILED_STATUSES) ends it at once with SongFailedError; `processing` keeps it going, and
@@ -17,21 +17,18 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-from imuze_client.models import Song, SongStatus, SongSummary
+import httpx
+from imuze_client.models import Song, SongList, SongStatus, SongSummary
 
 from . import _deadlines
-from ._retry import announce_wait
-from .errors import (
-    APIConnectionError,
-    RateLimitError,
-    ServerError,
-    SongFailedError,
-    SongTimeoutError,
-)
+from ._responses import RawResponse
+from ._retry import WAIT, announce_wait, retry_after_seconds, wait_outlives
+from ._tolerance import Tolerance, unknown_status
+from .errors import ImuzeError, SongFailedError, SongTimeoutError
 
-DEFAULT_INTERVAL = 0.5
-MAX_INTERVAL = 10.0
-GROWTH = 1.5
+DEFAULT_INTERVAL = WAIT.backoff.initial
+MAX_INTERVAL = WAIT.backoff.cap
+GROWTH = WAIT.backoff.growth
 
 Clock = Callable[[], float]
 Fetched = tuple[Song | None, float | None]  # the song (None after a transient error), Retry-After
@@ -41,8 +38,6 @@ ListFetched = tuple[Sequence[SongSummary] | None, float | None]
 class Schedule:
     """When to poll next: the interval grows by GROWTH up to MAX_INTERVAL (or the initial
     interval, if larger), a Retry-After lengthens one wait, and nothing passes the deadline."""
-
-    __slots__ = ("cap", "deadline", "interval")
 
     def __init__(self, deadline: float, interval: float, cap: float) -> None:
         self.deadline = deadline
@@ -130,16 +125,41 @@ def check_ready(song_id: int, song: Song | SongSummary) -> bool:
     return True
 
 
-def transient_delay(exc: Exception) -> float | None:
-    """For an error a wait outlives (the request's own retries spent), the seconds the
-    server asked for (0 = the usual interval); None for an error that ends the wait."""
-    if isinstance(exc, RateLimitError):
-        return exc.retry_after or 0.0
-    if isinstance(exc, ServerError) and exc.status_code in (502, 503, 504):
-        return 0.0
-    if isinstance(exc, APIConnectionError):  # a network blip; the deadline still bounds it
-        return 0.0
-    return None
+def transient(exc: ImuzeError) -> float:
+    """The delay before polling again after an error a wait outlives; re-raise any other."""
+    delay = wait_outlives(exc)
+    if delay is None:
+        raise exc
+    return delay
+
+
+def _check_statuses(
+    songs: Sequence[Song | SongSummary],
+    operation: str,
+    response: httpx.Response,
+    tolerance: Tolerance,
+) -> None:
+    for song in songs:
+        if progress(song.status) is Progress.UNKNOWN:
+            deviation = unknown_status(operation, str(song.status))
+            if (strict := tolerance.report(deviation, response)) is not None:
+                raise strict
+
+
+def fetched(answer: RawResponse[Song], tolerance: Tolerance) -> Fetched:
+    """A poll's song and the server's Retry-After, its status checked."""
+    song = answer.parse()
+    _check_statuses([song], "getSong", answer.http_response, tolerance)
+    return song, retry_after_seconds(answer.headers.get("Retry-After"))
+
+
+def listed(answer: RawResponse[SongList], ids: Sequence[int], tolerance: Tolerance) -> ListFetched:
+    """A list poll's songs and the server's Retry-After, the awaited songs' statuses checked."""
+    songs = answer.parse().response
+    wanted = set(ids)
+    awaited = [s for s in songs if s.id in wanted]
+    _check_statuses(awaited, "listSongs", answer.http_response, tolerance)
+    return songs, retry_after_seconds(answer.headers.get("Retry-After"))
 
 
 def pick_ready(

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import httpx
 from imuze_client.models import Error
 
-from ._deviations import Deviation
+if TYPE_CHECKING:
+    from ._tolerance import Deviation
 
 __all__ = [
     "APIConnectionError",

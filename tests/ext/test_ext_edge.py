@@ -37,7 +37,7 @@ from imuze_ext import (
     Imuze,
     ImuzeError,
     ServerError,
-    _network,
+    _deadlines,
 )
 
 KEY = "edge-secret-key-0123456789"
@@ -249,9 +249,9 @@ def test_maintenance_is_not_waited_out_past_the_deadline(edge: EdgeServer) -> No
 
 def test_the_deadline_aware_pool_is_installed() -> None:
     """Our sockets bound the trickle cases only while httpx keeps its pool in `_pool`."""
-    transport = _network.http_transport(httpx.Limits())
+    transport = _deadlines.http_transport(httpx.Limits())
     pool = transport._pool
-    assert isinstance(pool._network_backend, _network.DeadlineBackend)
+    assert isinstance(pool._network_backend, _deadlines.DeadlineBackend)
 
 
 def test_a_trickling_server_cannot_hold_get_past_its_timeout() -> None:
