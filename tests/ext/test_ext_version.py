@@ -24,6 +24,7 @@ def test_hatch_reads_the_version_from_the_one_literal() -> None:
     assert "version" in pyproject["project"]["dynamic"]
     assert "version" not in {k for k in pyproject["project"] if k != "dynamic"}
     assert pyproject["tool"]["hatch"]["version"]["path"] == "imuze_ext/_version.py"
+    assert metadata.version("imuze") == imuze_ext.__version__
 
 
 def test_the_user_agent_carries_the_version() -> None:
