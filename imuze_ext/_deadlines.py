@@ -25,18 +25,23 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import ipaddress
 import math
 import ssl
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+import urllib.request
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import anyio
 import httpcore
 import httpx
 
 from .errors import ResponseValidationError
+from .redaction import redact_url
+
+_T = TypeVar("_T")
 
 Limit = Literal["timeout", "deadline", "stall"]
 
@@ -360,6 +365,151 @@ def ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+# The bottom of our own stack: httpcore's pools over those sockets, behind httpx's transport
+# interface, and the user's proxies chosen from the environment as httpx chooses them.
+
+_HTTPCORE_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+"""httpcore's exceptions, most specific first, and the httpx ones they are raised as."""
+
+
+@contextlib.contextmanager
+def _httpx_errors(request: httpx.Request) -> Iterator[None]:
+    """httpcore's exceptions raised as httpx's, as httpx's own transports raise them."""
+    try:
+        yield
+    except Exception as exc:
+        for theirs, ours in _HTTPCORE_ERRORS:
+            if isinstance(exc, theirs):
+                raise ours(str(exc), request=request) from exc
+        raise
+
+
+def _core_request(request: httpx.Request) -> httpcore.Request:
+    url = request.url
+    return httpcore.Request(
+        method=request.method,
+        url=httpcore.URL(
+            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+        ),
+        headers=request.headers.raw,
+        content=request.stream,
+        extensions=request.extensions,
+    )
+
+
+class _CoreStream(httpx.SyncByteStream):
+    def __init__(self, inner: Iterable[bytes], request: httpx.Request) -> None:
+        self._inner = inner
+        self._request = request
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _httpx_errors(self._request):
+            yield from self._inner
+
+    def close(self) -> None:
+        close = getattr(self._inner, "close", None)
+        if close is not None:
+            close()
+
+
+class _AsyncCoreStream(httpx.AsyncByteStream):
+    def __init__(self, inner: AsyncIterable[bytes], request: httpx.Request) -> None:
+        self._inner = inner
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _httpx_errors(self._request):
+            async for chunk in self._inner:
+                yield chunk
+
+    async def aclose(self) -> None:
+        aclose = getattr(self._inner, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+class PoolTransport(httpx.BaseTransport):
+    """An httpx transport over one of httpcore's pools (direct or through a proxy)."""
+
+    def __init__(self, pool: httpcore.ConnectionPool) -> None:
+        self.pool = pool
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        with _httpx_errors(request):
+            answer = self.pool.handle_request(_core_request(request))
+        assert isinstance(answer.stream, Iterable)
+        stream = _CoreStream(answer.stream, request)
+        return httpx.Response(
+            answer.status, headers=answer.headers, stream=stream, extensions=answer.extensions
+        )
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+class AsyncPoolTransport(httpx.AsyncBaseTransport):
+    """The async twin of PoolTransport."""
+
+    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
+        self.pool = pool
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        with _httpx_errors(request):
+            answer = await self.pool.handle_async_request(_core_request(request))
+        assert isinstance(answer.stream, AsyncIterable)
+        stream = _AsyncCoreStream(answer.stream, request)
+        return httpx.Response(
+            answer.status, headers=answer.headers, stream=stream, extensions=answer.extensions
+        )
+
+    async def aclose(self) -> None:
+        await self.pool.aclose()
+
+
+def environment_proxies() -> dict[str, str | None]:
+    """The proxies httpx uses with `trust_env=True`, as its `mounts` patterns: HTTP_PROXY,
+    HTTPS_PROXY and ALL_PROXY (`http://`, `https://`, `all://`; a bare host:port is http),
+    and each NO_PROXY entry a pattern that goes direct (None); NO_PROXY=* turns them off."""
+    found = urllib.request.getproxies()
+    mounts: dict[str, str | None] = {}
+    for scheme in ("http", "https", "all"):
+        if value := found.get(scheme):
+            mounts[f"{scheme}://"] = value if "://" in value else f"http://{value}"
+    for host in (h.strip() for h in found.get("no", "").split(",")):
+        if host == "*":
+            return {}
+        if host:
+            mounts[_direct_pattern(host)] = None
+    return mounts
+
+
+def _direct_pattern(host: str) -> str:
+    """The mounts pattern of one NO_PROXY entry (curl's reading: `example.com` is the domain
+    and its subdomains, `.example.com` only the subdomains)."""
+    if "://" in host:
+        return host
+    try:
+        address = ipaddress.ip_address(host.split("/")[0])
+    except ValueError:
+        return f"all://{host}" if host.lower() == "localhost" else f"all://*{host}"
+    return f"all://[{host}]" if address.version == 6 else f"all://{host}"
+
+
 def _pool_settings(limits: httpx.Limits) -> dict[str, Any]:
     """What httpx's transport gives its pool, for ours (no retries: ours are above it)."""
     return {
@@ -370,24 +520,66 @@ def _pool_settings(limits: httpx.Limits) -> dict[str, Any]:
     }
 
 
-def http_transport(limits: httpx.Limits) -> httpx.HTTPTransport:
-    """httpx's transport (TLS verified) over a pool whose sockets obey the call's deadlines.
-    httpx gives no way to pass a backend to its pool, so ours replaces it right after, with
-    the same settings (tests/ext/test_ext_edge.py fails if an httpx upgrade changes that)."""
-    transport = httpx.HTTPTransport(verify=ssl_context(), retries=0, limits=limits)
-    transport._pool = httpcore.ConnectionPool(  # httpx private: see the docstring
-        **_pool_settings(limits), network_backend=DeadlineBackend()
-    )
-    return transport
+def _proxy_settings(proxy: str) -> tuple[str, dict[str, Any]]:
+    """The kind of a proxy URL (`http` or `socks5`) and what httpcore's proxy pool takes."""
+    parsed = httpx.Proxy(proxy)
+    url = parsed.url
+    settings: dict[str, Any] = {
+        "proxy_url": httpcore.URL(
+            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+        ),
+        "proxy_auth": parsed.raw_auth,
+    }
+    if url.scheme in ("http", "https"):
+        settings["proxy_headers"] = parsed.headers.raw
+        settings["proxy_ssl_context"] = parsed.ssl_context
+        return "http", settings
+    if url.scheme in ("socks5", "socks5h"):
+        return "socks5", settings
+    raise ValueError(f"unknown proxy scheme {url.scheme!r} in {redact_url(proxy)!r}")
 
 
-def async_http_transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+def _mounted(proxies: dict[str, str | None], pool_for: Callable[[str], _T]) -> dict[str, _T | None]:
+    return {pattern: None if url is None else pool_for(url) for pattern, url in proxies.items()}
+
+
+def http_transport(limits: httpx.Limits, *, trust_env: bool = True) -> httpx.BaseTransport:
+    """Our bottom: a pool whose sockets obey the call's deadlines (TLS verified), and, with
+    `trust_env`, one through each proxy the environment names, chosen per URL by httpx's
+    own `mounts` routing."""
+    settings = {**_pool_settings(limits), "network_backend": DeadlineBackend()}
+    direct = PoolTransport(httpcore.ConnectionPool(**settings))
+    proxies = environment_proxies() if trust_env else {}
+    if not proxies:
+        return direct
+
+    def through(url: str) -> httpx.BaseTransport:
+        kind, proxy = _proxy_settings(url)
+        pool = httpcore.HTTPProxy if kind == "http" else httpcore.SOCKSProxy
+        return PoolTransport(pool(**settings, **proxy))
+
+    router = httpx.Client(transport=direct, mounts=_mounted(proxies, through), trust_env=False)
+    return ClientTransport(router, owned=True)
+
+
+def async_http_transport(
+    limits: httpx.Limits, *, trust_env: bool = True
+) -> httpx.AsyncBaseTransport:
     """The async twin of http_transport."""
-    transport = httpx.AsyncHTTPTransport(verify=ssl_context(), retries=0, limits=limits)
-    transport._pool = httpcore.AsyncConnectionPool(  # httpx private: see http_transport
-        **_pool_settings(limits), network_backend=AsyncDeadlineBackend()
-    )
-    return transport
+    settings = {**_pool_settings(limits), "network_backend": AsyncDeadlineBackend()}
+    direct = AsyncPoolTransport(httpcore.AsyncConnectionPool(**settings))
+    proxies = environment_proxies() if trust_env else {}
+    if not proxies:
+        return direct
+
+    def through(url: str) -> httpx.AsyncBaseTransport:
+        kind, proxy = _proxy_settings(url)
+        pool = httpcore.AsyncHTTPProxy if kind == "http" else httpcore.AsyncSOCKSProxy
+        return AsyncPoolTransport(pool(**settings, **proxy))
+
+    mounts = _mounted(proxies, through)
+    router = httpx.AsyncClient(transport=direct, mounts=mounts, trust_env=False)
+    return AsyncClientTransport(router, owned=True)
 
 
 # The body: read within the call's time, bounded in size, decoded once.
@@ -515,26 +707,31 @@ def _add_missing_headers(request: httpx.Request, defaults: httpx.Headers) -> Non
 
 
 class ClientTransport(httpx.BaseTransport):
-    """Sends through a caller's httpx.Client (its transport and mounts, event hooks and
-    default headers apply), which the caller keeps and closes. Auth and redirects are left
-    to the layers above, so that credentials are attached once, only for the API's origin."""
+    """Sends through an httpx.Client (its transport and mounts, event hooks and default
+    headers apply): a caller's, which the caller keeps and closes, or our own proxy router
+    (`owned`). Auth and redirects are left to the layers above, so that credentials are
+    attached once, only for the API's origin."""
 
-    def __init__(self, client: httpx.Client) -> None:
+    def __init__(self, client: httpx.Client, *, owned: bool = False) -> None:
         self.client = client
+        self.owned = owned
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         _add_missing_headers(request, self.client.headers)
         return self.client.send(request, stream=True, auth=None, follow_redirects=False)
 
     def close(self) -> None:
-        """Nothing to close: the caller owns its client."""
+        """Close the client if it is ours; a caller's is left to the caller."""
+        if self.owned:
+            self.client.close()
 
 
 class AsyncClientTransport(httpx.AsyncBaseTransport):
-    """The async twin of ClientTransport, over a caller's httpx.AsyncClient."""
+    """The async twin of ClientTransport, over an httpx.AsyncClient."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, owned: bool = False) -> None:
         self.client = client
+        self.owned = owned
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Our sockets do not guard the caller's client, so the answer's headers are awaited
@@ -551,7 +748,9 @@ class AsyncClientTransport(httpx.AsyncBaseTransport):
             raise httpx.ReadTimeout("the attempt's time is up", request=request) from None
 
     async def aclose(self) -> None:
-        """Nothing to close: the caller owns its client."""
+        """Close the client if it is ours; a caller's is left to the caller."""
+        if self.owned:
+            await self.client.aclose()
 
 
 class SharedTransport(httpx.BaseTransport):

@@ -84,14 +84,7 @@ class AsyncCookielessClient(_KeepsNoCookies, httpx.AsyncClient):
     """The async twin of CookielessClient."""
 
 
-def _auth(
-    api_key: str | None,
-    email: str | None,
-    password: str | None,
-    base_url: str,
-    tolerance: Tolerance,
-) -> httpx.Auth:
-    credentials = _config.resolve_credentials(api_key, email, password)
+def _auth(credentials: _config.Credentials, base_url: str, tolerance: Tolerance) -> httpx.Auth:
     api_url = httpx.URL(base_url)
     if isinstance(credentials, _config.ApiKey):
         return ApiKeyAuth(credentials.key, api_url)
@@ -139,6 +132,7 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
         transport: _TransportT | None = None,
         http_client: _HttpT | None = None,
         strict: bool | None = None,
+        trust_env: bool = True,
     ) -> None:
         _logging.configure_from_env()
         if transport is not None and http_client is not None:
@@ -146,8 +140,10 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
         self.base_url = _config.resolve_base_url(base_url)
         self.strict = _config.resolve_strict(strict)
         self._tolerance = Tolerance(self.base_url, strict=self.strict)
-        self._auth = _auth(api_key, email, password, self.base_url, self._tolerance)
-        self._bottom: _TransportT = transport or self._bottom_for(http_client)
+        credentials = _config.resolve_credentials(api_key, email, password)
+        self._login = credentials if isinstance(credentials, _config.Login) else None
+        self._auth = _auth(credentials, self.base_url, self._tolerance)
+        self._bottom: _TransportT = transport or self._bottom_for(http_client, trust_env)
         self._connect(
             _deadlines.effective_timeout(timeout, DEFAULT_TIMEOUT, http_client),
             _check_retries(max_retries),
@@ -155,7 +151,7 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
             self._bottom,
         )
 
-    def _bottom_for(self, http_client: _HttpT | None) -> _TransportT:
+    def _bottom_for(self, http_client: _HttpT | None, trust_env: bool) -> _TransportT:
         raise NotImplementedError
 
     def _shared(self, bottom: _TransportT) -> _TransportT:
@@ -225,6 +221,8 @@ class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
     call never sleeps past its deadline: it fails at once with its last error. Downloads
     differ: `timeout` is a stall limit there, and `download(..., deadline=)` (else this
     `deadline`, when you set one) bounds the whole transfer.
+    Proxies: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured as httpx honours
+    them (`trust_env=False` ignores them); the deadlines hold through a proxy too.
     `transport` replaces the network (e.g. for in-process tests).
     `http_client` sends through your own httpx.Client (its proxies, limits, event hooks and
     headers apply; ours add auth, retries and the base URL); you keep it and close it.
@@ -237,10 +235,10 @@ class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
     arrangements: Arrangements
     songs: Songs
 
-    def _bottom_for(self, http_client: httpx.Client | None) -> httpx.BaseTransport:
+    def _bottom_for(self, http_client: httpx.Client | None, trust_env: bool) -> httpx.BaseTransport:
         if http_client is not None:
             return _deadlines.ClientTransport(http_client)
-        return _deadlines.http_transport(DEFAULT_LIMITS)
+        return _deadlines.http_transport(DEFAULT_LIMITS, trust_env=trust_env)
 
     def _shared(self, bottom: httpx.BaseTransport) -> httpx.BaseTransport:
         return _deadlines.SharedTransport(bottom)
@@ -285,10 +283,12 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     arrangements: AsyncArrangements
     songs: AsyncSongs
 
-    def _bottom_for(self, http_client: httpx.AsyncClient | None) -> httpx.AsyncBaseTransport:
+    def _bottom_for(
+        self, http_client: httpx.AsyncClient | None, trust_env: bool
+    ) -> httpx.AsyncBaseTransport:
         if http_client is not None:
             return _deadlines.AsyncClientTransport(http_client)
-        return _deadlines.async_http_transport(DEFAULT_LIMITS)
+        return _deadlines.async_http_transport(DEFAULT_LIMITS, trust_env=trust_env)
 
     def _shared(self, bottom: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
         return _deadlines.AsyncSharedTransport(bottom)
