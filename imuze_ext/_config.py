@@ -154,3 +154,19 @@ def _login(email: str | None, password: str | None) -> Login:
             f"an email was given but no password: pass password= or set {ENV_PASSWORD}"
         )
     return Login(email, password)
+
+
+def resolve_login(
+    email: str | None,
+    password: str | None,
+    fallback: Login | None,
+    env: Mapping[str, str] | None = None,
+) -> Login:
+    """An email and a password: those given, else `fallback`'s, else the environment's;
+    checked (see check_credentials)."""
+    env = os.environ if env is None else env
+    email = email or (fallback.email if fallback else None) or env.get(ENV_EMAIL)
+    password = password or (fallback.password if fallback else None) or env.get(ENV_PASSWORD)
+    login = _login(email, password)
+    check_credentials(login)
+    return login

@@ -29,6 +29,7 @@ from .resources.arrangements import (
     AsyncArrangements,
     AsyncArrangementsWithRawResponse,
 )
+from .resources.authentication import AsyncAuthentication, Authentication
 from .resources.songs import AsyncSongs, AsyncSongsWithRawResponse, Songs, SongsWithRawResponse
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -234,6 +235,7 @@ class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
 
     arrangements: Arrangements
     songs: Songs
+    authentication: Authentication
 
     def _bottom_for(self, http_client: httpx.Client | None, trust_env: bool) -> httpx.BaseTransport:
         if http_client is not None:
@@ -254,6 +256,7 @@ class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
         client = Client(base_url=self.base_url).set_httpx_client(self._http)
         self.arrangements = Arrangements(client, self._tolerance)
         self.songs = Songs(client, self._http, limits, self._tolerance)
+        self.authentication = Authentication(client, self._tolerance, self._login)
 
     @property
     def with_raw_response(self) -> ImuzeWithRawResponse:
@@ -282,6 +285,7 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
 
     arrangements: AsyncArrangements
     songs: AsyncSongs
+    authentication: AsyncAuthentication
 
     def _bottom_for(
         self, http_client: httpx.AsyncClient | None, trust_env: bool
@@ -304,6 +308,7 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         client = Client(base_url=self.base_url).set_async_httpx_client(self._http)
         self.arrangements = AsyncArrangements(client, self._tolerance)
         self.songs = AsyncSongs(client, self._http, limits, self._tolerance)
+        self.authentication = AsyncAuthentication(client, self._tolerance, self._login)
 
     @property
     def with_raw_response(self) -> AsyncImuzeWithRawResponse:
