@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from imuze_ext import DeviationKind, ResponseValidationError
-from imuze_ext._error_bodies import json_shape
+from imuze_ext._responses import json_shape
 from imuze_ext._tolerance import Tolerance, foreign_error_body, relative_media_url, shown_url
 
 
