@@ -15,8 +15,10 @@ resumed segments and the transport's retries spend the same `max_retries`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
+import stat
 import tempfile
 import threading
 import time
@@ -210,19 +212,21 @@ def _resume(exc: Exception, call: _deadlines.Call, url: str, state: _State) -> f
     return _retry.pause(delay)
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_current_umask()  # what open() would give; mkstemp's 0600 is too tight
+@functools.cache
+def file_mode() -> int:
+    """The mode open() gives a new file in this process (0o666 less the umask), read from a
+    probe file: os.umask can only be read by setting it, process-wide, under other threads'
+    feet. mkstemp's 0600 would be too tight for a song the user saves."""
+    with tempfile.TemporaryDirectory() as folder:
+        probe = os.path.join(folder, "probe")
+        os.close(os.open(probe, os.O_CREAT | os.O_WRONLY, 0o666))
+        return stat.S_IMODE(os.stat(probe).st_mode)
 
 
 def _temp_file(path: Path) -> tuple[IO[bytes], Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.fchmod(fd, _FILE_MODE)
+    os.fchmod(fd, file_mode())
     return os.fdopen(fd, "wb"), Path(name)
 
 
