@@ -57,11 +57,12 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectRefusedError,
     ResponseValidationError,
     ServerError,
     UnprocessableEntityError,
 )
-from .redaction import redact, redact_url, redact_values, sent_secrets
+from .redaction import body_secrets, redact, redact_url, redact_values, sent_secrets
 
 T = TypeVar("T")
 
@@ -319,13 +320,38 @@ _last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.Cont
 
 
 def remember_response(response: httpx.Response) -> None:
-    """httpx response hook (sync): note the answer of the current call."""
+    """httpx response hook (sync): note the answer of the current call; refuse a redirect
+    that would carry the request's credentials to another origin."""
     _last_response.set(response)
+    if response.status_code in (307, 308):
+        check_redirect(response)
 
 
 async def aremember_response(response: httpx.Response) -> None:
-    """httpx response hook (async): note the answer of the current call."""
-    _last_response.set(response)
+    """httpx response hook (async): as remember_response."""
+    remember_response(response)
+
+
+def check_redirect(response: httpx.Response) -> None:
+    """RedirectRefusedError for a 307/308 (which re-sends the body) to another origin of a
+    request whose body holds a credential; httpx drops only the Authorization header."""
+    request = response.request
+    location = response.headers.get("Location")
+    if location is None or not body_secrets(request):
+        return
+    try:
+        target = request.url.join(location)
+    except httpx.InvalidURL:
+        target = None
+    if target is not None and origin(target) == origin(request.url):
+        return
+    shown = redact_url(str(target or location))
+    raise RedirectRefusedError(
+        f"{request.method} {where(request.url)}: refused to follow {response.status_code} to "
+        f"{shown}: it would send the request's credentials to another origin",
+        request=request,
+        location=shown,
+    )
 
 
 def call_full(

@@ -23,6 +23,7 @@ __all__ = [
     "SECRET_HEADERS",
     "SECRET_QUERY_PARAMETERS",
     "RedactSecretsFilter",
+    "body_secrets",
     "is_secret_field",
     "redact",
     "redact_headers",
@@ -128,6 +129,13 @@ def sent_secrets(request: httpx.Request) -> list[str]:
         if value:
             found.add(value)
             found.update(part for part in value.split(" ")[1:] if part)  # "Bearer <token>"
+    found.update(body_secrets(request))
+    return sorted(found, key=len, reverse=True)
+
+
+def body_secrets(request: httpx.Request) -> set[str]:
+    """The values of the secret fields of a request's JSON body (a login's password)."""
+    found: set[str] = set()
     try:
         content = request.content
     except httpx.RequestNotRead:
@@ -137,7 +145,7 @@ def sent_secrets(request: httpx.Request) -> list[str]:
             _collect_secrets(json.loads(content), found, secret=False)
         except (ValueError, UnicodeDecodeError):
             pass
-    return sorted(found, key=len, reverse=True)
+    return found
 
 
 def _collect_secrets(value: object, found: set[str], *, secret: bool) -> None:
