@@ -8,16 +8,57 @@ handled below the flow by httpx, which drops Authorization when the origin chang
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
-from collections.abc import AsyncGenerator, Generator, Mapping
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
 
+import anyio
 import httpx
 from imuze_client.models import TokenCredentials, TokenRequest, TokenResponse
 
+from . import _deadlines
 from ._config import origin
 from ._logging import logger
 from ._responses import parse_response
 from ._tolerance import Tolerance
+
+
+def _time_left() -> float | None:
+    """What is left of the call's deadline (None: no deadline)."""
+    call = _deadlines.current()
+    return None if call is None or call.deadline is None else call.deadline - time.monotonic()
+
+
+def _late() -> httpx.PoolTimeout:
+    return httpx.PoolTimeout("the call's deadline passed while another call logged in")
+
+
+@contextlib.contextmanager
+def _held(lock: threading.Lock) -> Iterator[None]:
+    """The login lock, waited for no longer than the call's deadline."""
+    left = _time_left()
+    if not lock.acquire(timeout=-1 if left is None else max(left, 0.0)):
+        raise _late()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextlib.asynccontextmanager
+async def _aheld(lock: asyncio.Lock) -> AsyncIterator[None]:
+    """The async twin of _held."""
+    left = _time_left()
+    try:
+        with anyio.fail_after(None if left is None else max(left, 0.0)):
+            await lock.acquire()
+    except TimeoutError:
+        raise _late() from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 class ApiKeyAuth(httpx.Auth):
@@ -49,7 +90,8 @@ class ApiKeyAuth(httpx.Auth):
 
 class LoginAuth(httpx.Auth):
     """Logs in through `POST /tokens` on first use, caches the token, logs in again once
-    on a 401. A lock makes concurrent first calls share a single login. The login answer
+    on a 401. A lock makes concurrent first calls share a single login; a call waits for
+    another call's login no longer than its own deadline. The login answer
     is read like any other (`tolerance`: a 200 instead of 201 is tolerated, or strict)."""
 
     def __init__(
@@ -106,7 +148,7 @@ class LoginAuth(httpx.Auth):
             return
         token = self._token
         if token is None:
-            with self._thread_lock:
+            with _held(self._thread_lock):
                 token = self._token
                 if token is None:
                     login = yield self._login_request(request)
@@ -116,7 +158,7 @@ class LoginAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
-        with self._thread_lock:
+        with _held(self._thread_lock):
             if self._token in (token, None):  # nobody refreshed it meanwhile: log in again
                 login = yield self._login_request(request)
                 login.read()
@@ -133,7 +175,7 @@ class LoginAuth(httpx.Auth):
             return
         token = self._token
         if token is None:
-            async with self._async_lock:
+            async with _aheld(self._async_lock):
                 token = self._token
                 if token is None:
                     login = yield self._login_request(request)
@@ -143,7 +185,7 @@ class LoginAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
-        async with self._async_lock:
+        async with _aheld(self._async_lock):
             if self._token in (token, None):
                 login = yield self._login_request(request)
                 await login.aread()

@@ -254,9 +254,9 @@ class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
             event_hooks={"response": [_responses.remember_response]},
         )
         client = Client(base_url=self.base_url).set_httpx_client(self._http)
-        self.arrangements = Arrangements(client, self._tolerance)
+        self.arrangements = Arrangements(client, self._tolerance, limits)
         self.songs = Songs(client, self._http, limits, self._tolerance)
-        self.authentication = Authentication(client, self._tolerance, self._login)
+        self.authentication = Authentication(client, self._tolerance, limits, self._login)
 
     @property
     def with_raw_response(self) -> ImuzeWithRawResponse:
@@ -306,9 +306,9 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
             event_hooks={"response": [_responses.aremember_response]},
         )
         client = Client(base_url=self.base_url).set_async_httpx_client(self._http)
-        self.arrangements = AsyncArrangements(client, self._tolerance)
+        self.arrangements = AsyncArrangements(client, self._tolerance, limits)
         self.songs = AsyncSongs(client, self._http, limits, self._tolerance)
-        self.authentication = AsyncAuthentication(client, self._tolerance, self._login)
+        self.authentication = AsyncAuthentication(client, self._tolerance, limits, self._login)
 
     @property
     def with_raw_response(self) -> AsyncImuzeWithRawResponse:

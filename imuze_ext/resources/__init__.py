@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Generic
 from imuze_client import Client
 from imuze_client.types import Response
 
+from .. import _deadlines
 from .._responses import M, RawResponse, acall_full, call_full
 from .._tolerance import Tolerance
 
@@ -36,17 +37,22 @@ Operations = Mapping[ModuleType, Operation[Any]]
 
 
 class Resource:
-    """A sync resource: a generated client, how answers are read, the operations table."""
+    """A sync resource: a generated client, how answers are read, the client's limits (each
+    call's deadline counts from its start, a wait for another call's login included), and
+    the operations table."""
 
     _operations: ClassVar[Operations] = {}
 
-    def __init__(self, client: Client, tolerance: Tolerance) -> None:
+    def __init__(self, client: Client, tolerance: Tolerance, limits: _deadlines.Limits) -> None:
         self._client = client
         self._tolerance = tolerance
+        self._limits = limits
 
     def _send(self, module: ModuleType, *args: Any) -> RawResponse[Any]:
         op = self._operations[module]
-        return call_full(lambda: op.sync(self._client, *args), op.id, op.model, self._tolerance)
+        with _deadlines.call_scope() as call:
+            _deadlines.settle(call, self._limits)
+            return call_full(lambda: op.sync(self._client, *args), op.id, op.model, self._tolerance)
 
 
 class AsyncResource:
@@ -54,12 +60,15 @@ class AsyncResource:
 
     _operations: ClassVar[Operations] = {}
 
-    def __init__(self, client: Client, tolerance: Tolerance) -> None:
+    def __init__(self, client: Client, tolerance: Tolerance, limits: _deadlines.Limits) -> None:
         self._client = client
         self._tolerance = tolerance
+        self._limits = limits
 
     async def _send(self, module: ModuleType, *args: Any) -> RawResponse[Any]:
         op = self._operations[module]
-        return await acall_full(
-            lambda: op.asyncio(self._client, *args), op.id, op.model, self._tolerance
-        )
+        with _deadlines.call_scope() as call:
+            _deadlines.settle(call, self._limits)
+            return await acall_full(
+                lambda: op.asyncio(self._client, *args), op.id, op.model, self._tolerance
+            )

@@ -34,7 +34,7 @@ class Arrangements(Resource):
     @property
     def with_raw_response(self) -> ArrangementsWithRawResponse:
         """The same calls, answering RawResponse (the model with status and headers)."""
-        return ArrangementsWithRawResponse(self._client, self._tolerance)
+        return ArrangementsWithRawResponse(self._client, self._tolerance, self._limits)
 
     def list(self) -> ArrangementList:
         """All arrangements in your scope (`count` and `response`)."""
@@ -61,7 +61,7 @@ class AsyncArrangements(AsyncResource):
     @property
     def with_raw_response(self) -> AsyncArrangementsWithRawResponse:
         """The same calls, answering RawResponse (the model with status and headers)."""
-        return AsyncArrangementsWithRawResponse(self._client, self._tolerance)
+        return AsyncArrangementsWithRawResponse(self._client, self._tolerance, self._limits)
 
     async def list(self) -> ArrangementList:
         """All arrangements in your scope (`count` and `response`)."""

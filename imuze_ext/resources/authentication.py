@@ -16,7 +16,7 @@ from imuze_client import Client
 from imuze_client.api.authentication import create_token
 from imuze_client.models import TokenCredentials, TokenRequest, TokenResponse
 
-from .. import _config
+from .. import _config, _deadlines
 from .._responses import RawResponse
 from .._tolerance import Tolerance
 from . import AsyncResource, Operation, Operations, Resource
@@ -45,8 +45,14 @@ class Authentication(Resource):
 
     _operations: ClassVar[Operations] = OPERATIONS
 
-    def __init__(self, client: Client, tolerance: Tolerance, login: _config.Login | None) -> None:
-        super().__init__(client, tolerance)
+    def __init__(
+        self,
+        client: Client,
+        tolerance: Tolerance,
+        limits: _deadlines.Limits,
+        login: _config.Login | None,
+    ) -> None:
+        super().__init__(client, tolerance, limits)
         self._login = login
 
     def post(self, *, email: str | None = None, password: str | None = None) -> TokenResponse:
@@ -61,8 +67,14 @@ class AsyncAuthentication(AsyncResource):
 
     _operations: ClassVar[Operations] = OPERATIONS
 
-    def __init__(self, client: Client, tolerance: Tolerance, login: _config.Login | None) -> None:
-        super().__init__(client, tolerance)
+    def __init__(
+        self,
+        client: Client,
+        tolerance: Tolerance,
+        limits: _deadlines.Limits,
+        login: _config.Login | None,
+    ) -> None:
+        super().__init__(client, tolerance, limits)
         self._login = login
 
     async def post(self, *, email: str | None = None, password: str | None = None) -> TokenResponse:

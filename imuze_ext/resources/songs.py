@@ -78,14 +78,13 @@ class Songs(Resource):
     def __init__(
         self, client: Client, http: httpx.Client, limits: Limits, tolerance: Tolerance
     ) -> None:
-        super().__init__(client, tolerance)
+        super().__init__(client, tolerance, limits)
         self._http = http
-        self._limits = limits
 
     @property
     def with_raw_response(self) -> SongsWithRawResponse:
         """The calls that make one request, answering RawResponse (model, status, headers)."""
-        return SongsWithRawResponse(self._client, self._tolerance)
+        return SongsWithRawResponse(self._client, self._tolerance, self._limits)
 
     def create(
         self,
@@ -216,14 +215,13 @@ class AsyncSongs(AsyncResource):
     def __init__(
         self, client: Client, http: httpx.AsyncClient, limits: Limits, tolerance: Tolerance
     ) -> None:
-        super().__init__(client, tolerance)
+        super().__init__(client, tolerance, limits)
         self._http = http
-        self._limits = limits
 
     @property
     def with_raw_response(self) -> AsyncSongsWithRawResponse:
         """The calls that make one request, answering RawResponse (model, status, headers)."""
-        return AsyncSongsWithRawResponse(self._client, self._tolerance)
+        return AsyncSongsWithRawResponse(self._client, self._tolerance, self._limits)
 
     async def create(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,7 +13,13 @@ import httpx
 import pytest
 from ext_helpers import API, Recorder, error_body, song_json
 
-from imuze_ext import AsyncImuze, AuthenticationError, Imuze, RedirectRefusedError
+from imuze_ext import (
+    APITimeoutError,
+    AsyncImuze,
+    AuthenticationError,
+    Imuze,
+    RedirectRefusedError,
+)
 from imuze_mock import MockConfig, MockServer, running
 
 
@@ -293,3 +300,52 @@ def test_a_login_redirected_within_the_origin_is_followed() -> None:
         email="a@b.c", password="pw", base_url=API, transport=httpx.MockTransport(handle)
     ) as api:
         assert api.songs.list().count == 0
+
+
+def _slow_login(seconds: float) -> Callable[[httpx.Request], httpx.Response]:
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tokens"):
+            time.sleep(seconds)
+            return httpx.Response(201, json={"response": "slow-token"})
+        return httpx.Response(200, json={"count": 0, "response": []})
+
+    return handle
+
+
+def test_a_call_waits_for_another_calls_login_no_longer_than_its_deadline() -> None:
+    """Issue 24, defect 12: with another call's login taking 2 s, a call with deadline=0.5
+    ends at its deadline, not after the login."""
+    transport = httpx.MockTransport(_slow_login(2.0))
+    with Imuze(email="a@b.c", password="pw", base_url=API, transport=transport) as api:
+        hurried = api.with_options(deadline=0.5)
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(api.songs.list)
+            time.sleep(0.2)  # the first call holds the login
+            started = time.monotonic()
+            with pytest.raises(APITimeoutError) as caught:
+                hurried.songs.list()
+            waited = time.monotonic() - started
+            assert first.result().count == 0
+    assert waited < 0.9, waited
+    assert caught.value.limit == "deadline"
+
+
+async def test_an_async_call_waits_for_another_calls_login_no_longer_than_its_deadline() -> None:
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tokens"):
+            await asyncio.sleep(2.0)
+            return httpx.Response(201, json={"response": "slow-token"})
+        return httpx.Response(200, json={"count": 0, "response": []})
+
+    transport = httpx.MockTransport(handle)
+    async with AsyncImuze(email="a@b.c", password="pw", base_url=API, transport=transport) as api:
+        hurried = api.with_options(deadline=0.5)
+        first = asyncio.create_task(api.songs.list())
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError) as caught:
+            await hurried.songs.list()
+        waited = time.monotonic() - started
+        assert (await first).count == 0
+    assert waited < 0.9, waited
+    assert caught.value.limit == "deadline"
