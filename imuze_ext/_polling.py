@@ -15,7 +15,7 @@ import enum
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from imuze_client.models import Song, SongList, SongStatus, SongSummary
@@ -33,6 +33,7 @@ GROWTH = WAIT.backoff.growth
 Clock = Callable[[], float]
 Fetched = tuple[Song | None, float | None]  # the song (None after a transient error), Retry-After
 ListFetched = tuple[Sequence[SongSummary] | None, float | None]
+_S = TypeVar("_S", Song, SongSummary)
 
 
 class Schedule:
@@ -162,15 +163,12 @@ def listed(answer: RawResponse[SongList], ids: Sequence[int], tolerance: Toleran
     return songs, retry_after_seconds(answer.headers.get("Retry-After"))
 
 
-def pick_ready(
-    ids: Sequence[int], listed: Sequence[SongSummary], ready: dict[int, SongSummary]
-) -> dict[int, str]:
-    """Record in `ready` the listed songs that became ready; return pending id -> status.
+def pick_ready(ids: Sequence[int], by_id: Mapping[int, _S], ready: dict[int, _S]) -> dict[int, str]:
+    """Record in `ready` the fetched songs that became ready; return pending id -> status.
 
-    A song whose status is a failure, or that is absent from the list (not in your scope
-    any more), ends the wait: SongFailedError names every failed song and the pending ones.
+    A song whose status is a failure, or that is absent (not in your scope any more), ends
+    the wait: SongFailedError names every failed song and the pending ones.
     """
-    by_id = {song.id: song for song in listed}
     pending: dict[int, str] = {}
     failures: dict[int, SongFailedError] = {}
     for song_id in ids:
@@ -199,14 +197,43 @@ def pick_ready(
     return pending
 
 
-def _end_of(timeout: float) -> float:
-    """The real monotonic end of a wait, which bounds each poll and its retries."""
-    return time.monotonic() + timeout
+class _Round:
+    """One wait's state between polls: its schedule, the songs ready and those pending."""
+
+    def __init__(self, ids: Sequence[int], timeout: float, interval: float, clock: Clock) -> None:
+        self.ids = ids
+        self.clock = clock
+        self.schedule = Schedule.start(clock(), timeout, interval)
+        self.end = time.monotonic() + timeout  # the real end, which bounds each poll
+        self.ready: dict[int, Any] = {}
+        self.pending: dict[int, str | None] = dict.fromkeys(ids)
+
+    def delay(
+        self, by_id: Mapping[int, Any] | None, retry_after: float | None, what: str
+    ) -> float | None:
+        """The wait before the next poll after this one, None when every song is ready;
+        SongTimeoutError when the deadline has passed."""
+        if by_id is not None:
+            self.pending = dict(pick_ready(self.ids, by_id, self.ready))
+            if not self.pending:
+                return None
+        delay = self.schedule.next_delay(self.clock(), retry_after)
+        if delay is None:
+            first = next(iter(self.pending))
+            raise SongTimeoutError(first, self.pending[first], pending=tuple(self.pending))
+        if retry_after is not None and retry_after >= delay > 0:
+            announce_wait(what, delay, retry_after=True)
+        return delay
 
 
-def _announce(what: str, delay: float, retry_after: float | None) -> None:
-    if retry_after is not None and retry_after >= delay > 0:
-        announce_wait(what, delay, retry_after=True)
+def _one(song_id: int, fetched: Fetched) -> tuple[dict[int, Song] | None, float | None]:
+    song, retry_after = fetched
+    return (None if song is None else {song_id: song}), retry_after
+
+
+def _listed(fetched: ListFetched) -> tuple[dict[int, SongSummary] | None, float | None]:
+    songs, retry_after = fetched
+    return (None if songs is None else {song.id: song for song in songs}), retry_after
 
 
 def wait_for_song(
@@ -219,20 +246,15 @@ def wait_for_song(
     sleep: Callable[[float], None],
 ) -> Song:
     """Poll `fetch` until the song is ready or the deadline passes (SongTimeoutError)."""
-    schedule = Schedule.start(clock(), timeout, interval)
-    last_status: str | None = None
-    with _deadlines.bounded(_end_of(timeout)):
-        while True:
-            song, retry_after = fetch()
-            if song is not None:
-                if check_ready(song_id, song):
-                    return song
-                last_status = str(song.status)
-            delay = schedule.next_delay(clock(), retry_after)
-            if delay is None:
-                raise SongTimeoutError(song_id, last_status)
-            _announce(f"GET song {song_id}", delay, retry_after)
+    state = _Round([song_id], timeout, interval, clock)
+    with _deadlines.bounded(state.end):
+        while (
+            state.pending
+            and (delay := state.delay(*_one(song_id, fetch()), f"GET song {song_id}")) is not None
+        ):
             sleep(delay)
+    song: Song = state.ready[song_id]
+    return song
 
 
 async def await_song(
@@ -245,20 +267,16 @@ async def await_song(
     sleep: Callable[[float], Awaitable[None]],
 ) -> Song:
     """The async twin of wait_for_song."""
-    schedule = Schedule.start(clock(), timeout, interval)
-    last_status: str | None = None
-    with _deadlines.bounded(_end_of(timeout)):
-        while True:
-            song, retry_after = await fetch()
-            if song is not None:
-                if check_ready(song_id, song):
-                    return song
-                last_status = str(song.status)
-            delay = schedule.next_delay(clock(), retry_after)
-            if delay is None:
-                raise SongTimeoutError(song_id, last_status)
-            _announce(f"GET song {song_id}", delay, retry_after)
+    state = _Round([song_id], timeout, interval, clock)
+    with _deadlines.bounded(state.end):
+        while (
+            state.pending
+            and (delay := state.delay(*_one(song_id, await fetch()), f"GET song {song_id}"))
+            is not None
+        ):
             await sleep(delay)
+    song: Song = state.ready[song_id]
+    return song
 
 
 def wait_for_songs(
@@ -271,23 +289,14 @@ def wait_for_songs(
     sleep: Callable[[float], None],
 ) -> list[SongSummary]:
     """Poll the song list (one request per round) until every id is ready."""
-    schedule = Schedule.start(clock(), timeout, interval)
-    ready: dict[int, SongSummary] = {}
-    pending: dict[int, str | None] = dict.fromkeys(ids)
-    with _deadlines.bounded(_end_of(timeout)):
-        while pending:
-            listed, retry_after = fetch_list()
-            if listed is not None:
-                pending = dict(pick_ready(ids, listed, ready))
-                if not pending:
-                    break
-            delay = schedule.next_delay(clock(), retry_after)
-            if delay is None:
-                first = next(iter(pending))
-                raise SongTimeoutError(first, pending[first], pending=tuple(pending))
-            _announce("GET the song list", delay, retry_after)
+    state = _Round(ids, timeout, interval, clock)
+    with _deadlines.bounded(state.end):
+        while (
+            state.pending
+            and (delay := state.delay(*_listed(fetch_list()), "GET the song list")) is not None
+        ):
             sleep(delay)
-    return [ready[song_id] for song_id in ids]
+    return [state.ready[song_id] for song_id in ids]
 
 
 async def await_songs(
@@ -300,20 +309,12 @@ async def await_songs(
     sleep: Callable[[float], Awaitable[None]],
 ) -> list[SongSummary]:
     """The async twin of wait_for_songs."""
-    schedule = Schedule.start(clock(), timeout, interval)
-    ready: dict[int, SongSummary] = {}
-    pending: dict[int, str | None] = dict.fromkeys(ids)
-    with _deadlines.bounded(_end_of(timeout)):
-        while pending:
-            listed, retry_after = await fetch_list()
-            if listed is not None:
-                pending = dict(pick_ready(ids, listed, ready))
-                if not pending:
-                    break
-            delay = schedule.next_delay(clock(), retry_after)
-            if delay is None:
-                first = next(iter(pending))
-                raise SongTimeoutError(first, pending[first], pending=tuple(pending))
-            _announce("GET the song list", delay, retry_after)
+    state = _Round(ids, timeout, interval, clock)
+    with _deadlines.bounded(state.end):
+        while (
+            state.pending
+            and (delay := state.delay(*_listed(await fetch_list()), "GET the song list"))
+            is not None
+        ):
             await sleep(delay)
-    return [ready[song_id] for song_id in ids]
+    return [state.ready[song_id] for song_id in ids]
