@@ -167,6 +167,11 @@ def resolve_login(
     env = os.environ if env is None else env
     email = email or (fallback.email if fallback else None) or env.get(ENV_EMAIL)
     password = password or (fallback.password if fallback else None) or env.get(ENV_PASSWORD)
+    if not (email or password):
+        raise MissingCredentialsError(
+            f"no account to log in with: pass email= and password=, or set {ENV_EMAIL} and "
+            f"{ENV_PASSWORD}"
+        )
     login = _login(email, password)
     check_credentials(login)
     return login

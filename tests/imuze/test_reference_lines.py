@@ -58,5 +58,5 @@ def test_a_token_needs_an_account(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("IMUZE_EMAIL", raising=False)
     monkeypatch.delenv("IMUZE_PASSWORD", raising=False)
     with imuze.authorize("KEY", base_url="http://127.0.0.1:9/api/4") as api:
-        with pytest.raises(imuze.MissingCredentialsError):
+        with pytest.raises(imuze.MissingCredentialsError, match="no account to log in with"):
             api.authentication.post()
