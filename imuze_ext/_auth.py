@@ -22,6 +22,7 @@ from ._config import origin
 from ._logging import logger
 from ._responses import parse_response
 from ._tolerance import Tolerance
+from .redaction import REDACTED
 
 
 def _time_left() -> float | None:
@@ -85,7 +86,7 @@ class ApiKeyAuth(httpx.Auth):
         yield request
 
     def __repr__(self) -> str:
-        return "ApiKeyAuth(key=[redacted])"
+        return f"ApiKeyAuth(key={REDACTED})"
 
 
 class LoginAuth(httpx.Auth):
@@ -113,7 +114,7 @@ class LoginAuth(httpx.Auth):
         self._async_lock = asyncio.Lock()
 
     def __repr__(self) -> str:
-        return f"LoginAuth(email={self.email!r}, password=[redacted])"
+        return f"LoginAuth(email={self.email!r}, password={REDACTED})"
 
     def _login_request(self, request: httpx.Request) -> httpx.Request:
         """The login, sent as the call's own request is: our headers, its timeouts (the

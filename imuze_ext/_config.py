@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import httpx
 
 from .errors import ImuzeError, InvalidCredentialsError, MissingCredentialsError
+from .redaction import REDACTED
 
 DEFAULT_BASE_URL = "https://api.imuze.io/api/4"
 
@@ -37,7 +38,7 @@ class ApiKey:
     key: str
 
     def __repr__(self) -> str:
-        return "ApiKey(key=[redacted])"
+        return f"ApiKey(key={REDACTED})"
 
 
 @dataclass(frozen=True, repr=False)
@@ -48,7 +49,7 @@ class Login:
     password: str
 
     def __repr__(self) -> str:
-        return f"Login(email={self.email!r}, password=[redacted])"
+        return f"Login(email={self.email!r}, password={REDACTED})"
 
 
 Credentials = ApiKey | Login

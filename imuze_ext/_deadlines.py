@@ -294,12 +294,6 @@ class DeadlineBackend(httpcore.NetworkBackend):
         wait = io_timeout(timeout, httpcore.ConnectTimeout)
         return _Stream(self._inner.connect_tcp(host, port, wait, local_address, socket_options))
 
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
-        wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._inner.connect_unix_socket(path, wait, socket_options))
-
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
 
@@ -348,12 +342,6 @@ class AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
         wait = io_timeout(timeout, httpcore.ConnectTimeout)
         stream = await self._inner.connect_tcp(host, port, wait, local_address, socket_options)
         return _AsyncStream(stream)
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._inner.connect_unix_socket(path, wait, socket_options))
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
