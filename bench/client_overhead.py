@@ -3,7 +3,7 @@
 The mock runs in its own process on loopback; the four clients take turns in batches
 (imuze, raw httpx, cookieless raw httpx, bare generated, imuze, ...), each timing every call.
 
-Our client keeps no cookies (imuze_ext/_cookieless.py), which saves httpx's cookie
+Our client keeps no cookies (imuze_ext/client.py), which saves httpx's cookie
 handling on every answer. So that the figure does not hide our own layer's cost behind
 that saving, the like-for-like ratio against an httpx client that keeps no cookies either
 is reported beside it.
@@ -22,7 +22,7 @@ from imuze_client import Client
 from imuze_client.api.songs import get_song
 
 from imuze_ext import Imuze
-from imuze_ext._cookieless import CookielessClient
+from imuze_ext.client import CookielessClient
 
 from ._common import Result, cumulative_us, emit, ready_song
 from ._mockproc import DEMO_KEY, mock_process
@@ -44,8 +44,8 @@ LAYERS = {
     "generated_parse": ("api/songs/get_song.py", "_parse_response"),
     "validate_body": ("imuze_ext/_responses.py", "validate"),
     "decode_json": ("imuze_ext/_responses.py", "decode_json"),
-    "deadline_sockets": ("imuze_ext/_network.py", "read"),
-    "response_hook": ("imuze_ext/_calls.py", "remember_response"),
+    "deadline_sockets": ("imuze_ext/_deadlines.py", "read"),
+    "response_hook": ("imuze_ext/_responses.py", "remember_response"),
 }
 
 

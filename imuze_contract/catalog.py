@@ -7,16 +7,15 @@ and tests/contract/test_sentences.py covers every check there is, not a hand-kep
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
 from schemathesis.checks import CHECKS, load_all_checks
+
+from imuze_ext._responses import packaged_spec
 
 from . import checks as _checks  # noqa: F401 - registers the contract's checks
 from . import checks_body as _checks_body  # noqa: F401
-from .config import spec_path
 from .probe_values import operations
 from .probes import PROBE_CHECK_NAMES
 from .scope import CHECK as LIST_SCOPE
@@ -32,10 +31,8 @@ def check_names() -> frozenset[str]:
     return frozenset(CHECKS.get_all_names()) | OWN_CHECKS
 
 
-@functools.cache
 def _spec() -> Mapping[str, Any]:
-    loaded: Mapping[str, Any] = yaml.safe_load(spec_path().read_text(encoding="utf-8"))
-    return loaded
+    return packaged_spec()
 
 
 def operation_ids() -> dict[str, str]:

@@ -3,7 +3,8 @@
 Two ways out. A reproduction (a curl line, a replayable request) names each secret by the
 environment variable a user exports to run it (`$IMUZE_TOKEN`, `$IMUZE_PASSWORD`, ...), so
 that it runs as pasted and every other field of the request stays as sent. Any other text
-(a message, a note) gets `[Filtered]`. schemathesis masks whole header values and whole
+(a message, a note) gets the marker of imuze_ext.redaction, whose vocabulary this shares.
+schemathesis masks whole header values and whole
 `token` objects instead, which leaves nothing to paste: that is why reproductions are built
 here from the recorded requests, not from schemathesis's own curl lines.
 """
@@ -13,9 +14,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
-FILTERED = "[Filtered]"
-# Shorter values would mask ordinary words; real secrets are longer.
-MIN_SECRET_LENGTH = 4
+from imuze_ext.redaction import MIN_SECRET_LENGTH
+from imuze_ext.redaction import REDACTED as FILTERED
 
 #: The variables a reproduction reads, per user: (token or key, password).
 TOKEN_VARIABLES = {"demo": "IMUZE_TOKEN", "other": "IMUZE_OTHER_TOKEN"}
@@ -59,14 +59,14 @@ class Secrets:
             return sorted(self._values.items(), key=lambda item: len(item[0]), reverse=True)
 
     def scrub(self, text: str) -> str:
-        """`text` with every known secret replaced by `[Filtered]`, longest first."""
+        """`text` with every known secret replaced by the marker, longest first."""
         for value, _ in self._longest_first():
             if value in text:
                 text = text.replace(value, FILTERED)
         return text
 
     def to_variables(self, text: str) -> str:
-        """`text` with each named secret as `${VARIABLE}` and any other one `[Filtered]`."""
+        """`text` with each named secret as `${VARIABLE}` and any other one the marker."""
         for value, variable in self._longest_first():
             if value in text:
                 text = text.replace(value, "${" + variable + "}" if variable else FILTERED)

@@ -159,7 +159,7 @@ def _note_phase(event: events.PhaseFinished, report: Report) -> None:
 
 
 def _scrub(report: Report, secrets: Secrets, login_url: str) -> None:
-    """Secrets out: named ones as variables in reproductions, `[Filtered]` everywhere else."""
+    """Secrets out: named ones as variables in reproductions, the marker everywhere else."""
     for deviation in report.deviations:
         deviation.steps = [
             Step(

@@ -9,60 +9,25 @@
 Models are the generated ones (`imuze_client.models`); errors are in `imuze_ext.errors`.
 """
 
-from ._deviations import Deviation, DeviationKind
-from ._logging import RedactSecretsFilter
-from ._raw_response import RawResponse
+from . import errors
+from ._responses import RawResponse
+from ._tolerance import Deviation, DeviationKind
 from ._version import __version__
 from .client import DEFAULT_TIMEOUT, AsyncImuze, Imuze, authorize
-from .errors import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    GoneError,
-    ImuzeError,
-    InvalidCredentialsError,
-    MissingCredentialsError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ResponseValidationError,
-    ServerError,
-    SongFailedError,
-    SongNotReadyError,
-    SongTimeoutError,
-    UnprocessableEntityError,
-)
+from .errors import *  # noqa: F403 - every exception: errors.__all__
+from .redaction import RedactSecretsFilter
 from .resources.songs import SongRef
 
 __all__ = [
     "DEFAULT_TIMEOUT",
-    "APIConnectionError",
-    "APIStatusError",
-    "APITimeoutError",
     "AsyncImuze",
-    "AuthenticationError",
-    "BadRequestError",
     "Deviation",
     "DeviationKind",
-    "GoneError",
     "Imuze",
-    "ImuzeError",
-    "InvalidCredentialsError",
-    "MissingCredentialsError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitError",
     "RawResponse",
     "RedactSecretsFilter",
-    "ResponseValidationError",
-    "ServerError",
-    "SongFailedError",
-    "SongNotReadyError",
     "SongRef",
-    "SongTimeoutError",
-    "UnprocessableEntityError",
     "__version__",
     "authorize",
 ]
+__all__ += errors.__all__

@@ -7,22 +7,59 @@ handled below the flow by httpx, which drops Authorization when the origin chang
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
-from collections.abc import AsyncGenerator, Generator, Mapping
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
 
+import anyio
 import httpx
 from imuze_client.models import TokenCredentials, TokenRequest, TokenResponse
 
+from . import _deadlines
+from ._config import origin
 from ._logging import logger
 from ._responses import parse_response
 from ._tolerance import Tolerance
+from .redaction import REDACTED
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+def _time_left() -> float | None:
+    """What is left of the call's deadline (None: no deadline)."""
+    call = _deadlines.current()
+    return None if call is None or call.deadline is None else call.deadline - time.monotonic()
 
 
-def origin(url: httpx.URL) -> tuple[str, str, int | None]:
-    """The (scheme, host, port) triple that decides where credentials may go."""
-    return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
+def _late() -> httpx.PoolTimeout:
+    return httpx.PoolTimeout("the call's deadline passed while another call logged in")
+
+
+@contextlib.contextmanager
+def _held(lock: threading.Lock) -> Iterator[None]:
+    """The login lock, waited for no longer than the call's deadline."""
+    left = _time_left()
+    if not lock.acquire(timeout=-1 if left is None else max(left, 0.0)):
+        raise _late()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextlib.asynccontextmanager
+async def _aheld(lock: asyncio.Lock) -> AsyncIterator[None]:
+    """The async twin of _held."""
+    left = _time_left()
+    try:
+        with anyio.fail_after(None if left is None else max(left, 0.0)):
+            await lock.acquire()
+    except TimeoutError:
+        raise _late() from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 class ApiKeyAuth(httpx.Auth):
@@ -49,12 +86,13 @@ class ApiKeyAuth(httpx.Auth):
         yield request
 
     def __repr__(self) -> str:
-        return "ApiKeyAuth(key=[redacted])"
+        return f"ApiKeyAuth(key={REDACTED})"
 
 
 class LoginAuth(httpx.Auth):
     """Logs in through `POST /tokens` on first use, caches the token, logs in again once
-    on a 401. A lock makes concurrent first calls share a single login. The login answer
+    on a 401. A lock makes concurrent first calls share a single login; a call waits for
+    another call's login no longer than its own deadline. The login answer
     is read like any other (`tolerance`: a 200 instead of 201 is tolerated, or strict)."""
 
     def __init__(
@@ -73,12 +111,10 @@ class LoginAuth(httpx.Auth):
         self._origin = origin(api_url)
         self._token: str | None = None
         self._thread_lock = threading.Lock()
-        import asyncio  # at the first client, not at `import imuze`
-
         self._async_lock = asyncio.Lock()
 
     def __repr__(self) -> str:
-        return f"LoginAuth(email={self.email!r}, password=[redacted])"
+        return f"LoginAuth(email={self.email!r}, password={REDACTED})"
 
     def _login_request(self, request: httpx.Request) -> httpx.Request:
         """The login, sent as the call's own request is: our headers, its timeouts (the
@@ -113,7 +149,7 @@ class LoginAuth(httpx.Auth):
             return
         token = self._token
         if token is None:
-            with self._thread_lock:
+            with _held(self._thread_lock):
                 token = self._token
                 if token is None:
                     login = yield self._login_request(request)
@@ -123,7 +159,7 @@ class LoginAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
-        with self._thread_lock:
+        with _held(self._thread_lock):
             if self._token in (token, None):  # nobody refreshed it meanwhile: log in again
                 login = yield self._login_request(request)
                 login.read()
@@ -140,7 +176,7 @@ class LoginAuth(httpx.Auth):
             return
         token = self._token
         if token is None:
-            async with self._async_lock:
+            async with _aheld(self._async_lock):
                 token = self._token
                 if token is None:
                     login = yield self._login_request(request)
@@ -150,7 +186,7 @@ class LoginAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
-        async with self._async_lock:
+        async with _aheld(self._async_lock):
             if self._token in (token, None):
                 login = yield self._login_request(request)
                 await login.aread()

@@ -1,14 +1,15 @@
-"""Resolve base URL and credentials from arguments and environment (arguments win)."""
+"""Settings from arguments and environment (arguments win): base URL, credentials, strict mode."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import httpx
 
 from .errors import ImuzeError, InvalidCredentialsError, MissingCredentialsError
+from .redaction import REDACTED
 
 DEFAULT_BASE_URL = "https://api.imuze.io/api/4"
 
@@ -22,25 +23,33 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
 
 
-# NamedTuples: immutable, and cheaper for `import imuze` than dataclasses; the repr
-# leaves the secret out.
-class ApiKey(NamedTuple):
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """The (scheme, host, port) triple that decides where credentials may go."""
+    return url.scheme, url.host, url.port or DEFAULT_PORTS.get(url.scheme)
+
+
+@dataclass(frozen=True, repr=False)
+class ApiKey:
     """A developer key or token, sent as is."""
 
     key: str
 
     def __repr__(self) -> str:
-        return "ApiKey(key=[redacted])"
+        return f"ApiKey(key={REDACTED})"
 
 
-class Login(NamedTuple):
+@dataclass(frozen=True, repr=False)
+class Login:
     """An account's email and password, exchanged for a token on first use."""
 
     email: str
     password: str
 
     def __repr__(self) -> str:
-        return f"Login(email={self.email!r}, password=[redacted])"
+        return f"Login(email={self.email!r}, password={REDACTED})"
 
 
 Credentials = ApiKey | Login
@@ -90,14 +99,8 @@ def _check(what: str, value: str, *, header: bool) -> None:
     for position, char in enumerate(value, start=1):
         code = ord(char)
         if code < 0x20 or 0x7F <= code <= 0x9F:
-            newline = (
-                " (a value read from a file often ends with a newline)"
-                if code
-                in (
-                    0x0A,
-                    0x0D,
-                )
-                else ""
+            newline = " (a value read from a file often ends with a newline)" * (
+                code in (0x0A, 0x0D)
             )
             raise InvalidCredentialsError(
                 f"{what} has a control character (U+{code:04X}) at position {position} of "
@@ -152,3 +155,24 @@ def _login(email: str | None, password: str | None) -> Login:
             f"an email was given but no password: pass password= or set {ENV_PASSWORD}"
         )
     return Login(email, password)
+
+
+def resolve_login(
+    email: str | None,
+    password: str | None,
+    fallback: Login | None,
+    env: Mapping[str, str] | None = None,
+) -> Login:
+    """An email and a password: those given, else `fallback`'s, else the environment's;
+    checked (see check_credentials)."""
+    env = os.environ if env is None else env
+    email = email or (fallback.email if fallback else None) or env.get(ENV_EMAIL)
+    password = password or (fallback.password if fallback else None) or env.get(ENV_PASSWORD)
+    if not (email or password):
+        raise MissingCredentialsError(
+            f"no account to log in with: pass email= and password=, or set {ENV_EMAIL} and "
+            f"{ENV_PASSWORD}"
+        )
+    login = _login(email, password)
+    check_credentials(login)
+    return login

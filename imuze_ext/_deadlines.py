@@ -1,9 +1,9 @@
-"""Time limits: one per attempt (`timeout`), one per call (`deadline`), one per wait.
+"""Time limits: one per attempt (`timeout`), one per call (`deadline`), one per wait, enforced.
 
 A *call* is one method of the client (`songs.get`, `songs.download`...): its login, its
 request, and all their retries. The call's state lives in a context variable, so every
-layer under it (the auth flow, the retrying transport, the network streams) sees the same
-deadline and spends the same retry budget, in sync code and in async tasks alike.
+layer under it (the auth flow, the retrying transport, the sockets, the body stream) sees
+the same deadline and spends the same retry budget, in sync code and in async tasks alike.
 
 - An attempt (one request and its whole answer body) ends by `attempt_end`: its start
   plus the attempt limit (see `attempt_seconds`). Streamed bodies (downloads) have no
@@ -11,26 +11,49 @@ deadline and spends the same retry budget, in sync code and in async tasks alike
 - A call ends by `deadline`: its start plus the call's deadline, and never after the end
   of an enclosing wait (`bounded`).
 
-These are pure decisions and a context variable; the network streams of `_network`
-shorten each read, write and connect to what is left, so a trickling server cannot hold
-an attempt open past its end.
+Enforcement, from the bottom up: our sockets (a network backend of httpcore's) give every
+connect, read and write what is left at most, so a trickling server cannot hold an attempt
+open; each body chunk is checked against the time left and a size cap (a caller's own
+transport or httpx client, which our sockets do not cover, is bounded chunk by chunk, and
+its headers in a cancel scope when async).
 """
+
+# ruff: noqa: ASYNC109 - httpcore's stream interface takes `timeout=`; we only shorten it
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
+import ipaddress
 import math
+import ssl
 import time
-from collections.abc import Iterator
-from typing import Literal, NamedTuple
+import urllib.request
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
+import anyio
+import httpcore
 import httpx
+
+from .errors import ResponseValidationError
+from .redaction import redact_url
+
+_T = TypeVar("_T")
 
 Limit = Literal["timeout", "deadline", "stall"]
 
+MAX_BODY_BYTES = 64 * 1024 * 1024
+"""The largest JSON answer read (64 MiB): a song list of a big account is far smaller."""
 
-class Limits(NamedTuple):  # immutable; a NamedTuple costs `import imuze` less than a dataclass
+HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
+"""What an httpx client has when its caller set no timeout."""
+
+
+@dataclass(frozen=True)
+class Limits:
     """A client's limits: `attempt` s per attempt, `deadline` s per call (None: none), and
     the retries of a call. `explicit` tells a deadline the caller set from the default."""
 
@@ -40,47 +63,21 @@ class Limits(NamedTuple):  # immutable; a NamedTuple costs `import imuze` less t
     explicit: bool = False
 
 
+@dataclass(slots=True)
 class Call:
-    """One call in progress: when it started, when it must end, the retries left.
+    """One call in progress: when it started, when it must end, the retries left."""
 
-    (A plain class: one is made per call, and a dataclass costs `import imuze` its
-    generated code.)
-    """
-
-    __slots__ = (
-        "attempt_end",
-        "attempt_seconds",
-        "attempt_started",
-        "attempts",
-        "deadline",
-        "deadline_seconds",
-        "retries_left",
-        "settled",
-        "started",
-        "until",
-    )
-
-    def __init__(
-        self,
-        started: float,
-        deadline: float | None,
-        deadline_seconds: float | None,
-        *,
-        retries_left: int | None = None,
-        settled: bool = False,
-        until: float | None = None,
-    ) -> None:
-        self.started = started
-        self.deadline = deadline
-        self.deadline_seconds = deadline_seconds
-        self.retries_left = retries_left
-        self.settled = settled
-        self.until: float | None = until
-        """The first of the attempt's end and the call's deadline (monotonic), or None."""
-        self.attempts = 0
-        self.attempt_started = 0.0
-        self.attempt_end: float | None = None
-        self.attempt_seconds: float | None = None
+    started: float
+    deadline: float | None
+    deadline_seconds: float | None
+    retries_left: int | None = None
+    settled: bool = False
+    until: float | None = None
+    """The first of the attempt's end and the call's deadline (monotonic), or None."""
+    attempts: int = 0
+    attempt_started: float = 0.0
+    attempt_end: float | None = None
+    attempt_seconds: float | None = None
 
     def _update(self) -> None:
         self.until = _earliest(self.attempt_end, self.deadline)
@@ -125,7 +122,6 @@ class call_scope:  # lower case: used as a context manager, as contextlib names 
 
     With `settled`, `deadline` is the call's deadline (None: none); otherwise the
     retrying transport settles it from its client's Limits on the first request.
-    (A class, not a generator: it runs on every request, and this is cheaper.)
     """
 
     __slots__ = ("_call", "_token")
@@ -164,13 +160,24 @@ def settle(call: Call, limits: Limits) -> None:
             call._update()
 
 
-def begin_attempt(call: Call, seconds: float | None) -> None:
-    """Start an attempt now; it may last `seconds` (None: only the call's deadline)."""
+def begin_attempt(call: Call, seconds: float | None, request: httpx.Request) -> None:
+    """Start an attempt now; it may last `seconds` (None: only the call's deadline). The
+    request's own timeouts are shortened to the call's time left (for a transport of the
+    caller's, which our sockets do not guard)."""
     call.attempts += 1
     call.attempt_started = time.monotonic()
     call.attempt_seconds = seconds
     call.attempt_end = None if seconds is None else call.attempt_started + seconds
     call._update()
+    if call.deadline is None:
+        return
+    left = call.deadline - call.attempt_started
+    timeouts = request.extensions.get("timeout")
+    if isinstance(timeouts, dict) and any(v is None or v > left for v in timeouts.values()):
+        wait = max(round(left, 3), 0.001)  # to the millisecond: the rest is noise
+        request.extensions["timeout"] = {
+            k: wait if v is None else min(v, wait) for k, v in timeouts.items()
+        }
 
 
 def may_wait(call: Call, delay: float, now: float | None = None) -> bool:
@@ -238,3 +245,537 @@ def describe_timeout(call: Call | None) -> tuple[Limit, float, str]:
     else:
         phrase = f"no byte arrived within the stall limit{tries}"
     return limit, elapsed, phrase
+
+
+# The sockets: httpcore's backends, each operation bounded by the call's time left.
+
+
+class _Stream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, io_timeout(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if buffer:  # httpcore writes an empty end of message: nothing to bound
+            self._inner.write(buffer, io_timeout(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        wait = io_timeout(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._inner.start_tls(ssl_context, server_hostname, wait))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's sync backend, each operation bounded by the call's time left."""
+
+    def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        wait = io_timeout(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._inner.connect_tcp(host, port, wait, local_address, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _AsyncStream(httpcore.AsyncNetworkStream):
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, io_timeout(timeout, httpcore.ReadTimeout))
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if buffer:
+            await self._inner.write(buffer, io_timeout(timeout, httpcore.WriteTimeout))
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        wait = io_timeout(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self._inner.start_tls(ssl_context, server_hostname, wait))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
+    """The async twin of DeadlineBackend, over httpcore's automatic backend."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        wait = io_timeout(timeout, httpcore.ConnectTimeout)
+        stream = await self._inner.connect_tcp(host, port, wait, local_address, socket_options)
+        return _AsyncStream(stream)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+@functools.cache
+def ssl_context() -> ssl.SSLContext:
+    """httpx's default (verifying) TLS context, made once per process."""
+    return httpx.create_ssl_context()
+
+
+# The bottom of our own stack: httpcore's pools over those sockets, behind httpx's transport
+# interface, and the user's proxies chosen from the environment as httpx chooses them.
+
+_HTTPCORE_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+"""httpcore's exceptions, most specific first, and the httpx ones they are raised as."""
+
+
+@contextlib.contextmanager
+def _httpx_errors(request: httpx.Request) -> Iterator[None]:
+    """httpcore's exceptions raised as httpx's, as httpx's own transports raise them."""
+    try:
+        yield
+    except Exception as exc:
+        for theirs, ours in _HTTPCORE_ERRORS:
+            if isinstance(exc, theirs):
+                raise ours(str(exc), request=request) from exc
+        raise
+
+
+def _core_request(request: httpx.Request) -> httpcore.Request:
+    url = request.url
+    return httpcore.Request(
+        method=request.method,
+        url=httpcore.URL(
+            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+        ),
+        headers=request.headers.raw,
+        content=request.stream,
+        extensions=request.extensions,
+    )
+
+
+class _CoreStream(httpx.SyncByteStream):
+    def __init__(self, inner: Iterable[bytes], request: httpx.Request) -> None:
+        self._inner = inner
+        self._request = request
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _httpx_errors(self._request):
+            yield from self._inner
+
+    def close(self) -> None:
+        close = getattr(self._inner, "close", None)
+        if close is not None:
+            close()
+
+
+class _AsyncCoreStream(httpx.AsyncByteStream):
+    def __init__(self, inner: AsyncIterable[bytes], request: httpx.Request) -> None:
+        self._inner = inner
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _httpx_errors(self._request):
+            async for chunk in self._inner:
+                yield chunk
+
+    async def aclose(self) -> None:
+        aclose = getattr(self._inner, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+class PoolTransport(httpx.BaseTransport):
+    """An httpx transport over one of httpcore's pools (direct or through a proxy)."""
+
+    def __init__(self, pool: httpcore.ConnectionPool) -> None:
+        self.pool = pool
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        with _httpx_errors(request):
+            answer = self.pool.handle_request(_core_request(request))
+        assert isinstance(answer.stream, Iterable)
+        stream = _CoreStream(answer.stream, request)
+        return httpx.Response(
+            answer.status, headers=answer.headers, stream=stream, extensions=answer.extensions
+        )
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+class AsyncPoolTransport(httpx.AsyncBaseTransport):
+    """The async twin of PoolTransport."""
+
+    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
+        self.pool = pool
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        with _httpx_errors(request):
+            answer = await self.pool.handle_async_request(_core_request(request))
+        assert isinstance(answer.stream, AsyncIterable)
+        stream = _AsyncCoreStream(answer.stream, request)
+        return httpx.Response(
+            answer.status, headers=answer.headers, stream=stream, extensions=answer.extensions
+        )
+
+    async def aclose(self) -> None:
+        await self.pool.aclose()
+
+
+def environment_proxies() -> dict[str, str | None]:
+    """The proxies httpx uses with `trust_env=True`, as its `mounts` patterns: HTTP_PROXY,
+    HTTPS_PROXY and ALL_PROXY (`http://`, `https://`, `all://`; a bare host:port is http),
+    and each NO_PROXY entry a pattern that goes direct (None); NO_PROXY=* turns them off."""
+    found = urllib.request.getproxies()
+    mounts: dict[str, str | None] = {}
+    for scheme in ("http", "https", "all"):
+        if value := found.get(scheme):
+            mounts[f"{scheme}://"] = value if "://" in value else f"http://{value}"
+    for host in (h.strip() for h in found.get("no", "").split(",")):
+        if host == "*":
+            return {}
+        if host:
+            mounts[_direct_pattern(host)] = None
+    return mounts
+
+
+def _direct_pattern(host: str) -> str:
+    """The mounts pattern of one NO_PROXY entry (curl's reading: `example.com` is the domain
+    and its subdomains, `.example.com` only the subdomains)."""
+    if "://" in host:
+        return host
+    try:
+        address = ipaddress.ip_address(host.split("/")[0])
+    except ValueError:
+        return f"all://{host}" if host.lower() == "localhost" else f"all://*{host}"
+    return f"all://[{host}]" if address.version == 6 else f"all://{host}"
+
+
+def _pool_settings(limits: httpx.Limits) -> dict[str, Any]:
+    """What httpx's transport gives its pool, for ours (no retries: ours are above it)."""
+    return {
+        "ssl_context": ssl_context(),
+        "max_connections": limits.max_connections,
+        "max_keepalive_connections": limits.max_keepalive_connections,
+        "keepalive_expiry": limits.keepalive_expiry,
+    }
+
+
+def _proxy_settings(proxy: str) -> tuple[str, dict[str, Any]]:
+    """The kind of a proxy URL (`http` or `socks5`) and what httpcore's proxy pool takes."""
+    parsed = httpx.Proxy(proxy)
+    url = parsed.url
+    settings: dict[str, Any] = {
+        "proxy_url": httpcore.URL(
+            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+        ),
+        "proxy_auth": parsed.raw_auth,
+    }
+    if url.scheme in ("http", "https"):
+        settings["proxy_headers"] = parsed.headers.raw
+        settings["proxy_ssl_context"] = parsed.ssl_context
+        return "http", settings
+    if url.scheme in ("socks5", "socks5h"):
+        return "socks5", settings
+    raise ValueError(f"unknown proxy scheme {url.scheme!r} in {redact_url(proxy)!r}")
+
+
+def _mounted(proxies: dict[str, str | None], pool_for: Callable[[str], _T]) -> dict[str, _T | None]:
+    return {pattern: None if url is None else pool_for(url) for pattern, url in proxies.items()}
+
+
+def http_transport(limits: httpx.Limits, *, trust_env: bool = True) -> httpx.BaseTransport:
+    """Our bottom: a pool whose sockets obey the call's deadlines (TLS verified), and, with
+    `trust_env`, one through each proxy the environment names, chosen per URL by httpx's
+    own `mounts` routing."""
+    settings = {**_pool_settings(limits), "network_backend": DeadlineBackend()}
+    direct = PoolTransport(httpcore.ConnectionPool(**settings))
+    proxies = environment_proxies() if trust_env else {}
+    if not proxies:
+        return direct
+
+    def through(url: str) -> httpx.BaseTransport:
+        kind, proxy = _proxy_settings(url)
+        pool = httpcore.HTTPProxy if kind == "http" else httpcore.SOCKSProxy
+        return PoolTransport(pool(**settings, **proxy))
+
+    router = httpx.Client(transport=direct, mounts=_mounted(proxies, through), trust_env=False)
+    return ClientTransport(router, owned=True)
+
+
+def async_http_transport(
+    limits: httpx.Limits, *, trust_env: bool = True
+) -> httpx.AsyncBaseTransport:
+    """The async twin of http_transport."""
+    settings = {**_pool_settings(limits), "network_backend": AsyncDeadlineBackend()}
+    direct = AsyncPoolTransport(httpcore.AsyncConnectionPool(**settings))
+    proxies = environment_proxies() if trust_env else {}
+    if not proxies:
+        return direct
+
+    def through(url: str) -> httpx.AsyncBaseTransport:
+        kind, proxy = _proxy_settings(url)
+        pool = httpcore.AsyncHTTPProxy if kind == "http" else httpcore.AsyncSOCKSProxy
+        return AsyncPoolTransport(pool(**settings, **proxy))
+
+    mounts = _mounted(proxies, through)
+    router = httpx.AsyncClient(transport=direct, mounts=mounts, trust_env=False)
+    return AsyncClientTransport(router, owned=True)
+
+
+# The body: read within the call's time, bounded in size, decoded once.
+
+
+class JSONTooDeepError(ValueError):
+    """A JSON text nested deeper than Python's parser goes."""
+
+
+_UNSET: Any = object()
+
+
+class DecodedResponse(httpx.Response):
+    """An httpx.Response whose `json()` decodes the body once and keeps the result: the
+    generated parser and the tolerant reader get the same data, and a JSON text too deeply
+    nested for Python's parser is a ValueError like any bad JSON."""
+
+    _decoded: Any = _UNSET
+    _decode_error: ValueError | None = None
+
+    def json(self, **kwargs: Any) -> Any:
+        if kwargs:
+            return super().json(**kwargs)
+        if self._decode_error is not None:
+            raise self._decode_error
+        if self._decoded is _UNSET:
+            try:
+                self._decoded = super().json()
+            except RecursionError:
+                self._decode_error = JSONTooDeepError("the JSON is nested too deeply")
+                raise self._decode_error from None
+            except ValueError as exc:  # UnicodeDecodeError is a ValueError too
+                self._decode_error = exc
+                raise
+        return self._decoded
+
+
+def _too_large(request: httpx.Request, size: int | str) -> ResponseValidationError:
+    return ResponseValidationError(
+        f"{request.method} {request.url.path}: the answer's body ({size} bytes) is larger "
+        f"than {MAX_BODY_BYTES} bytes"
+    )
+
+
+def _check_chunk(request: httpx.Request, size: int, cap: int | None) -> None:
+    """After each chunk: the size so far within `cap`, and time left."""
+    if cap is not None and size > cap:
+        raise _too_large(request, f"over {size}")
+    call = _call.get()
+    if call is not None and call.until is not None and call.until <= time.monotonic():
+        raise httpx.ReadTimeout("the attempt's or the call's time is up", request=request)
+
+
+class GuardedStream(httpx.SyncByteStream):
+    """A body stream checked for time left after each chunk, and for size (`cap`)."""
+
+    def __init__(self, inner: Any, request: httpx.Request, cap: int | None) -> None:
+        self._inner = inner
+        self._request = request
+        self._cap = cap
+
+    def __iter__(self) -> Iterator[bytes]:
+        size = 0
+        for chunk in self._inner:
+            size += len(chunk)
+            _check_chunk(self._request, size, self._cap)
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncGuardedStream(httpx.AsyncByteStream):
+    """The async twin of GuardedStream."""
+
+    def __init__(self, inner: Any, request: httpx.Request, cap: int | None) -> None:
+        self._inner = inner
+        self._request = request
+        self._cap = cap
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        size = 0
+        async for chunk in self._inner:
+            size += len(chunk)
+            _check_chunk(self._request, size, self._cap)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def guarded(
+    raw: httpx.Response, request: httpx.Request, *, streamed: bool, asynchronous: bool = False
+) -> DecodedResponse:
+    """`raw` as a DecodedResponse over a guarded stream; a non-streamed body whose declared
+    Content-Length is over MAX_BODY_BYTES is refused at once."""
+    cap = None if streamed else MAX_BODY_BYTES
+    if not streamed:
+        declared = raw.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise _too_large(request, declared)
+    stream: Any = (
+        AsyncGuardedStream(raw.stream, request, cap)
+        if asynchronous
+        else GuardedStream(raw.stream, request, cap)
+    )
+    return DecodedResponse(
+        raw.status_code,
+        headers=raw.headers,
+        stream=stream,
+        extensions=raw.extensions,
+        request=request,
+    )
+
+
+# The bottom of the stack when it is not our pool: a caller's client, or a shared pool.
+
+
+def _add_missing_headers(request: httpx.Request, defaults: httpx.Headers) -> None:
+    """The caller's default headers, below ours: `send` does not merge them, only
+    `build_request` would, and the request was built by our client."""
+    for name, value in defaults.multi_items():
+        if name not in request.headers:
+            request.headers[name] = value
+
+
+class ClientTransport(httpx.BaseTransport):
+    """Sends through an httpx.Client (its transport and mounts, event hooks and default
+    headers apply): a caller's, which the caller keeps and closes, or our own proxy router
+    (`owned`). Auth and redirects are left to the layers above, so that credentials are
+    attached once, only for the API's origin."""
+
+    def __init__(self, client: httpx.Client, *, owned: bool = False) -> None:
+        self.client = client
+        self.owned = owned
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        _add_missing_headers(request, self.client.headers)
+        return self.client.send(request, stream=True, auth=None, follow_redirects=False)
+
+    def close(self) -> None:
+        """Close the client if it is ours; a caller's is left to the caller."""
+        if self.owned:
+            self.client.close()
+
+
+class AsyncClientTransport(httpx.AsyncBaseTransport):
+    """The async twin of ClientTransport, over an httpx.AsyncClient."""
+
+    def __init__(self, client: httpx.AsyncClient, *, owned: bool = False) -> None:
+        self.client = client
+        self.owned = owned
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Our sockets do not guard the caller's client, so the answer's headers are awaited
+        in a cancel scope that ends with the attempt (the body is guarded chunk by chunk)."""
+        _add_missing_headers(request, self.client.headers)
+        call = _call.get()
+        left = None if call is None else call.remaining()
+        try:
+            with anyio.fail_after(None if left is None else max(left, 0.0)):
+                return await self.client.send(
+                    request, stream=True, auth=None, follow_redirects=False
+                )
+        except TimeoutError:
+            raise httpx.ReadTimeout("the attempt's time is up", request=request) from None
+
+    async def aclose(self) -> None:
+        """Close the client if it is ours; a caller's is left to the caller."""
+        if self.owned:
+            await self.client.aclose()
+
+
+class SharedTransport(httpx.BaseTransport):
+    """Another client's bottom transport, borrowed by `with_options`: the connection pool
+    is shared, and closing it is left to the client that owns it."""
+
+    def __init__(self, owner: httpx.BaseTransport) -> None:
+        self.owner = owner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.owner.handle_request(request)
+
+    def close(self) -> None:
+        """Nothing to close: the owning client closes the pool."""
+
+
+class AsyncSharedTransport(httpx.AsyncBaseTransport):
+    """The async twin of SharedTransport."""
+
+    def __init__(self, owner: httpx.AsyncBaseTransport) -> None:
+        self.owner = owner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self.owner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """Nothing to close: the owning client closes the pool."""
+
+
+def effective_timeout(
+    timeout: float | httpx.Timeout,
+    default: httpx.Timeout,
+    http_client: httpx.Client | httpx.AsyncClient | None,
+) -> httpx.Timeout:
+    """The timeout of each request: the one passed; else the caller's client's own, when it
+    set one; else ours (`default`)."""
+    if timeout is default and http_client is not None:
+        if http_client.timeout != HTTPX_DEFAULT_TIMEOUT:
+            return http_client.timeout
+    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)

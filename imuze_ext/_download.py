@@ -1,38 +1,76 @@
-"""Download a media URL safely: temp file in the destination folder, fsync, atomic rename.
+"""Download a song's mp3 safely: which URL, where to save it, and the transfer itself.
 
-The byte count is checked against Content-Length; a broken transfer resumes with a Range
-request guarded by `If-Range` (the first answer's strong ETag, else its Last-Modified),
-and the partial answer must continue the first one (same start, same total length);
-without a validator the transfer starts over. On any failure or cancellation the temp
-file is removed, so the destination either holds the whole file or nothing.
+A download: a temp file in the destination folder, fsync, atomic rename. The byte count is
+checked against Content-Length; a broken transfer resumes (the RESUME rule of _retry) with a
+Range request guarded by `If-Range` (the first answer's strong ETag, else its
+Last-Modified), and the partial answer must continue the first one (same start, same total
+length); without a validator the transfer starts over. On any failure or cancellation the
+temp file is removed, so the destination either holds the whole file or nothing.
 
 Time: the client's `timeout` is a stall limit here (no byte for that long), and the
 `deadline` bounds the whole transfer, retries included. The download is one call: its
 resumed segments and the transport's retries spend the same `max_retries`.
-Credentials are attached by the client's auth flow, which only sends them to the API's
-own origin.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
+import stat
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TypeVar
 
+import anyio
+import anyio.to_thread
 import httpx
+from imuze_client.models import Song, SongSummary
 
-from . import _deadlines, _retry
-from ._failures import typed
-from ._logging import retrying
-from ._media import directory, resolve_url
-from ._responses import status_error
-from ._to_the_end import run_to_the_end
-from .errors import APIConnectionError, ImuzeError, ResponseValidationError
+from . import _deadlines, _polling, _responses, _retry
+from ._tolerance import directory, resolve_url
+from .errors import (
+    APIConnectionError,
+    ImuzeError,
+    ResponseValidationError,
+    SongFailedError,
+    SongNotReadyError,
+)
+
+_T = TypeVar("_T")
+
+
+async def run_to_the_end(step: Callable[[], _T]) -> _T:
+    """`step()` in a worker thread; on cancellation, wait for a begun step, then re-raise.
+
+    anyio's `CancelScope(shield=True)` stops anyio's own cancellations, but not asyncio's
+    `Task.cancel()` (which `asyncio.wait_for` and `asyncio.timeout` use): the await would be
+    cancelled while the worker thread goes on with the file, and the caller would clean up
+    under its feet. Here a cancellation waits for the step that has begun; a step that has
+    not begun never will."""
+    claim = threading.Lock()  # whoever takes it first decides whether the step runs
+    ended = threading.Event()
+
+    def in_thread() -> _T:
+        if not claim.acquire(blocking=False):
+            raise RuntimeError("cancelled before the step began")
+        try:
+            return step()
+        finally:
+            ended.set()
+
+    try:  # run_sync shields itself from anyio's cancellations, not from asyncio's
+        return await anyio.to_thread.run_sync(in_thread)
+    except BaseException:
+        if not claim.acquire(blocking=False):  # the step has begun: it owns the file
+            ended.wait()  # blocks this loop for at most the step in flight
+        raise
+
 
 ProgressCallback = Callable[[int, int | None], None]
 """Called as `progress(received_bytes, total_bytes_or_None)` after every chunk."""
@@ -40,15 +78,6 @@ ProgressCallback = Callable[[int, int | None], None]
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 _STREAMED = {_retry.STREAM_EXTENSION: True}
 _HEADERS = {"Accept": "*/*", "Accept-Encoding": "identity"}  # bytes on disk = bytes sent
-
-
-class _Truncated(Exception):
-    """The body ended before Content-Length bytes: worth resuming."""
-
-    def __init__(self, received: int, total: int) -> None:
-        super().__init__(f"got {received} of {total} bytes")
-        self.received = received
-        self.total = total
 
 
 @dataclass
@@ -119,7 +148,7 @@ def plan_segment(response: httpx.Response, state: _State) -> int:
         if total is not None:
             state.total = total
         return state.received
-    raise status_error(response)
+    raise _responses.status_error(response)
 
 
 def _content_length(response: httpx.Response) -> int | None:
@@ -130,16 +159,11 @@ def _content_length(response: httpx.Response) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
 
 
-def _is_transient(exc: Exception) -> bool:
-    """A cut-off body or a network failure: worth resuming (a download is a GET)."""
-    return isinstance(exc, (_Truncated, *_retry.NOT_SENT_ERRORS, *_retry.MAYBE_SENT_ERRORS))
-
-
 def _check_complete(state: _State) -> None:
     if state.total is None:
         return
     if state.received < state.total:
-        raise _Truncated(state.received, state.total)
+        raise _retry.BodyCutOff(state.received, state.total)
     if state.received > state.total:
         raise ResponseValidationError(
             f"the download sent {state.received} bytes, more than its {state.total}"
@@ -148,17 +172,17 @@ def _check_complete(state: _State) -> None:
 
 def _failure(exc: Exception, url: str, state: _State) -> Exception:
     """The typed error of a failed transfer: a timeout says which limit; a broken
-    connection how far it got; anything else as `_failures` types it."""
+    connection how far it got; anything else as `_responses.typed` types it."""
     got = f"{state.received} of {state.total if state.total is not None else '?'} bytes"
     if isinstance(exc, httpx.TimeoutException):
-        timed_out = typed(exc)
+        timed_out = _responses.typed(exc)
         assert timed_out is not None
         timed_out.args = (f"download {timed_out} after {got}",)
         return timed_out
-    if isinstance(exc, (httpx.TransportError, _Truncated)):
+    if isinstance(exc, (httpx.TransportError, _retry.BodyCutOff)):
         host = httpx.URL(url).host
         return APIConnectionError(f"download from {host} failed after {got}: {type(exc).__name__}")
-    return typed(exc) or exc
+    return _responses.typed(exc) or exc
 
 
 def _resolved_url(base: httpx.URL, url: str) -> str:
@@ -174,44 +198,35 @@ def _resolved_url(base: httpx.URL, url: str) -> str:
     return resolved
 
 
-def _resume_hook(call: _deadlines.Call) -> Any:
-    """stamina's `on`: resume a transient failure while the call's budget and time last."""
-
-    def hook(exc: Exception) -> bool | float:
-        if not _is_transient(exc):
-            return False
-        delay = _retry.backoff(max(call.attempts, 1))
-        return delay if _deadlines.may_wait(call, delay) else False
-
-    return hook
-
-
-def _retrying(call: _deadlines.Call) -> Any:
-    import stamina  # at the first download, not at `import imuze` (it loads tenacity)
-
-    return stamina.retry_context(
-        on=_resume_hook(call),
-        attempts=None,
-        timeout=None,
-        wait_initial=_retry.WAIT_INITIAL,
-        wait_max=_retry.WAIT_MAX,
-        wait_jitter=_retry.WAIT_JITTER,
-    )
+def _resume(exc: Exception, call: _deadlines.Call, url: str, state: _State) -> float:
+    """The wait before resuming after `exc` (by the RESUME rule, within the call's budget
+    and time); else the typed error of the failed transfer is raised."""
+    if isinstance(exc, ImuzeError):
+        raise exc
+    delay = _retry.resume_delay(call, exc)
+    if delay is None:
+        raise _failure(exc, url, state) from exc
+    what = f"download of {httpx.URL(url).path}"
+    _retry.announce_wait(what, delay, retry_after=False)
+    _retry.log_retry(call.attempts, what, delay, type(exc).__name__)
+    return _retry.pause(delay)
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_current_umask()  # what open() would give; mkstemp's 0600 is too tight
+@functools.cache
+def file_mode() -> int:
+    """The mode open() gives a new file in this process (0o666 less the umask), read from a
+    probe file: os.umask can only be read by setting it, process-wide, under other threads'
+    feet. mkstemp's 0600 would be too tight for a song the user saves."""
+    with tempfile.TemporaryDirectory() as folder:
+        probe = os.path.join(folder, "probe")
+        os.close(os.open(probe, os.O_CREAT | os.O_WRONLY, 0o666))
+        return stat.S_IMODE(os.stat(probe).st_mode)
 
 
 def _temp_file(path: Path) -> tuple[IO[bytes], Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.fchmod(fd, _FILE_MODE)
+    os.fchmod(fd, file_mode())
     return os.fdopen(fd, "wb"), Path(name)
 
 
@@ -250,15 +265,12 @@ def download(
         _deadlines.settle(call, limits)
         file, temp = _temp_file(path)
         try:
-            try:
-                with retrying(f"download of {httpx.URL(url).path}"):
-                    for attempt in _retrying(call):
-                        with attempt:
-                            _segment(http, url, file, state, progress)
-            except ImuzeError:
-                raise
-            except Exception as exc:
-                raise _failure(exc, url, state) from exc
+            while True:
+                try:
+                    _segment(http, url, file, state, progress)
+                    break
+                except Exception as exc:
+                    time.sleep(_resume(exc, call, url, state))
             _finish(file, temp, path)
         except BaseException:
             _discard(file, temp)
@@ -307,15 +319,12 @@ async def adownload(
         _deadlines.settle(call, limits)
         raw_file, temp = _temp_file(path)
         try:
-            try:
-                with retrying(f"download of {httpx.URL(url).path}"):
-                    async for attempt in _retrying(call):
-                        with attempt:
-                            await _asegment(http, url, raw_file, state, progress)
-            except ImuzeError:
-                raise
-            except Exception as exc:
-                raise _failure(exc, url, state) from exc
+            while True:
+                try:
+                    await _asegment(http, url, raw_file, state, progress)
+                    break
+                except Exception as exc:
+                    await anyio.sleep(_resume(exc, call, url, state))
             # once begun, the rename completes, whichever way the call is cancelled
             await run_to_the_end(lambda: _finish(raw_file, temp, path))
         except BaseException:
@@ -331,8 +340,6 @@ async def _asegment(
     state: _State,
     progress: ProgressCallback | None,
 ) -> None:
-    import anyio
-
     file = anyio.wrap_file(raw_file)
     async with http.stream(
         "GET", url, headers=range_headers(state), extensions=_STREAMED
@@ -350,3 +357,59 @@ async def _asegment(
             if progress is not None:
                 progress(state.received, state.total)
     _check_complete(state)
+
+
+def download_deadline(deadline: float | None, limits: _deadlines.Limits) -> float | None:
+    """A download's deadline: the one passed, else the client's when the caller set one
+    (a derived per-call default would cut a long transfer short), else none."""
+    if deadline is not None:
+        return _deadlines.check_seconds("deadline", deadline)
+    return limits.deadline if limits.explicit else None
+
+
+def ready_media(song: object) -> Song | SongSummary | None:
+    """The song itself when it already names its mp3, else None (fetch it first)."""
+    if isinstance(song, (Song, SongSummary)) and _polling.is_ready(song.status) and song.mp3_url:
+        return song
+    return None
+
+
+def media_of(song: Song | SongSummary) -> str:
+    """The mp3 URL of a ready song; SongFailedError or SongNotReadyError otherwise."""
+    if _polling.progress(song.status) is _polling.Progress.FAILED:
+        raise SongFailedError(song.id, _polling.failure_reason(song), status=str(song.status))
+    if not _polling.is_ready(song.status):
+        raise SongNotReadyError(song.id, str(song.status))
+    if not song.mp3_url:
+        raise SongFailedError(song.id, "it is ready but has no mp3_url", status=str(song.status))
+    return song.mp3_url
+
+
+def save(
+    http: httpx.Client,
+    ready: Song | SongSummary,
+    dest: str | os.PathLike[str],
+    limits: _deadlines.Limits,
+    deadline: float | None,
+    progress: ProgressCallback | None,
+) -> Path:
+    """Download a ready song's mp3 to `dest` (a file, or a folder to name it in)."""
+    path = target_path(dest, ready.id, ready.title)
+    limit = download_deadline(deadline, limits)
+    return download(http, media_of(ready), path, limits=limits, deadline=limit, progress=progress)
+
+
+async def asave(
+    http: httpx.AsyncClient,
+    ready: Song | SongSummary,
+    dest: str | os.PathLike[str],
+    limits: _deadlines.Limits,
+    deadline: float | None,
+    progress: ProgressCallback | None,
+) -> Path:
+    """The async twin of save."""
+    path = target_path(dest, ready.id, ready.title)
+    limit = download_deadline(deadline, limits)
+    return await adownload(
+        http, media_of(ready), path, limits=limits, deadline=limit, progress=progress
+    )

@@ -1,4 +1,4 @@
-"""Wait for songs to be ready: a deadline on a monotonic clock and a growing interval.
+"""Waiting for songs: the status rule, the schedule of polls, one poll, and the wait loops.
 
 The status rule (see `progress`): `ready` ends a wait with the song; a failure word
 (FAILED_STATUSES) ends it at once with SongFailedError; `processing` keeps it going, and
@@ -15,34 +15,30 @@ import enum
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from imuze_client.models import Song, SongStatus, SongSummary
+import httpx
+from imuze_client.models import Song, SongList, SongStatus, SongSummary
 
 from . import _deadlines
-from ._retry import announce_wait
-from .errors import (
-    APIConnectionError,
-    RateLimitError,
-    ServerError,
-    SongFailedError,
-    SongTimeoutError,
-)
+from ._responses import RawResponse
+from ._retry import WAIT, announce_wait, retry_after_seconds, wait_outlives
+from ._tolerance import Tolerance, unknown_status
+from .errors import ImuzeError, SongFailedError, SongTimeoutError
 
-DEFAULT_INTERVAL = 0.5
-MAX_INTERVAL = 10.0
-GROWTH = 1.5
+DEFAULT_INTERVAL = WAIT.backoff.initial
+MAX_INTERVAL = WAIT.backoff.cap
+GROWTH = WAIT.backoff.growth
 
 Clock = Callable[[], float]
 Fetched = tuple[Song | None, float | None]  # the song (None after a transient error), Retry-After
 ListFetched = tuple[Sequence[SongSummary] | None, float | None]
+_S = TypeVar("_S", Song, SongSummary)
 
 
 class Schedule:
     """When to poll next: the interval grows by GROWTH up to MAX_INTERVAL (or the initial
     interval, if larger), a Retry-After lengthens one wait, and nothing passes the deadline."""
-
-    __slots__ = ("cap", "deadline", "interval")
 
     def __init__(self, deadline: float, interval: float, cap: float) -> None:
         self.deadline = deadline
@@ -130,27 +126,49 @@ def check_ready(song_id: int, song: Song | SongSummary) -> bool:
     return True
 
 
-def transient_delay(exc: Exception) -> float | None:
-    """For an error a wait outlives (the request's own retries spent), the seconds the
-    server asked for (0 = the usual interval); None for an error that ends the wait."""
-    if isinstance(exc, RateLimitError):
-        return exc.retry_after or 0.0
-    if isinstance(exc, ServerError) and exc.status_code in (502, 503, 504):
-        return 0.0
-    if isinstance(exc, APIConnectionError):  # a network blip; the deadline still bounds it
-        return 0.0
-    return None
+def transient(exc: ImuzeError) -> float:
+    """The delay before polling again after an error a wait outlives; re-raise any other."""
+    delay = wait_outlives(exc)
+    if delay is None:
+        raise exc
+    return delay
 
 
-def pick_ready(
-    ids: Sequence[int], listed: Sequence[SongSummary], ready: dict[int, SongSummary]
-) -> dict[int, str]:
-    """Record in `ready` the listed songs that became ready; return pending id -> status.
+def _check_statuses(
+    songs: Sequence[Song | SongSummary],
+    operation: str,
+    response: httpx.Response,
+    tolerance: Tolerance,
+) -> None:
+    for song in songs:
+        if progress(song.status) is Progress.UNKNOWN:
+            deviation = unknown_status(operation, str(song.status))
+            if (strict := tolerance.report(deviation, response)) is not None:
+                raise strict
 
-    A song whose status is a failure, or that is absent from the list (not in your scope
-    any more), ends the wait: SongFailedError names every failed song and the pending ones.
+
+def fetched(answer: RawResponse[Song], tolerance: Tolerance) -> Fetched:
+    """A poll's song and the server's Retry-After, its status checked."""
+    song = answer.parse()
+    _check_statuses([song], "getSong", answer.http_response, tolerance)
+    return song, retry_after_seconds(answer.headers.get("Retry-After"))
+
+
+def listed(answer: RawResponse[SongList], ids: Sequence[int], tolerance: Tolerance) -> ListFetched:
+    """A list poll's songs and the server's Retry-After, the awaited songs' statuses checked."""
+    songs = answer.parse().response
+    wanted = set(ids)
+    awaited = [s for s in songs if s.id in wanted]
+    _check_statuses(awaited, "listSongs", answer.http_response, tolerance)
+    return songs, retry_after_seconds(answer.headers.get("Retry-After"))
+
+
+def pick_ready(ids: Sequence[int], by_id: Mapping[int, _S], ready: dict[int, _S]) -> dict[int, str]:
+    """Record in `ready` the fetched songs that became ready; return pending id -> status.
+
+    A song whose status is a failure, or that is absent (not in your scope any more), ends
+    the wait: SongFailedError names every failed song and the pending ones.
     """
-    by_id = {song.id: song for song in listed}
     pending: dict[int, str] = {}
     failures: dict[int, SongFailedError] = {}
     for song_id in ids:
@@ -179,14 +197,43 @@ def pick_ready(
     return pending
 
 
-def _end_of(timeout: float) -> float:
-    """The real monotonic end of a wait, which bounds each poll and its retries."""
-    return time.monotonic() + timeout
+class _Round:
+    """One wait's state between polls: its schedule, the songs ready and those pending."""
+
+    def __init__(self, ids: Sequence[int], timeout: float, interval: float, clock: Clock) -> None:
+        self.ids = ids
+        self.clock = clock
+        self.schedule = Schedule.start(clock(), timeout, interval)
+        self.end = time.monotonic() + timeout  # the real end, which bounds each poll
+        self.ready: dict[int, Any] = {}
+        self.pending: dict[int, str | None] = dict.fromkeys(ids)
+
+    def delay(
+        self, by_id: Mapping[int, Any] | None, retry_after: float | None, what: str
+    ) -> float | None:
+        """The wait before the next poll after this one, None when every song is ready;
+        SongTimeoutError when the deadline has passed."""
+        if by_id is not None:
+            self.pending = dict(pick_ready(self.ids, by_id, self.ready))
+            if not self.pending:
+                return None
+        delay = self.schedule.next_delay(self.clock(), retry_after)
+        if delay is None:
+            first = next(iter(self.pending))
+            raise SongTimeoutError(first, self.pending[first], pending=tuple(self.pending))
+        if retry_after is not None and retry_after >= delay > 0:
+            announce_wait(what, delay, retry_after=True)
+        return delay
 
 
-def _announce(what: str, delay: float, retry_after: float | None) -> None:
-    if retry_after is not None and retry_after >= delay > 0:
-        announce_wait(what, delay, retry_after=True)
+def _one(song_id: int, fetched: Fetched) -> tuple[dict[int, Song] | None, float | None]:
+    song, retry_after = fetched
+    return (None if song is None else {song_id: song}), retry_after
+
+
+def _listed(fetched: ListFetched) -> tuple[dict[int, SongSummary] | None, float | None]:
+    songs, retry_after = fetched
+    return (None if songs is None else {song.id: song for song in songs}), retry_after
 
 
 def wait_for_song(
@@ -199,20 +246,15 @@ def wait_for_song(
     sleep: Callable[[float], None],
 ) -> Song:
     """Poll `fetch` until the song is ready or the deadline passes (SongTimeoutError)."""
-    schedule = Schedule.start(clock(), timeout, interval)
-    last_status: str | None = None
-    with _deadlines.bounded(_end_of(timeout)):
-        while True:
-            song, retry_after = fetch()
-            if song is not None:
-                if check_ready(song_id, song):
-                    return song
-                last_status = str(song.status)
-            delay = schedule.next_delay(clock(), retry_after)
-            if delay is None:
-                raise SongTimeoutError(song_id, last_status)
-            _announce(f"GET song {song_id}", delay, retry_after)
+    state = _Round([song_id], timeout, interval, clock)
+    with _deadlines.bounded(state.end):
+        while (
+            state.pending
+            and (delay := state.delay(*_one(song_id, fetch()), f"GET song {song_id}")) is not None
+        ):
             sleep(delay)
+    song: Song = state.ready[song_id]
+    return song
 
 
 async def await_song(
@@ -225,20 +267,16 @@ async def await_song(
     sleep: Callable[[float], Awaitable[None]],
 ) -> Song:
     """The async twin of wait_for_song."""
-    schedule = Schedule.start(clock(), timeout, interval)
-    last_status: str | None = None
-    with _deadlines.bounded(_end_of(timeout)):
-        while True:
-            song, retry_after = await fetch()
-            if song is not None:
-                if check_ready(song_id, song):
-                    return song
-                last_status = str(song.status)
-            delay = schedule.next_delay(clock(), retry_after)
-            if delay is None:
-                raise SongTimeoutError(song_id, last_status)
-            _announce(f"GET song {song_id}", delay, retry_after)
+    state = _Round([song_id], timeout, interval, clock)
+    with _deadlines.bounded(state.end):
+        while (
+            state.pending
+            and (delay := state.delay(*_one(song_id, await fetch()), f"GET song {song_id}"))
+            is not None
+        ):
             await sleep(delay)
+    song: Song = state.ready[song_id]
+    return song
 
 
 def wait_for_songs(
@@ -251,23 +289,14 @@ def wait_for_songs(
     sleep: Callable[[float], None],
 ) -> list[SongSummary]:
     """Poll the song list (one request per round) until every id is ready."""
-    schedule = Schedule.start(clock(), timeout, interval)
-    ready: dict[int, SongSummary] = {}
-    pending: dict[int, str | None] = dict.fromkeys(ids)
-    with _deadlines.bounded(_end_of(timeout)):
-        while pending:
-            listed, retry_after = fetch_list()
-            if listed is not None:
-                pending = dict(pick_ready(ids, listed, ready))
-                if not pending:
-                    break
-            delay = schedule.next_delay(clock(), retry_after)
-            if delay is None:
-                first = next(iter(pending))
-                raise SongTimeoutError(first, pending[first], pending=tuple(pending))
-            _announce("GET the song list", delay, retry_after)
+    state = _Round(ids, timeout, interval, clock)
+    with _deadlines.bounded(state.end):
+        while (
+            state.pending
+            and (delay := state.delay(*_listed(fetch_list()), "GET the song list")) is not None
+        ):
             sleep(delay)
-    return [ready[song_id] for song_id in ids]
+    return [state.ready[song_id] for song_id in ids]
 
 
 async def await_songs(
@@ -280,20 +309,12 @@ async def await_songs(
     sleep: Callable[[float], Awaitable[None]],
 ) -> list[SongSummary]:
     """The async twin of wait_for_songs."""
-    schedule = Schedule.start(clock(), timeout, interval)
-    ready: dict[int, SongSummary] = {}
-    pending: dict[int, str | None] = dict.fromkeys(ids)
-    with _deadlines.bounded(_end_of(timeout)):
-        while pending:
-            listed, retry_after = await fetch_list()
-            if listed is not None:
-                pending = dict(pick_ready(ids, listed, ready))
-                if not pending:
-                    break
-            delay = schedule.next_delay(clock(), retry_after)
-            if delay is None:
-                first = next(iter(pending))
-                raise SongTimeoutError(first, pending[first], pending=tuple(pending))
-            _announce("GET the song list", delay, retry_after)
+    state = _Round(ids, timeout, interval, clock)
+    with _deadlines.bounded(state.end):
+        while (
+            state.pending
+            and (delay := state.delay(*_listed(await fetch_list()), "GET the song list"))
+            is not None
+        ):
             await sleep(delay)
-    return [ready[song_id] for song_id in ids]
+    return [state.ready[song_id] for song_id in ids]

@@ -1,27 +1,55 @@
-"""Turn an HTTP answer into a generated model or one of our typed exceptions.
+"""Answers: a generated operation's outcome as a validated model, a RawResponse, or a typed error.
 
-Success is any 2xx whose body matches the operation's success schema (jsonschema-rs,
-loaded once from the packaged spec, because the generated `from_dict` checks presence,
-not types). A 2xx the operation does not document, a media URL that is not absolute and
-an error body that is not the spec's Error are tolerated and reported (see _tolerance).
+Success is any 2xx whose body matches the operation's success schema (jsonschema-rs, from
+the packaged spec, because the generated `from_dict` checks presence, not types). A 2xx
+the operation does not document, a media URL that is not absolute and an error body that
+is not the spec's Error are tolerated and reported (see _tolerance). The generated
+functions parse only the statuses the spec documents, and can fail with KeyError,
+ValueError (including `HTTPStatus(599)`) or TypeError on a bad answer: a response hook
+keeps the raw httpx response of the current call, and every answer is judged from it.
+Every failure raised while sending becomes one of our typed exceptions (`typed`); no
+message quotes a header value, and URLs are redacted.
+
+An error answer's reason is read whatever the body's shape: the spec's Error;
+`{"error": "..."}`, `{"error": {"message": ...}}`, `{"message": ...}`, problem+json
+(`title`, `detail`); Rails' `{"errors": {field: [msgs]}}` and `{"errors": [...]}`;
+text/plain; an HTML page (its title, else its first heading). The reason is redacted of
+every credential the request carried (imuze_ext.redaction), then shortened.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
+import html.parser
+import importlib.resources
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, Self, TypeVar, final
 
 import httpx
+import jsonschema_rs
+import yaml
+from imuze_client.models import Error
+from imuze_client.types import Response
 
-if TYPE_CHECKING:  # both load on the first response read, not with `import imuze`
-    import jsonschema_rs
-
-from . import _deviations, _retry
-from ._media import resolve_media
-from ._tolerance import Tolerance
+from . import _deadlines, _retry
+from ._config import origin
+from ._json_types import json_type
+from ._tolerance import (
+    Deviation,
+    Tolerance,
+    foreign_error_body,
+    relative_media_url,
+    resolve_media,
+    shown_url,
+    undocumented_status,
+)
 from .errors import (
+    APIConnectionError,
     APIStatusError,
+    APITimeoutError,
     AuthenticationError,
     BadRequestError,
     GoneError,
@@ -29,10 +57,14 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectRefusedError,
     ResponseValidationError,
     ServerError,
     UnprocessableEntityError,
 )
+from .redaction import body_secrets, redact, redact_url, redact_values, sent_secrets
+
+T = TypeVar("T")
 
 
 class _Model(Protocol):
@@ -61,27 +93,28 @@ _SECRET_SCHEMAS = frozenset({"TokenResponse"})
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
+def packaged_spec_text() -> str:
+    """The text of the spec packaged with the client (`imuze_ext/openapi.yaml`)."""
+    return importlib.resources.files("imuze_ext").joinpath("openapi.yaml").read_text("utf-8")
+
+
 @functools.cache
-def _spec() -> dict[str, Any]:
-    import importlib.resources
-
-    import yaml
-
-    text = importlib.resources.files("imuze_ext").joinpath("openapi.yaml").read_text("utf-8")
+def packaged_spec() -> dict[str, Any]:
+    """The spec packaged with the client, parsed once per process (do not change it)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    spec: dict[str, Any] = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    spec: dict[str, Any] = yaml.load(packaged_spec_text(), Loader=loader)  # noqa: S506 - safe
     return spec
 
 
 def _components() -> dict[str, Any]:
-    components: dict[str, Any] = _spec()["components"]
+    components: dict[str, Any] = packaged_spec()["components"]
     return components
 
 
 @functools.cache
 def documented_success(operation: str) -> frozenset[int]:
     """The 2xx statuses the packaged spec documents for an operationId."""
-    for item in _spec()["paths"].values():
+    for item in packaged_spec()["paths"].values():
         for method in _METHODS:
             op = item.get(method)
             if op and op.get("operationId") == operation:
@@ -96,8 +129,6 @@ def validator(schema_name: str) -> jsonschema_rs.Draft202012Validator:
     `format` stays an annotation (jsonschema-rs' default for 2020-12): a relative media URL
     passes `format: uri` here and is resolved, and reported, by read().
     """
-    import jsonschema_rs
-
     return jsonschema_rs.Draft202012Validator(
         {"$ref": f"#/components/schemas/{schema_name}", "components": _components()}
     )
@@ -153,7 +184,7 @@ def read(
     validate(schema, data, response)
     documented = documented_success(operation)
     if response.status_code not in documented and (
-        deviation := _deviations.undocumented_status(operation, documented, response.status_code)
+        deviation := undocumented_status(operation, documented, response.status_code)
     ):
         _tolerate(tolerance, deviation, response)
     resolution = resolve_media(schema, data, tolerance.media_base)
@@ -161,20 +192,18 @@ def read(
         bad = resolution.unresolvable[0]
         raise ResponseValidationError(
             f"{_where(response)}: {bad.pointer} is not a URL that resolves to http(s): "
-            f"{_deviations.shown_url(bad.value)!r}",
+            f"{shown_url(bad.value)!r}",
             response=response,
         )
     for found in resolution.relative:
-        if deviation := _deviations.relative_media_url(operation, found.field, found.value):
+        if deviation := relative_media_url(operation, found.field, found.value):
             _tolerate(tolerance, deviation, response)
     if resolution.changed or not isinstance(parsed, model):
         return build_model(model, resolution.data, response)
     return parsed
 
 
-def _tolerate(
-    tolerance: Tolerance, deviation: _deviations.Deviation, response: httpx.Response
-) -> None:
+def _tolerate(tolerance: Tolerance, deviation: Deviation, response: httpx.Response) -> None:
     if (strict_error := tolerance.report(deviation, response)) is not None:
         raise strict_error
 
@@ -203,8 +232,6 @@ def status_error(
         return ResponseValidationError(
             f"{_where(response)}: unexpected status {status}", response=response
         )
-    from ._error_bodies import read_error_body  # on the first error answer, not at import
-
     read_body = read_error_body(response, validator("Error").is_valid)
     phrase = response.reason_phrase or "error"
     if read_body.error is not None:
@@ -228,7 +255,7 @@ def status_error(
             cls = ServerError if status >= 500 else APIStatusError
         typed = cls(message, **kwargs)
     if operation is not None and tolerance is not None:
-        deviation = _deviations.foreign_error_body(
+        deviation = foreign_error_body(
             operation, status, read_body.shape, read_body.error is not None
         )
         if deviation and (strict := tolerance.report(deviation, response, said=message)):
@@ -240,3 +267,458 @@ def status_error(
 def _where(response: httpx.Response) -> str:
     request = response.request
     return f"{request.method} {request.url.path}"
+
+
+@final
+class RawResponse(Generic[T]):
+    """A parsed model together with the HTTP answer it came from."""
+
+    __slots__ = ("_parsed", "http_response")
+
+    http_response: httpx.Response
+    """The answer as httpx gave it (its body already read)."""
+
+    def __init__(self, parsed: T, http_response: httpx.Response) -> None:
+        self._parsed = parsed
+        self.http_response = http_response
+
+    def parse(self) -> T:
+        """The model, as the plain method returns it."""
+        return self._parsed
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status of the answer."""
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The answer's headers (case-insensitive)."""
+        return self.http_response.headers
+
+    @property
+    def url(self) -> httpx.URL:
+        """The URL that answered (after any redirect)."""
+        return self.http_response.url
+
+    @property
+    def http_request(self) -> httpx.Request:
+        """The request that got this answer (its Authorization header holds a secret)."""
+        return self.http_response.request
+
+    def __repr__(self) -> str:
+        request = self.http_request
+        return (
+            f"<RawResponse[{type(self._parsed).__name__}] {self.status_code} "
+            f"{request.method} {request.url.path}>"
+        )
+
+
+_last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar(
+    "imuze_last_response", default=None
+)
+
+
+def remember_response(response: httpx.Response) -> None:
+    """httpx response hook (sync): note the answer of the current call; refuse a redirect
+    that would carry the request's credentials to another origin."""
+    _last_response.set(response)
+    if response.status_code in (307, 308):
+        check_redirect(response)
+
+
+async def aremember_response(response: httpx.Response) -> None:
+    """httpx response hook (async): as remember_response."""
+    remember_response(response)
+
+
+def check_redirect(response: httpx.Response) -> None:
+    """RedirectRefusedError for a 307/308 (which re-sends the body) to another origin of a
+    request whose body holds a credential; httpx drops only the Authorization header."""
+    request = response.request
+    location = response.headers.get("Location")
+    if location is None or not body_secrets(request):
+        return
+    try:
+        target = request.url.join(location)
+    except httpx.InvalidURL:
+        target = None
+    if target is not None and origin(target) == origin(request.url):
+        return
+    shown = redact_url(str(target or location))
+    raise RedirectRefusedError(
+        f"{request.method} {where(request.url)}: refused to follow {response.status_code} to "
+        f"{shown}: it would send the request's credentials to another origin",
+        request=request,
+        location=shown,
+    )
+
+
+def call_full(
+    send: Callable[[], Response[Any]], operation: str, model: type[M], tolerance: Tolerance
+) -> RawResponse[M]:
+    """Run a generated `sync_detailed` call: its validated model with the raw answer."""
+    reset = _last_response.set(None)
+    try:
+        with _deadlines.call_scope():
+            try:
+                detailed = send()
+            except Exception as exc:
+                raw = _answer_despite(exc)  # the generated parser gave up: judge the raw answer
+                parsed = None
+            else:
+                raw = _recorded()
+                parsed = detailed.parsed
+        return RawResponse(read(raw, parsed, operation, model, tolerance), raw)
+    finally:
+        _last_response.reset(reset)
+
+
+async def acall_full(
+    send: Callable[[], Awaitable[Response[Any]]],
+    operation: str,
+    model: type[M],
+    tolerance: Tolerance,
+) -> RawResponse[M]:
+    """The async twin of call_full."""
+    reset = _last_response.set(None)
+    try:
+        with _deadlines.call_scope():
+            try:
+                detailed = await send()
+            except Exception as exc:
+                raw = _answer_despite(exc)  # the generated parser gave up: judge the raw answer
+                parsed = None
+            else:
+                raw = _recorded()
+                parsed = detailed.parsed
+        return RawResponse(read(raw, parsed, operation, model, tolerance), raw)
+    finally:
+        _last_response.reset(reset)
+
+
+def _answer_despite(exc: Exception) -> httpx.Response:
+    """The recorded answer when the generated code choked on it; else `exc`, typed."""
+    raw = _last_response.get()
+    if raw is not None and _choked(exc):
+        return raw
+    translated = typed(exc)
+    if translated is None or translated is exc:
+        raise exc
+    raise translated from exc
+
+
+def _recorded() -> httpx.Response:
+    raw = _last_response.get()
+    if raw is None:  # only when no response hook ran: an httpx client not built by imuze_ext
+        raise ImuzeError("internal error: the HTTP answer was not recorded")
+    return raw
+
+
+def _choked(exc: Exception) -> bool:
+    """Whether the generated code failed on the answer's status or body (not on sending)."""
+    return isinstance(exc, (KeyError, ValueError, TypeError, AttributeError))
+
+
+def where(url: httpx.URL) -> str:
+    """`https://api.imuze.io:443/api/4/songs`: the scheme and port say which server was
+    tried (no query string, no user info)."""
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    port = origin(url)[2]
+    return f"{url.scheme}://{host}{f':{port}' if port else ''}{url.path}"
+
+
+def request_of(exc: BaseException) -> httpx.Request | None:
+    """The request an httpx exception carries, if any."""
+    try:
+        request = getattr(exc, "request", None)
+    except RuntimeError:  # httpx raises when the request was never set
+        return None
+    return request if isinstance(request, httpx.Request) else None
+
+
+def _at(exc: BaseException) -> str:
+    request = request_of(exc)
+    return f"{request.method} {where(request.url)}: " if request is not None else ""
+
+
+def _said(exc: BaseException) -> str:
+    text = redact_url(str(exc))
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name
+
+
+def typed(exc: BaseException) -> ImuzeError | None:
+    """The typed exception for `exc`, or None when it is not a failure to translate
+    (cancellation, KeyboardInterrupt, a bug of the caller's callback...)."""
+    if isinstance(exc, ImuzeError):
+        return exc
+    request = request_of(exc)
+    if isinstance(exc, httpx.TimeoutException):
+        limit, elapsed, phrase = _deadlines.describe_timeout(_deadlines.current())
+        return APITimeoutError(
+            f"timed out: {_at(exc)}{phrase} ({elapsed:.1f} s in all; {type(exc).__name__})",
+            request=request,
+            limit=limit,
+            elapsed=elapsed,
+        )
+    if isinstance(exc, httpx.LocalProtocolError):  # h11's text quotes the header value
+        return ImuzeError(
+            f"{_at(exc)}the request could not be sent: a header or the body is not valid "
+            "HTTP (LocalProtocolError)"
+        )
+    if isinstance(exc, httpx.TooManyRedirects):
+        return APIConnectionError(f"{_at(exc)}too many redirects (a loop?)", request=request)
+    if isinstance(exc, httpx.DecodingError):
+        return ResponseValidationError(
+            f"{_at(exc)}the body could not be decoded as its Content-Encoding says ({_said(exc)})"
+        )
+    if isinstance(exc, httpx.TransportError | httpx.RequestError):
+        return APIConnectionError(f"connection failed: {_at(exc)}{_said(exc)}", request=request)
+    if isinstance(exc, httpx.HTTPStatusError):
+        return status_error(exc.response)
+    if isinstance(exc, httpx.InvalidURL):
+        return ResponseValidationError(f"a URL is not valid: {_said(exc)}")
+    if isinstance(exc, (httpx.CookieConflict, httpx.StreamError, httpx.HTTPError)):
+        return ImuzeError(f"internal error: {_said(exc)}")
+    if isinstance(exc, RecursionError):
+        return ResponseValidationError("the answer is nested too deeply to be read")
+    if isinstance(exc, UnicodeEncodeError):
+        return ImuzeError("the request holds a character no HTTP header may carry")
+    return None
+
+
+# Error answers: the server's reason, whatever the body's shape, never a secret.
+
+MAX_REASON = 200
+"""Characters of the server's reason kept in an exception message."""
+
+_NO_FIELD = frozenset({"base", ""})  # Rails' errors[:base]: messages about the whole record
+
+
+@dataclass(frozen=True)
+class ErrorBody:
+    """What an error answer said."""
+
+    body: object
+    """The decoded JSON, else the text ("" for an empty body)."""
+    error: Error | None
+    """The spec's Error, when the body is one."""
+    reason: str | None
+    """The server's reason, redacted and shortened; None when the body gives none."""
+    field_errors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Messages per field (Rails `errors`, or the Error's `field`), redacted."""
+    shape: str = "Error"
+    """The body's shape in a few words, for deviation reports (never its values)."""
+
+
+def read_error_body(response: httpx.Response, is_error: Callable[[object], bool]) -> ErrorBody:
+    """Read an error answer; `is_error(body)` says whether JSON is the spec's Error."""
+    secrets = sent_secrets(response.request)
+    content = response.content
+    if not content.strip():
+        return ErrorBody("", None, None, shape="an empty body")
+    try:
+        body: object = redact_values(response.json(), secrets)
+    except (ValueError, RecursionError):
+        return _text_body(response, secrets)
+    if isinstance(body, dict) and is_error(body):
+        error = Error.from_dict(body)
+        named: dict[str, tuple[str, ...]] = {}
+        if isinstance(error.field, str):
+            named[error.field] = (error.message,)
+        return ErrorBody(
+            body,
+            error,
+            _readable(f"{error.error}: {error.message}", secrets),
+            _redacted_fields(named, secrets),
+        )
+    fields = _field_errors(body.get("errors")) if isinstance(body, dict) else {}
+    return ErrorBody(
+        body,
+        None,
+        _readable(_reason_of(body), secrets),
+        _redacted_fields(fields, secrets),
+        shape=json_shape(body),
+    )
+
+
+def _readable(text: str | None, secrets: list[str]) -> str | None:
+    """Redacted first (so no cut leaves half a secret), then one line of MAX_REASON chars."""
+    if text is None:
+        return None
+    line = " ".join(redact(text, secrets).split())
+    if not line:
+        return None
+    return line if len(line) <= MAX_REASON else line[: MAX_REASON - 1] + "…"
+
+
+def _text(value: object) -> str | None:
+    """A message given as a string, or as a list of strings."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return "; ".join(value)
+    return None
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _reason_of(body: object, depth: int = 0) -> str | None:
+    """The reason a JSON error body gives, whatever its keys."""
+    if isinstance(body, dict):
+        head = _head(body, depth)
+        tail = _errors_text(body.get("errors"), depth)
+        if head and tail:
+            return head if tail in head else f"{head}: {tail}"
+        if head or tail:
+            return head or tail
+    elif isinstance(body, list):
+        return _errors_text(body, depth)
+    elif isinstance(body, str):
+        return body or None
+    return _compact(body) if body not in (None, {}, []) else None
+
+
+def _head(body: Mapping[str, Any], depth: int) -> str | None:
+    """The one-line reason of an error object: error, message, detail, title, ..."""
+    error = body.get("error")
+    if isinstance(error, dict) and depth < 3:
+        error = _reason_of(error, depth + 1)
+    error_text = _text(error)
+    message = next(
+        (
+            text
+            for key in ("message", "detail", "error_description", "description", "msg")
+            if (text := _text(body.get(key)))
+        ),
+        None,
+    )
+    title = _text(body.get("title"))
+    if error_text:
+        return f"{error_text}: {message}" if message and message != error_text else error_text
+    if message:
+        return f"{title}: {message}" if title and title != message else message
+    return title
+
+
+def _errors_text(errors: object, depth: int) -> str | None:
+    """Rails' `errors`: a field -> messages mapping, or a list of strings or objects."""
+    if isinstance(errors, dict):
+        fields = _field_errors(errors)
+        return "; ".join(
+            ", ".join(msgs) if name in _NO_FIELD else f"{name}: {', '.join(msgs)}"
+            for name, msgs in fields.items()
+        )
+    if isinstance(errors, list):
+        parts = []
+        for item in errors:
+            if isinstance(item, dict) and depth < 3:
+                named = _field_of(item)
+                reason = _reason_of(item, depth + 1)
+                parts.append(f"{named}: {reason}" if named and reason else reason or "")
+            else:
+                parts.append(item if isinstance(item, str) else _compact(item))
+        return "; ".join(p for p in parts if p) or None
+    return _text(errors)
+
+
+def _field_of(item: Mapping[str, Any]) -> str | None:
+    """The field an error object names: `field`/`param`/`attribute`, or a JSON pointer."""
+    for key in ("field", "param", "attribute"):
+        if isinstance(item.get(key), str):
+            return str(item[key])
+    source = item.get("source")
+    if isinstance(source, dict) and isinstance(source.get("pointer"), str):
+        return str(source["pointer"]).rstrip("/").rsplit("/", 1)[-1] or None
+    return None
+
+
+def _field_errors(errors: object) -> dict[str, tuple[str, ...]]:
+    """The field -> messages mapping of a body's `errors`, when it has one."""
+    fields: dict[str, tuple[str, ...]] = {}
+    if isinstance(errors, dict):
+        for name, messages in errors.items():
+            if isinstance(messages, list):
+                fields[str(name)] = tuple(
+                    m if isinstance(m, str) else _compact(m) for m in messages
+                )
+            else:
+                fields[str(name)] = (messages if isinstance(messages, str) else _compact(messages),)
+    elif isinstance(errors, list):
+        for item in errors:
+            if isinstance(item, dict) and (named := _field_of(item)):
+                reason = _head(item, 1) or _compact(item)
+                fields[named] = (*fields.get(named, ()), reason)
+    return fields
+
+
+def _redacted_fields(
+    fields: Mapping[str, tuple[str, ...]], secrets: list[str]
+) -> dict[str, tuple[str, ...]]:
+    return {name: tuple(redact(m, secrets) for m in msgs) for name, msgs in fields.items()}
+
+
+def json_shape(body: object) -> str:
+    """A body's shape in a few words, keys and types only: `a {error: string} body`."""
+    if isinstance(body, dict):
+        keys = [f"{k}: {json_type(v)}" for k, v in list(body.items())[:4]]
+        more = ", …" if len(body) > 4 else ""
+        return f"a {{{', '.join(keys)}{more}}} body"
+    return f"a JSON {json_type(body)} body"
+
+
+def _text_body(response: httpx.Response, secrets: list[str]) -> ErrorBody:
+    text = response.text
+    media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if media_type in ("text/html", "application/xhtml+xml") or _looks_like_html(text):
+        return ErrorBody(text, None, _readable(_html_reason(text), secrets), shape="an HTML page")
+    shape = f"a {media_type} body" if media_type else "a non-JSON body"
+    return ErrorBody(text, None, _readable(text, secrets), shape=shape)
+
+
+def _looks_like_html(text: str) -> bool:
+    start = text.lstrip()[:15].lower()
+    return start.startswith(("<!doctype html", "<html"))
+
+
+def _html_reason(text: str) -> str | None:
+    finder = TitleFinder()
+    try:
+        finder.feed(text)
+        finder.close()
+    except (AssertionError, ValueError):  # html.parser gives up on some malformed markup
+        pass
+    return finder.title.strip() or finder.heading.strip() or None
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+class TitleFinder(html.parser.HTMLParser):
+    """Collects an HTML page's <title> and first heading."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self.heading = ""
+        self._in: str | None = None
+        self._done: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        kind = "title" if tag == "title" else "heading" if tag in _HEADINGS else None
+        if kind and kind not in self._done:
+            self._in = kind
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._in and (tag == "title" or tag in _HEADINGS):
+            self._done.add(self._in)
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title += data
+        elif self._in == "heading":
+            self.heading += data

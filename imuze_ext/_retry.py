@@ -1,81 +1,151 @@
-"""Retries as httpx transports: pure decisions shared by the sync and async twins, stamina loops.
+"""The retry policy: what is repeated, when and how long to wait, as data; one loop per twin.
 
-Defaults: 2 retries (3 attempts) with exponential backoff from 0.5 s, doubled each time,
-plus up to 0.5 s of jitter, capped at 8 s. A `Retry-After` (seconds or HTTP date) replaces
-the backoff when it is at most 30 s; a longer one is not waited for: the error is raised
-with its `retry_after` so that the caller decides.
+Three rules, side by side (`REQUEST`, `RESUME`, `WAIT`): each names the statuses and the
+failures worth another try and its backoff curve. Requests: 2 retries (3 attempts) by
+default, from 0.5 s doubled each time plus up to 0.5 s of jitter, capped at 8 s; a
+`Retry-After` (seconds or HTTP date) replaces the backoff when it is at most 30 s, and a
+longer one is not waited for: the error is raised with its `retry_after`, and the caller
+decides. Download resumes: a cut-off body or a network failure, on the same curve. Waits
+for a song: the interval grows x1.5 up to 10 s, and a 429, 502, 503, 504 or a network
+failure is outlived.
 
-The budget is the call's (see _deadlines): the login, the request and a download's
-resumed segments all spend the same `max_retries`, and no wait is begun that would end
-after the call's deadline: the call then fails at once with its last error.
+The budget is the call's (see _deadlines): the login, the request and a download's resumed
+segments all spend the same `max_retries`, and no wait is begun that would end after the
+call's deadline: the call then fails at once with its last error.
 
-What is retried: connection errors, timeouts and the statuses 408, 429, 500, 502, 503 and
-504. A create (`POST /songs`) is not idempotent, so it is retried only when the server
-provably did not process it: the connection failed before the request was sent, or the
-server answered 429 or 503. Never after a 500 or a read timeout: that could duplicate a song.
+What may be replayed is read from the packaged spec: a request with an idempotent method
+(RFC 9110), or an operation whose success answer links to nothing it created (a login: a
+second token does no harm). A create (`POST /songs`, whose answer links to the new song) is
+repeated only when the server provably did not process it: the connection failed before
+the request was sent, or it answered 429 or 503. Never after a 500 or a read timeout.
+
+The loop is a plain one; stamina's testing mode (`stamina.set_testing`, which the mock's
+pytest fixtures turn on) makes its waits zero, as it does stamina's own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
+import itertools
 import logging
 import random
+import re
 import time
-from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
+import anyio
 import httpx
+import stamina
 
-from . import _body, _deadlines
+from . import _deadlines, _responses
 from ._deadlines import Call, Limits
-from ._logging import logger, redact_headers, redact_url, retrying
+from ._logging import logger
+from .errors import APIConnectionError, APIStatusError, RateLimitError
+from .redaction import redact_headers, redact_url
 
 DEFAULT_MAX_RETRIES = 2
-WAIT_INITIAL = 0.5
-WAIT_MAX = 8.0
-WAIT_JITTER = 0.5
-RETRY_AFTER_CAP = 30.0
 
-# Request extension marking a download: its body is streamed by the caller, not read here.
 STREAM_EXTENSION = "imuze.stream"
+"""Request extension marking a download: its body is streamed by the caller, not read here."""
 
-RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-# Statuses with which the server says it did not act on the request.
-NOT_PROCESSED_STATUSES = frozenset({429, 503})
-# Transport errors raised before the request left: nothing can have been processed.
-NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
+
+class BodyCutOff(Exception):
+    """The body ended before Content-Length bytes: worth resuming."""
+
+    def __init__(self, received: int, total: int) -> None:
+        super().__init__(f"got {received} of {total} bytes")
+        self.received = received
+        self.total = total
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """A backoff curve: `initial` s, times `growth` each retry, at most `cap` s, plus up to
+    `jitter` s at random."""
+
+    initial: float
+    growth: float
+    cap: float
+    jitter: float = 0.0
+
+    def delay(self, retry: int) -> float:
+        """The wait before retry number `retry` (1, 2, ...)."""
+        base = min(self.cap, self.initial * self.growth ** (retry - 1))
+        return base + random.uniform(0, self.jitter) if self.jitter else base  # noqa: S311
+
+
+@dataclass(frozen=True)
+class Rule:
+    """When to try again: these statuses or failures, after a wait on `backoff`. A request
+    that may not be replayed is repeated only after `unprocessed` statuses or `unsent`
+    failures, with which the server provably did not act on it."""
+
+    statuses: frozenset[int]
+    errors: tuple[type[BaseException], ...]
+    backoff: Backoff
+    unprocessed: frozenset[int] = frozenset()
+    unsent: tuple[type[BaseException], ...] = ()
+    retry_after_cap: float | None = None
+
+
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_MAYBE_SENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+REQUEST = Rule(
+    statuses=frozenset({408, 429, 500, 502, 503, 504}),
+    errors=(*_NOT_SENT, *_MAYBE_SENT),
+    backoff=Backoff(initial=0.5, growth=2.0, cap=8.0, jitter=0.5),
+    unprocessed=frozenset({429, 503}),
+    unsent=_NOT_SENT,
+    retry_after_cap=30.0,
 )
-# Transport errors that may strike after the server got the request.
-MAYBE_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
-    httpx.TimeoutException,
-    httpx.NetworkError,
-    httpx.RemoteProtocolError,
+RESUME = Rule(
+    statuses=frozenset(), errors=(BodyCutOff, *_NOT_SENT, *_MAYBE_SENT), backoff=REQUEST.backoff
 )
+WAIT = Rule(
+    statuses=frozenset({429, 502, 503, 504}),
+    errors=(APIConnectionError,),
+    backoff=Backoff(initial=0.5, growth=1.5, cap=10.0),
+)
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+
+
+@functools.cache
+def _replayable_paths(method: str) -> tuple[re.Pattern[str], ...]:
+    """The spec's paths of `method` whose success answers link to nothing they created."""
+    found = []
+    for path, item in _responses.packaged_spec()["paths"].items():
+        operation = item.get(method.lower())
+        if not operation:
+            continue
+        answers = operation.get("responses", {})
+        if not any(a.get("links") for s, a in answers.items() if str(s).startswith("2")):
+            found.append(re.compile(re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(path)) + "$"))
+    return tuple(found)
 
 
 def is_replayable(request: httpx.Request) -> bool:
-    """Whether sending the request twice is harmless (everything but creating a song)."""
-    if request.method != "POST":
+    """Whether sending the request twice is harmless, by the spec (see the docstring)."""
+    if request.method in IDEMPOTENT_METHODS:
         return True
-    return request.url.path.endswith("/tokens")  # a second token does no harm
+    return any(p.search(request.url.path) for p in _replayable_paths(request.method))
 
 
-def should_retry_error(request: httpx.Request, exc: Exception) -> bool:
+def should_retry_error(request: httpx.Request, exc: BaseException) -> bool:
     """Whether a transport error is worth another attempt for this request."""
-    if isinstance(exc, NOT_SENT_ERRORS):
+    if isinstance(exc, REQUEST.unsent):
         return True
-    return is_replayable(request) and isinstance(exc, MAYBE_SENT_ERRORS)
+    return isinstance(exc, REQUEST.errors) and is_replayable(request)
 
 
 def should_retry_status(request: httpx.Request, status_code: int) -> bool:
     """Whether an answer with this status is worth another attempt for this request."""
-    if status_code not in RETRYABLE_STATUSES:
+    if status_code not in REQUEST.statuses:
         return False
-    return is_replayable(request) or status_code in NOT_PROCESSED_STATUSES
+    return status_code in REQUEST.unprocessed or is_replayable(request)
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -95,22 +165,9 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when.timestamp() - now)
 
 
-class _RetryableStatus(Exception):
-    """Raised inside the stamina loop to retry an answer; carries it for the last attempt."""
-
-    def __init__(self, response: httpx.Response, delay: float | None) -> None:
-        super().__init__(f"retryable status {response.status_code}")
-        self.response = response
-        self.delay = delay
-
-    def __repr__(self) -> str:  # what stamina's retry record shows as its cause
-        return f"status {self.response.status_code}"
-
-
 def backoff(retry: int) -> float:
-    """The wait before retry number `retry` (1, 2, ...): exponential, capped, jittered."""
-    base: float = min(WAIT_MAX, WAIT_INITIAL * 2.0 ** (retry - 1))
-    return base + random.uniform(0, WAIT_JITTER)  # noqa: S311 - jitter, not a secret
+    """The wait before request retry number `retry` (1, 2, ...)."""
+    return REQUEST.backoff.delay(retry)
 
 
 def default_deadline(attempt: float | None, max_retries: int) -> float | None:
@@ -118,7 +175,25 @@ def default_deadline(attempt: float | None, max_retries: int) -> float | None:
     before each retry; None when attempts are unbounded."""
     if attempt is None:
         return None
-    return (max_retries + 1) * attempt + max_retries * WAIT_MAX
+    return (max_retries + 1) * attempt + max_retries * REQUEST.backoff.cap
+
+
+def wait_outlives(exc: Exception) -> float | None:
+    """For an error a wait for a song outlives (the request's own retries spent), the
+    seconds the server asked for (0 = the usual interval); None for one that ends it."""
+    if isinstance(exc, APIStatusError):
+        if exc.status_code not in WAIT.statuses:
+            return None
+        return (exc.retry_after or 0.0) if isinstance(exc, RateLimitError) else 0.0
+    return 0.0 if isinstance(exc, WAIT.errors) else None
+
+
+def resume_delay(call: Call, exc: Exception) -> float | None:
+    """The wait before resuming a download after `exc`, or None: give up."""
+    if not isinstance(exc, RESUME.errors):
+        return None
+    delay = RESUME.backoff.delay(max(call.attempts, 1))
+    return delay if _deadlines.may_wait(call, delay) else None
 
 
 def announce_wait(what: str, delay: float, *, retry_after: bool) -> None:
@@ -134,47 +209,47 @@ def announce_wait(what: str, delay: float, *, retry_after: bool) -> None:
     )
 
 
-def _delay_for(request: httpx.Request, call: Call, exc: Exception) -> float | None:
-    """The wait before the next attempt, or None: do not retry."""
-    if isinstance(exc, _RetryableStatus):
-        delay = backoff(call.attempts) if exc.delay is None else exc.delay
-    elif should_retry_error(request, exc):
-        delay = backoff(call.attempts)
+def pause(delay: float) -> float:
+    """The seconds to really sleep: none in stamina's testing mode."""
+    return 0.0 if stamina.is_testing() else delay
+
+
+def _request_delay(
+    request: httpx.Request, call: Call, response: httpx.Response | None, exc: Exception | None
+) -> float | None:
+    """The wait before the next attempt of a request, or None: hand back this outcome."""
+    if response is not None:
+        if not should_retry_status(request, response.status_code):
+            return None
+        asked = retry_after_seconds(response.headers.get("Retry-After"))
+        if asked is not None and REQUEST.retry_after_cap is not None:
+            if asked > REQUEST.retry_after_cap:
+                return None
+        cause = f"status {response.status_code}"
     else:
-        return None
+        assert exc is not None
+        if not should_retry_error(request, exc):
+            return None
+        asked, cause = None, type(exc).__name__
+    delay = backoff(call.attempts) if asked is None else asked
     if not _deadlines.may_wait(call, delay):
         return None
+    what = f"{request.method} {request.url.path}"
+    announce_wait(what, delay, retry_after=asked is not None)
+    log_retry(call.attempts, what, delay, cause)
     return delay
 
 
-def _backoff_hook(request: httpx.Request, call: Call) -> Callable[[Exception], bool | float]:
-    """stamina's `on` for one request: our own decision and delay, within the call's budget."""
-
-    def hook(exc: Exception) -> bool | float:
-        delay = _delay_for(request, call, exc)
-        if delay is None:
-            return False
-        retry_after = isinstance(exc, _RetryableStatus) and exc.delay is not None
-        announce_wait(f"{request.method} {request.url.path}", delay, retry_after=retry_after)
-        return delay
-
-    return hook
-
-
-def _status_decision(request: httpx.Request, response: httpx.Response) -> _RetryableStatus | None:
-    """The retry to schedule for this answer, or None to hand it back."""
-    if not should_retry_status(request, response.status_code):
-        return None
-    delay = retry_after_seconds(response.headers.get("Retry-After"))
-    if delay is not None and delay > RETRY_AFTER_CAP:
-        return None
-    return _RetryableStatus(response, delay)
-
-
-def is_streamed(request: httpx.Request) -> bool:
-    """Whether the caller streams the body itself (downloads); other bodies are read here,
-    so that an answer cut off mid-body is a failed attempt like any other."""
-    return bool(request.extensions.get(STREAM_EXTENSION))
+def log_retry(num: int, what: str, delay: float, cause: str) -> None:
+    """Log a scheduled retry at WARNING (number `num` of `what`, after `cause`)."""
+    logger.warning(
+        "retry %d of %s in %.2f s after %s",
+        num,
+        what,
+        pause(delay),
+        cause,
+        extra={"imuze_retry_num": num, "imuze_retry_cause": cause},
+    )
 
 
 def _log(request: httpx.Request, attempt: int, started: float, outcome: object) -> None:
@@ -197,116 +272,49 @@ def _log(request: httpx.Request, attempt: int, started: float, outcome: object) 
     )
 
 
-def _retrying(request: httpx.Request, call: Call) -> Any:
-    """A stamina retry context (iterable sync and async) for one request of a call."""
-    import stamina  # at the first retry loop, not at `import imuze` (it loads tenacity)
-
-    return stamina.retry_context(
-        on=_backoff_hook(request, call),
-        attempts=None,
-        timeout=None,
-        wait_initial=WAIT_INITIAL,
-        wait_max=WAIT_MAX,
-        wait_jitter=WAIT_JITTER,
-    )
-
-
-def _start(request: httpx.Request, call: Call, limits: Limits) -> bool:
-    """Begin an attempt; shorten the request's own timeouts to the time left (for a
-    transport of the caller's, which our sockets do not guard). Whether it streams."""
-    streamed = is_streamed(request)
-    _deadlines.begin_attempt(call, None if streamed else limits.attempt)
-    # At its start an attempt has its whole timeout left: only the call's deadline can be
-    # nearer than the request's own timeouts.
-    if call.deadline is None:
-        return streamed
-    left = call.deadline - call.attempt_started
-    timeouts = request.extensions.get("timeout")
-    if isinstance(timeouts, dict) and _shortens(timeouts, left):
-        wait = max(round(left, 3), 0.001)  # to the millisecond: the rest is noise
-        request.extensions["timeout"] = {
-            k: wait if v is None else min(v, wait) for k, v in timeouts.items()
-        }
-    return streamed
-
-
-def _shortens(timeouts: dict[str, float | None], left: float) -> bool:
-    """Whether `left` s is less than one of the request's timeouts (None: no limit)."""
-    for v in timeouts.values():
-        if v is None or v > left:
-            return True
-    return False
-
-
-def _read_or_close(response: httpx.Response) -> None:
-    try:
-        response.read()
-    except BaseException:
-        response.close()
-        raise
-
-
-async def _aread_or_close(response: httpx.Response) -> None:
-    try:
-        await response.aread()
-    except BaseException:
-        await response.aclose()
-        raise
-
-
 class RetryTransport(httpx.BaseTransport):
-    """Wraps a transport: logs each attempt and retries by the rules above."""
+    """Wraps a transport: logs each attempt, reads each body, and retries by REQUEST."""
 
     def __init__(self, inner: httpx.BaseTransport, limits: Limits) -> None:
         self._inner = inner
         self._limits = limits
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        call = _deadlines.current()
-        if call is None:  # a request outside any call of ours: it is a call of its own
-            with _deadlines.call_scope() as call:
-                return self._send(request, call)
-        return self._send(request, call)
-
-    def _send(self, request: httpx.Request, call: Call) -> httpx.Response:
-        _deadlines.settle(call, self._limits)
-        try:  # the common case pays nothing for the retry machinery
-            return self._attempt(request, call, 1)
-        except (_RetryableStatus, httpx.TransportError) as exc:
-            first = exc
-        try:
-            with retrying(f"{request.method} {request.url.path}"):
-                for attempt in _retrying(request, call):
-                    with attempt:
-                        if attempt.num == 1:
-                            raise first  # replayed: our hook decides and sets the wait
-                        return self._attempt(request, call, attempt.num)
-        except _RetryableStatus as last:
-            return last.response
-        raise AssertionError("unreachable: stamina either returns or raises")
+        with _deadlines.call_scope() as call:  # joins the call in progress, if any
+            _deadlines.settle(call, self._limits)
+            for num in itertools.count(1):
+                try:
+                    response = self._attempt(request, call, num)
+                except httpx.TransportError as exc:
+                    if (delay := _request_delay(request, call, None, exc)) is None:
+                        raise
+                else:
+                    if response.status_code not in REQUEST.statuses:
+                        return response
+                    if (delay := _request_delay(request, call, response, None)) is None:
+                        return response  # its body is read: the last answer is handed back
+                    response.close()
+                time.sleep(pause(delay))
+            raise AssertionError("unreachable: the loop returns or raises")
 
     def _attempt(self, request: httpx.Request, call: Call, num: int) -> httpx.Response:
         started = time.perf_counter()
-        streamed = _start(request, call, self._limits)
+        streamed = bool(request.extensions.get(STREAM_EXTENSION))
+        _deadlines.begin_attempt(call, None if streamed else self._limits.attempt, request)
         try:
             raw = self._inner.handle_request(request)
             try:
-                response = _body.rewrap(raw, request, streamed=streamed)
+                response = _deadlines.guarded(raw, request, streamed=streamed)
+                if not streamed:
+                    response.read()
+                    response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)
             except BaseException:
                 raw.close()
                 raise
-            if not streamed:
-                _read_or_close(response)
         except httpx.TransportError as exc:
             _log(request, num, started, type(exc).__name__)
             raise
         _log(request, num, started, response.status_code)
-        if response.status_code in RETRYABLE_STATUSES and (
-            retry := _status_decision(request, response)
-        ):
-            _read_or_close(response)  # keep the body: the last attempt's answer is handed back
-            response.close()
-            raise retry
         return response
 
     def close(self) -> None:
@@ -321,51 +329,41 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self._limits = limits
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        call = _deadlines.current()
-        if call is None:
-            with _deadlines.call_scope() as call:
-                return await self._send(request, call)
-        return await self._send(request, call)
-
-    async def _send(self, request: httpx.Request, call: Call) -> httpx.Response:
-        _deadlines.settle(call, self._limits)
-        try:
-            return await self._attempt(request, call, 1)
-        except (_RetryableStatus, httpx.TransportError) as exc:
-            first = exc
-        try:
-            with retrying(f"{request.method} {request.url.path}"):
-                async for attempt in _retrying(request, call):
-                    with attempt:
-                        if attempt.num == 1:
-                            raise first
-                        return await self._attempt(request, call, attempt.num)
-        except _RetryableStatus as last:
-            return last.response
-        raise AssertionError("unreachable: stamina either returns or raises")
+        with _deadlines.call_scope() as call:
+            _deadlines.settle(call, self._limits)
+            for num in itertools.count(1):
+                try:
+                    response = await self._attempt(request, call, num)
+                except httpx.TransportError as exc:
+                    if (delay := _request_delay(request, call, None, exc)) is None:
+                        raise
+                else:
+                    if response.status_code not in REQUEST.statuses:
+                        return response
+                    if (delay := _request_delay(request, call, response, None)) is None:
+                        return response
+                    await response.aclose()
+                await anyio.sleep(pause(delay))
+            raise AssertionError("unreachable: the loop returns or raises")
 
     async def _attempt(self, request: httpx.Request, call: Call, num: int) -> httpx.Response:
         started = time.perf_counter()
-        streamed = _start(request, call, self._limits)
+        streamed = bool(request.extensions.get(STREAM_EXTENSION))
+        _deadlines.begin_attempt(call, None if streamed else self._limits.attempt, request)
         try:
             raw = await self._inner.handle_async_request(request)
             try:
-                response = _body.arewrap(raw, request, streamed=streamed)
+                response = _deadlines.guarded(raw, request, streamed=streamed, asynchronous=True)
+                if not streamed:
+                    await response.aread()
+                    response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)
             except BaseException:
                 await raw.aclose()
                 raise
-            if not streamed:
-                await _aread_or_close(response)
         except httpx.TransportError as exc:
             _log(request, num, started, type(exc).__name__)
             raise
         _log(request, num, started, response.status_code)
-        if response.status_code in RETRYABLE_STATUSES and (
-            retry := _status_decision(request, response)
-        ):
-            await _aread_or_close(response)
-            await response.aclose()
-            raise retry
         return response
 
     async def aclose(self) -> None:

@@ -1,22 +1,150 @@
-"""What a client does with a deviation from the spec: tolerate and log it, or (strict) fail.
+"""Deviations from the spec: the pure rules that spot them, and what a client does with one.
 
-Tolerated deviations are logged at WARNING on the `imuze_ext` logger, once per client
-instance for each (kind, operation) pair: a long-running process learns about the drift
-without a line per request. Nothing reaches stderr unless the application configures
-logging or sets IMUZE_LOG. In strict mode (`Imuze(strict=True)` or IMUZE_STRICT=1) every
-deviation is a ResponseValidationError that names it.
+The spec stays the precise contract; the client is a tolerant reader. The drift that real
+deployments plausibly show is accepted, and reported:
+
+- an undocumented 2xx status whose body matches the operation's success schema;
+- a media URL that is not absolute (protocol-relative, path-absolute or relative): each is
+  resolved per RFC 3986 against the API base URL read as a directory (as httpx reads a
+  base_url), so the models handed to users carry URLs they can fetch as they are;
+- an error answer whose body is not the spec's `Error`;
+- a song status the spec does not name and the client cannot place (not a failure word).
+
+The rules only decide. `Tolerance` then logs a deviation at WARNING on the `imuze_ext`
+logger, once per client instance for each (kind, operation) pair, so a long-running process
+learns about the drift without a line per request; in strict mode (`Imuze(strict=True)` or
+IMUZE_STRICT=1) every deviation is a ResponseValidationError that names it.
 """
 
 from __future__ import annotations
 
+import enum
+import re
 import threading
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ._deviations import Deviation, DeviationKind
 from ._logging import logger
-from ._media import directory
 from .errors import ResponseValidationError
+
+
+class DeviationKind(enum.StrEnum):
+    """What kind of drift from the spec a server showed."""
+
+    UNDOCUMENTED_STATUS = "undocumented-status"
+    RELATIVE_MEDIA_URL = "relative-media-url"
+    FOREIGN_ERROR_BODY = "foreign-error-body"
+    UNKNOWN_STATUS = "unknown-status"
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """One tolerated drift: its kind, the operation (spec operationId) and a readable line.
+
+    `detail` never holds a secret: statuses, field names, body shapes and URL paths only.
+    """
+
+    kind: DeviationKind
+    operation: str
+    detail: str
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+class UrlForm(enum.StrEnum):
+    """The RFC 3986 form of a URL reference."""
+
+    ABSOLUTE = "absolute"
+    PROTOCOL_RELATIVE = "protocol-relative"  # //host/path: takes the API's scheme
+    PATH_ABSOLUTE = "path-absolute"  # /path: takes the API's origin
+    RELATIVE = "relative"  # path: resolved against the API base URL
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_MAX_URL_SHOWN = 100
+
+
+def url_form(value: str) -> UrlForm:
+    """The form of a URL reference (RFC 3986 section 4.1), from its text alone."""
+    if _SCHEME.match(value):
+        return UrlForm.ABSOLUTE
+    if value.startswith("//"):
+        return UrlForm.PROTOCOL_RELATIVE
+    if value.startswith("/"):
+        return UrlForm.PATH_ABSOLUTE
+    return UrlForm.RELATIVE
+
+
+def shown_url(value: str) -> str:
+    """A URL fit for a log line: no query or fragment (they may hold a signature), short."""
+    bare = re.split(r"[?#]", value, maxsplit=1)[0]
+    if len(bare) < len(value):
+        bare += "?…"
+    return bare if len(bare) <= _MAX_URL_SHOWN else bare[: _MAX_URL_SHOWN - 1] + "…"
+
+
+def _statuses(documented: Collection[int]) -> str:
+    return " or ".join(str(s) for s in sorted(documented)) or "no success status"
+
+
+def undocumented_status(
+    operation: str, documented: Collection[int], status: int
+) -> Deviation | None:
+    """A 2xx the operation does not document (its body matched: that is checked first)."""
+    if status in documented or not 200 <= status < 300:
+        return None
+    return Deviation(
+        DeviationKind.UNDOCUMENTED_STATUS,
+        operation,
+        f"{operation} answered {status}, the spec documents {_statuses(documented)}",
+    )
+
+
+def relative_media_url(operation: str, field: str, value: str) -> Deviation | None:
+    """A media URL that is not absolute, although the spec documents absolute URLs."""
+    form = url_form(value)
+    if form is UrlForm.ABSOLUTE:
+        return None
+    return Deviation(
+        DeviationKind.RELATIVE_MEDIA_URL,
+        operation,
+        f"{operation} answered a {form} {field} ({shown_url(value)}), "
+        "the spec documents absolute URLs",
+    )
+
+
+def foreign_error_body(
+    operation: str, status: int, shape: str, is_spec_error: bool
+) -> Deviation | None:
+    """An error answer whose body is not the spec's Error (`shape` describes it)."""
+    if is_spec_error:
+        return None
+    return Deviation(
+        DeviationKind.FOREIGN_ERROR_BODY,
+        operation,
+        f"{operation} answered {status} with {shape}, not the spec's Error",
+    )
+
+
+def unknown_status(operation: str, status: str) -> Deviation:
+    """A song status that is neither the spec's nor a known failure word: waited on."""
+    shown = status if len(status) <= 40 and status.isprintable() else f"{status[:40]!r}…"
+    return Deviation(
+        DeviationKind.UNKNOWN_STATUS,
+        operation,
+        f"{operation} answered the song status {shown!r}, which the spec does not name; "
+        "waiting on as if in progress",
+    )
+
+
+def directory(base_url: str | httpx.URL) -> str:
+    """The base URL as a directory (trailing slash), the base that references resolve on."""
+    return str(base_url).rstrip("/") + "/"
 
 
 class Tolerance:
@@ -56,3 +184,100 @@ class Tolerance:
             extra={"imuze_deviation": deviation.kind.value, "imuze_operation": deviation.operation},
         )
         return None
+
+
+# The media URL properties of each component schema, and the lists whose items have some.
+# tests/ext/test_ext_media_urls.py checks this table against the packaged spec.
+MEDIA_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "Song": ("mp3_url", "timeline_url"),
+    "SongSummary": ("mp3_url",),
+    "SongCreated": ("mp3", "timeline_url"),
+    "Arrangement": ("image_url",),
+}
+LIST_ITEMS: Mapping[str, str] = {"SongList": "SongSummary"}
+
+_ABSOLUTE_HTTP = ("https://", "http://")
+# Whitespace, controls and backslashes: RFC 3986 allows none of them in a URL reference.
+_NOT_IN_A_REFERENCE = re.compile(r"[\x00-\x20\x7f\\]")
+
+
+def resolve_url(base: str, value: str) -> str | None:
+    """`value` resolved against `base` (RFC 3986 section 5, by urllib's urljoin); None when
+    that gives no http(s) URL with a host, or `value` holds what no URL reference may."""
+    if _NOT_IN_A_REFERENCE.search(value):
+        return None
+    try:
+        if url_form(value) is UrlForm.PROTOCOL_RELATIVE and not urlsplit(value).hostname:
+            return None  # "//" or "///x": an empty authority names no host
+        resolved = urljoin(base, value)
+        parts = urlsplit(resolved)
+        _ = parts.port  # a port out of range or not a number raises ValueError
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return resolved
+
+
+@dataclass(frozen=True)
+class MediaUrl:
+    """One media URL of an answer: where it was (`/response/3/mp3_url`) and what it said."""
+
+    pointer: str
+    field: str
+    value: str
+
+
+@dataclass
+class Resolution:
+    """An answer's data with its media URLs resolved, and what resolution found."""
+
+    data: Any
+    relative: list[MediaUrl] = field(default_factory=list)
+    unresolvable: list[MediaUrl] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.relative)
+
+
+def resolve_media(schema: str, data: Any, base: str) -> Resolution:
+    """Resolve the media URLs of an answer already valid against `schema`.
+
+    Absolute http(s) URLs are kept as sent (the common case costs a prefix test); the data
+    is copied only where a URL changes.
+    """
+    resolution = Resolution(data)
+    if schema in LIST_ITEMS and isinstance(data, dict):
+        items = data.get("response")
+        if isinstance(items, list):
+            fields = MEDIA_FIELDS.get(LIST_ITEMS[schema], ())
+            new_items = [
+                _resolve_object(item, fields, base, f"/response/{i}", resolution)
+                for i, item in enumerate(items)
+            ]
+            if resolution.changed:
+                resolution.data = {**data, "response": new_items}
+    elif schema in MEDIA_FIELDS and isinstance(data, dict):
+        resolution.data = _resolve_object(data, MEDIA_FIELDS[schema], base, "", resolution)
+    return resolution
+
+
+def _resolve_object(
+    obj: Any, fields: tuple[str, ...], base: str, pointer: str, resolution: Resolution
+) -> Any:
+    if not isinstance(obj, dict):
+        return obj
+    changes: dict[str, str] = {}
+    for name in fields:
+        value = obj.get(name)
+        if not isinstance(value, str) or not value or value.startswith(_ABSOLUTE_HTTP):
+            continue  # null or "" means "no URL"; an absolute http(s) URL stays as sent
+        found = MediaUrl(f"{pointer}/{name}", name, value)
+        resolved = resolve_url(base, value)
+        if resolved is None:
+            resolution.unresolvable.append(found)
+        elif url_form(value) is not UrlForm.ABSOLUTE:
+            resolution.relative.append(found)
+            changes[name] = resolved
+    return {**obj, **changes} if changes else obj

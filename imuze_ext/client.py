@@ -1,28 +1,36 @@
-"""The entry points: `Imuze`, `AsyncImuze` and `authorize`.
+"""The entry points: `Imuze`, `AsyncImuze` (one generic base) and `authorize`.
 
 Each instance owns one pooled httpx client, with the auth flow, the retrying transport
 and a finite default timeout, and hands it to the generated client, whose operations the
-resources call.
+resources call. Every `Imuze` stacks the same layers: its httpx client (base URL, auth
+flow, headers, timeout, the response hook of _responses), then the retrying transport,
+then the bottom, where requests leave: our own pool, a transport the caller gave, or the
+caller's own httpx client (through its public `send`, so that its transport and mounts,
+event hooks and default headers all apply, while ours add auth, retries and the base URL).
 """
 
 from __future__ import annotations
 
 import copy
 from types import TracebackType
-from typing import Self
+from typing import Any, Generic, Self, TypeVar
 
 import httpx
 from imuze_client import Client
 
-from . import _calls, _config, _deadlines, _logging, _transports
+from . import _config, _deadlines, _logging, _responses
 from ._auth import ApiKeyAuth, LoginAuth
-from ._cookieless import AsyncCookielessClient, CookielessClient
 from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport, default_deadline
 from ._tolerance import Tolerance
 from ._version import __version__
-from .resources.arrangements import Arrangements, AsyncArrangements
-from .resources.songs import AsyncSongs, Songs
-from .resources.with_raw_response import AsyncImuzeWithRawResponse, ImuzeWithRawResponse
+from .resources.arrangements import (
+    Arrangements,
+    ArrangementsWithRawResponse,
+    AsyncArrangements,
+    AsyncArrangementsWithRawResponse,
+)
+from .resources.authentication import AsyncAuthentication, Authentication
+from .resources.songs import AsyncSongs, AsyncSongsWithRawResponse, Songs, SongsWithRawResponse
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 """30 s for each attempt (its whole answer included), 10 s of it to connect: finite,
@@ -34,23 +42,54 @@ waits and downloads would reopen connections on each round."""
 
 _HEADERS = {"Accept": "application/json", "User-Agent": f"imuze-python/{__version__}"}
 
+_HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
+_TransportT = TypeVar("_TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
-def _auth(
-    api_key: str | None,
-    email: str | None,
-    password: str | None,
-    base_url: str,
-    tolerance: Tolerance,
-) -> httpx.Auth:
-    credentials = _config.resolve_credentials(api_key, email, password)
+
+class _KeepNone(httpx.Cookies):
+    """A jar that stays empty: the cookies of an answer are not kept."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Keep nothing."""
+
+
+_NO_COOKIES = _KeepNone()
+
+
+class _KeepsNoCookies:
+    """The `cookies` of an httpx client, always empty; setting it is refused.
+
+    The API authenticates each request by its `Authorization` header and documents no
+    cookie, so a client of ours stores none and sends none: a `Set-Cookie` (a load
+    balancer's, a CDN's on a media redirect) is dropped. That is one less thing that could
+    carry a credential where it should not go, and it saves httpx's cookie handling on every
+    answer. httpx reads a client's jar through its public `cookies` property, which this
+    overrides (tests/ext/test_ext_cookieless.py fails if an httpx upgrade stores one anyway).
+    """
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """Always empty."""
+        return _NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        raise TypeError("an imuze client keeps no cookies: the API authenticates by header")
+
+
+class CookielessClient(_KeepsNoCookies, httpx.Client):
+    """An httpx.Client that keeps no cookies."""
+
+
+class AsyncCookielessClient(_KeepsNoCookies, httpx.AsyncClient):
+    """The async twin of CookielessClient."""
+
+
+def _auth(credentials: _config.Credentials, base_url: str, tolerance: Tolerance) -> httpx.Auth:
     api_url = httpx.URL(base_url)
     if isinstance(credentials, _config.ApiKey):
         return ApiKeyAuth(credentials.key, api_url)
     return LoginAuth(credentials.email, credentials.password, api_url, tolerance, _HEADERS)
-
-
-def _timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
-    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
 
 def _limits(timeout: httpx.Timeout, max_retries: int, deadline: float | None) -> _deadlines.Limits:
@@ -70,38 +109,16 @@ def _check_retries(max_retries: int) -> int:
     return max_retries
 
 
-def _describe_auth(auth: httpx.Auth) -> str:
-    return f"login as {auth.email}" if isinstance(auth, LoginAuth) else "api key"
-
-
-class Imuze:
-    """A synchronous iMuze client.
-
-    Credentials: `api_key`, or `email` + `password`; else the environment variables
-    IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD. `base_url` defaults to
-    IMUZE_BASE_URL, else https://api.imuze.io/api/4. `max_retries` (default 2) bounds the
-    retries of each call. `timeout` bounds each attempt's wall clock, its whole answer
-    included; `deadline` (seconds) bounds each call, its login and retries included: by
-    default `(max_retries + 1) * timeout + max_retries * 8` (106 s with the defaults). A
-    call never sleeps past its deadline: it fails at once with its last error. Downloads
-    differ: `timeout` is a stall limit there, and `download(..., deadline=)` (else this
-    `deadline`, when you set one) bounds the whole transfer.
-    `transport` replaces the network (e.g. for in-process tests).
-    `http_client` sends through your own httpx.Client (its proxies, limits, event hooks and
-    headers apply; ours add auth, retries and the base URL); you keep it and close it.
-    Its timeout applies when it set one and `timeout` is not passed.
-    `strict` (default: IMUZE_STRICT, else off) turns every deviation from the spec the
-    client would tolerate into a ResponseValidationError that names it.
-    Use it as a context manager, or call `close()`.
-    """
+class BaseImuze(Generic[_HttpT, _TransportT]):
+    """What `Imuze` and `AsyncImuze` share: settings, credentials, limits and `with_options`.
+    A twin names its own httpx client, retrying transport, bottom and resources."""
 
     base_url: str
     max_retries: int
     deadline: float | None
     strict: bool
     timeout: httpx.Timeout
-    arrangements: Arrangements
-    songs: Songs
+    _http: _HttpT
 
     def __init__(
         self,
@@ -113,56 +130,57 @@ class Imuze:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         deadline: float | None = None,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
+        transport: _TransportT | None = None,
+        http_client: _HttpT | None = None,
         strict: bool | None = None,
+        trust_env: bool = True,
     ) -> None:
         _logging.configure_from_env()
-        _transports.check_one_bottom(transport, http_client)
+        if transport is not None and http_client is not None:
+            raise ValueError("pass transport= or http_client=, not both")
         self.base_url = _config.resolve_base_url(base_url)
         self.strict = _config.resolve_strict(strict)
         self._tolerance = Tolerance(self.base_url, strict=self.strict)
-        self._auth = _auth(api_key, email, password, self.base_url, self._tolerance)
-        if http_client is not None:
-            transport = _transports.ClientTransport(http_client)
-        from . import _network  # httpcore: loaded by the first client, not `import imuze`
-
-        self._bottom = transport or _network.http_transport(DEFAULT_LIMITS)
+        credentials = _config.resolve_credentials(api_key, email, password)
+        self._login = credentials if isinstance(credentials, _config.Login) else None
+        self._auth = _auth(credentials, self.base_url, self._tolerance)
+        self._bottom: _TransportT = transport or self._bottom_for(http_client, trust_env)
         self._connect(
-            _transports.effective_timeout(timeout, DEFAULT_TIMEOUT, http_client),
+            _deadlines.effective_timeout(timeout, DEFAULT_TIMEOUT, http_client),
             _check_retries(max_retries),
             deadline,
             self._bottom,
         )
 
+    def _bottom_for(self, http_client: _HttpT | None, trust_env: bool) -> _TransportT:
+        raise NotImplementedError
+
+    def _shared(self, bottom: _TransportT) -> _TransportT:
+        raise NotImplementedError
+
+    def _stack(
+        self, limits: _deadlines.Limits, timeout: httpx.Timeout, bottom: _TransportT
+    ) -> None:
+        raise NotImplementedError
+
+    def _http_settings(self, timeout: httpx.Timeout) -> dict[str, Any]:
+        """What both twins give their httpx client (besides the transport and the hook)."""
+        return {
+            "base_url": self.base_url,
+            "auth": self._auth,
+            "timeout": timeout,
+            "headers": _HEADERS,
+            "follow_redirects": True,
+        }
+
     def _connect(
-        self,
-        timeout: httpx.Timeout,
-        max_retries: int,
-        deadline: float | None,
-        bottom: httpx.BaseTransport,
+        self, timeout: httpx.Timeout, max_retries: int, deadline: float | None, bottom: _TransportT
     ) -> None:
         self.timeout = timeout
         self.max_retries = max_retries
         self._limits = _limits(timeout, max_retries, deadline)
         self.deadline = self._limits.deadline
-        self._http = CookielessClient(
-            base_url=self.base_url,
-            auth=self._auth,
-            timeout=timeout,
-            headers=_HEADERS,
-            follow_redirects=True,
-            transport=RetryTransport(bottom, self._limits),
-            event_hooks={"response": [_calls.remember_response]},
-        )
-        client = Client(base_url=self.base_url).set_httpx_client(self._http)
-        self.arrangements = Arrangements(client, self._tolerance)
-        self.songs = Songs(client, self._http, self._limits, self._tolerance)
-
-    @property
-    def with_raw_response(self) -> ImuzeWithRawResponse:
-        """The same calls answering RawResponse: `api.with_raw_response.songs.get(1)`."""
-        return ImuzeWithRawResponse(self.songs, self.arrangements)
+        self._stack(self._limits, timeout, bottom)
 
     def with_options(
         self,
@@ -170,20 +188,80 @@ class Imuze:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
-    ) -> Imuze:
+    ) -> Self:
         """A copy with another timeout, retry count or deadline (None keeps this client's;
         a deadline this client only derived is derived again) that shares this client's
         connection pool and login. This client is not changed, and it alone closes the
         pool: closing the copy leaves the pool open."""
         clone = copy.copy(self)
         kept = self._limits.deadline if self._limits.explicit else None
+        if timeout is not None and not isinstance(timeout, httpx.Timeout):
+            timeout = httpx.Timeout(timeout)
         clone._connect(
-            self.timeout if timeout is None else _timeout(timeout),
+            self.timeout if timeout is None else timeout,
             self.max_retries if max_retries is None else _check_retries(max_retries),
             kept if deadline is None else deadline,
-            _transports.SharedTransport(self._bottom),
+            self._shared(self._bottom),
         )
         return clone
+
+    def __repr__(self) -> str:
+        auth = f"login as {self._auth.email}" if isinstance(self._auth, LoginAuth) else "api key"
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={auth!r})"
+
+
+class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
+    """A synchronous iMuze client.
+
+    Credentials: `api_key`, or `email` + `password`; else the environment variables
+    IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD. `base_url` defaults to
+    IMUZE_BASE_URL, else https://api.imuze.io/api/4. `max_retries` (default 2) bounds the
+    retries of each call. `timeout` bounds each attempt's wall clock, its whole answer
+    included; `deadline` (seconds) bounds each call, its login and retries included: by
+    default `(max_retries + 1) * timeout + max_retries * 8` (106 s with the defaults). A
+    call never sleeps past its deadline: it fails at once with its last error. Downloads
+    differ: `timeout` is a stall limit there, and `download(..., deadline=)` (else this
+    `deadline`, when you set one) bounds the whole transfer.
+    Proxies: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured as httpx honours
+    them (`trust_env=False` ignores them); the deadlines hold through a proxy too.
+    `transport` replaces the network (e.g. for in-process tests).
+    `http_client` sends through your own httpx.Client (its proxies, limits, event hooks and
+    headers apply; ours add auth, retries and the base URL); you keep it and close it.
+    Its timeout applies when it set one and `timeout` is not passed.
+    `strict` (default: IMUZE_STRICT, else off) turns every deviation from the spec the
+    client would tolerate into a ResponseValidationError that names it.
+    Use it as a context manager, or call `close()`.
+    """
+
+    arrangements: Arrangements
+    songs: Songs
+    authentication: Authentication
+
+    def _bottom_for(self, http_client: httpx.Client | None, trust_env: bool) -> httpx.BaseTransport:
+        if http_client is not None:
+            return _deadlines.ClientTransport(http_client)
+        return _deadlines.http_transport(DEFAULT_LIMITS, trust_env=trust_env)
+
+    def _shared(self, bottom: httpx.BaseTransport) -> httpx.BaseTransport:
+        return _deadlines.SharedTransport(bottom)
+
+    def _stack(
+        self, limits: _deadlines.Limits, timeout: httpx.Timeout, bottom: httpx.BaseTransport
+    ) -> None:
+        self._http = CookielessClient(
+            **self._http_settings(timeout),
+            transport=RetryTransport(bottom, limits),
+            event_hooks={"response": [_responses.remember_response]},
+        )
+        client = Client(base_url=self.base_url).set_httpx_client(self._http)
+        self.arrangements = Arrangements(client, self._tolerance, limits)
+        self.songs = Songs(client, self._http, limits, self._tolerance)
+        self.authentication = Authentication(client, self._tolerance, limits, self._login)
+
+    @property
+    def with_raw_response(self) -> ImuzeWithRawResponse:
+        """The same calls answering RawResponse: `api.with_raw_response.songs.get(1)`."""
+        return ImuzeWithRawResponse(self.songs, self.arrangements)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -200,103 +278,42 @@ class Imuze:
     ) -> None:
         self.close()
 
-    def __repr__(self) -> str:
-        return f"Imuze(base_url={self.base_url!r}, auth={_describe_auth(self._auth)!r})"
 
-
-class AsyncImuze:
+class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     """The asynchronous twin of `Imuze`; use it with `async with`, or `await aclose()`.
     `http_client` is an httpx.AsyncClient of yours, which you keep and close."""
 
-    base_url: str
-    max_retries: int
-    deadline: float | None
-    strict: bool
-    timeout: httpx.Timeout
     arrangements: AsyncArrangements
     songs: AsyncSongs
+    authentication: AsyncAuthentication
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        email: str | None = None,
-        password: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        deadline: float | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        strict: bool | None = None,
-    ) -> None:
-        _logging.configure_from_env()
-        _transports.check_one_bottom(transport, http_client)
-        self.base_url = _config.resolve_base_url(base_url)
-        self.strict = _config.resolve_strict(strict)
-        self._tolerance = Tolerance(self.base_url, strict=self.strict)
-        self._auth = _auth(api_key, email, password, self.base_url, self._tolerance)
+    def _bottom_for(
+        self, http_client: httpx.AsyncClient | None, trust_env: bool
+    ) -> httpx.AsyncBaseTransport:
         if http_client is not None:
-            transport = _transports.AsyncClientTransport(http_client)
-        from . import _network
+            return _deadlines.AsyncClientTransport(http_client)
+        return _deadlines.async_http_transport(DEFAULT_LIMITS, trust_env=trust_env)
 
-        self._bottom = transport or _network.async_http_transport(DEFAULT_LIMITS)
-        self._connect(
-            _transports.effective_timeout(timeout, DEFAULT_TIMEOUT, http_client),
-            _check_retries(max_retries),
-            deadline,
-            self._bottom,
-        )
+    def _shared(self, bottom: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+        return _deadlines.AsyncSharedTransport(bottom)
 
-    def _connect(
-        self,
-        timeout: httpx.Timeout,
-        max_retries: int,
-        deadline: float | None,
-        bottom: httpx.AsyncBaseTransport,
+    def _stack(
+        self, limits: _deadlines.Limits, timeout: httpx.Timeout, bottom: httpx.AsyncBaseTransport
     ) -> None:
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self._limits = _limits(timeout, max_retries, deadline)
-        self.deadline = self._limits.deadline
         self._http = AsyncCookielessClient(
-            base_url=self.base_url,
-            auth=self._auth,
-            timeout=timeout,
-            headers=_HEADERS,
-            follow_redirects=True,
-            transport=AsyncRetryTransport(bottom, self._limits),
-            event_hooks={"response": [_calls.aremember_response]},
+            **self._http_settings(timeout),
+            transport=AsyncRetryTransport(bottom, limits),
+            event_hooks={"response": [_responses.aremember_response]},
         )
         client = Client(base_url=self.base_url).set_async_httpx_client(self._http)
-        self.arrangements = AsyncArrangements(client, self._tolerance)
-        self.songs = AsyncSongs(client, self._http, self._limits, self._tolerance)
+        self.arrangements = AsyncArrangements(client, self._tolerance, limits)
+        self.songs = AsyncSongs(client, self._http, limits, self._tolerance)
+        self.authentication = AsyncAuthentication(client, self._tolerance, limits, self._login)
 
     @property
     def with_raw_response(self) -> AsyncImuzeWithRawResponse:
         """The same calls answering RawResponse: `await api.with_raw_response.songs.get(1)`."""
         return AsyncImuzeWithRawResponse(self.songs, self.arrangements)
-
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        deadline: float | None = None,
-    ) -> AsyncImuze:
-        """A copy with another timeout, retry count or deadline (None keeps this client's;
-        a deadline this client only derived is derived again) that shares this client's
-        connection pool and login. This client is not changed, and it alone closes the
-        pool: closing the copy leaves the pool open."""
-        clone = copy.copy(self)
-        kept = self._limits.deadline if self._limits.explicit else None
-        clone._connect(
-            self.timeout if timeout is None else _timeout(timeout),
-            self.max_retries if max_retries is None else _check_retries(max_retries),
-            kept if deadline is None else deadline,
-            _transports.AsyncSharedTransport(self._bottom),
-        )
-        return clone
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -313,8 +330,28 @@ class AsyncImuze:
     ) -> None:
         await self.aclose()
 
-    def __repr__(self) -> str:
-        return f"AsyncImuze(base_url={self.base_url!r}, auth={_describe_auth(self._auth)!r})"
+
+class ImuzeWithRawResponse:
+    """`api.with_raw_response`: `.songs` and `.arrangements`, whose calls answer a
+    RawResponse (`.parse()`, `.status_code`, `.headers`, `.http_response`)."""
+
+    songs: SongsWithRawResponse
+    arrangements: ArrangementsWithRawResponse
+
+    def __init__(self, songs: Songs, arrangements: Arrangements) -> None:
+        self.songs = songs.with_raw_response
+        self.arrangements = arrangements.with_raw_response
+
+
+class AsyncImuzeWithRawResponse:
+    """The async twin of ImuzeWithRawResponse."""
+
+    songs: AsyncSongsWithRawResponse
+    arrangements: AsyncArrangementsWithRawResponse
+
+    def __init__(self, songs: AsyncSongs, arrangements: AsyncArrangements) -> None:
+        self.songs = songs.with_raw_response
+        self.arrangements = arrangements.with_raw_response
 
 
 def authorize(key: str, *, base_url: str | None = None) -> Imuze:

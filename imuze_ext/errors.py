@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import httpx
 from imuze_client.models import Error
 
-from ._deviations import Deviation
+if TYPE_CHECKING:
+    from ._tolerance import Deviation
 
 __all__ = [
     "APIConnectionError",
@@ -27,6 +29,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectRefusedError",
     "ResponseValidationError",
     "ServerError",
     "SongFailedError",
@@ -56,6 +59,16 @@ class APIConnectionError(ImuzeError):
     def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
         super().__init__(message)
         self.request = request
+
+
+class RedirectRefusedError(APIConnectionError):
+    """A redirect that would re-send the request's credentials to another origin (a `307`
+    or `308` of a login, whose body holds the password): not followed. `location` is where
+    the server pointed (its query redacted)."""
+
+    def __init__(self, message: str, *, request: httpx.Request, location: str) -> None:
+        super().__init__(message, request=request)
+        self.location = location
 
 
 class APITimeoutError(APIConnectionError):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import jsonschema_rs
-import yaml
+
+from imuze_ext._responses import packaged_spec
 
 from .errors import ApiError
 
@@ -20,13 +19,9 @@ MAX_BODY_BYTES = 1024 * 1024
 _HUGE_DIGITS = 400  # integers longer than this stay huge without a costly (or refused) int()
 
 
-@cache
 def load_spec() -> dict[str, Any]:
-    """The OpenAPI document shipped with the package."""
-    text = resources.files("imuze_mock").joinpath("openapi.yaml").read_text(encoding="utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    spec: dict[str, Any] = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
-    return spec
+    """The OpenAPI document shipped with the package (parsed once; do not change it)."""
+    return packaged_spec()
 
 
 def _compile(schema: dict[str, Any]) -> jsonschema_rs.Validator:

@@ -2,8 +2,9 @@
 
 Semantic versioning from both verdicts: an ERR on either side is a major bump (existing
 clients or callers break), an addition (a rule marked `adds`) a minor one, anything else a
-patch. The version lives in pyproject.toml's `[project] version`; it is rewritten in place,
-the rest of the file untouched.
+patch. The version lives in pyproject.toml's `[project] version`, or, when it is dynamic,
+in the file hatch reads it from (`[tool.hatch.version] path`, a `__version__ = "..."`
+literal); it is rewritten in place, the rest of the file untouched.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from .findings import Finding, Level
 PARTS = ("major", "minor", "patch")
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 _LINE = re.compile(r'^(?P<head>version\s*=\s*)(?P<quote>["\'])(?P<value>[^"\']*)(?P=quote)')
+_LITERAL = re.compile(
+    r'^(?P<head>__version__\s*(?::\s*str\s*)?=\s*)(?P<quote>["\'])(?P<value>[^"\']*)(?P=quote)',
+    re.MULTILINE,
+)
 
 
 class BumpError(Exception):
@@ -65,15 +70,34 @@ def next_version(current: str, part: str) -> str:
     return f"{major}.{minor}.{patch + 1}"
 
 
-def read_version(pyproject: Path) -> str:
-    """`[project] version` of a pyproject.toml."""
+def _version_file(pyproject: Path) -> Path | None:
+    """The file a dynamic version is read from (`[tool.hatch.version] path`); None for a
+    static `[project] version`. BumpError for a dynamic version read from elsewhere."""
     try:
         doc = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise BumpError(f"cannot read {pyproject}: {exc}") from None
-    project = doc.get("project") or {}
-    if "version" in (project.get("dynamic") or []):
+    if "version" not in ((doc.get("project") or {}).get("dynamic") or []):
+        return None
+    path = ((doc.get("tool") or {}).get("hatch") or {}).get("version", {}).get("path")
+    if not isinstance(path, str):
         raise BumpError(f"{pyproject}: the version is dynamic; bump it where the build reads it")
+    return pyproject.parent / path
+
+
+def read_version(pyproject: Path) -> str:
+    """`[project] version` of a pyproject.toml, or the literal of its dynamic version file."""
+    source = _version_file(pyproject)
+    if source is not None:
+        try:
+            match = _LITERAL.search(source.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise BumpError(f"cannot read {source}: {exc}") from None
+        if match is None:
+            raise BumpError(f"{source}: no __version__ literal")
+        return match.group("value")
+    doc = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    project = doc.get("project") or {}
     version = project.get("version")
     if not isinstance(version, str):
         raise BumpError(f"{pyproject}: no [project] version")
@@ -81,7 +105,18 @@ def read_version(pyproject: Path) -> str:
 
 
 def write_version(pyproject: Path, version: str) -> None:
-    """Rewrite the `version = "..."` line of the `[project]` table, nothing else."""
+    """Rewrite the `version = "..."` line of the `[project]` table, nothing else (or the
+    `__version__` literal of a dynamic version's file)."""
+    source = _version_file(pyproject)
+    if source is not None:
+        text = source.read_text(encoding="utf-8")
+        new, count = _LITERAL.subn(
+            lambda m: f"{m.group('head')}{m.group('quote')}{version}{m.group('quote')}", text, 1
+        )
+        if not count:
+            raise BumpError(f"{source}: no __version__ literal")
+        source.write_text(new, encoding="utf-8")
+        return
     lines = pyproject.read_text(encoding="utf-8").splitlines(keepends=True)
     table = ""
     for index, line in enumerate(lines):

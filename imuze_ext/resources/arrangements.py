@@ -2,79 +2,44 @@
 
 from __future__ import annotations
 
-from typing import overload
+from typing import ClassVar, overload
 
-from imuze_client import Client
+from imuze_client.api.arrangements import get_arrangement, list_arrangements
 from imuze_client.models import Arrangement, ArrangementList
 
-from .._calls import acall_full, call_full
-from .._raw_response import RawResponse
-from .._tolerance import Tolerance
+from .._responses import RawResponse
+from . import AsyncResource, Operation, Operations, Resource
 
-
-def _list(client: Client, tolerance: Tolerance) -> RawResponse[ArrangementList]:
-    from imuze_client.api.arrangements import (
-        list_arrangements,
-    )  # at first use, not at `import imuze`
-
-    return call_full(
-        lambda: list_arrangements.sync_detailed(client=client),
+OPERATIONS: Operations = {
+    list_arrangements: Operation(
         "listArrangements",
         ArrangementList,
-        tolerance,
-    )
-
-
-def _get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Arrangement]:
-    from imuze_client.api.arrangements import get_arrangement
-
-    return call_full(
-        lambda: get_arrangement.sync_detailed(id, client=client),
+        lambda c: list_arrangements.sync_detailed(client=c),
+        lambda c: list_arrangements.asyncio_detailed(client=c),
+    ),
+    get_arrangement: Operation(
         "getArrangement",
         Arrangement,
-        tolerance,
-    )
+        lambda c, id: get_arrangement.sync_detailed(id, client=c),
+        lambda c, id: get_arrangement.asyncio_detailed(id, client=c),
+    ),
+}
 
 
-async def _alist(client: Client, tolerance: Tolerance) -> RawResponse[ArrangementList]:
-    from imuze_client.api.arrangements import (
-        list_arrangements,
-    )  # at first use, not at `import imuze`
-
-    return await acall_full(
-        lambda: list_arrangements.asyncio_detailed(client=client),
-        "listArrangements",
-        ArrangementList,
-        tolerance,
-    )
-
-
-async def _aget(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Arrangement]:
-    from imuze_client.api.arrangements import get_arrangement
-
-    return await acall_full(
-        lambda: get_arrangement.asyncio_detailed(id, client=client),
-        "getArrangement",
-        Arrangement,
-        tolerance,
-    )
-
-
-class Arrangements:
+class Arrangements(Resource):
     """The arrangements (genres and instrumentations) that can voice a melody."""
 
-    def __init__(self, client: Client, tolerance: Tolerance) -> None:
-        self._client = client
-        self._tolerance = tolerance
+    _operations: ClassVar[Operations] = OPERATIONS
 
     @property
     def with_raw_response(self) -> ArrangementsWithRawResponse:
         """The same calls, answering RawResponse (the model with status and headers)."""
-        return ArrangementsWithRawResponse(self._client, self._tolerance)
+        return ArrangementsWithRawResponse(self._client, self._tolerance, self._limits)
 
     def list(self) -> ArrangementList:
         """All arrangements in your scope (`count` and `response`)."""
-        return _list(self._client, self._tolerance).parse()
+        answer: RawResponse[ArrangementList] = self._send(list_arrangements)
+        return answer.parse()
 
     @overload
     def get(self) -> ArrangementList: ...
@@ -84,24 +49,24 @@ class Arrangements:
         """Show one arrangement; with no id, list them all (the reference's spelling)."""
         if id is None:
             return self.list()
-        return _get(self._client, id, self._tolerance).parse()
+        answer: RawResponse[Arrangement] = self._send(get_arrangement, id)
+        return answer.parse()
 
 
-class AsyncArrangements:
+class AsyncArrangements(AsyncResource):
     """The async twin of Arrangements."""
 
-    def __init__(self, client: Client, tolerance: Tolerance) -> None:
-        self._client = client
-        self._tolerance = tolerance
+    _operations: ClassVar[Operations] = OPERATIONS
 
     @property
     def with_raw_response(self) -> AsyncArrangementsWithRawResponse:
         """The same calls, answering RawResponse (the model with status and headers)."""
-        return AsyncArrangementsWithRawResponse(self._client, self._tolerance)
+        return AsyncArrangementsWithRawResponse(self._client, self._tolerance, self._limits)
 
     async def list(self) -> ArrangementList:
         """All arrangements in your scope (`count` and `response`)."""
-        return (await _alist(self._client, self._tolerance)).parse()
+        answer: RawResponse[ArrangementList] = await self._send(list_arrangements)
+        return answer.parse()
 
     @overload
     async def get(self) -> ArrangementList: ...
@@ -111,19 +76,18 @@ class AsyncArrangements:
         """Show one arrangement; with no id, list them all (the reference's spelling)."""
         if id is None:
             return await self.list()
-        return (await _aget(self._client, id, self._tolerance)).parse()
+        answer: RawResponse[Arrangement] = await self._send(get_arrangement, id)
+        return answer.parse()
 
 
-class ArrangementsWithRawResponse:
+class ArrangementsWithRawResponse(Resource):
     """`api.with_raw_response.arrangements`: each call answers a RawResponse."""
 
-    def __init__(self, client: Client, tolerance: Tolerance) -> None:
-        self._client = client
-        self._tolerance = tolerance
+    _operations: ClassVar[Operations] = OPERATIONS
 
     def list(self) -> RawResponse[ArrangementList]:
         """All arrangements in your scope, with the HTTP answer."""
-        return _list(self._client, self._tolerance)
+        return self._send(list_arrangements)
 
     @overload
     def get(self) -> RawResponse[ArrangementList]: ...
@@ -131,23 +95,17 @@ class ArrangementsWithRawResponse:
     def get(self, id: int) -> RawResponse[Arrangement]: ...
     def get(self, id: int | None = None) -> RawResponse[Arrangement] | RawResponse[ArrangementList]:
         """Show one arrangement (with no id, list them all), with the HTTP answer."""
-        return (
-            _list(self._client, self._tolerance)
-            if id is None
-            else _get(self._client, id, self._tolerance)
-        )
+        return self._send(list_arrangements) if id is None else self._send(get_arrangement, id)
 
 
-class AsyncArrangementsWithRawResponse:
+class AsyncArrangementsWithRawResponse(AsyncResource):
     """The async twin of ArrangementsWithRawResponse."""
 
-    def __init__(self, client: Client, tolerance: Tolerance) -> None:
-        self._client = client
-        self._tolerance = tolerance
+    _operations: ClassVar[Operations] = OPERATIONS
 
     async def list(self) -> RawResponse[ArrangementList]:
         """All arrangements in your scope, with the HTTP answer."""
-        return await _alist(self._client, self._tolerance)
+        return await self._send(list_arrangements)
 
     @overload
     async def get(self) -> RawResponse[ArrangementList]: ...
@@ -158,5 +116,5 @@ class AsyncArrangementsWithRawResponse:
     ) -> RawResponse[Arrangement] | RawResponse[ArrangementList]:
         """Show one arrangement (with no id, list them all), with the HTTP answer."""
         if id is None:
-            return await _alist(self._client, self._tolerance)
-        return await _aget(self._client, id, self._tolerance)
+            return await self._send(list_arrangements)
+        return await self._send(get_arrangement, id)

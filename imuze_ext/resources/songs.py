@@ -1,8 +1,7 @@
 """`api.songs`: create, list, show, wait for, download and compose songs (sync and async).
 
-The calls of the generated operations are here; one poll of a wait is in _song_polling,
-the choice of the mp3 to fetch in _song_media, the raw twins in songs_raw. Each generated
-operation module is imported at its first call, not by `import imuze`.
+The operations are in one table; one poll of a wait is in _polling, the transfer in
+_download. The raw twins (`with_raw_response`) answer the calls that make one request.
 """
 
 from __future__ import annotations
@@ -12,28 +11,54 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import ClassVar, overload
 
+import anyio
 import httpx
 from imuze_client import Client
+from imuze_client.api.songs import create_song, get_song, list_songs
 from imuze_client.models import Song, SongCreate, SongCreated, SongList, SongSummary
 
 from .. import _polling
-from .._calls import acall_full, call_full
 from .._deadlines import Limits
-from .._raw_response import RawResponse
+from .._download import ProgressCallback, asave, ready_media, save
+from .._responses import RawResponse
 from .._tolerance import Tolerance
 from ..errors import ImuzeError
-from . import _song_polling
-from ._song_media import SongRef, asave, ready_media, save, song_id_of
-
-if TYPE_CHECKING:
-    from .._download import ProgressCallback
-    from .songs_raw import AsyncSongsWithRawResponse, SongsWithRawResponse
+from . import AsyncResource, Operation, Operations, Resource
 
 __all__ = ["DEFAULT_COMPOSE_TIMEOUT", "AsyncSongs", "SongRef", "Songs", "song_id_of"]
 
 DEFAULT_COMPOSE_TIMEOUT = 300.0
+
+SongRef = int | Song | SongSummary | SongCreated
+"""A song id, or any song model the API answered."""
+
+OPERATIONS: Operations = {
+    create_song: Operation(
+        "createSong",
+        SongCreated,
+        lambda c, body: create_song.sync_detailed(client=c, body=body),
+        lambda c, body: create_song.asyncio_detailed(client=c, body=body),
+    ),
+    list_songs: Operation(
+        "listSongs",
+        SongList,
+        lambda c: list_songs.sync_detailed(client=c),
+        lambda c: list_songs.asyncio_detailed(client=c),
+    ),
+    get_song: Operation(
+        "getSong",
+        Song,
+        lambda c, id: get_song.sync_detailed(id, client=c),
+        lambda c, id: get_song.asyncio_detailed(id, client=c),
+    ),
+}
+
+
+def song_id_of(song: SongRef) -> int:
+    """The id of a song given by id or by model."""
+    return song if isinstance(song, int) else song.id
 
 
 def create_body(
@@ -45,83 +70,21 @@ def create_body(
     )
 
 
-def send_create(client: Client, body: SongCreate, tolerance: Tolerance) -> RawResponse[SongCreated]:
-    """createSong, judged."""
-    from imuze_client.api.songs import create_song
-
-    return call_full(
-        lambda: create_song.sync_detailed(client=client, body=body),
-        "createSong",
-        SongCreated,
-        tolerance,
-    )
-
-
-def send_list(client: Client, tolerance: Tolerance) -> RawResponse[SongList]:
-    """listSongs, judged."""
-    from imuze_client.api.songs import list_songs
-
-    return call_full(
-        lambda: list_songs.sync_detailed(client=client), "listSongs", SongList, tolerance
-    )
-
-
-def send_get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Song]:
-    """getSong, judged."""
-    from imuze_client.api.songs import get_song
-
-    return call_full(lambda: get_song.sync_detailed(id, client=client), "getSong", Song, tolerance)
-
-
-async def asend_create(
-    client: Client, body: SongCreate, tolerance: Tolerance
-) -> RawResponse[SongCreated]:
-    """createSong, judged (async)."""
-    from imuze_client.api.songs import create_song
-
-    return await acall_full(
-        lambda: create_song.asyncio_detailed(client=client, body=body),
-        "createSong",
-        SongCreated,
-        tolerance,
-    )
-
-
-async def asend_list(client: Client, tolerance: Tolerance) -> RawResponse[SongList]:
-    """listSongs, judged (async)."""
-    from imuze_client.api.songs import list_songs
-
-    return await acall_full(
-        lambda: list_songs.asyncio_detailed(client=client), "listSongs", SongList, tolerance
-    )
-
-
-async def asend_get(client: Client, id: int, tolerance: Tolerance) -> RawResponse[Song]:
-    """getSong, judged (async)."""
-    from imuze_client.api.songs import get_song
-
-    return await acall_full(
-        lambda: get_song.asyncio_detailed(id, client=client), "getSong", Song, tolerance
-    )
-
-
-class Songs:
+class Songs(Resource):
     """Songs: create one, follow it until it is ready, download its mp3."""
+
+    _operations: ClassVar[Operations] = OPERATIONS
 
     def __init__(
         self, client: Client, http: httpx.Client, limits: Limits, tolerance: Tolerance
     ) -> None:
-        self._client = client
-        self._tolerance = tolerance
+        super().__init__(client, tolerance, limits)
         self._http = http
-        self._limits = limits
 
     @property
     def with_raw_response(self) -> SongsWithRawResponse:
         """The calls that make one request, answering RawResponse (model, status, headers)."""
-        from .songs_raw import SongsWithRawResponse
-
-        return SongsWithRawResponse(self._client, self._tolerance)
+        return SongsWithRawResponse(self._client, self._tolerance, self._limits)
 
     def create(
         self,
@@ -133,24 +96,16 @@ class Songs:
     ) -> SongCreated:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = create_body(title, desired_length, arrangement_id, tags)
-        return send_create(self._client, body, self._tolerance).parse()
+        answer: RawResponse[SongCreated] = self._send(create_song, body)
+        return answer.parse()
 
-    def post(
-        self,
-        *,
-        title: str,
-        desired_length: int,
-        arrangement_id: int | None = None,
-        tags: Sequence[str] = (),
-    ) -> SongCreated:
-        """The reference's spelling of `create`."""
-        return self.create(
-            title=title, desired_length=desired_length, arrangement_id=arrangement_id, tags=tags
-        )
+    post = create
+    """The reference's spelling of `create`."""
 
     def list(self) -> SongList:
         """Your songs (`count` and `response`), with each one's status."""
-        return send_list(self._client, self._tolerance).parse()
+        answer: RawResponse[SongList] = self._send(list_songs)
+        return answer.parse()
 
     @overload
     def get(self) -> SongList: ...
@@ -160,21 +115,22 @@ class Songs:
         """Show one song; with no id, list them all."""
         if id is None:
             return self.list()
-        return send_get(self._client, id, self._tolerance).parse()
+        answer: RawResponse[Song] = self._send(get_song, id)
+        return answer.parse()
 
     def _poll(self, song_id: int) -> _polling.Fetched:
         try:
-            answer = send_get(self._client, song_id, self._tolerance)
+            answer: RawResponse[Song] = self._send(get_song, song_id)
         except ImuzeError as exc:
-            return None, _song_polling.transient(exc)
-        return _song_polling.fetched(answer, self._tolerance)
+            return None, _polling.transient(exc)
+        return _polling.fetched(answer, self._tolerance)
 
     def _poll_list(self, ids: Sequence[int]) -> _polling.ListFetched:
         try:
-            answer = send_list(self._client, self._tolerance)
+            answer: RawResponse[SongList] = self._send(list_songs)
         except ImuzeError as exc:
-            return None, _song_polling.transient(exc)
-        return _song_polling.listed(answer, ids, self._tolerance)
+            return None, _polling.transient(exc)
+        return _polling.listed(answer, ids, self._tolerance)
 
     def wait(
         self,
@@ -251,30 +207,21 @@ class Songs:
         return self.download(song, dest, progress=progress)
 
 
-async def _asyncio_sleep(seconds: float) -> None:
-    """asyncio.sleep, imported at the first async wait rather than by `import imuze`."""
-    import asyncio
-
-    await asyncio.sleep(seconds)
-
-
-class AsyncSongs:
+class AsyncSongs(AsyncResource):
     """The async twin of Songs; waits run concurrently with asyncio.gather."""
+
+    _operations: ClassVar[Operations] = OPERATIONS
 
     def __init__(
         self, client: Client, http: httpx.AsyncClient, limits: Limits, tolerance: Tolerance
     ) -> None:
-        self._client = client
-        self._tolerance = tolerance
+        super().__init__(client, tolerance, limits)
         self._http = http
-        self._limits = limits
 
     @property
     def with_raw_response(self) -> AsyncSongsWithRawResponse:
         """The calls that make one request, answering RawResponse (model, status, headers)."""
-        from .songs_raw import AsyncSongsWithRawResponse
-
-        return AsyncSongsWithRawResponse(self._client, self._tolerance)
+        return AsyncSongsWithRawResponse(self._client, self._tolerance, self._limits)
 
     async def create(
         self,
@@ -286,24 +233,16 @@ class AsyncSongs:
     ) -> SongCreated:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = create_body(title, desired_length, arrangement_id, tags)
-        return (await asend_create(self._client, body, self._tolerance)).parse()
+        answer: RawResponse[SongCreated] = await self._send(create_song, body)
+        return answer.parse()
 
-    async def post(
-        self,
-        *,
-        title: str,
-        desired_length: int,
-        arrangement_id: int | None = None,
-        tags: Sequence[str] = (),
-    ) -> SongCreated:
-        """The reference's spelling of `create`."""
-        return await self.create(
-            title=title, desired_length=desired_length, arrangement_id=arrangement_id, tags=tags
-        )
+    post = create
+    """The reference's spelling of `create`."""
 
     async def list(self) -> SongList:
         """Your songs (`count` and `response`), with each one's status."""
-        return (await asend_list(self._client, self._tolerance)).parse()
+        answer: RawResponse[SongList] = await self._send(list_songs)
+        return answer.parse()
 
     @overload
     async def get(self) -> SongList: ...
@@ -313,21 +252,22 @@ class AsyncSongs:
         """Show one song; with no id, list them all."""
         if id is None:
             return await self.list()
-        return (await asend_get(self._client, id, self._tolerance)).parse()
+        answer: RawResponse[Song] = await self._send(get_song, id)
+        return answer.parse()
 
     async def _poll(self, song_id: int) -> _polling.Fetched:
         try:
-            answer = await asend_get(self._client, song_id, self._tolerance)
+            answer: RawResponse[Song] = await self._send(get_song, song_id)
         except ImuzeError as exc:
-            return None, _song_polling.transient(exc)
-        return _song_polling.fetched(answer, self._tolerance)
+            return None, _polling.transient(exc)
+        return _polling.fetched(answer, self._tolerance)
 
     async def _poll_list(self, ids: Sequence[int]) -> _polling.ListFetched:
         try:
-            answer = await asend_list(self._client, self._tolerance)
+            answer: RawResponse[SongList] = await self._send(list_songs)
         except ImuzeError as exc:
-            return None, _song_polling.transient(exc)
-        return _song_polling.listed(answer, ids, self._tolerance)
+            return None, _polling.transient(exc)
+        return _polling.listed(answer, ids, self._tolerance)
 
     async def wait(
         self,
@@ -336,7 +276,7 @@ class AsyncSongs:
         timeout: float,  # noqa: ASYNC109 - a polling deadline (injectable clock), not a cancel scope
         interval: float = _polling.DEFAULT_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
     ) -> Song:
         """The async twin of Songs.wait."""
         song_id = song_id_of(song)
@@ -356,7 +296,7 @@ class AsyncSongs:
         timeout: float,  # noqa: ASYNC109 - a polling deadline (injectable clock), not a cancel scope
         interval: float = _polling.DEFAULT_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
     ) -> builtins.list[SongSummary]:
         """The async twin of Songs.wait_all."""
         ids = [song_id_of(song) for song in songs]
@@ -398,3 +338,67 @@ class AsyncSongs:
         )
         song = await self.wait(created, timeout=timeout)
         return await self.download(song, dest, progress=progress)
+
+
+class SongsWithRawResponse(Resource):
+    """`api.with_raw_response.songs`: the calls that make one request, each answering a
+    RawResponse. The workflows (`wait`, `wait_all`, `download`, `compose`) make many
+    requests or stream a file, so they have no raw form: poll with `get`, and read an
+    error's `.response`."""
+
+    _operations: ClassVar[Operations] = OPERATIONS
+
+    def create(
+        self,
+        *,
+        title: str,
+        desired_length: int,
+        arrangement_id: int | None = None,
+        tags: Sequence[str] = (),
+    ) -> RawResponse[SongCreated]:
+        """Create a song, with the HTTP answer (its status and headers)."""
+        return self._send(create_song, create_body(title, desired_length, arrangement_id, tags))
+
+    def list(self) -> RawResponse[SongList]:
+        """Your songs, with the HTTP answer."""
+        return self._send(list_songs)
+
+    @overload
+    def get(self) -> RawResponse[SongList]: ...
+    @overload
+    def get(self, id: int) -> RawResponse[Song]: ...
+    def get(self, id: int | None = None) -> RawResponse[Song] | RawResponse[SongList]:
+        """Show one song (with no id, list them all), with the HTTP answer."""
+        return self._send(list_songs) if id is None else self._send(get_song, id)
+
+
+class AsyncSongsWithRawResponse(AsyncResource):
+    """The async twin of SongsWithRawResponse."""
+
+    _operations: ClassVar[Operations] = OPERATIONS
+
+    async def create(
+        self,
+        *,
+        title: str,
+        desired_length: int,
+        arrangement_id: int | None = None,
+        tags: Sequence[str] = (),
+    ) -> RawResponse[SongCreated]:
+        """Create a song, with the HTTP answer (its status and headers)."""
+        body = create_body(title, desired_length, arrangement_id, tags)
+        return await self._send(create_song, body)
+
+    async def list(self) -> RawResponse[SongList]:
+        """Your songs, with the HTTP answer."""
+        return await self._send(list_songs)
+
+    @overload
+    async def get(self) -> RawResponse[SongList]: ...
+    @overload
+    async def get(self, id: int) -> RawResponse[Song]: ...
+    async def get(self, id: int | None = None) -> RawResponse[Song] | RawResponse[SongList]:
+        """Show one song (with no id, list them all), with the HTTP answer."""
+        if id is None:
+            return await self._send(list_songs)
+        return await self._send(get_song, id)

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from imuze_cli import output
 from imuze_cli.app import app
-from imuze_ext import _calls
+from imuze_ext import _responses
 from imuze_mock import MockConfig, MockServer
 from imuze_mock.server import running
 
@@ -161,7 +161,7 @@ def test_connection_error_names_scheme_host_and_port() -> None:
 )
 def test_connection_error_message_keeps_the_default_port_and_ipv6(url: str, shown: str) -> None:
     exc = httpx.ConnectError("refused", request=httpx.Request("GET", url))
-    message = str(_calls.translate(exc))
+    message = str(_responses.typed(exc))
     assert message == f"connection failed: {shown} ConnectError: refused"
 
 

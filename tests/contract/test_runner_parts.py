@@ -98,7 +98,7 @@ def test_the_scrubber_hides_every_secret_it_learns_longest_first() -> None:
     secrets.add("3f9c1e0a7b5d4c2e")
     text = "key imuze-demo-key, password imuze-demo, token 3f9c1e0a7b5d4c2e, abc stays"
     assert secrets.scrub(text) == (
-        "key [Filtered], password [Filtered], token [Filtered], abc stays"
+        "key [redacted], password [redacted], token [redacted], abc stays"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,7 +13,13 @@ import httpx
 import pytest
 from ext_helpers import API, Recorder, error_body, song_json
 
-from imuze_ext import AsyncImuze, AuthenticationError, Imuze
+from imuze_ext import (
+    APITimeoutError,
+    AsyncImuze,
+    AuthenticationError,
+    Imuze,
+    RedirectRefusedError,
+)
 from imuze_mock import MockConfig, MockServer, running
 
 
@@ -240,3 +247,105 @@ async def test_concurrent_401s_share_one_relogin() -> None:
         lists = await asyncio.gather(*(api.songs.list() for _ in range(10)))
     assert all(listed.count == 0 for listed in lists)
     assert rec.paths().count("/api/4/tokens") == 2
+
+
+@pytest.mark.parametrize("status", [307, 308])
+@pytest.mark.parametrize(
+    "elsewhere", ["http://evil.test/collect", "https://api.test/api/4/tokens", "//api.test:81/t"]
+)
+def test_a_login_redirected_to_another_origin_is_refused(status: int, elsewhere: str) -> None:
+    """A 307/308 re-sends the body: the password must not follow it to another host, port
+    or scheme (issue 24, defect 3). Sync and async."""
+    sent: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        if request.url.path.endswith("/tokens") and request.url.host == "api.test":
+            if request.url.port in (None, 80) and request.url.scheme == "http":
+                return httpx.Response(status, headers={"Location": elsewhere})
+        return httpx.Response(201, json={"response": "stolen-token"})
+
+    password = "the-secret-password-42"
+    with Imuze(
+        email="a@b.c", password=password, base_url=API, transport=httpx.MockTransport(handle)
+    ) as api:
+        with pytest.raises(RedirectRefusedError) as caught:
+            api.songs.list()
+    location = str(httpx.URL(API).join(elsewhere))
+    assert caught.value.location == location and location in str(caught.value)
+    assert password not in str(caught.value)
+
+    async def run() -> None:
+        async with AsyncImuze(
+            email="a@b.c", password=password, base_url=API, transport=httpx.MockTransport(handle)
+        ) as api:
+            with pytest.raises(RedirectRefusedError):
+                await api.songs.list()
+
+    asyncio.run(run())
+    assert len(sent) == 2  # the two logins; nothing went to the other origin
+    assert all(str(r.url) == f"{API}/tokens" for r in sent)
+
+
+def test_a_login_redirected_within_the_origin_is_followed() -> None:
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/4/tokens":
+            return httpx.Response(308, headers={"Location": "/api/4/tokens/"})
+        if request.url.path == "/api/4/tokens/":
+            return httpx.Response(201, json={"response": "a-token"})
+        assert request.headers["Authorization"] == "a-token"
+        return httpx.Response(200, json={"count": 0, "response": []})
+
+    with Imuze(
+        email="a@b.c", password="pw", base_url=API, transport=httpx.MockTransport(handle)
+    ) as api:
+        assert api.songs.list().count == 0
+
+
+def _slow_login(seconds: float) -> Callable[[httpx.Request], httpx.Response]:
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tokens"):
+            time.sleep(seconds)
+            return httpx.Response(201, json={"response": "slow-token"})
+        return httpx.Response(200, json={"count": 0, "response": []})
+
+    return handle
+
+
+def test_a_call_waits_for_another_calls_login_no_longer_than_its_deadline() -> None:
+    """Issue 24, defect 12: with another call's login taking 2 s, a call with deadline=0.5
+    ends at its deadline, not after the login."""
+    transport = httpx.MockTransport(_slow_login(2.0))
+    with Imuze(email="a@b.c", password="pw", base_url=API, transport=transport) as api:
+        hurried = api.with_options(deadline=0.5)
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(api.songs.list)
+            time.sleep(0.2)  # the first call holds the login
+            started = time.monotonic()
+            with pytest.raises(APITimeoutError) as caught:
+                hurried.songs.list()
+            waited = time.monotonic() - started
+            assert first.result().count == 0
+    assert waited < 0.9, waited
+    assert caught.value.limit == "deadline"
+
+
+async def test_an_async_call_waits_for_another_calls_login_no_longer_than_its_deadline() -> None:
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tokens"):
+            await asyncio.sleep(2.0)
+            return httpx.Response(201, json={"response": "slow-token"})
+        return httpx.Response(200, json={"count": 0, "response": []})
+
+    transport = httpx.MockTransport(handle)
+    async with AsyncImuze(email="a@b.c", password="pw", base_url=API, transport=transport) as api:
+        hurried = api.with_options(deadline=0.5)
+        first = asyncio.create_task(api.songs.list())
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError) as caught:
+            await hurried.songs.list()
+        waited = time.monotonic() - started
+        assert (await first).count == 0
+    assert waited < 0.9, waited
+    assert caught.value.limit == "deadline"

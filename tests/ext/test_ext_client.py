@@ -217,7 +217,7 @@ async def test_a_burst_of_concurrent_calls_keeps_its_connections(
     server = imuze_mock_server
     async with AsyncImuze(api_key=server.demo.api_key, base_url=server.base_url) as api:
         api._http.event_hooks["request"].append(add_trace)
-        pool = api._http._transport._inner._pool
+        pool = api._bottom.pool  # type: ignore[attr-defined]
         for _ in range(3):
             await asyncio.gather(*(api.arrangements.list() for _ in range(32)))
             assert len(pool.connections) == 32

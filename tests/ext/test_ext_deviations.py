@@ -8,9 +8,8 @@ import httpx
 import pytest
 
 from imuze_ext import DeviationKind, ResponseValidationError
-from imuze_ext._deviations import foreign_error_body, relative_media_url, shown_url
-from imuze_ext._error_bodies import json_shape
-from imuze_ext._tolerance import Tolerance
+from imuze_ext._responses import json_shape
+from imuze_ext._tolerance import Tolerance, foreign_error_body, relative_media_url, shown_url
 
 
 @pytest.mark.parametrize(
@@ -49,7 +48,7 @@ def test_a_shown_url_has_no_query_and_a_bounded_length() -> None:
         ({"errors": {"title": ["x"]}}, "a {errors: object} body"),
         (
             {"a": 1, "b": True, "c": None, "d": [], "e": {}},
-            "a {a: number, b: boolean, c: null, d: array, …} body",
+            "a {a: integer, b: boolean, c: null, d: array, …} body",  # JSON Schema type names
         ),
         (["x"], "a JSON array body"),
         ("x", "a JSON string body"),

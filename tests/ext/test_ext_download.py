@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -208,3 +210,32 @@ def test_a_media_url_that_is_no_url_is_a_typed_error(tmp_path: Path) -> None:
         with pytest.raises(ResponseValidationError, match="not a valid URL"):
             api.songs.download(1, tmp_path)
     assert _listing(tmp_path) == []
+
+
+def test_the_umask_is_read_without_changing_it(tmp_path: Path) -> None:
+    """Setting the umask to read it would give another thread's new file mode 0o666."""
+    script = f"""
+import os, sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+os.umask(0o027)
+def refuse(mask):
+    raise AssertionError("os.umask changed the process's umask")
+os.umask = refuse
+import httpx
+from ext_helpers import API, song_json
+from imuze_ext import Imuze
+
+def handle(request):
+    if request.url.path.endswith("/audio.mp3"):
+        return httpx.Response(200, content=b"mp3")
+    return httpx.Response(200, json=song_json(1))
+
+with Imuze(api_key="k", base_url=API, transport=httpx.MockTransport(handle)) as api:
+    path = api.songs.download(1, {str(tmp_path)!r} + "/song.mp3")
+print(oct(os.stat(path).st_mode & 0o777))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0o640"

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpcore
 import httpx
 import pytest
 from edge_behaviours import CASES, Case
@@ -37,7 +38,7 @@ from imuze_ext import (
     Imuze,
     ImuzeError,
     ServerError,
-    _network,
+    _deadlines,
 )
 
 KEY = "edge-secret-key-0123456789"
@@ -248,10 +249,11 @@ def test_maintenance_is_not_waited_out_past_the_deadline(edge: EdgeServer) -> No
 
 
 def test_the_deadline_aware_pool_is_installed() -> None:
-    """Our sockets bound the trickle cases only while httpx keeps its pool in `_pool`."""
-    transport = _network.http_transport(httpx.Limits())
-    pool = transport._pool
-    assert isinstance(pool._network_backend, _network.DeadlineBackend)
+    """Our sockets bound the trickle cases: our own transport, over httpcore's public pool
+    built with our backend, is the bottom of a client that names no proxy."""
+    transport = _deadlines.http_transport(httpx.Limits(), trust_env=False)
+    assert isinstance(transport, _deadlines.PoolTransport)
+    assert isinstance(transport.pool, httpcore.ConnectionPool)
 
 
 def test_a_trickling_server_cannot_hold_get_past_its_timeout() -> None:

@@ -24,9 +24,8 @@ from imuze_ext import (
     ServerError,
     UnprocessableEntityError,
 )
-from imuze_ext._deviations import DeviationKind
-from imuze_ext._error_bodies import MAX_REASON, read_error_body
-from imuze_ext._responses import validator
+from imuze_ext._responses import MAX_REASON, read_error_body, validator
+from imuze_ext._tolerance import DeviationKind
 from imuze_mock import DEMO, MockConfig
 
 RAILS_404_PAGE = b"""<!DOCTYPE html>

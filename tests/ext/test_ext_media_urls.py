@@ -29,9 +29,15 @@ from typer.testing import CliRunner
 
 from imuze_cli.app import app
 from imuze_ext import AsyncImuze, Imuze, ResponseValidationError
-from imuze_ext._deviations import DeviationKind, UrlForm, url_form
-from imuze_ext._media import LIST_ITEMS, MEDIA_FIELDS, resolve_url
 from imuze_ext._responses import _components
+from imuze_ext._tolerance import (
+    LIST_ITEMS,
+    MEDIA_FIELDS,
+    DeviationKind,
+    UrlForm,
+    resolve_url,
+    url_form,
+)
 from imuze_mock import DEMO, MockConfig
 
 BASE = "https://api.imuze.io/api/4/"

@@ -20,11 +20,8 @@ from imuze_ext import (
 )
 from imuze_ext._deadlines import Call
 from imuze_ext._retry import (
-    RETRY_AFTER_CAP,
-    WAIT_INITIAL,
-    WAIT_JITTER,
-    _backoff_hook,
-    _RetryableStatus,
+    REQUEST,
+    _request_delay,
     retry_after_seconds,
     should_retry_error,
     should_retry_status,
@@ -93,26 +90,34 @@ def _call(retries: int = 5, deadline: float | None = None) -> Call:
     return call
 
 
-def test_backoff_hook_uses_retry_after_else_the_exponential_backoff() -> None:
-    hook = _backoff_hook(GET_SONG, _call())
-    answer = httpx.Response(503, request=GET_SONG)
-    assert hook(_RetryableStatus(answer, 3.0)) == 3.0
-    assert WAIT_INITIAL <= hook(_RetryableStatus(answer, None)) <= WAIT_INITIAL + WAIT_JITTER
-    assert WAIT_INITIAL <= hook(httpx.ReadTimeout("slow")) <= WAIT_INITIAL + WAIT_JITTER
-    assert _backoff_hook(POST_SONG, _call())(httpx.ReadTimeout("slow")) is False
-    assert hook(ValueError("a bug")) is False
+WAIT_INITIAL, WAIT_JITTER = REQUEST.backoff.initial, REQUEST.backoff.jitter
+RETRY_AFTER_CAP = REQUEST.retry_after_cap or 0.0
 
 
-def test_the_hook_never_begins_a_wait_that_ends_after_the_deadline() -> None:
-    answer = httpx.Response(503, request=GET_SONG)
-    assert _backoff_hook(GET_SONG, _call(deadline=1.0))(_RetryableStatus(answer, 5.0)) is False
-    assert _backoff_hook(GET_SONG, _call(deadline=9.0))(_RetryableStatus(answer, 5.0)) == 5.0
+def _answer(status: int, retry_after: str | None = None) -> httpx.Response:
+    headers = {} if retry_after is None else {"Retry-After": retry_after}
+    return httpx.Response(status, request=GET_SONG, headers=headers)
 
 
-def test_the_hook_spends_the_calls_budget() -> None:
+def test_the_delay_is_retry_after_else_the_exponential_backoff() -> None:
+    assert _request_delay(GET_SONG, _call(), _answer(503, "3"), None) == 3.0
+    delay = _request_delay(GET_SONG, _call(), _answer(503), None)
+    assert delay is not None and WAIT_INITIAL <= delay <= WAIT_INITIAL + WAIT_JITTER
+    delay = _request_delay(GET_SONG, _call(), None, httpx.ReadTimeout("slow"))
+    assert delay is not None and WAIT_INITIAL <= delay <= WAIT_INITIAL + WAIT_JITTER
+    assert _request_delay(POST_SONG, _call(), None, httpx.ReadTimeout("slow")) is None
+    assert _request_delay(GET_SONG, _call(), None, ValueError("a bug")) is None
+
+
+def test_no_wait_is_begun_that_ends_after_the_deadline() -> None:
+    assert _request_delay(GET_SONG, _call(deadline=1.0), _answer(503, "5"), None) is None
+    assert _request_delay(GET_SONG, _call(deadline=9.0), _answer(503, "5"), None) == 5.0
+
+
+def test_a_retry_spends_the_calls_budget() -> None:
     call = _call(retries=2)
-    hook = _backoff_hook(GET_SONG, call)
-    assert [hook(httpx.ConnectError("x")) is not False for _ in range(3)] == [True, True, False]
+    delays = [_request_delay(GET_SONG, call, None, httpx.ConnectError("x")) for _ in range(3)]
+    assert [d is not None for d in delays] == [True, True, False]
     assert call.retries_left == 0
 
 

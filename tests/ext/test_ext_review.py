@@ -32,7 +32,7 @@ from imuze_ext import (
     ResponseValidationError,
     SongTimeoutError,
 )
-from imuze_ext._logging import REDACTED
+from imuze_ext.redaction import REDACTED
 from imuze_mock import MockConfig, MockServer, running
 
 TOKEN = {"response": "tok-0123456789abcdef"}

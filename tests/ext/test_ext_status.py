@@ -12,8 +12,8 @@ from deviant import Layers, fixed, layered, serve
 from ext_helpers import API, Recorder, created_json, song_json
 
 from imuze_ext import AsyncImuze, Imuze, ResponseValidationError
-from imuze_ext._deviations import DeviationKind, undocumented_status
 from imuze_ext._responses import documented_success
+from imuze_ext._tolerance import DeviationKind, undocumented_status
 from imuze_mock import DEMO, MockConfig
 
 UNDOCUMENTED = Layers(

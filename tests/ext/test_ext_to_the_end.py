@@ -14,7 +14,7 @@ import pytest
 from ext_helpers import API, song_json
 
 from imuze_ext import AsyncImuze
-from imuze_ext._to_the_end import run_to_the_end
+from imuze_ext._download import run_to_the_end
 
 PAYLOAD = bytes(range(256)) * 8
 

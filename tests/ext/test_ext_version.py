@@ -1,14 +1,17 @@
-"""`imuze_ext.__version__` comes from the package metadata and names the User-Agent."""
+"""`imuze_ext.__version__` is the one version literal, which hatch builds the wheel from, and
+names the User-Agent."""
 
 from __future__ import annotations
 
+import tomllib
 from importlib import metadata
+from pathlib import Path
 
 import httpx
 from ext_helpers import API, Recorder
 
 import imuze_ext
-from imuze_ext import Imuze, _version
+from imuze_ext import Imuze
 
 
 def test_version_is_the_installed_distributions() -> None:
@@ -16,12 +19,12 @@ def test_version_is_the_installed_distributions() -> None:
     assert "__version__" in imuze_ext.__all__
 
 
-def test_a_source_tree_without_metadata_reports_a_valid_unknown_version() -> None:
-    from packaging.version import Version
-
-    version = _version.installed_version("imuze-no-such-distribution")
-    assert version == _version.UNKNOWN_VERSION
-    assert Version(version).local == "unknown"
+def test_hatch_reads_the_version_from_the_one_literal() -> None:
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert "version" in pyproject["project"]["dynamic"]
+    assert "version" not in {k for k in pyproject["project"] if k != "dynamic"}
+    assert pyproject["tool"]["hatch"]["version"]["path"] == "imuze_ext/_version.py"
+    assert metadata.version("imuze") == imuze_ext.__version__
 
 
 def test_the_user_agent_carries_the_version() -> None:

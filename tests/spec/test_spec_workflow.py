@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from typer.testing import CliRunner
 
 import imuze_spec.regenerate
 from imuze_cli.spec import app
-from imuze_spec.bump import BumpError, next_version, write_version
+from imuze_spec.bump import BumpError, next_version, read_version, write_version
 from imuze_spec.regenerate import GenerationError
 
 runner = CliRunner()
@@ -100,16 +99,20 @@ def test_renaming_the_scheme_header_breaks_every_authenticated_call(tmp_path: Pa
 def test_bump_writes_the_version_the_change_calls_for(tmp_path: Path) -> None:
     pyproject = tmp_path / "pyproject.toml"
     shutil.copy(ROOT / "pyproject.toml", pyproject)
-    before = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    current = before["project"]["version"]
+    literal = tmp_path / "imuze_ext" / "_version.py"  # the dynamic version hatch reads
+    literal.parent.mkdir()
+    shutil.copy(ROOT / "imuze_ext" / "_version.py", literal)
+    current = read_version(pyproject)
+    before = pyproject.read_text(encoding="utf-8")
     code, out, err = invoke(
         "bump", str(SPEC), str(write(tmp_path, ADDED)), "--pyproject", str(pyproject), "--no-python"
     )
     assert code == 0, err
-    after = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    assert after["project"]["version"] == next_version(current, "minor")
-    after["project"]["version"] = current
-    assert after == before  # nothing else changed
+    assert read_version(pyproject) == next_version(current, "minor")
+    assert literal.read_text(encoding="utf-8") == (ROOT / "imuze_ext" / "_version.py").read_text(
+        encoding="utf-8"
+    ).replace(f'"{current}"', f'"{next_version(current, "minor")}"')  # nothing else changed
+    assert pyproject.read_text(encoding="utf-8") == before
     assert f"version {current} -> {next_version(current, 'minor')} (minor: 1 addition(s)" in out
     code, _, err = invoke("bump", str(SPEC), str(SPEC), "--pyproject", str(tmp_path / "none"))
     assert code == 2 and err.count("\n") == 2  # an error: and a hint: line

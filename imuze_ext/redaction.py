@@ -1,0 +1,186 @@
+"""Redaction: the one vocabulary of what is secret, and the functions that hide it.
+
+The client's logs and error messages, the CLI's output and the contract runner's reports
+all hide secrets with these words: which headers (`SECRET_HEADERS`), which JSON fields
+(`is_secret_field`), which query parameters (`SECRET_QUERY_PARAMETERS`), one marker
+(`REDACTED`) and one minimum length (`MIN_SECRET_LENGTH`): a known secret at least that
+long is hidden wherever its text appears; a shorter one only where it stands whole, since
+it cannot be told from an ordinary word ("or" in "wrong email or password").
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping
+
+import httpx
+
+__all__ = [
+    "MIN_SECRET_LENGTH",
+    "REDACTED",
+    "SECRET_HEADERS",
+    "SECRET_QUERY_PARAMETERS",
+    "RedactSecretsFilter",
+    "body_secrets",
+    "is_secret_field",
+    "redact",
+    "redact_headers",
+    "redact_url",
+    "redact_values",
+    "sent_secrets",
+]
+
+REDACTED = "[redacted]"
+"""What stands where a secret was."""
+
+MIN_SECRET_LENGTH = 8
+"""The shortest known secret hidden wherever its text appears (not only where it stands)."""
+
+SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie"}
+)
+"""Headers whose values are credentials (lower case)."""
+
+SECRET_QUERY_PARAMETERS = frozenset(
+    {
+        "x-amz-signature",
+        "x-amz-credential",
+        "x-amz-security-token",
+        "x-goog-signature",
+        "x-goog-credential",
+        "signature",
+        "sig",
+        "token",
+        "access_token",
+        "key",
+        "api_key",
+        "password",
+    }
+)
+"""Query parameters that carry a credential (presigned URLs, API keys), lower case."""
+
+_SECRET_FIELD = re.compile(r"pass|secret|token|key|auth|credential", re.IGNORECASE)
+_QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&#;]+)=(?P<value>[^&#;]*)")
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@?#\s]*@")
+
+
+def is_secret_field(name: str) -> bool:
+    """Whether a JSON field of this name holds a credential (`password`, `token`, ...)."""
+    return bool(_SECRET_FIELD.search(name))
+
+
+def _redact_pair(match: re.Match[str]) -> str:
+    name = match.group("name")
+    if name.lower() in SECRET_QUERY_PARAMETERS and match.group("value"):
+        return f"{match.group('lead')}{name}={REDACTED}"
+    return match.group(0)
+
+
+def redact_url(text: str) -> str:
+    """`text` (a URL, or a line holding URLs) with the values of credential-carrying query
+    parameters and any user info replaced by the marker; the rest is kept."""
+    if "=" not in text and "@" not in text:
+        return text
+    text = _QUERY_PAIR.sub(_redact_pair, text)
+    return _USERINFO.sub(rf"\g<scheme>{REDACTED}@", text)
+
+
+def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers fit for a log line: credentials replaced by the marker."""
+    return {
+        name: (REDACTED if name.lower() in SECRET_HEADERS else value) for name, value in headers
+    }
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret replaced by the marker where it stands: the whole text, or,
+    for a secret of MIN_SECRET_LENGTH characters or more, wherever it appears. Give the
+    secrets longest first, so that one containing another is hidden whole."""
+    for secret in secrets:
+        if text == secret:
+            return REDACTED
+        if len(secret) >= MIN_SECRET_LENGTH:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def redact_values(value: object, secrets: Iterable[str]) -> object:
+    """A decoded JSON value whose strings are redacted (copied only where one changes)."""
+    secrets = tuple(secrets)
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        return {k: redact_values(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_values(v, secrets) for v in value]
+    return value
+
+
+def sent_secrets(request: httpx.Request) -> list[str]:
+    """Every credential the request carried (secret headers, and secret fields of a JSON
+    body), longest first so that a secret containing another is redacted whole."""
+    found: set[str] = set()
+    for name in SECRET_HEADERS:
+        value = request.headers.get(name)
+        if value:
+            found.add(value)
+            found.update(part for part in value.split(" ")[1:] if part)  # "Bearer <token>"
+    found.update(body_secrets(request))
+    return sorted(found, key=len, reverse=True)
+
+
+def body_secrets(request: httpx.Request) -> set[str]:
+    """The values of the secret fields of a request's JSON body (a login's password)."""
+    found: set[str] = set()
+    try:
+        content = request.content
+    except httpx.RequestNotRead:
+        content = b""
+    if content:
+        try:
+            _collect_secrets(json.loads(content), found, secret=False)
+        except (ValueError, UnicodeDecodeError):
+            pass
+    return found
+
+
+def _collect_secrets(value: object, found: set[str], *, secret: bool) -> None:
+    if isinstance(value, str):
+        if secret and value:
+            found.add(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _collect_secrets(item, found, secret=is_secret_field(str(key)))
+    elif isinstance(value, list):
+        for item in value:
+            _collect_secrets(item, found, secret=secret)
+
+
+def _redact_arg(arg: object) -> object:
+    if isinstance(arg, str):
+        return redact_url(arg)
+    if isinstance(arg, httpx.URL):
+        return redact_url(str(arg))
+    return arg
+
+
+class RedactSecretsFilter(logging.Filter):
+    """A logging filter that redacts credentials in URLs (presigned signatures, keys) in
+    every record it sees, its message and its arguments: attach it to httpx's logger,
+    whose INFO line shows each request's full URL.
+
+        logging.getLogger("httpx").addFilter(imuze_ext.RedactSecretsFilter())
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact_url(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_redact_arg(arg) for arg in record.args)
+        elif isinstance(record.args, Mapping):
+            record.args = {k: _redact_arg(v) for k, v in record.args.items()}
+        return True
