@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from .check_table import PER_STATUS
 from .report import Accepted, Report, StaleEntry, fingerprint_of
 
 _FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
@@ -126,21 +127,15 @@ def _entry(
     return Entry(fingerprint, operation, check, status, location, reason, date)
 
 
-#: Checks that judge the body of an answer with the entry's status: the entry was tested only
-#: when the operation answered that status. The others judge every answer of the operation
-#: (a fixed undocumented status no longer appears: that is what makes it stale).
-BODY_CHECKS = frozenset({
-    "response_schema_conformance", "response_schema_under_any_content_type",
-    "content_type_conformance", "response_headers_conformance",
-    "error_body_discloses_internals", "error_body_echoes_credentials",
-})  # fmt: skip
-
-
 def tested(entry: Entry, report: Report, tested_operations: Collection[str]) -> bool:
-    """Whether this run gave the entry's check a chance to see its deviation again."""
+    """Whether this run gave the entry's check a chance to see its deviation again.
+
+    A per-status check (check_table.py) judges only answers of the entry's status: it was
+    tested only when the operation answered that status. The others judge every answer of
+    the operation (a fixed undocumented status no longer appears: that makes it stale)."""
     if entry.operation not in tested_operations:
         return False
-    if entry.check in BODY_CHECKS and entry.status is not None:
+    if entry.check in PER_STATUS and entry.status is not None:
         return (entry.operation, entry.status) in report.answered
     return True
 

@@ -16,20 +16,16 @@ from schemathesis.checks import CHECKS, load_all_checks
 
 from . import checks as _checks  # noqa: F401 - registers the contract's checks
 from . import checks_body as _checks_body  # noqa: F401
+from .check_table import CHECKS as ROWS
 from .config import spec_path
 from .probe_values import operations
-from .probes import PROBE_CHECK_NAMES
-from .scope import CHECK as LIST_SCOPE
-
-#: Checks of the runner's own, outside schemathesis's registry: the probes, the list scope,
-#: and `error` (a request that got no HTTP answer).
-OWN_CHECKS = frozenset({*PROBE_CHECK_NAMES, LIST_SCOPE, "error"})
 
 
 def check_names() -> frozenset[str]:
-    """Every check a deviation can name."""
+    """Every check a deviation can name: schemathesis's registry (with ours) and the rows of
+    check_table.py (the runner's own phases: the probes, the list scope, `error`)."""
     load_all_checks()
-    return frozenset(CHECKS.get_all_names()) | OWN_CHECKS
+    return frozenset(CHECKS.get_all_names()) | frozenset(ROWS)
 
 
 @functools.cache

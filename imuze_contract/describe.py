@@ -32,6 +32,7 @@ from schemathesis.openapi.checks import (
 from imuze_ext._json_types import json_type
 
 from . import sentences
+from .check_table import row_of
 from .checks import SpecProseDeviation
 from .report import OPS
 from .shapes import (
@@ -96,16 +97,16 @@ def describe(
             f"{failure.status_code} {reason_phrase(failure.status_code)}{reason}", None,
         )  # fmt: skip
     if isinstance(failure, IgnoredAuth):
+        row = row_of("ignored_auth")
         return Finding(
-            status, f"auth ({failure.scenario.value.replace('_', ' ')})",
-            "401 without valid credentials", f"{status}: served anyway",
-            f"{OPS} does not check credentials: fix the server (security)",
+            status, f"auth ({failure.scenario.value.replace('_', ' ')})", row.rule,
+            f"{status}: served anyway", row.fix,
         )  # fmt: skip
     if isinstance(failure, ObjectLevelAuthorizationViolation):
+        row = row_of("object_level_authorization")
         return Finding(
-            status, "scope", "404 for another user's resource (spec: Scope)",
-            f"{status}: {failure.peer} read what {failure.owner} created",
-            f"{OPS} leaks other users' data: fix the server (security)",
+            status, "scope", row.rule,
+            f"{status}: {failure.peer} read what {failure.owner} created", row.fix,
         )  # fmt: skip
     if isinstance(failure, MissingHeaderNotRejected):
         allowed = ", ".join(str(code) for code in failure.expected_statuses)
