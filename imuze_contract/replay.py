@@ -15,6 +15,7 @@ variables, then judges the last answer:
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -112,8 +113,11 @@ class Credentials:
             return None
         return token if isinstance(token, str) else None
 
-    def expand(self, text: str) -> str:
-        """`text` with every `${VARIABLE}` replaced by its value."""
+    def expand(self, text: str, *, in_json: bool = False) -> str:
+        """`text` with every `${VARIABLE}` replaced by its value (JSON-escaped `in_json`: the
+        recorded body holds the variable where the escaped secret stood)."""
+        if in_json:
+            return _VARIABLE.sub(lambda m: json.dumps(self.value(m.group(1)))[1:-1], text)
         return _VARIABLE.sub(lambda match: self.value(match.group(1)), text)
 
 
@@ -130,7 +134,8 @@ def send(
     headers = {name: credentials.expand(value) for name, value in step.headers.items()}
     content: bytes | None = None
     if step.body is not None:
-        content = credentials.expand(step.body).encode("utf-8")
+        in_json = step.body.lstrip().startswith(("{", "["))
+        content = credentials.expand(step.body, in_json=in_json).encode("utf-8")
     elif step.body_base64 is not None:
         import base64
 
