@@ -43,6 +43,10 @@ class Check:
     #: Whether it judges only the body of an answer with the deviation's status (a baseline
     #: entry is tested only when the operation answered that status).
     per_status: bool = False
+    #: Whether it needs a second user (it cannot run in a one-user run).
+    two_users: bool = False
+    #: Why the contract never runs it, or None.
+    off: str | None = None
 
 
 _SERVER = f"{OPS} breaks this rule: fix the server"
@@ -100,7 +104,8 @@ _ROWS = (
     Check("ignored_auth", "401 without valid credentials", SECURITY, False,
           f"{OPS} does not check credentials: fix the server (security)"),
     Check("object_level_authorization", "404 for another user's resource (spec: Scope)",
-          SECURITY, False, f"{OPS} leaks other users' data: fix the server (security)"),
+          SECURITY, False, f"{OPS} leaks other users' data: fix the server (security)",
+          two_users=True),
     Check("malformed_path_id_answers_400", "400 for a path id that is not an integer >= 0",
           "a rule the spec states in prose", False,
           f"{OPS} answered 404 to a malformed id: make the server answer 400 there "
@@ -115,11 +120,13 @@ _ROWS = (
           "an allowed Unicode string refused: fix the server", False,
           f"{OPS} refuses a string the spec allows: fix the server"),
     Check("list_scope", "a list of the user's own resources only (spec: Scope)", SECURITY,
-          False, f"{OPS} lists other users' resources: fix the server (security)"),
+          False, f"{OPS} lists other users' resources: fix the server (security)",
+          two_users=True),
     Check("error", "an HTTP answer", "a request that got no answer", False,
           f"{OPS} gave no HTTP answer: check the server and the network"),
     Check("max_response_time", "an answer within the response-time limit",
-          "an answer slower than the limit", False, f"{OPS} answers too slowly: fix the server"),
+          "an answer slower than the limit", False, f"{OPS} answers too slowly: fix the server",
+          off="it needs a response-time limit; speed is measured in bench/, not asserted"),
 )  # fmt: skip
 
 #: Every check, by id.
@@ -128,6 +135,25 @@ CHECKS: Mapping[str, Check] = {row.id: row for row in _ROWS}
 SINGLE_ANSWER = tuple(row.id for row in _ROWS if row.single_answer)
 #: The checks that judge only the answers of one status.
 PER_STATUS = frozenset(row.id for row in _ROWS if row.per_status)
+
+
+#: Why a check that needs a second user did not run.
+NO_SECOND_USER = (
+    "it needs a second user: set IMUZE_OTHER_EMAIL and IMUZE_OTHER_PASSWORD "
+    "(or IMUZE_OTHER_API_KEY)"
+)
+
+
+def checks_of_run(users: int) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """(the checks a run with this many users runs, (check, why) for those it cannot)."""
+    ran, not_run = [], []
+    for row in _ROWS:
+        why = row.off or (NO_SECOND_USER if row.two_users and users < 2 else None)
+        if why is None:
+            ran.append(row.id)
+        else:
+            not_run.append((row.id, why))
+    return tuple(ran), tuple(not_run)
 
 
 def row_of(check: Callable[..., Any] | str) -> Check:

@@ -15,11 +15,13 @@ variables, then judges the last answer:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -144,10 +146,37 @@ def send(
     return client.request(step.method, url, headers=headers, content=content)
 
 
+def spec_of(report: Report) -> Path | None:
+    """The spec the report's run held the API to (None: the packaged one), as its context
+    says; ReplayError when that file is gone or has changed since the run."""
+    context = report.context
+    if context is None or context.spec is None:
+        return None
+    path = Path(context.spec_path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise ReplayError(
+            f"the report was made against the spec {context.spec}, which cannot be read at "
+            f"{path}: {exc.strerror or exc}"
+        ) from None
+    if digest != context.spec_sha256:
+        raise ReplayError(
+            f"the spec {context.spec} changed since the run (sha256 {digest[:12]}, the run's "
+            f"{context.spec_sha256[:12]}): run imuze contract --spec {context.spec} again"
+        )
+    return path
+
+
 def replay(
-    row: Deviation, target: Target, env: Mapping[str, str] | None = None, app: Any = None
+    row: Deviation,
+    target: Target,
+    env: Mapping[str, str] | None = None,
+    app: Any = None,
+    spec: Path | None = None,
 ) -> Outcome:
-    """Re-send `row`'s steps to `target` and judge the last answer (see the module docstring)."""
+    """Re-send `row`'s steps to `target` and judge the last answer (see the module docstring)
+    against `spec`, the spec its run used (spec_of; None: the packaged one)."""
     if not row.steps:
         raise ReplayError("this row has no recorded requests to replay")
     env = os.environ if env is None else env
@@ -161,7 +190,7 @@ def replay(
     last = answers[-1]
     from .judge_again import same_deviation  # schemathesis: only once a replay runs
 
-    still, detail = same_deviation(row, last, target)
+    still, detail = same_deviation(row, last, target, spec)
     return Outcome(still, last.status_code, detail)
 
 

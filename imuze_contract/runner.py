@@ -10,6 +10,7 @@ Ctrl+C or SIGTERM interrupt). Requests are rate limited, except to a loopback AP
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import tempfile
@@ -26,12 +27,13 @@ from schemathesis.generation.case import Case
 from schemathesis.schemas import BaseSchema
 from schemathesis.wfc.escalation import EscalatingAuthProvider
 
+from . import check_table
 from .collect import Collector
-from .config import contract_config, load_schema, write_wfc_document
+from .config import contract_config, load_schema, spec_path, write_wfc_document
 from .options import RunOptions
 from .probes import Prober
 from .redact import TOKEN_VARIABLES, Secrets
-from .report import Report
+from .report import Report, RunContext
 from .scope import probe_list_scope
 from .session import Session
 from .shapes import one_line
@@ -57,6 +59,7 @@ def run(
     seed = options.seed if options.seed is not None else random.randrange(2**31)  # noqa: S311 - a seed, not a secret
     report = Report(base_url=target.base_url, seed=seed, users=len(target.users))
     report.rerun = options.rerun_args(seed)
+    report.context = run_context(target, options, seed)
     started = time.monotonic()
     deadline = started + options.budget
     rate = options.rate_limit_for(target.base_url, in_process=target.app is not None)
@@ -89,11 +92,9 @@ def run(
             f"the budget of {options.budget:g} s ended the run before every phase finished: "
             "this report covers what ran (not an interruption)"
         )
-    if len(target.users) < 2:
-        report.notes.append(
-            "object_level_authorization and list_scope need a second user: set "
-            "IMUZE_OTHER_EMAIL and IMUZE_OTHER_PASSWORD (or IMUZE_OTHER_API_KEY)"
-        )
+    for check, why in report.context.checks_not_run if report.context else ():
+        if check_table.row_of(check).off is None:  # not run for this run's reason
+            report.notes.append(f"{check} could not run: {why}")
     _scrub(report, secrets, target.base_url + "/tokens")
     return report
 
@@ -142,6 +143,16 @@ def name_issued_tokens(schema: BaseSchema, target: Target, secrets: Secrets) -> 
                     provider.providers[i] = _naming(inner, secrets, TOKEN_VARIABLES[name])
         elif default:
             providers[n] = _naming(provider, secrets, default)
+
+
+def run_context(target: Target, options: RunOptions, seed: int) -> RunContext:
+    """The run's context: its spec (path and hash), users, seed, and the checks it runs."""
+    path = options.spec or spec_path()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    ran, not_run = check_table.checks_of_run(len(target.users))
+    users = tuple(user.name for user in target.users)
+    spec = str(options.spec) if options.spec is not None else None
+    return RunContext(spec, str(path.resolve()), digest, users, seed, ran, not_run)
 
 
 def _own_phases(session: Session, collector: Collector, deadline: float) -> bool:
