@@ -163,6 +163,8 @@ def _update(node: Any, action: Action) -> None:
         if not isinstance(action.update, Mapping):
             raise OverlayError(f"{action.name}: its target is an object: update must be one")
         _merge(node, action.update)
+    elif isinstance(node, MutableSequence) and isinstance(action.update, list):
+        node.extend(_fresh(item) for item in action.update)  # the items are added
     elif isinstance(node, MutableSequence):
         node.append(_fresh(action.update))
     else:
