@@ -18,27 +18,25 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
 
-from imuze_contract.baseline import Baseline, BaselineError, Gate
-from imuze_contract.baseline import apply as baseline_apply
-from imuze_contract.junit import render_junit
-from imuze_contract.markdown import render_markdown
 from imuze_contract.options import RunOptions
 from imuze_contract.redact import Secrets
-from imuze_contract.report import Report
 from imuze_contract.target import SetupError, target_from_env
 from imuze_ext._extras import requires_extra
 from imuze_ext.errors import MissingCredentialsError
 
 from . import contract_options as opt
-from .contract_terminal import render_terminal
 from .errors import EXIT_INTERRUPTED, SetupProblem, UsageProblem, help_hint
 from .options import BaseUrlOption
 from .session import login_problem
+
+if TYPE_CHECKING:  # the report, the baseline and the renderers load when a run needs them
+    from imuze_contract.baseline import Baseline, Gate
+    from imuze_contract.report import Report
 
 EXIT_DEVIATIONS = 1
 EXIT_SETUP = 2
@@ -151,6 +149,8 @@ Fail = Callable[[str, BaseException], NoReturn]
 @contextlib.contextmanager
 def _setup_problems(ctx: typer.Context, email: str | None, fail: Fail) -> Iterator[None]:
     """Before the run: a problem of the set-up (credentials, options, files) as one line."""
+    from imuze_contract.baseline import BaselineError
+
     try:
         yield
     except SetupError as exc:
@@ -167,6 +167,8 @@ def _setup_problems(ctx: typer.Context, email: str | None, fail: Fail) -> Iterat
 def _settle(gate: _BaselineGate, report: Report, fail: Fail) -> None:
     """Hold the report to the baseline: accepted deviations apart, stale entries listed (not
     after an interrupted run, which did not test them), the file updated or pruned."""
+    from imuze_contract.baseline import apply as baseline_apply
+
     try:
         if not report.interrupted:
             gate.gate.settle(report, gate.accepted, datetime.date.today())
@@ -223,6 +225,9 @@ class _Outputs:
 
     def write(self, report: Report, secrets: Secrets, fail: Fail) -> tuple[list[str], str]:
         """Write every file asked for: (the reports written, the proposal's line or "")."""
+        from imuze_contract.junit import render_junit
+        from imuze_contract.markdown import render_markdown
+
         renderers: list[tuple[Path | None, Callable[[Report], str]]] = [
             (self.report_md, render_markdown),
             (self.junit, render_junit),
@@ -287,6 +292,8 @@ def _gate(path: Path | None, update: bool, prune: bool) -> _BaselineGate | None:
         return None
     if path.is_dir():
         raise SetupError(f"--baseline {path}: a directory, not a baseline file")
+    from imuze_contract.baseline import Gate
+
     gate = Gate(path, update=update, prune=prune)
     return _BaselineGate(gate, gate.load())
 
@@ -328,4 +335,6 @@ def _write(path: Path, text: str, secrets: Secrets) -> None:
 def _summary(report: Report, written: list[str]) -> None:
     # The report's texts were scrubbed by the runner; the files above are scrubbed again.
     # Soft wrap: one deviation, one line, however narrow the terminal or CI log.
+    from .contract_terminal import render_terminal
+
     render_terminal(report, Console(highlight=False, soft_wrap=True), written)
