@@ -188,11 +188,13 @@ def _footprint(d: dict[str, Any]) -> str:
 
 
 def _imports(details: dict[str, Any]) -> str:
-    costs = details.get("beyond_httpx_ms")
+    costs = details.get("beyond_typer_help_ms")
     if not costs:
         return ""
     shown = ", ".join(f"{name} {ms:.0f} ms" for name, ms in costs.items())
-    return f"imported beyond httpx (self time, one -X importtime run): {shown}"
+    return (
+        f"`imuze --help` imports beyond the typer app's (self time, one -X importtime run): {shown}"
+    )
 
 
 def notes(details: dict[str, dict[str, Any]]) -> dict[str, str]:
@@ -206,7 +208,7 @@ def notes(details: dict[str, dict[str, Any]]) -> dict[str, str]:
         "mock_rss_growth_mb": _soak(details.get("soak", {})),
         "spec_diff_seconds": _spec_diff(details.get("spec_diff", {})),
         "client_site_packages_mb": _footprint(details.get("install_footprint", {})),
-        "client_import_over_httpx": _imports(details.get("import_time", {})),
+        "cli_help_over_typer_help": _imports(details.get("import_time", {})),
         **_http(details.get("http_load", {})),
     }
     return {key: text for key, text in found.items() if text}

@@ -74,6 +74,59 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _interleaved_gets(targets: dict[str, tuple[str, int]]) -> dict[str, list[dict[str, Any]]]:
+    """GET each target after a warm-up, the rounds alternating between the servers."""
+    for url, _ in targets.values():
+        wrk(url, seconds=WARMUP_SECONDS, headers=HEADERS)
+    gets: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
+    for _ in range(GET_ROUNDS):
+        for name, (url, pid) in targets.items():
+            gets[name].append(wrk(url, seconds=SECONDS, headers=HEADERS, server_pid=pid))
+    return gets
+
+
+def _profiles(pid: int, get_url: str, post_url: str) -> tuple[Any, Any]:
+    """py-spy samples of the mock during one GET run and one POST run."""
+    get_profile = _pyspy.profile_during(
+        pid, PROFILE_SECONDS, lambda: wrk(get_url, seconds=PROFILE_SECONDS, headers=HEADERS)
+    )
+    post_profile = _pyspy.profile_during(
+        pid,
+        PROFILE_SECONDS,
+        lambda: wrk(post_url, seconds=PROFILE_SECONDS, headers=HEADERS, post=True),
+    )
+    return get_profile, post_profile
+
+
+def _figures(stats: dict[str, dict[str, Any]], validation_s: float) -> dict[str, float]:
+    """The headline figures from the summaries of the GET runs per server and the POST runs."""
+    mock, prism, proposed, post = stats["mock"], stats["prism"], stats["proposed"], stats["post"]
+    post_rps = post["rps"]["median"]
+    return {
+        "mock_get_rps": mock["rps"]["median"],
+        "mock_get_p50_ms": mock["p50_s"] * 1e3,
+        "mock_get_p99_ms": mock["p99_s"] * 1e3,
+        "mock_post_rps": post_rps,
+        "mock_post_p50_ms": post["p50_s"] * 1e3,
+        "mock_post_p99_ms": post["p99_s"] * 1e3,
+        "prism_get_rps": prism["rps"]["median"],
+        "prism_get_p50_ms": prism["p50_s"] * 1e3,
+        "prism_get_p99_ms": prism["p99_s"] * 1e3,
+        "mock_over_prism_get_ratio": ratio(mock["rps"]["median"], prism["rps"]["median"]),
+        "mock_post_validation_share": validation_s * post_rps,
+        "mock_get_cpu_us_per_request": mock["cpu_us_per_request"],
+        "prism_get_cpu_us_per_request": prism["cpu_us_per_request"],
+        "mock_over_prism_get_cpu_efficiency": ratio(
+            prism["cpu_us_per_request"], mock["cpu_us_per_request"]
+        ),
+        "proposed_mock_get_rps": proposed["rps"]["median"],
+        "proposed_mock_get_cpu_us_per_request": proposed["cpu_us_per_request"],
+        "proposed_mock_over_prism_get_ratio": ratio(
+            proposed["rps"]["median"], prism["rps"]["median"]
+        ),
+    }
+
+
 def run() -> Result:
     """Load the mock and Prism with wrk, interleaved, and profile the mock under load."""
     with (
@@ -83,68 +136,35 @@ def run() -> Result:
     ):
         song_id = _ready_song(mock.base_url)
         assert _ready_song(proposed.base_url) == song_id
-        targets = {
+        gets = _interleaved_gets({
             "mock": (f"{mock.base_url}/songs/{song_id}", mock.pid),
             "prism": (f"{prism.origin}/songs/{song_id}", prism.pid),
             "mock_proposed": (f"{proposed.base_url}/songs/{song_id}", proposed.pid),
-        }
-        for url, _ in targets.values():
-            wrk(url, seconds=WARMUP_SECONDS, headers=HEADERS)
-        gets: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
-        for _ in range(GET_ROUNDS):
-            for name, (url, pid) in targets.items():
-                gets[name].append(wrk(url, seconds=SECONDS, headers=HEADERS, server_pid=pid))
-        mock_get = targets["mock"][0]
+        })  # fmt: skip
         mock_post = f"{mock.base_url}/songs"
         posts = [
             wrk(mock_post, seconds=SECONDS, headers=HEADERS, post=True, server_pid=mock.pid)
             for _ in range(POST_ROUNDS)
         ]
-        get_profile = _pyspy.profile_during(
-            mock.pid,
-            PROFILE_SECONDS,
-            lambda: wrk(mock_get, seconds=PROFILE_SECONDS, headers=HEADERS),
+        get_profile, post_profile = _profiles(
+            mock.pid, f"{mock.base_url}/songs/{song_id}", mock_post
         )
-        post_profile = _pyspy.profile_during(
-            mock.pid,
-            PROFILE_SECONDS,
-            lambda: wrk(mock_post, seconds=PROFILE_SECONDS, headers=HEADERS, post=True),
-        )
-    mock_stats, prism_stats = _summary(gets["mock"]), _summary(gets["prism"])
-    proposed_stats, post_stats = _summary(gets["mock_proposed"]), _summary(posts)
+    stats = {
+        "mock": _summary(gets["mock"]), "prism": _summary(gets["prism"]),
+        "proposed": _summary(gets["mock_proposed"]), "post": _summary(posts),
+    }  # fmt: skip
     validation_s = _validation_cost()
-    post_rps = post_stats["rps"]["median"]
     return {
-        "figures": {
-            "mock_get_rps": mock_stats["rps"]["median"],
-            "mock_get_p50_ms": mock_stats["p50_s"] * 1e3,
-            "mock_get_p99_ms": mock_stats["p99_s"] * 1e3,
-            "mock_post_rps": post_rps,
-            "mock_post_p50_ms": post_stats["p50_s"] * 1e3,
-            "mock_post_p99_ms": post_stats["p99_s"] * 1e3,
-            "prism_get_rps": prism_stats["rps"]["median"],
-            "prism_get_p50_ms": prism_stats["p50_s"] * 1e3,
-            "prism_get_p99_ms": prism_stats["p99_s"] * 1e3,
-            "mock_over_prism_get_ratio": ratio(
-                mock_stats["rps"]["median"], prism_stats["rps"]["median"]
-            ),
-            "mock_post_validation_share": validation_s * post_rps,
-            "mock_get_cpu_us_per_request": mock_stats["cpu_us_per_request"],
-            "prism_get_cpu_us_per_request": prism_stats["cpu_us_per_request"],
-            "mock_over_prism_get_cpu_efficiency": ratio(
-                prism_stats["cpu_us_per_request"], mock_stats["cpu_us_per_request"]
-            ),
-            "proposed_mock_get_rps": proposed_stats["rps"]["median"],
-            "proposed_mock_get_cpu_us_per_request": proposed_stats["cpu_us_per_request"],
-            "proposed_mock_over_prism_get_ratio": ratio(
-                proposed_stats["rps"]["median"], prism_stats["rps"]["median"]
-            ),
-        },
+        "figures": _figures(stats, validation_s),
         "details": {
             "wrk": {"threads": 2, "connections": 16, "seconds": SECONDS, "get_rounds": GET_ROUNDS},
             "prism_version": _prism.version(),
-            "get": {"mock": mock_stats, "prism": prism_stats, "mock_proposed": proposed_stats},
-            "post": post_stats,
+            "get": {
+                "mock": stats["mock"],
+                "prism": stats["prism"],
+                "mock_proposed": stats["proposed"],
+            },
+            "post": stats["post"],
             "validation_us_per_body": validation_s * 1e6,
             "profile_get": _pyspy.summarize(get_profile, AREAS, EVENT_LOOP),
             "profile_post": _pyspy.summarize(post_profile, AREAS, EVENT_LOOP),

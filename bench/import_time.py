@@ -1,23 +1,19 @@
-"""What starting the client and the CLI costs, against a bare interpreter in the same run.
+"""What starting the CLI and the client costs, against the floors they are measured by.
 
 Every variant is a fresh interpreter of the project's venv, started from a temporary folder
-(the installed packages are imported, not the checkout's), interleaved after a warm-up:
+(the installed packages are imported, not the checkout's), interleaved after a warm-up, timed
+by wall clock:
 
-- bare_python_ms: `python -c pass`, wall time: what any Python program pays to start.
-- httpx_import_ms / client_import_ms: `import httpx` / `import imuze`, timed inside the
-  interpreter (perf_counter around the import statement alone); client_import_over_httpx
-  is their ratio (goal ≤ 1.3: the client costs at most 30% more to import than httpx).
-- client_import_over_bare: `python -c "import imuze"` over `python -c pass`, wall times.
-- cli_version_over_bare: `imuze --version` (the console script) over `python -c pass`,
-  wall times (goal < 2.5).
+- cli_help_over_typer_help: `imuze --help` over the `--help` of a two-command typer app (the
+  floor of the framework the CLI is built on; goal <= 1.5).
+- cli_version_over_bare: `imuze --version` (the console script) over `python -c pass`, what
+  any Python program pays to start (goal < 2.5).
+- client_import_over_bare: `python -c "import imuze"` over `python -c pass` (reported).
 
 Both sides import compiled bytecode, as after `pip install` (which compiles every module):
 the project's packages are compiled first, since an editable checkout has none when
-PYTHONDONTWRITEBYTECODE is set (as on the machines here), while httpx's were compiled at
-install. Without that, `import imuze` would be timed compiling its source.
-
-httpx imports rich through its own command line (httpx._main) when rich is installed, as it
-is with the CLI: the same cost on both sides of client_import_over_httpx.
+PYTHONDONTWRITEBYTECODE is set (as on the machines here), while typer's were compiled at
+install. Without that, the CLI would be timed compiling its source.
 """
 
 from __future__ import annotations
@@ -33,11 +29,29 @@ from ._common import Result, emit
 from ._stats import interleave, ratio, summarize
 
 ROUNDS = 21
-_TIMED_IMPORT = (
-    "import time; t = time.perf_counter(); import {module}; print((time.perf_counter() - t) * 1000)"
-)
 _IMUZE = str(Path(sys.executable).parent / "imuze")
 PROJECT_PACKAGES = ("imuze", "imuze_ext", "imuze_client", "imuze_cli")
+#: The floor: a two-command typer app, as small as a CLI on typer can be.
+TYPER_APP = """import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def hello(name: str) -> None:
+    \"\"\"Say hello.\"\"\"
+    print(f"hello {name}")
+
+
+@app.command()
+def bye(name: str) -> None:
+    \"\"\"Say goodbye.\"\"\"
+    print(f"bye {name}")
+
+
+if __name__ == "__main__":
+    app()
+"""
 
 
 def _wall_ms(command: list[str]) -> float:
@@ -46,22 +60,10 @@ def _wall_ms(command: list[str]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _import_ms(module: str) -> float:
+def _self_ms_by_package(command: list[str]) -> dict[str, float]:
+    """`python -X importtime ...`: self time per top-level package (ms)."""
     done = subprocess.run(
-        [sys.executable, "-c", _TIMED_IMPORT.format(module=module)],
-        cwd=tempfile.gettempdir(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return float(done.stdout)
-
-
-def _self_ms_by_package(module: str) -> dict[str, float]:
-    """`python -X importtime -c "import MODULE"`: self time per top-level package (ms)."""
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        [sys.executable, "-X", "importtime", *command],
         cwd=tempfile.gettempdir(),
         capture_output=True,
         text=True,
@@ -78,10 +80,12 @@ def _self_ms_by_package(module: str) -> dict[str, float]:
     return totals
 
 
-def what_costs() -> dict[str, float]:
-    """What `import imuze` imports beyond `import httpx`, by package, the costliest first."""
-    client, httpx_alone = _self_ms_by_package("imuze"), _self_ms_by_package("httpx")
-    extra = {name: ms for name, ms in client.items() if name not in httpx_alone}
+def what_costs(typer_app: str) -> dict[str, float]:
+    """What `imuze --help` imports beyond the typer app's `--help`, by package, the costliest
+    first."""
+    cli = _self_ms_by_package([_IMUZE, "--help"])
+    floor = _self_ms_by_package([typer_app, "--help"])
+    extra = {name: ms for name, ms in cli.items() if name not in floor}
     return dict(sorted(extra.items(), key=lambda item: -item[1])[:8])
 
 
@@ -98,29 +102,34 @@ def _compile_like_pip() -> None:
 def run() -> Result:
     """The five variants, interleaved; medians and their ratios."""
     _compile_like_pip()
-    times = interleave(
-        {
-            "bare": lambda: _wall_ms([sys.executable, "-c", "pass"]),
-            "client_wall": lambda: _wall_ms([sys.executable, "-c", "import imuze"]),
-            "version": lambda: _wall_ms([_IMUZE, "--version"]),
-            "httpx": lambda: _import_ms("httpx"),
-            "client": lambda: _import_ms("imuze"),
-        },
-        rounds=ROUNDS,
-        warmup=2,
-    )
+    with tempfile.TemporaryDirectory(prefix="bench-typer-") as folder:
+        typer_app = str(Path(folder) / "two_commands.py")
+        Path(typer_app).write_text(TYPER_APP, encoding="utf-8")
+        _wall_ms([sys.executable, typer_app, "--help"])  # once before the warm-up, as the CLI
+        times = interleave(
+            {
+                "bare": lambda: _wall_ms([sys.executable, "-c", "pass"]),
+                "client_wall": lambda: _wall_ms([sys.executable, "-c", "import imuze"]),
+                "version": lambda: _wall_ms([_IMUZE, "--version"]),
+                "help": lambda: _wall_ms([_IMUZE, "--help"]),
+                "typer_help": lambda: _wall_ms([sys.executable, typer_app, "--help"]),
+            },
+            rounds=ROUNDS,
+            warmup=2,
+        )
+        beyond = what_costs(typer_app)
     stats = {name: summarize(samples) for name, samples in times.items()}
     median = {name: s["median"] for name, s in stats.items()}
     return {
         "figures": {
             "bare_python_ms": median["bare"],
-            "httpx_import_ms": median["httpx"],
-            "client_import_ms": median["client"],
-            "client_import_over_httpx": ratio(median["client"], median["httpx"]),
-            "client_import_over_bare": ratio(median["client_wall"], median["bare"]),
+            "cli_help_ms": median["help"],
+            "typer_help_ms": median["typer_help"],
+            "cli_help_over_typer_help": ratio(median["help"], median["typer_help"]),
             "cli_version_over_bare": ratio(median["version"], median["bare"]),
+            "client_import_over_bare": ratio(median["client_wall"], median["bare"]),
         },
-        "details": {"ms": stats, "rounds": ROUNDS, "beyond_httpx_ms": what_costs()},
+        "details": {"ms": stats, "rounds": ROUNDS, "beyond_typer_help_ms": beyond},
     }
 
 

@@ -16,32 +16,27 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
 
-from imuze_contract.baseline import BaselineError, Gate
-from imuze_contract.baseline import apply as baseline_apply
-from imuze_contract.junit import render_junit
-from imuze_contract.markdown import render_markdown
-from imuze_contract.options import (
-    DEFAULT_BUDGET,
-    DEFAULT_MAX_EXAMPLES,
-    DEFAULT_RATE_LIMIT,
-    RunOptions,
-)
+from imuze_contract.options import RunOptions
 from imuze_contract.redact import Secrets
-from imuze_contract.report import Report
 from imuze_contract.target import SetupError, target_from_env
 from imuze_ext._extras import requires_extra
 from imuze_ext.errors import MissingCredentialsError
 
-from .contract_terminal import render_terminal
+from . import contract_options as opt
 from .errors import EXIT_INTERRUPTED, SetupProblem, UsageProblem, help_hint
 from .options import BaseUrlOption
 from .session import login_problem
+
+if TYPE_CHECKING:  # the report, the baseline and the renderers load when a run needs them
+    from imuze_contract.baseline import Baseline, Gate
+    from imuze_contract.report import Report
 
 EXIT_DEVIATIONS = 1
 EXIT_SETUP = 2
@@ -74,110 +69,19 @@ def _sigterm_too(command: Callable[..., None]) -> Callable[..., None]:
 def contract(
     ctx: typer.Context,
     base_url: BaseUrlOption = None,
-    budget: Annotated[
-        float,
-        typer.Option(
-            "--budget",
-            min=1,
-            metavar="SECONDS",
-            help="Stop after this many seconds at most; the run ends sooner once every phase "
-            "has run its examples.",
-        ),
-    ] = DEFAULT_BUDGET,
-    max_examples: Annotated[
-        int,
-        typer.Option(
-            "--max-examples",
-            min=1,
-            metavar="N",
-            help="Generated examples per operation (and stateful scenarios).",
-        ),
-    ] = DEFAULT_MAX_EXAMPLES,
-    rate_limit: Annotated[
-        str | None,
-        typer.Option(
-            "--rate-limit",
-            metavar="R/s",
-            help=f"Requests per second at most, logins included. Default: {DEFAULT_RATE_LIMIT}/s "
-            "for a remote API (polite to a live one); a loopback API (127.0.0.0/8, ::1, "
-            "localhost, as `imuze-mock --` gives) is not throttled unless this is set.",
-            show_default=False,
-        ),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option(
-            "--seed",
-            help="Reproduce a run: the same seed sends the same requests.",
-            show_default=False,
-        ),
-    ] = None,
-    report_md: Annotated[
-        Path | None,
-        typer.Option(
-            "--report-md",
-            metavar="PATH",
-            help="Write the report as Markdown (e.g. for $GITHUB_STEP_SUMMARY).",
-            show_default=False,
-        ),
-    ] = None,
-    junit: Annotated[
-        Path | None,
-        typer.Option("--junit", metavar="PATH", help="Write JUnit XML.", show_default=False),
-    ] = None,
-    report_json: Annotated[
-        Path | None,
-        typer.Option(
-            "--report-json",
-            metavar="PATH",
-            help="Write the report as JSON (for `imuze contract replay --report`).",
-            show_default=False,
-        ),
-    ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the report as JSON on stdout.")
-    ] = False,
-    spec: Annotated[
-        Path | None,
-        typer.Option(
-            "--spec",
-            metavar="PATH",
-            help="Hold the API to this OpenAPI spec instead of the packaged one (a proposal "
-            "applied, a branch's spec).",
-            show_default=False,
-        ),
-    ] = None,
-    propose: Annotated[
-        Path | None,
-        typer.Option(
-            "--propose",
-            metavar="FILE",
-            help="Write an OpenAPI Overlay 1.0 document: the spec edits that match the server, "
-            "for each deviation whose fix is mechanical (review it, then imuze-spec diff SPEC "
-            "--overlay FILE).",
-            show_default=False,
-        ),
-    ] = None,
-    baseline: Annotated[
-        Path | None,
-        typer.Option(
-            "--baseline",
-            metavar="FILE",
-            help="Accepted deviations (YAML): listed apart, and only new ones exit 1.",
-            show_default=False,
-        ),
-    ] = None,
-    baseline_update: Annotated[
-        bool,
-        typer.Option("--baseline-update", help="Add this run's new deviations to --baseline."),
-    ] = False,
-    baseline_prune: Annotated[
-        bool,
-        typer.Option(
-            "--baseline-prune",
-            help="Drop the --baseline entries this run tested and did not see (stale).",
-        ),
-    ] = False,
+    budget: opt.Budget = opt.DEFAULT_BUDGET,
+    max_examples: opt.MaxExamples = opt.DEFAULT_MAX_EXAMPLES,
+    rate_limit: opt.RateLimit = None,
+    seed: opt.Seed = None,
+    report_md: opt.ReportMd = None,
+    junit: opt.Junit = None,
+    report_json: opt.ReportJson = None,
+    as_json: opt.AsJson = False,
+    spec: opt.Spec = None,
+    propose: opt.Propose = None,
+    baseline: opt.Baseline = None,
+    baseline_update: opt.BaselineUpdate = False,
+    baseline_prune: opt.BaselinePrune = False,
 ) -> None:
     """Check a live API against the iMuze spec and report every distinct deviation.
 
@@ -198,29 +102,57 @@ def contract(
     """
     if ctx.invoked_subcommand is not None:
         return
-    err = Console(stderr=True, highlight=False)
     secrets = Secrets()
-
-    def fail(message: str, cause: BaseException | None = None) -> NoReturn:
-        # Reported by the root command as every `imuze` error is (error: and hint: lines, JSON
-        # with --json), and never with a secret.
-        raise SetupProblem(secrets.scrub(message), cause=cause, help_of=help_hint(ctx))
-
+    outputs = _Outputs(report_md, junit, report_json, propose, spec)
+    email = getattr(ctx.obj, "email", None)
+    fail = functools.partial(_fail, ctx, secrets)
     with requires_extra("contract", "imuze contract", CONTRACT_PACKAGES):
         from imuze_contract.runner import (
             run,  # the heavy import: schemathesis, hypothesis, requests
         )
-    email = getattr(ctx.obj, "email", None)
-    try:
+    with _setup_problems(ctx, email, fail):
         target = target_from_env(base_url, email)
         rate = _rate(rate_limit) if rate_limit is not None else None
         options = RunOptions(budget, max_examples, rate, seed, _readable(spec))
-        _writable(report_md)
-        _writable(junit)
-        _writable(report_json)
-        _writable(propose)
+        outputs.check_writable()
         gate = _gate(baseline, baseline_update, baseline_prune)
-        accepted = gate.load() if gate is not None else None
+    secrets.add(*target.secrets)
+    report = _checked(lambda progress: run(target, options, secrets, progress), fail)
+    if gate is not None:
+        _settle(gate, report, fail)
+    _finish(report, outputs, secrets, fail, as_json)
+
+
+def _finish(report: Report, outputs: _Outputs, secrets: Secrets, fail: Fail, as_json: bool) -> None:
+    """Write the files asked for, print the report (or its JSON), and exit with its code."""
+    written, proposed = outputs.write(report, secrets, fail)
+    if as_json:
+        typer.echo(secrets.scrub(json.dumps(report.to_dict(), indent=2)))
+    else:
+        _summary(report, written)
+    if proposed:
+        print(proposed, file=sys.stderr)
+    raise typer.Exit(report.exit_code)
+
+
+def _fail(
+    ctx: typer.Context, secrets: Secrets, message: str, cause: BaseException | None = None
+) -> NoReturn:
+    """Reported by the root command as every `imuze` error is (error: and hint: lines, JSON
+    with --json), and never with a secret."""
+    raise SetupProblem(secrets.scrub(message), cause=cause, help_of=help_hint(ctx))
+
+
+Fail = Callable[[str, BaseException], NoReturn]
+
+
+@contextlib.contextmanager
+def _setup_problems(ctx: typer.Context, email: str | None, fail: Fail) -> Iterator[None]:
+    """Before the run: a problem of the set-up (credentials, options, files) as one line."""
+    from imuze_contract.baseline import BaselineError
+
+    try:
+        yield
     except SetupError as exc:
         if isinstance(exc.__cause__, MissingCredentialsError):  # in the CLI's words
             problem = login_problem(email)
@@ -230,10 +162,29 @@ def contract(
         fail(str(exc), exc)
     except (ValueError, typer.BadParameter, BaselineError) as exc:
         fail(str(exc), exc)
-    secrets.add(*target.secrets)
 
+
+def _settle(gate: _BaselineGate, report: Report, fail: Fail) -> None:
+    """Hold the report to the baseline: accepted deviations apart, stale entries listed (not
+    after an interrupted run, which did not test them), the file updated or pruned."""
+    from imuze_contract.baseline import apply as baseline_apply
+
+    try:
+        if not report.interrupted:
+            gate.gate.settle(report, gate.accepted, datetime.date.today())
+        else:
+            baseline_apply(report, gate.accepted, ())
+    except SetupError as exc:
+        fail(str(exc), exc)
+    except Exception as exc:  # never a traceback
+        fail(f"the contract run failed: {type(exc).__name__}: {exc}", exc)
+
+
+def _checked(run: Callable[[Callable[[int, int], None]], Report], fail: Fail) -> Report:
+    """The run, with a spinner that counts cases and deviations; a failure is one line."""
     from hypothesis.configuration import set_hypothesis_home_dir
 
+    err = Console(stderr=True, highlight=False)
     try:
         # Hypothesis keeps a cache under ./.hypothesis: not in the user's working directory.
         with (
@@ -246,13 +197,9 @@ def contract(
 
             set_hypothesis_home_dir(scratch)
             try:
-                report = run(target, options, secrets, progress)
+                return run(progress)
             finally:
                 set_hypothesis_home_dir(None)
-        if gate is not None and accepted is not None and not report.interrupted:
-            gate.settle(report, accepted, datetime.date.today())
-        elif gate is not None and accepted is not None:
-            baseline_apply(report, accepted, ())
     except SetupError as exc:
         fail(str(exc), exc)
     except KeyboardInterrupt:
@@ -260,32 +207,47 @@ def contract(
     except Exception as exc:  # never a traceback
         fail(f"the contract run failed: {type(exc).__name__}: {exc}", exc)
 
-    written: list[str] = []
-    proposed = ""
-    try:
-        if report_md is not None:
-            _write(report_md, render_markdown(report), secrets)
-            written.append(str(report_md))
-        if junit is not None:
-            _write(junit, render_junit(report), secrets)
-            written.append(str(junit))
-        if report_json is not None:
-            _write(report_json, json.dumps(report.to_dict(), indent=2), secrets)
-            written.append(str(report_json))
-        if propose is not None:
-            overlay, proposed = _proposal(report, spec, propose)
-            _write(propose, overlay, secrets)
-    except OSError as exc:
-        fail(f"cannot write the report: {exc.strerror or exc}: {exc.filename}", exc)
-    except Exception as exc:  # a proposal that cannot be made: one line, never a traceback
-        fail(f"cannot propose spec edits: {type(exc).__name__}: {exc}", exc)
-    if as_json:
-        typer.echo(secrets.scrub(json.dumps(report.to_dict(), indent=2)))
-    else:
-        _summary(report, written)
-    if proposed:
-        print(proposed, file=sys.stderr)
-    raise typer.Exit(report.exit_code)
+
+@dataclass(frozen=True)
+class _Outputs:
+    """The files a run writes: the report formats and the proposed overlay."""
+
+    report_md: Path | None
+    junit: Path | None
+    report_json: Path | None
+    propose: Path | None
+    spec: Path | None
+
+    def check_writable(self) -> None:
+        """Refuse a path that cannot be written before the run, not after it."""
+        for path in (self.report_md, self.junit, self.report_json, self.propose):
+            _writable(path)
+
+    def write(self, report: Report, secrets: Secrets, fail: Fail) -> tuple[list[str], str]:
+        """Write every file asked for: (the reports written, the proposal's line or "")."""
+        from imuze_contract.junit import render_junit
+        from imuze_contract.markdown import render_markdown
+
+        renderers: list[tuple[Path | None, Callable[[Report], str]]] = [
+            (self.report_md, render_markdown),
+            (self.junit, render_junit),
+            (self.report_json, lambda r: json.dumps(r.to_dict(), indent=2)),
+        ]
+        written: list[str] = []
+        proposed = ""
+        try:
+            for path, render in renderers:
+                if path is not None:
+                    _write(path, render(report), secrets)
+                    written.append(str(path))
+            if self.propose is not None:
+                overlay, proposed = _proposal(report, self.spec, self.propose)
+                _write(self.propose, overlay, secrets)
+        except OSError as exc:
+            fail(f"cannot write the report: {exc.strerror or exc}: {exc.filename}", exc)
+        except Exception as exc:  # a proposal that cannot be made: one line, never a traceback
+            fail(f"cannot propose spec edits: {type(exc).__name__}: {exc}", exc)
+        return written, proposed
 
 
 def _readable(path: Path | None) -> Path | None:
@@ -314,14 +276,26 @@ def _proposal(report: Report, spec: Path | None, path: Path) -> tuple[str, str]:
     return render(proposal), line
 
 
-def _gate(path: Path | None, update: bool, prune: bool) -> Gate | None:
+@dataclass(frozen=True)
+class _BaselineGate:
+    """The --baseline gate and the baseline it loaded before the run."""
+
+    gate: Gate
+    accepted: Baseline
+
+
+def _gate(path: Path | None, update: bool, prune: bool) -> _BaselineGate | None:
+    """The gate, its baseline read (and checked) before the run."""
     if path is None:
         if update or prune:
             raise SetupError("--baseline-update and --baseline-prune need --baseline FILE")
         return None
     if path.is_dir():
         raise SetupError(f"--baseline {path}: a directory, not a baseline file")
-    return Gate(path, update=update, prune=prune)
+    from imuze_contract.baseline import Gate
+
+    gate = Gate(path, update=update, prune=prune)
+    return _BaselineGate(gate, gate.load())
 
 
 @contextlib.contextmanager
@@ -361,4 +335,6 @@ def _write(path: Path, text: str, secrets: Secrets) -> None:
 def _summary(report: Report, written: list[str]) -> None:
     # The report's texts were scrubbed by the runner; the files above are scrubbed again.
     # Soft wrap: one deviation, one line, however narrow the terminal or CI log.
+    from .contract_terminal import render_terminal
+
     render_terminal(report, Console(highlight=False, soft_wrap=True), written)

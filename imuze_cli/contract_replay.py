@@ -16,8 +16,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from imuze_contract.replay import ReplayError, find_row, replay
-from imuze_contract.report import Report
 from imuze_contract.target import SetupError, Target, target_from_env
 from imuze_ext._extras import requires_extra
 from imuze_ext.errors import MissingCredentialsError
@@ -56,6 +54,9 @@ def replay_row(
 
     with requires_extra("contract", "imuze contract replay", CONTRACT_PACKAGES):
         import schemathesis  # noqa: F401 - the replay judges with its checks
+    from imuze_contract.replay import ReplayError, find_row, replay, spec_of
+    from imuze_contract.report import Report
+
     email = getattr(ctx.obj, "email", None)
     url = base_url or os.environ.get("IMUZE_BASE_URL")
 
@@ -78,7 +79,7 @@ def replay_row(
         fail(f"cannot read the report {report_path}: {exc}")
     try:
         number, deviation = find_row(report, row)
-        outcome = replay(deviation, target or target_at(report.base_url))
+        outcome = replay(deviation, target or target_at(report.base_url), spec=spec_of(report))
     except (ReplayError, SetupError) as exc:
         fail(str(exc), exc)
     out = Console(highlight=False, soft_wrap=True)

@@ -33,6 +33,8 @@ def render_terminal(report: Report, console: Console, reports: list[str] | None 
         f"{report.duration:.1f} s · seed {report.seed}",
         style="dim",
     )
+    for line in report.context.lines() if report.context is not None else ():
+        console.print(escape(line), style="dim")
     console.print()
     if not deviations:
         mark = "[yellow]![/yellow]" if report.interrupted else "[green]✓[/green]"

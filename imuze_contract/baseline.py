@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from .check_table import PER_STATUS
 from .report import Accepted, Report, StaleEntry, fingerprint_of
 
 _FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
@@ -32,8 +33,10 @@ HEADER = """\
 # Deviations of the API from the iMuze spec that this project accepts (imuze contract
 # --baseline). A run fails only on a deviation not listed here; listed ones are reported apart.
 # Each entry: the fingerprint imuze contract prints, what it stands for, why it is accepted
-# and since when. --baseline-update adds this run's new deviations (write their reason);
-# --baseline-prune drops the entries this run tested and did not see (reported as stale).
+# and since when. --baseline-update adds this run's new deviations: write their reason, a
+# run fails while one still reads the placeholder. --baseline-prune drops the entries this run
+# tested and did not see (reported as stale); an entry whose check could not run is kept.
+# `context`: the spec, users, seed and checks of the run that last wrote this file.
 """
 UPDATE_REASON = "accepted with --baseline-update: say why"
 
@@ -68,15 +71,24 @@ class Baseline:
     """The entries of one baseline file."""
 
     entries: list[Entry] = field(default_factory=list)
+    # The context of the run that last wrote the file (report.RunContext.to_dict), if any.
+    context: dict[str, Any] | None = None
 
     def by_fingerprint(self) -> dict[str, Entry]:
         """Entries by fingerprint."""
         return {entry.fingerprint: entry for entry in self.entries}
 
 
-def load(path: Path, operations: Collection[str], checks: Collection[str]) -> Baseline:
+def load(
+    path: Path,
+    operations: Collection[str],
+    checks: Collection[str],
+    *,
+    placeholders: bool = False,
+) -> Baseline:
     """The baseline at `path` (empty when the file does not exist yet); BaselineError when an
-    entry is malformed, or names an operation or check not in `operations` / `checks`."""
+    entry is malformed, names an operation or check not in `operations` / `checks`, or still
+    has the reason --baseline-update wrote (unless `placeholders`: a run that updates it)."""
     if not path.exists():
         return Baseline()
     try:
@@ -88,11 +100,20 @@ def load(path: Path, operations: Collection[str], checks: Collection[str]) -> Ba
     raw = document.get("accepted", []) if isinstance(document, Mapping) else None
     if not isinstance(raw, list):
         raise BaselineError(f"{path}: 'accepted' must be a list of entries")
-    return Baseline([_entry(path, n, item, operations, checks) for n, item in enumerate(raw, 1)])
+    context = document.get("context") if isinstance(document, Mapping) else None
+    entries = [
+        _entry(path, n, item, operations, checks, placeholders) for n, item in enumerate(raw, 1)
+    ]
+    return Baseline(entries, dict(context) if isinstance(context, Mapping) else None)
 
 
 def _entry(
-    path: Path, n: int, item: Any, operations: Collection[str], checks: Collection[str]
+    path: Path,
+    n: int,
+    item: Any,
+    operations: Collection[str],
+    checks: Collection[str],
+    placeholders: bool = False,
 ) -> Entry:
     where = f"{path}: entry {n}"
     if not isinstance(item, Mapping):
@@ -114,7 +135,12 @@ def _entry(
         raise BaselineError(f"{where} does not match its operation, check, status and location")
     reason = str(item.get("reason") or "").strip()
     if not reason:
-        raise BaselineError(f"{where} needs a reason")
+        raise BaselineError(f"{where} needs a reason: write why this deviation is accepted")
+    if reason == UPDATE_REASON and not placeholders:
+        raise BaselineError(
+            f"{where} still reads {UPDATE_REASON!r}: write why this deviation is accepted "
+            "(or drop the entry, and fix the server)"
+        )
     date = item.get("date")
     if isinstance(date, str):
         try:
@@ -126,21 +152,17 @@ def _entry(
     return Entry(fingerprint, operation, check, status, location, reason, date)
 
 
-#: Checks that judge the body of an answer with the entry's status: the entry was tested only
-#: when the operation answered that status. The others judge every answer of the operation
-#: (a fixed undocumented status no longer appears: that is what makes it stale).
-BODY_CHECKS = frozenset({
-    "response_schema_conformance", "response_schema_under_any_content_type",
-    "content_type_conformance", "response_headers_conformance",
-    "error_body_discloses_internals", "error_body_echoes_credentials",
-})  # fmt: skip
-
-
 def tested(entry: Entry, report: Report, tested_operations: Collection[str]) -> bool:
-    """Whether this run gave the entry's check a chance to see its deviation again."""
+    """Whether this run gave the entry's check a chance to see its deviation again.
+
+    A per-status check (check_table.py) judges only answers of the entry's status: it was
+    tested only when the operation answered that status. The others judge every answer of
+    the operation (a fixed undocumented status no longer appears: that makes it stale)."""
     if entry.operation not in tested_operations:
         return False
-    if entry.check in BODY_CHECKS and entry.status is not None:
+    if report.context is not None and report.context.could_not_run(entry.check):
+        return False
+    if entry.check in PER_STATUS and entry.status is not None:
         return (entry.operation, entry.status) in report.answered
     return True
 
@@ -168,6 +190,22 @@ def apply(report: Report, baseline: Baseline, tested_operations: Collection[str]
         for e in baseline.entries
         if e.fingerprint not in seen and tested(e, report, tested_operations)
     ]
+    _note_untested_checks(report, [e for e in baseline.entries if e.fingerprint not in seen])
+
+
+def _note_untested_checks(report: Report, unseen: list[Entry]) -> None:
+    """Say which unseen entries are kept because their check could not run this time."""
+    context = report.context
+    by_check: dict[str, int] = {}
+    for entry in unseen:
+        if context is not None and context.could_not_run(entry.check):
+            by_check[entry.check] = by_check.get(entry.check, 0) + 1
+    for check, count in sorted(by_check.items()):
+        why = context.could_not_run(check) if context is not None else None
+        report.notes.append(
+            f"baseline: {count} entr{'y' if count == 1 else 'ies'} of {check} kept, not "
+            f"judged stale: {check} could not run this time ({why})"
+        )
 
 
 def updated(
@@ -183,17 +221,20 @@ def updated(
             kept.append(Entry(d.fingerprint, d.operation_id, d.check, d.status, d.location,
                               UPDATE_REASON, today))  # fmt: skip
             known.add(d.fingerprint)
-    return Baseline(kept)
+    context = report.context.to_dict() if report.context is not None else baseline.context
+    return Baseline(kept, context)
 
 
 def save(baseline: Baseline, path: Path) -> None:
-    """Write the baseline, its entries in a stable order."""
+    """Write the baseline, its entries in a stable order, and the context of the run that
+    wrote it."""
     entries = sorted(
         baseline.entries, key=lambda e: (e.operation, e.check, e.status or 0, e.location)
     )
-    body = yaml.safe_dump(
-        {"accepted": [entry.to_dict() for entry in entries]}, sort_keys=False, allow_unicode=True
-    )
+    document: dict[str, Any] = {"accepted": [entry.to_dict() for entry in entries]}
+    if baseline.context is not None:
+        document["context"] = baseline.context
+    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(HEADER + body, encoding="utf-8")
 
@@ -210,7 +251,7 @@ class Gate:
         """The baseline, checked against the spec's operations and the known checks."""
         from .catalog import check_names, operation_ids  # schemathesis: only once it runs
 
-        return load(self.path, operation_ids(), check_names())
+        return load(self.path, operation_ids(), check_names(), placeholders=self.update)
 
     def settle(self, report: Report, baseline: Baseline, today: dt.date) -> None:
         """Split the report by the baseline, then update or prune the file as asked; the

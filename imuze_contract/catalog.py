@@ -16,19 +16,15 @@ from imuze_ext._responses import packaged_spec
 
 from . import checks as _checks  # noqa: F401 - registers the contract's checks
 from . import checks_body as _checks_body  # noqa: F401
+from .check_table import CHECKS as ROWS
 from .probe_values import operations
-from .probes import PROBE_CHECK_NAMES
-from .scope import CHECK as LIST_SCOPE
-
-#: Checks of the runner's own, outside schemathesis's registry: the probes, the list scope,
-#: and `error` (a request that got no HTTP answer).
-OWN_CHECKS = frozenset({*PROBE_CHECK_NAMES, LIST_SCOPE, "error"})
 
 
 def check_names() -> frozenset[str]:
-    """Every check a deviation can name."""
+    """Every check a deviation can name: schemathesis's registry (with ours) and the rows of
+    check_table.py (the runner's own phases: the probes, the list scope, `error`)."""
     load_all_checks()
-    return frozenset(CHECKS.get_all_names()) | OWN_CHECKS
+    return frozenset(CHECKS.get_all_names()) | frozenset(ROWS)
 
 
 def _spec() -> Mapping[str, Any]:

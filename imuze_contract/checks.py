@@ -7,13 +7,14 @@ It is registered with schemathesis on import, so it runs beside the built-in che
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 import schemathesis
 from schemathesis.core.failures import Failure
 from schemathesis.core.parameters import ParameterLocation
 
-from .report import OPS
+from .check_table import row_of
 
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -51,13 +52,28 @@ class SpecProseDeviation(Failure):
         return self.location
 
 
+_Check = TypeVar("_Check", bound=Callable[..., Any])
+
+
+def registered(*failures: type[SpecProseDeviation]) -> Callable[[_Check], _Check]:
+    """Register a check with schemathesis, and name it in the `checks` of the failures it
+    raises (its id is its function's name, its row's in check_table.py)."""
+
+    def register(check: _Check) -> _Check:
+        row_of(check)  # a check without a row is a KeyError at import
+        for failure in failures:
+            failure.checks = (check.__name__,)
+        return schemathesis.check(check)
+
+    return register
+
+
 class MalformedIdNotRejectedWith400(SpecProseDeviation):
     code = "IMZ201"
-    checks = ("malformed_path_id_answers_400",)
     kind_title = "Malformed path id not answered with 400"
 
 
-@schemathesis.check
+@registered(MalformedIdNotRejectedWith400)
 def malformed_path_id_answers_400(
     ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
 ) -> bool | None:
@@ -78,22 +94,17 @@ def malformed_path_id_answers_400(
         location="path id",
         expected="400: a path id that is not an integer >= 0 (spec: Errors)",
         actual=f"404 for id {text[:30]!r}",
-        suggestion=(
-            f"{OPS} answered 404 to a malformed id: make the server answer 400 there "
-            "(Rails: constrain the route's :id to digits)"
-        ),
+        suggestion=row_of(malformed_path_id_answers_400).fix,
     )
 
 
 class CountMismatch(SpecProseDeviation):
     code = "IMZ202"
-    checks = ("count_matches_items",)
     kind_title = "List count differs from its items"
 
 
 class OtherResourceShown(SpecProseDeviation):
     code = "IMZ203"
-    checks = ("shows_requested_resource",)
     kind_title = "Another resource than the one requested"
 
 
@@ -104,7 +115,7 @@ def _json_body(response: schemathesis.Response) -> Any:
         return None
 
 
-@schemathesis.check
+@registered(CountMismatch)
 def count_matches_items(
     ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
 ) -> bool | None:
@@ -122,11 +133,11 @@ def count_matches_items(
         operation=case.operation.label, status_code=response.status_code, location="/count",
         expected="count equal to the number of items (spec: lists are not paginated)",
         actual=f"count {count} for {len(items)} items",
-        suggestion=f"{OPS} answers a count that is not its number of items: fix the server",
+        suggestion=row_of(count_matches_items).fix,
     )  # fmt: skip
 
 
-@schemathesis.check
+@registered(OtherResourceShown)
 def shows_requested_resource(
     ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
 ) -> bool | None:
@@ -144,5 +155,5 @@ def shows_requested_resource(
         operation=case.operation.label, status_code=response.status_code, location="/id",
         expected=f"the resource with the id requested ({wanted})",
         actual=f"the resource with id {shown}",
-        suggestion=f"{OPS} answers another resource than the one its path names: fix the server",
+        suggestion=row_of(shows_requested_resource).fix,
     )  # fmt: skip

@@ -18,8 +18,8 @@ from typing import Any
 import schemathesis
 from schemathesis.core.transport import Response
 
-from .checks import SpecProseDeviation
-from .report import OPS
+from .check_table import row_of
+from .checks import SpecProseDeviation, registered
 
 _JSON = re.compile(r"^application/(?:[\w.+-]*\+)?json\b", re.IGNORECASE)
 _TRACE = r'Traceback \(most recent call last\)|File "[^"]+", line \d+|Exception in thread'
@@ -36,19 +36,16 @@ MIN_ECHO = 8  # shorter credentials would match ordinary words
 
 class BodyUnderWrongContentType(SpecProseDeviation):
     code = "IMZ210"
-    checks = ("response_schema_under_any_content_type",)
     kind_title = "JSON body under an undocumented content type"
 
 
 class InternalsDisclosed(SpecProseDeviation):
     code = "IMZ220"
-    checks = ("error_body_discloses_internals",)
     kind_title = "Error body discloses internals"
 
 
 class CredentialsEchoed(SpecProseDeviation):
     code = "IMZ221"
-    checks = ("error_body_echoes_credentials",)
     kind_title = "Error body echoes credentials"
 
 
@@ -73,7 +70,7 @@ def as_json_response(response: Response) -> Response:
     )  # fmt: skip
 
 
-@schemathesis.check
+@registered(BodyUnderWrongContentType)
 def response_schema_under_any_content_type(
     ctx: schemathesis.CheckContext, response: Response, case: schemathesis.Case[Any]
 ) -> bool | None:
@@ -90,7 +87,7 @@ def response_schema_under_any_content_type(
     return result
 
 
-@schemathesis.check
+@registered(InternalsDisclosed)
 def error_body_discloses_internals(
     ctx: schemathesis.CheckContext, response: Response, case: schemathesis.Case[Any]
 ) -> bool | None:
@@ -105,10 +102,9 @@ def error_body_discloses_internals(
             raise InternalsDisclosed(
                 operation=case.operation.label, status_code=response.status_code,
                 location="error body",
-                expected="an error body without server internals",
+                expected=row_of(error_body_discloses_internals).rule,
                 actual=f"{response.status_code} body with {what} ({found.group(0)[:40]!r})",
-                suggestion=f"{OPS} puts {what} in its error bodies: log it, do not send it "
-                "(fix the server, security)",
+                suggestion=row_of(error_body_discloses_internals).fix,
             )  # fmt: skip
     return None
 
@@ -122,7 +118,7 @@ def _sent_credentials(case: schemathesis.Case[Any], response: Response) -> list[
     return [value for value in values if len(value) >= MIN_ECHO]
 
 
-@schemathesis.check
+@registered(CredentialsEchoed)
 def error_body_echoes_credentials(
     ctx: schemathesis.CheckContext, response: Response, case: schemathesis.Case[Any]
 ) -> bool | None:
@@ -134,9 +130,8 @@ def error_body_echoes_credentials(
         if value in text:
             raise CredentialsEchoed(
                 operation=case.operation.label, status_code=response.status_code,
-                location="error body", expected="an error body without the credentials sent",
+                location="error body", expected=row_of(error_body_echoes_credentials).rule,
                 actual=f"{response.status_code} body repeating the credentials sent",
-                suggestion=f"{OPS} echoes credentials in its error bodies: fix the server "
-                "(security)",
+                suggestion=row_of(error_body_echoes_credentials).fix,
             )  # fmt: skip
     return None

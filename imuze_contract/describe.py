@@ -8,6 +8,8 @@ invalid one. The suggested spec edit is given only where the fix is mechanical.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +34,7 @@ from schemathesis.openapi.checks import (
 from imuze_ext._json_types import json_type
 
 from . import sentences
+from .check_table import row_of
 from .checks import SpecProseDeviation
 from .report import OPS
 from .shapes import (
@@ -92,20 +95,21 @@ def describe(
     if isinstance(failure, ServerError):
         reason = _server_reason(response)
         return Finding(
-            failure.status_code, "request", "no 5xx: a server error is never a contract answer",
+            failure.status_code, input_class(case),
+            "no 5xx: a server error is never a contract answer",
             f"{failure.status_code} {reason_phrase(failure.status_code)}{reason}", None,
         )  # fmt: skip
     if isinstance(failure, IgnoredAuth):
+        row = row_of("ignored_auth")
         return Finding(
-            status, f"auth ({failure.scenario.value.replace('_', ' ')})",
-            "401 without valid credentials", f"{status}: served anyway",
-            f"{OPS} does not check credentials: fix the server (security)",
+            status, f"auth ({failure.scenario.value.replace('_', ' ')})", row.rule,
+            f"{status}: served anyway", row.fix,
         )  # fmt: skip
     if isinstance(failure, ObjectLevelAuthorizationViolation):
+        row = row_of("object_level_authorization")
         return Finding(
-            status, "scope", "404 for another user's resource (spec: Scope)",
-            f"{status}: {failure.peer} read what {failure.owner} created",
-            f"{OPS} leaks other users' data: fix the server (security)",
+            status, "scope", row.rule,
+            f"{status}: {failure.peer} read what {failure.owner} created", row.fix,
         )  # fmt: skip
     if isinstance(failure, MissingHeaderNotRejected):
         allowed = ", ".join(str(code) for code in failure.expected_statuses)
@@ -116,6 +120,36 @@ def describe(
         )  # fmt: skip
     shaped = sentences.fallback(check, failure, status)
     return Finding(status, shaped.location, shaped.expected, shaped.actual, shaped.fix)
+
+
+def input_class(case: Case[Any]) -> str:
+    """The kind of request that got an answer, for the key of a deviation that depends on it
+    (a 5xx): `request (schema-valid)`, `request (invalid body)`, `request (invalid path,
+    query)`; `request` for one the runner built itself."""
+    meta = case.meta
+    if meta is None:
+        return "request"
+    broken = sorted(
+        location.name.lower()
+        for location, component in meta.components.items()
+        if component.mode.is_negative
+    )
+    return f"request (invalid {', '.join(broken)})" if broken else "request (schema-valid)"
+
+
+def schema_location(pointer: list[str], keyword: str, missing: list[str]) -> str:
+    """Where a schema mismatch is, exactly enough that accepting one never accepts another:
+    the pointer (array items as `*`), the fields a `required` failure found missing (all of
+    them: a body missing more is another deviation), and the keyword broken unless `type`."""
+    location = "/" + "/".join(pointer)
+    if keyword == "required" and missing:
+        return f"{location} lacks {', '.join(missing)}"
+    if keyword in ("", "type"):
+        return location
+    return f"{location} ({keyword})"
+
+
+_REQUIRED = re.compile(r'^(".*") is a required property$')
 
 
 def _undocumented_status(failure: UndefinedStatusCode, case: Case[Any]) -> Finding:
@@ -136,7 +170,7 @@ def _schema_mismatch(
     failure: JsonSchemaError, case: Case[Any], status: int, spec: Mapping[str, Any]
 ) -> Finding:
     pointer = _pointer(failure)
-    location = "/" + "/".join(pointer)
+    keyword = str(failure.schema_path[-1]) if failure.schema_path else ""
     raw = case.operation.definition.raw
     documented = response_schema(raw, status, spec) if isinstance(raw, Mapping) else None
     name, node = schema_at(documented, pointer, spec)
@@ -147,10 +181,12 @@ def _schema_mismatch(
     actual = value_shape(instance)
     if not isinstance(instance, (dict, list)):
         actual = f"{scalar_text(instance)} ({json_type(instance)})"
-    what = f"the {status} body" if not pointer else f"{location} in the {status} body"
-    if failure.schema_path and failure.schema_path[-1] == "format" and isinstance(instance, str):
-        return _bad_format(status, location, node, instance)
     missing = _missing_fields(failure, node)
+    location = schema_location(pointer, keyword, missing)
+    at = "/" + "/".join(pointer)
+    what = f"the {status} body" if not pointer else f"{at} in the {status} body"
+    if keyword == "format" and isinstance(instance, str):
+        return _bad_format(status, location, at, node, instance)
     if missing and isinstance(node, Mapping) and len(missing) * 2 <= len(node.get("required", ())):
         # A few fields short of the schema: name them, not the whole shape.
         fields = ", ".join(missing)
@@ -169,10 +205,11 @@ def _schema_mismatch(
     return Finding(status, location, one_line(expected), one_line(actual), one_line(hint, 200))
 
 
-def _bad_format(status: int, location: str, node: Any, value: str) -> Finding:
-    """A string that breaks its `format`; a URI gets named for what it is instead."""
+def _bad_format(status: int, location: str, at: str, node: Any, value: str) -> Finding:
+    """A string that breaks its `format` (at the pointer `at`); a URI gets named for what it
+    is instead."""
     fmt = node.get("format") if isinstance(node, Mapping) else None
-    field = location.rsplit("/", 1)[-1]
+    field = at.rsplit("/", 1)[-1]
     if fmt in ("uri", "url"):
         kind = "a protocol-relative URL" if value.startswith("//") else "a relative URL"
         return Finding(
@@ -187,12 +224,17 @@ def _bad_format(status: int, location: str, node: Any, value: str) -> Finding:
 
 
 def _missing_fields(failure: JsonSchemaError, node: Any) -> list[str]:
-    """The required fields a `required` failure found missing, in the schema's order."""
+    """The required fields a `required` failure found missing, in the schema's order: every
+    one the body lacks (each failure names one; all of them make the deviation)."""
     if not failure.schema_path or failure.schema_path[-1] != "required":
         return []
-    if not isinstance(node, Mapping) or not isinstance(failure.instance, Mapping):
-        return []
-    return [str(key) for key in node.get("required", ()) if key not in failure.instance]
+    if isinstance(node, Mapping) and isinstance(failure.instance, Mapping):
+        missing = [str(key) for key in node.get("required", ()) if key not in failure.instance]
+        if missing:
+            return missing
+    lines = failure.message.strip().splitlines()
+    named = _REQUIRED.match(lines[0]) if lines else None
+    return [str(json.loads(named.group(1)))] if named else []
 
 
 def _error_body(response: Response | None) -> Any:

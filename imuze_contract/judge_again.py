@@ -21,13 +21,15 @@ from .session import RESPONSE_CHECKS, judge
 from .target import Target
 
 
-def same_deviation(row: Deviation, answer: httpx.Response, target: Target) -> tuple[bool, str]:
+def same_deviation(
+    row: Deviation, answer: httpx.Response, target: Target, spec: Path | None = None
+) -> tuple[bool, str]:
     """(whether `answer` shows the row's deviation again, a short line saying what it shows)."""
     status = answer.status_code
     if row.check not in RESPONSE_CHECKS or row.probe is not None:
         same = status == row.status
         return same, f"answered {status} (the row: {row.status})"
-    schema = _schema(target)
+    schema = _schema(target, spec)
     method, template = row.operation.split(" ", 1)
     operation = schema[template][method]
     case = operation.Case(**_case_parts(answer.request, template, target.base_url))
@@ -42,12 +44,13 @@ def same_deviation(row: Deviation, answer: httpx.Response, target: Target) -> tu
 
 
 @functools.lru_cache(maxsize=4)
-def _schema(target: Target) -> OpenApiSchema:
-    """The spec under the contract's configuration, loaded once per target."""
+def _schema(target: Target, spec: Path | None) -> OpenApiSchema:
+    """The spec the row was found against (None: the packaged one) under the contract's
+    configuration, loaded once per target."""
     with tempfile.TemporaryDirectory(prefix="imuze-replay-") as workdir:
         wfc = write_wfc_document(target, Path(workdir) / "wfc.yaml")
         config = contract_config(target, wfc, max_examples=1, scenarios=1, seed=0)
-        return load_schema(target, config)
+        return load_schema(target, config, spec)
 
 
 def _case_parts(request: httpx.Request, template: str, base_url: str) -> dict[str, Any]:

@@ -45,7 +45,16 @@ def render_junit(report: Report) -> str:
         time=f"{report.duration:.3f}",
     )
     properties = ElementTree.SubElement(suite, "properties")
-    for name, value in (("base_url", report.base_url), ("seed", str(report.seed))):
+    facts = [("base_url", report.base_url), ("seed", str(report.seed))]
+    if report.context is not None:
+        context = report.context
+        facts += [
+            ("spec", context.spec or "packaged"), ("spec_path", context.spec_path),
+            ("spec_sha256", context.spec_sha256), ("users", ",".join(context.users)),
+            ("checks_run", ",".join(context.checks_run)),
+            *((f"check_not_run.{check}", why) for check, why in context.checks_not_run),
+        ]  # fmt: skip
+    for name, value in facts:
         ElementTree.SubElement(properties, "property", name=name, value=value)
     for d in deviations:
         failure = ElementTree.SubElement(_case(suite, d), "failure", message=d.line, type=d.check)

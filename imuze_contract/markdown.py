@@ -60,6 +60,8 @@ def render_markdown(report: Report) -> str:
         f"(`{report.rerun_command}` sends the same requests again)",
         "",
     ]
+    if report.context is not None:
+        lines += [f"Context: {_cell(line)}  " for line in report.context.lines()] + [""]
     if deviations:
         lines += _table(deviations, 1)
         fixes = report.fixes()

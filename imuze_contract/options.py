@@ -57,11 +57,13 @@ class RunOptions:
 
     def rerun_args(self, seed: int) -> list[str]:
         """The `imuze contract` options that send the same requests again: every option that
-        changes which requests are sent (the seed, the depth, and the budget and rate, which
-        decide how many of them fit)."""
+        changes which requests are sent (the seed, the depth, the budget and rate, which
+        decide how many of them fit, and the spec they are generated from and judged by)."""
         args = ["--seed", str(seed), "--max-examples", str(self.max_examples)]
         if self.rate_limit is not None:
             args += ["--rate-limit", f"{self.rate_limit}/s"]
         if self.budget != DEFAULT_BUDGET:
             args += ["--budget", f"{self.budget:g}"]
+        if self.spec is not None:
+            args += ["--spec", str(self.spec)]
         return args

@@ -22,45 +22,19 @@ from typing import Any
 import jsonschema_rs
 import yaml
 
+from .check_table import CHECKS, SECURITY, SERVER_ERROR
 from .propose_document import document, key_text, render
 from .propose_edits import Edits
 from .propose_spec import Located, SpecMap, check_target, schema_of
 from .report import Deviation, Report
 
-__all__ = ["DISPOSITIONS", "Proposal", "key_text", "propose", "propose_file", "render"]
+__all__ = [
+    "DISPOSITIONS", "SECURITY", "SERVER_ERROR", "Proposal", "key_text", "propose",
+    "propose_file", "render",
+]  # fmt: skip
 
-SECURITY = "a security finding"
-SERVER_ERROR = "a server error"
 #: Every check the contract runs, and why its findings get no spec edit (None: they may).
-#: A security or 5xx finding is never edited away; a server looser than the spec is not
-#: answered by relaxing the spec; a rule the spec states in prose is the server's to keep.
-DISPOSITIONS: dict[str, str | None] = {
-    "status_code_conformance": None,
-    "content_type_conformance": None,
-    "response_schema_conformance": None,
-    "positive_data_acceptance": None,
-    "not_a_server_error": SERVER_ERROR,
-    "ignored_auth": SECURITY,
-    "object_level_authorization": SECURITY,
-    "missing_required_header": SECURITY,
-    "use_after_free": "a resource served after its removal",
-    "ensure_resource_availability": "a created resource that cannot be read back",
-    "negative_data_rejection": "the server accepts what the spec forbids: validate it",
-    "response_headers_conformance": "a documented header the server does not send",
-    "unsupported_method": "an undeclared method not answered 405",
-    "allow_header_conformance": "a 405 without a correct Allow header",
-    "malformed_path_id_answers_400": "a rule the spec states in prose",
-    "response_schema_under_any_content_type": None,
-    "large_integer_accepted": None,
-    "long_string_accepted": None,
-    "long_array_accepted": None,
-    "unicode_string_accepted": "an allowed Unicode string refused: fix the server",
-    "count_matches_items": "a count that is not the number of items listed",
-    "shows_requested_resource": "an answer about another resource than the one asked for",
-    "list_scope": SECURITY,
-    "error_body_discloses_internals": SECURITY,
-    "error_body_echoes_credentials": SECURITY,
-}
+DISPOSITIONS: dict[str, str | None] = {check.id: check.disposition for check in CHECKS.values()}
 #: Probe findings whose limit becomes a bound in the spec (when answered 4xx, not 5xx).
 _BOUNDS = ("maxLength", "maximum", "minimum", "maxItems")
 _URI_FORMATS = ("uri", "url")

@@ -11,6 +11,7 @@ here from the recorded requests, not from schemathesis's own curl lines.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable
 
@@ -55,19 +56,32 @@ class Secrets:
         return len(self._values)
 
     def _longest_first(self) -> list[tuple[str, str | None]]:
+        """Every form a secret takes in a text (as is, and JSON-escaped as a serializer with
+        or without ensure_ascii writes it), with its variable, the longest first."""
         with self._lock:
-            return sorted(self._values.items(), key=lambda item: len(item[0]), reverse=True)
+            items = list(self._values.items())
+        forms = {form: variable for value, variable in items for form in _forms(value)}
+        return sorted(forms.items(), key=lambda item: len(item[0]), reverse=True)
 
     def scrub(self, text: str) -> str:
-        """`text` with every known secret replaced by the marker, longest first."""
+        """`text` with every known secret (in any form) replaced by the marker."""
         for value, _ in self._longest_first():
             if value in text:
                 text = text.replace(value, FILTERED)
         return text
 
     def to_variables(self, text: str) -> str:
-        """`text` with each named secret as `${VARIABLE}` and any other one the marker."""
+        """`text` with each named secret as `${VARIABLE}` and any other one the marker.
+
+        A JSON-escaped secret becomes its variable too: whoever expands it in a JSON text
+        (replay.py, a reproduction's curl) escapes the value again."""
         for value, variable in self._longest_first():
             if value in text:
                 text = text.replace(value, "${" + variable + "}" if variable else FILTERED)
         return text
+
+
+def _forms(value: str) -> tuple[str, ...]:
+    """`value`, and its JSON-escaped forms where they differ (`\\"`, `\\u00e4`, `\\\\`)."""
+    escaped = (json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1])
+    return (value, *(form for form in dict.fromkeys(escaped) if form != value))

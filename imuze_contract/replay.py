@@ -15,10 +15,13 @@ variables, then judges the last answer:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -112,8 +115,11 @@ class Credentials:
             return None
         return token if isinstance(token, str) else None
 
-    def expand(self, text: str) -> str:
-        """`text` with every `${VARIABLE}` replaced by its value."""
+    def expand(self, text: str, *, in_json: bool = False) -> str:
+        """`text` with every `${VARIABLE}` replaced by its value (JSON-escaped `in_json`: the
+        recorded body holds the variable where the escaped secret stood)."""
+        if in_json:
+            return _VARIABLE.sub(lambda m: json.dumps(self.value(m.group(1)))[1:-1], text)
         return _VARIABLE.sub(lambda match: self.value(match.group(1)), text)
 
 
@@ -130,7 +136,8 @@ def send(
     headers = {name: credentials.expand(value) for name, value in step.headers.items()}
     content: bytes | None = None
     if step.body is not None:
-        content = credentials.expand(step.body).encode("utf-8")
+        in_json = step.body.lstrip().startswith(("{", "["))
+        content = credentials.expand(step.body, in_json=in_json).encode("utf-8")
     elif step.body_base64 is not None:
         import base64
 
@@ -139,10 +146,37 @@ def send(
     return client.request(step.method, url, headers=headers, content=content)
 
 
+def spec_of(report: Report) -> Path | None:
+    """The spec the report's run held the API to (None: the packaged one), as its context
+    says; ReplayError when that file is gone or has changed since the run."""
+    context = report.context
+    if context is None or context.spec is None:
+        return None
+    path = Path(context.spec_path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise ReplayError(
+            f"the report was made against the spec {context.spec}, which cannot be read at "
+            f"{path}: {exc.strerror or exc}"
+        ) from None
+    if digest != context.spec_sha256:
+        raise ReplayError(
+            f"the spec {context.spec} changed since the run (sha256 {digest[:12]}, the run's "
+            f"{context.spec_sha256[:12]}): run imuze contract --spec {context.spec} again"
+        )
+    return path
+
+
 def replay(
-    row: Deviation, target: Target, env: Mapping[str, str] | None = None, app: Any = None
+    row: Deviation,
+    target: Target,
+    env: Mapping[str, str] | None = None,
+    app: Any = None,
+    spec: Path | None = None,
 ) -> Outcome:
-    """Re-send `row`'s steps to `target` and judge the last answer (see the module docstring)."""
+    """Re-send `row`'s steps to `target` and judge the last answer (see the module docstring)
+    against `spec`, the spec its run used (spec_of; None: the packaged one)."""
     if not row.steps:
         raise ReplayError("this row has no recorded requests to replay")
     env = os.environ if env is None else env
@@ -156,7 +190,7 @@ def replay(
     last = answers[-1]
     from .judge_again import same_deviation  # schemathesis: only once a replay runs
 
-    still, detail = same_deviation(row, last, target)
+    still, detail = same_deviation(row, last, target, spec)
     return Outcome(still, last.status_code, detail)
 
 

@@ -123,6 +123,59 @@ class StaleEntry:
         )
 
 
+@dataclass(frozen=True)
+class RunContext:
+    """What a run held the API to and with what: every artifact carries it, and replay, the
+    rerun line and `--baseline-prune` read it instead of assuming it."""
+
+    # The spec as given to --spec (None: the packaged one), where it was, and its SHA-256.
+    spec: str | None
+    spec_path: str
+    spec_sha256: str
+    # The users the run logged in as ("demo", "other").
+    users: tuple[str, ...]
+    seed: int
+    # The checks that ran, and those that could not, each with why.
+    checks_run: tuple[str, ...] = ()
+    checks_not_run: tuple[tuple[str, str], ...] = ()
+
+    def could_not_run(self, check: str) -> str | None:
+        """Why `check` could not run in this run, or None when it ran."""
+        return dict(self.checks_not_run).get(check)
+
+    @property
+    def spec_label(self) -> str:
+        """`spec/openapi.yaml (sha256 1a2b3c4d5e6f)`, or the packaged spec's."""
+        return f"{self.spec or 'the packaged spec'} (sha256 {self.spec_sha256[:12]})"
+
+    def lines(self) -> list[str]:
+        """The context in words, one line per fact, for the terminal and Markdown reports."""
+        not_run = "; ".join(f"{check} ({why})" for check, why in self.checks_not_run)
+        return [
+            f"spec {self.spec_label} · users {', '.join(self.users) or 'none'} · seed {self.seed}",
+            f"{len(self.checks_run)} checks ran; could not run: {not_run or 'none'}",
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """As JSON data."""
+        return {
+            "spec": self.spec, "spec_path": self.spec_path, "spec_sha256": self.spec_sha256,
+            "users": list(self.users), "seed": self.seed, "checks_run": list(self.checks_run),
+            "checks_not_run": dict(self.checks_not_run),
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunContext:
+        """Read back from `to_dict`."""
+        spec = data.get("spec")
+        return cls(
+            None if spec is None else str(spec), str(data.get("spec_path", "")),
+            str(data.get("spec_sha256", "")), tuple(str(u) for u in data.get("users", ())),
+            int(data.get("seed", 0)), tuple(str(c) for c in data.get("checks_run", ())),
+            tuple((str(k), str(v)) for k, v in dict(data.get("checks_not_run", {})).items()),
+        )  # fmt: skip
+
+
 @dataclass
 class Report:
     """A finished run: where, how long, how much was sent, and what deviated."""
@@ -149,6 +202,8 @@ class Report:
     answered: set[tuple[str, int]] = field(default_factory=set)
     # The options that decide which requests are sent, as `imuze contract` arguments.
     rerun: list[str] = field(default_factory=list)
+    # What the run held the API to and with what (None: a report from before contexts).
+    context: RunContext | None = None
 
     @property
     def exit_code(self) -> int:
@@ -208,6 +263,7 @@ class Report:
             "budget_spent": self.budget_spent,
             "rerun": self.rerun_command,
             "rerun_args": self.rerun,
+            "context": self.context.to_dict() if self.context is not None else None,
             "exit_code": self.exit_code,
         }
 
@@ -222,6 +278,8 @@ class Report:
         ]
         report.operations = list(data.get("operations", []))
         report.rerun = list(data.get("rerun_args", []))
+        context = data.get("context")
+        report.context = RunContext.from_dict(context) if isinstance(context, dict) else None
         return report
 
 

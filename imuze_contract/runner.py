@@ -10,6 +10,7 @@ Ctrl+C or SIGTERM interrupt). Requests are rate limited, except to a loopback AP
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import tempfile
@@ -17,17 +18,22 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from schemathesis.auths import AuthContext, CachingAuthProvider, SelectiveAuthProvider
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.run import PhaseName, PhaseSkipReason
+from schemathesis.generation.case import Case
 from schemathesis.schemas import BaseSchema
+from schemathesis.wfc.escalation import EscalatingAuthProvider
 
+from . import check_table
 from .collect import Collector
-from .config import contract_config, load_schema, write_wfc_document
+from .config import contract_config, load_schema, spec_path, write_wfc_document
 from .options import RunOptions
 from .probes import Prober
-from .redact import Secrets
-from .report import Report
+from .redact import TOKEN_VARIABLES, Secrets
+from .report import Report, RunContext
 from .scope import probe_list_scope
 from .session import Session
 from .shapes import one_line
@@ -53,6 +59,7 @@ def run(
     seed = options.seed if options.seed is not None else random.randrange(2**31)  # noqa: S311 - a seed, not a secret
     report = Report(base_url=target.base_url, seed=seed, users=len(target.users))
     report.rerun = options.rerun_args(seed)
+    report.context = run_context(target, options, seed)
     started = time.monotonic()
     deadline = started + options.budget
     rate = options.rate_limit_for(target.base_url, in_process=target.app is not None)
@@ -63,6 +70,7 @@ def run(
             seed=seed, rate_limit=rate, keep_going=True,
         )  # fmt: skip
         schema = load_schema(target, config, options.spec)
+        name_issued_tokens(schema, target, secrets)
         collector = Collector(schema.raw_schema, secrets, target.base_url + "/tokens")
         collector.emails = {user.email: user.name for user in target.users if user.email}
         session = Session(schema, target, secrets, collector.add_own)
@@ -84,13 +92,67 @@ def run(
             f"the budget of {options.budget:g} s ended the run before every phase finished: "
             "this report covers what ran (not an interruption)"
         )
-    if len(target.users) < 2:
-        report.notes.append(
-            "object_level_authorization and list_scope need a second user: set "
-            "IMUZE_OTHER_EMAIL and IMUZE_OTHER_PASSWORD (or IMUZE_OTHER_API_KEY)"
-        )
+    for check, why in report.context.checks_not_run if report.context else ():
+        if check_table.row_of(check).off is None:  # not run for this run's reason
+            report.notes.append(f"{check} could not run: {why}")
     _scrub(report, secrets, target.base_url + "/tokens")
     return report
+
+
+class _NamingProvider:
+    """An auth provider that names each credential it fetches as the user's token variable,
+    the moment it is issued: a request carrying it is recorded with `${IMUZE_TOKEN}` whether
+    or not schemathesis tells which identity sent it (a one-user run tells none)."""
+
+    def __init__(self, provider: Any, secrets: Secrets, variable: str) -> None:
+        self.provider, self.secrets, self.variable = provider, secrets, variable
+
+    def get(self, case: Case[Any], context: AuthContext) -> Any:
+        data = self.provider.get(case, context)
+        values = [data] if isinstance(data, str) else []
+        if isinstance(data, list):  # fixed headers: (name, value) pairs
+            values = [value for _, value in data if isinstance(value, str)]
+        for value in values:
+            self.secrets.name(value, self.variable)
+        return data
+
+    def set(self, case: Case[Any], data: Any, context: AuthContext) -> None:
+        self.provider.set(case, data, context)
+
+
+def _naming(provider: Any, secrets: Secrets, variable: str) -> Any:
+    """`provider` with what it fetches named (inside its cache, which schemathesis finds by
+    its type to refresh it)."""
+    if isinstance(provider, CachingAuthProvider):
+        provider.provider = _naming(provider.provider, secrets, variable)
+        return provider
+    if isinstance(provider, SelectiveAuthProvider):
+        provider.provider = _naming(provider.provider, secrets, variable)
+        return provider
+    return _NamingProvider(provider, secrets, variable)
+
+
+def name_issued_tokens(schema: BaseSchema, target: Target, secrets: Secrets) -> None:
+    """Name every token schemathesis's own auth fetches for the run, per user."""
+    default = TOKEN_VARIABLES.get(target.users[0].name, "IMUZE_TOKEN") if target.users else ""
+    providers = schema.auth.providers
+    for n, provider in enumerate(providers):
+        if isinstance(provider, EscalatingAuthProvider):
+            for i, (inner, name) in enumerate(zip(provider.providers, provider.names, strict=True)):
+                if name in TOKEN_VARIABLES:
+                    provider.providers[i] = _naming(inner, secrets, TOKEN_VARIABLES[name])
+        elif default:
+            providers[n] = _naming(provider, secrets, default)
+
+
+def run_context(target: Target, options: RunOptions, seed: int) -> RunContext:
+    """The run's context: its spec (path and hash), users, seed, and the checks it runs."""
+    path = options.spec or spec_path()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    ran, not_run = check_table.checks_of_run(len(target.users))
+    users = tuple(user.name for user in target.users)
+    spec = str(options.spec) if options.spec is not None else None
+    return RunContext(spec, str(path.resolve()), digest, users, seed, ran, not_run)
 
 
 def _own_phases(session: Session, collector: Collector, deadline: float) -> bool:

@@ -33,6 +33,7 @@ from schemathesis.openapi.checks import (
     UseAfterFree,
 )
 
+from .check_table import CHECKS
 from .report import OPS
 from .shapes import one_line
 
@@ -48,35 +49,7 @@ class Halves:
 
 
 #: For every check: what it expects, in words, for a failure no handler shapes.
-CHECK_SENTENCES: dict[str, str] = {
-    "not_a_server_error": "no 5xx: a server error is never a contract answer",
-    "status_code_conformance": "a status the spec documents for this operation",
-    "content_type_conformance": "a content type the spec documents for this answer",
-    "response_headers_conformance": "the response headers the spec documents",
-    "response_schema_conformance": "a body that matches the spec's schema",
-    "negative_data_rejection": "4xx: the request breaks the schema",
-    "positive_data_acceptance": "2xx: the request is schema-valid",
-    "missing_required_header": "a 4xx when a required header is missing",
-    "unsupported_method": "405 with an Allow header for a method the path does not define",
-    "allow_header_conformance": "an Allow header listing the methods the spec defines",
-    "use_after_free": "404 for a resource after it was deleted",
-    "ensure_resource_availability": "the resource just created, readable at once",
-    "ignored_auth": "401 without valid credentials",
-    "object_level_authorization": "404 for another user's resource (spec: Scope)",
-    "malformed_path_id_answers_400": "400 for a path id that is not an integer >= 0",
-    "response_schema_under_any_content_type": "a JSON body that matches the spec's schema",
-    "error_body_discloses_internals": "an error body without server internals",
-    "error_body_echoes_credentials": "an error body without the credentials sent",
-    "count_matches_items": "count equal to the number of items",
-    "shows_requested_resource": "the resource with the id requested",
-    "large_integer_accepted": "a 2xx for an integer the spec allows",
-    "long_string_accepted": "a 2xx for a string as long as the spec allows",
-    "long_array_accepted": "a 2xx for an array as long as the spec allows",
-    "unicode_string_accepted": "a 2xx for a free-form string in any script",
-    "list_scope": "a list of the user's own resources only (spec: Scope)",
-    "error": "an HTTP answer",
-    "max_response_time": "an answer within the response-time limit",
-}
+CHECK_SENTENCES: dict[str, str] = {check.id: check.rule for check in CHECKS.values()}
 
 
 def _types(values: list[str]) -> str:
@@ -86,6 +59,15 @@ def _types(values: list[str]) -> str:
 def halves(failure: Failure, status: int | None) -> Halves | None:
     """The halves of a failure kind that describe.py leaves to this module, or None."""
     code = f"{status} {reason_phrase(status)}" if status is not None else "no answer"
+    for shape in (_content_halves, _header_halves, _other_halves):
+        shaped = shape(failure, status, code)
+        if shaped is not None:
+            return shaped
+    return None
+
+
+def _content_halves(failure: Failure, status: int | None, code: str) -> Halves | None:
+    """A body or its media type that does not read as documented."""
     if isinstance(failure, UndefinedContentType):
         return Halves(
             "content type", f"a documented content type ({_types(failure.defined_content_types)})",
@@ -117,6 +99,11 @@ def halves(failure: Failure, status: int | None) -> Halves | None:
             "body", "a body that reads as its documented media type",
             f"{code} with a body that does not ({one_line(failure.message, 60)})", None,
         )  # fmt: skip
+    return None
+
+
+def _header_halves(failure: Failure, status: int | None, code: str) -> Halves | None:
+    """A documented header missing, or a method answered without the right Allow."""
     if isinstance(failure, MissingHeaders):
         names = ", ".join(failure.missing_headers)
         return Halves(
@@ -145,6 +132,11 @@ def halves(failure: Failure, status: int | None) -> Halves | None:
             f"undocumented {_types(failure.undocumented_methods)})",
             f"{OPS}: make Allow list the path's methods",
         )  # fmt: skip
+    return None
+
+
+def _other_halves(failure: Failure, status: int | None, code: str) -> Halves | None:
+    """A resource's life cycle, a request's content type, the response time, a custom check."""
     if isinstance(failure, UseAfterFree):
         return Halves(
             "deleted resource", f"404 from {failure.usage} after {failure.free} deleted it",
@@ -180,7 +172,11 @@ def halves(failure: Failure, status: int | None) -> Halves | None:
 
 
 def fallback(check: str, failure: Failure, status: int | None) -> Halves:
-    """Halves for a failure no handler knows: the check's sentence, and the answer's status."""
-    expected = CHECK_SENTENCES.get(check, f"what the {check.replace('_', ' ')} check requires")
+    """Halves for a failure no handler knows: the check's row (its rule and its fix), and the
+    answer's status."""
+    row = CHECKS.get(check)
+    expected = row.rule if row else f"what the {check.replace('_', ' ')} check requires"
     code = f"{status} {reason_phrase(status)}" if status is not None else "no answer"
-    return Halves(failure._unique_key or "-", expected, f"{code}, which does not", None)
+    return Halves(
+        failure._unique_key or "-", expected, f"{code}, which does not", row.fix if row else None
+    )

@@ -21,24 +21,14 @@ from schemathesis.schemas import APIOperation, BaseSchema
 from imuze_ext._responses import status_error
 from imuze_ext.errors import APIConnectionError, ImuzeError
 
+from .check_table import SINGLE_ANSWER
 from .redact import PASSWORD_VARIABLES, TOKEN_VARIABLES, Secrets
 from .shapes import one_line
 from .steps import Step
 from .target import SetupError, Target, User
 
 #: The checks that judge one answer on its own (no generated case, no run history needed).
-RESPONSE_CHECKS = (
-    "not_a_server_error",
-    "status_code_conformance",
-    "content_type_conformance",
-    "response_headers_conformance",
-    "response_schema_conformance",
-    "response_schema_under_any_content_type",
-    "error_body_discloses_internals",
-    "error_body_echoes_credentials",
-    "count_matches_items",
-    "shows_requested_resource",
-)
+RESPONSE_CHECKS = SINGLE_ANSWER
 
 #: (operation, case, response, check, failure, steps) for each failure of an own request.
 Operation = APIOperation[Any, Any, Any, Any]

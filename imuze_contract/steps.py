@@ -22,6 +22,12 @@ _DROPPED = frozenset(
      "x-schemathesis-testcaseid"}
 )  # fmt: skip
 _VARIABLE = re.compile(r"(\$\{[A-Z_]+\})")
+#: Expands the `${VARIABLE}`s of a JSON text from the environment, each value JSON-escaped (a
+#: password with `"`, `\\` or a non-ASCII letter stays one JSON string). No single quote in it.
+_EXPAND_JSON = (
+    'import json, os, re, sys; sys.stdout.write(re.sub(r"\\$\\{([A-Z_]+)\\}", '
+    "lambda m: json.dumps(os.environ[m[1]])[1:-1], sys.argv[1]))"
+)
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,9 @@ class Step:
         comment = f"# {self.note}\n" if self.note else ""
         parts = [f"{comment}curl -sS", f"-X {self.method}", _shell(self.url)]
         parts += [f"-H {_shell(f'{name}: {value}')}" for name, value in self.headers.items()]
-        if self.body is not None:
+        if self.body is not None and _VARIABLE.search(self.body) and _is_json(self.body):
+            parts.append(f"--data-binary {_json_with_variables(self.body)}")
+        elif self.body is not None:
             parts.append(f"--data-binary {_shell(self.body)}")
         elif self.body_base64 is not None:
             parts.append(f"--data-binary @<(echo {self.body_base64} | base64 -d)")
@@ -105,23 +113,34 @@ def _shell(text: str) -> str:
     return "".join(quoted) or "''"
 
 
+def _is_json(text: str) -> bool:
+    return text.lstrip().startswith(("{", "["))
+
+
+def _literal(text: str) -> str:
+    """`text` quoted for a POSIX shell, nothing in it expanded."""
+    return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
+def _json_with_variables(template: str) -> str:
+    """A shell word: the JSON `template` with its variables expanded from the environment,
+    each value JSON-escaped."""
+    return f'"$(python3 -c {_literal(_EXPAND_JSON)} {_literal(template)})"'
+
+
 def _login_line(user: str, login_url: str) -> str:
-    """`IMUZE_TOKEN=...`: the token as exported, else the key, else a login."""
+    """`export IMUZE_TOKEN=...`: the token as exported, else the key, else a login (its body
+    built by JSON, so that any password reads as sent)."""
     token = TOKEN_VARIABLES[user]
     key = "IMUZE_API_KEY" if user == "demo" else "IMUZE_OTHER_API_KEY"
-    body = (
-        '{"token": {"email": "${'
-        + EMAIL_VARIABLES[user]
-        + '}", "password": "${'
-        + PASSWORD_VARIABLES[user]
-        + '}"}}'
-    )
+    email, password = EMAIL_VARIABLES[user], PASSWORD_VARIABLES[user]
+    body = '{"token": {"email": "${' + email + '}", "password": "${' + password + '}"}}'
     login = (
         f"curl -sS -X POST {_shell(login_url)} -H 'Content-Type: application/json' "
-        f"--data-binary {_shell(body)} | python3 -c "
+        f"--data-binary {_json_with_variables(body)} | python3 -c "
         "'import json, sys; print(json.load(sys.stdin)[\"response\"])'"
     )
-    return f'{token}="${{{token}:-${{{key}:-$({login})}}}}"'
+    return f'export {token}="${{{token}:-${{{key}:-$({login})}}}}"'
 
 
 def reproduction(steps: list[Step], login_url: str) -> str:

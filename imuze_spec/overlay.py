@@ -139,9 +139,15 @@ def apply(doc: Any, actions: list[Action]) -> None:
             _update(match.obj, action)
 
 
+def _path_order(match: jsonpath.JSONPathMatch) -> list[tuple[int, int, str]]:
+    """A match's location, ordered as the document is: array indices as numbers (index 10
+    after index 2, not before, as text would have it), names as text."""
+    return [(0, part, "") if isinstance(part, int) else (1, 0, str(part)) for part in match.parts]
+
+
 def _remove(matches: list[jsonpath.JSONPathMatch], action: Action) -> None:
     # Later list items first, so that the earlier indices still hold.
-    for match in sorted(matches, key=lambda m: [str(p) for p in m.parts], reverse=True):
+    for match in sorted(matches, key=_path_order, reverse=True):
         parent = match.parent.obj if match.parent is not None else None
         if parent is None:
             raise OverlayError(f"{action.name}: cannot remove the document itself")
@@ -157,6 +163,8 @@ def _update(node: Any, action: Action) -> None:
         if not isinstance(action.update, Mapping):
             raise OverlayError(f"{action.name}: its target is an object: update must be one")
         _merge(node, action.update)
+    elif isinstance(node, MutableSequence) and isinstance(action.update, list):
+        node.extend(_fresh(item) for item in action.update)  # the items are added
     elif isinstance(node, MutableSequence):
         node.append(_fresh(action.update))
     else:
@@ -166,8 +174,12 @@ def _update(node: Any, action: Action) -> None:
 
 
 def _merge(node: MutableMapping[str, Any], update: Mapping[str, Any]) -> None:
-    """Overlay 1.0 merge: objects recursively, arrays concatenated, other values replaced."""
-    for key, value in update.items():
+    """Overlay 1.0 merge: objects recursively, arrays concatenated, other values replaced.
+
+    A key is a JSON object's name, so text: an unquoted `200:` of hand-written YAML (an
+    integer to the YAML loader) is the spec's `"200"`, merged into, not set beside it."""
+    for raw_key, value in update.items():
+        key = raw_key if isinstance(raw_key, str) or raw_key in node else str(raw_key)
         old = node.get(key)
         if isinstance(old, MutableMapping) and isinstance(value, Mapping):
             _merge(old, value)

@@ -74,7 +74,17 @@ def accepted_drift(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
     baseline = tmp_path_factory.mktemp("baseline") / "contract-baseline.yaml"
     with rails() as (base_url, log):
         code, first = _run(["--baseline", str(baseline), "--baseline-update"], base_url)
+        # Until a reviewer writes why, the placeholder reasons fail the run, with what to do.
+        refused = contract([*FAST, "--baseline", str(baseline)], user_env(base_url))
     assert code == 0 and first["deviations"] == []
+    assert refused.exit_code == 2, refused.output
+    assert "still reads 'accepted with --baseline-update: say why'" in refused.stderr
+    assert "write why this deviation is accepted" in refused.stderr
+    document = yaml.safe_load(baseline.read_text())
+    assert document["context"]["users"] == ["demo", "other"]
+    for entry in document["accepted"]:
+        entry["reason"] = "the rails dialect, reviewed"
+    baseline.write_text(yaml.safe_dump(document))
     first["requests"] = log.requests
     return baseline, first
 

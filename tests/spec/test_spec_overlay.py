@@ -161,3 +161,30 @@ def test_imuze_spec_diff_with_an_overlay_judges_adopting_it(tmp_path: Path) -> N
     assert ("response-became-nullable", "ERR", title) in findings
     both = _cli("diff", "spec/openapi.yaml", "spec/openapi.yaml", "--overlay", str(edit))
     assert both.exit_code == 2 and "give the NEW spec, or --overlay FILE" in both.stderr
+
+
+def test_remove_deletes_exactly_the_items_selected_past_index_ten() -> None:
+    # Indices sorted as text put "2" after "10": t11 went and t10 stayed.
+    doc: dict[str, Any] = {"tags": [f"t{n}" for n in range(12)]}
+    actions = parse_actions(
+        overlay({"target": "$..[?@ == 't2' || @ == 't10']", "remove": True}), "o"
+    )
+    apply(doc, actions)
+    assert doc["tags"] == [f"t{n}" for n in range(12) if n not in (2, 10)]
+
+
+def test_an_unquoted_status_key_merges_into_the_quoted_one(tmp_path: Path) -> None:
+    # Hand-written YAML: `201:` is an integer to the loader; the spec's key is "201".
+    path = tmp_path / "o.yaml"
+    path.write_text(
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
+        "  - target: $['paths']['/songs']['post']['responses']\n"
+        "    update:\n      201:\n        description: Created, now said so\n",
+        encoding="utf-8",
+    )
+    before = SPEC["paths"]["/songs"]["post"]["responses"]["201"]
+    doc = copy.deepcopy(SPEC)
+    apply(doc, read_actions(path))
+    after = doc["paths"]["/songs"]["post"]["responses"]
+    assert set(after) == set(SPEC["paths"]["/songs"]["post"]["responses"])
+    assert after["201"] == {**before, "description": "Created, now said so"}

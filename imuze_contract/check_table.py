@@ -1,0 +1,161 @@
+"""One row per contract check: its rule in a sentence, who fixes it, what it judges, its fix.
+
+Every other list of checks derives from `CHECKS`: the sentence of a failure no handler shapes
+(sentences.py), the reason `--propose` gives no spec edit (propose.py), the checks that judge
+one answer on their own (session.py, judge_again.py), the checks a baseline entry was tested
+by only at its status (baseline.py), and the names a deviation may carry (catalog.py). Adding
+a check touches two places: its row here, and its code (a `@schemathesis.check` function, or
+a phase of the runner). tests/contract/test_propose.py and test_sentences.py fail when a check
+of schemathesis's registry or ours has no row.
+
+No schemathesis here: a report reader imports it without the heavy import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .report import OPS
+
+#: Dispositions: why a finding gets no spec edit from `--propose`. A security or 5xx finding
+#: is never edited away; a server looser than the spec is not answered by relaxing the spec;
+#: a rule the spec states in prose is the server's to keep.
+SECURITY = "a security finding"
+SERVER_ERROR = "a server error"
+#: The disposition of a check whose findings may get a mechanical spec edit.
+SPEC_EDIT = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """A contract check's metadata; `fix` has OPS where the operation(s) go."""
+
+    id: str
+    #: What the check expects, as the expected half of a row ("expected X; got Y").
+    rule: str
+    #: Why its findings are the server's to fix, or SPEC_EDIT (None): a candidate spec edit.
+    disposition: str | None
+    #: Whether it judges one answer on its own (no generated case, no run history).
+    single_answer: bool
+    fix: str
+    #: Whether it judges only the body of an answer with the deviation's status (a baseline
+    #: entry is tested only when the operation answered that status).
+    per_status: bool = False
+    #: Whether it needs a second user (it cannot run in a one-user run).
+    two_users: bool = False
+    #: Why the contract never runs it, or None.
+    off: str | None = None
+
+
+_SERVER = f"{OPS} breaks this rule: fix the server"
+_SCHEMA = f"{OPS} answers what the spec does not say: fix the server, or document it"
+_ROWS = (
+    Check("not_a_server_error", "no 5xx: a server error is never a contract answer",
+          SERVER_ERROR, True, f"{OPS} fails with a server error: fix the server"),
+    Check("status_code_conformance", "a status the spec documents for this operation",
+          SPEC_EDIT, True, _SCHEMA),
+    Check("content_type_conformance", "a content type the spec documents for this answer",
+          SPEC_EDIT, True, _SCHEMA, per_status=True),
+    Check("response_headers_conformance", "the response headers the spec documents",
+          "a documented header the server does not send", True,
+          f"{OPS} does not send a documented header: fix the server, or drop it from the spec",
+          per_status=True),
+    Check("response_schema_conformance", "a body that matches the spec's schema",
+          SPEC_EDIT, True, _SCHEMA, per_status=True),
+    Check("response_schema_under_any_content_type", "a JSON body that matches the spec's schema",
+          SPEC_EDIT, True, _SCHEMA, per_status=True),
+    Check("error_body_discloses_internals", "an error body without server internals",
+          SECURITY, True,
+          f"{OPS} puts server internals in its error bodies: log them, do not send them "
+          "(fix the server, security)", per_status=True),
+    Check("error_body_echoes_credentials", "an error body without the credentials sent",
+          SECURITY, True,
+          f"{OPS} echoes credentials in its error bodies: fix the server (security)",
+          per_status=True),
+    Check("count_matches_items", "count equal to the number of items",
+          "a count that is not the number of items listed", True,
+          f"{OPS} answers a count that is not its number of items: fix the server"),
+    Check("shows_requested_resource", "the resource with the id requested",
+          "an answer about another resource than the one asked for", True,
+          f"{OPS} answers another resource than the one its path names: fix the server"),
+    Check("negative_data_rejection", "4xx: the request breaks the schema",
+          "the server accepts what the spec forbids: validate it", False,
+          f"{OPS} accepts a request that breaks the schema: validate it, or relax the schema"),
+    Check("positive_data_acceptance", "2xx: the request is schema-valid", SPEC_EDIT, False,
+          f"{OPS} rejects a schema-valid request: document its rule, or relax the server"),
+    Check("missing_required_header", "a 4xx when a required header is missing", SECURITY,
+          False, f"{OPS} does not require a header the spec requires: fix the server"),
+    Check("unsupported_method",
+          "405 with an Allow header for a method the path does not define",
+          "an undeclared method not answered 405", False,
+          f"{OPS}: answer 405 with Allow to a method the path does not define"),
+    Check("allow_header_conformance", "an Allow header listing the methods the spec defines",
+          "a 405 without a correct Allow header", False,
+          f"{OPS}: make Allow list the path's methods"),
+    Check("use_after_free", "404 for a resource after it was deleted",
+          "a resource served after its removal", False,
+          f"{OPS} still serves deleted resources: fix the server"),
+    Check("ensure_resource_availability", "the resource just created, readable at once",
+          "a created resource that cannot be read back", False,
+          f"{OPS} does not find a resource just created (a lagging read replica or cache?): "
+          "fix the server"),
+    Check("ignored_auth", "401 without valid credentials", SECURITY, False,
+          f"{OPS} does not check credentials: fix the server (security)"),
+    Check("object_level_authorization", "404 for another user's resource (spec: Scope)",
+          SECURITY, False, f"{OPS} leaks other users' data: fix the server (security)",
+          two_users=True),
+    Check("malformed_path_id_answers_400", "400 for a path id that is not an integer >= 0",
+          "a rule the spec states in prose", False,
+          f"{OPS} answered 404 to a malformed id: make the server answer 400 there "
+          "(Rails: constrain the route's :id to digits)"),
+    Check("large_integer_accepted", "a 2xx for an integer the spec allows", SPEC_EDIT, False,
+          _SERVER),
+    Check("long_string_accepted", "a 2xx for a string as long as the spec allows", SPEC_EDIT,
+          False, _SERVER),
+    Check("long_array_accepted", "a 2xx for an array as long as the spec allows", SPEC_EDIT,
+          False, _SERVER),
+    Check("unicode_string_accepted", "a 2xx for a free-form string in any script",
+          "an allowed Unicode string refused: fix the server", False,
+          f"{OPS} refuses a string the spec allows: fix the server"),
+    Check("list_scope", "a list of the user's own resources only (spec: Scope)", SECURITY,
+          False, f"{OPS} lists other users' resources: fix the server (security)",
+          two_users=True),
+    Check("error", "an HTTP answer", "a request that got no answer", False,
+          f"{OPS} gave no HTTP answer: check the server and the network"),
+    Check("max_response_time", "an answer within the response-time limit",
+          "an answer slower than the limit", False, f"{OPS} answers too slowly: fix the server",
+          off="it needs a response-time limit; speed is measured in bench/, not asserted"),
+)  # fmt: skip
+
+#: Every check, by id.
+CHECKS: Mapping[str, Check] = {row.id: row for row in _ROWS}
+#: The checks that judge one answer on its own, in the order they judge it.
+SINGLE_ANSWER = tuple(row.id for row in _ROWS if row.single_answer)
+#: The checks that judge only the answers of one status.
+PER_STATUS = frozenset(row.id for row in _ROWS if row.per_status)
+
+
+#: Why a check that needs a second user did not run.
+NO_SECOND_USER = (
+    "it needs a second user: set IMUZE_OTHER_EMAIL and IMUZE_OTHER_PASSWORD "
+    "(or IMUZE_OTHER_API_KEY)"
+)
+
+
+def checks_of_run(users: int) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """(the checks a run with this many users runs, (check, why) for those it cannot)."""
+    ran, not_run = [], []
+    for row in _ROWS:
+        why = row.off or (NO_SECOND_USER if row.two_users and users < 2 else None)
+        if why is None:
+            ran.append(row.id)
+        else:
+            not_run.append((row.id, why))
+    return tuple(ran), tuple(not_run)
+
+
+def row_of(check: Callable[..., Any] | str) -> Check:
+    """The row of a check, by its id or by the function that implements it."""
+    return CHECKS[check if isinstance(check, str) else check.__name__]
