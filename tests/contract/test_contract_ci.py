@@ -22,6 +22,7 @@ from contract_tests.broken import wrong_type
 from imuze_contract.replay import replay
 from imuze_contract.report import Report, fingerprint_of
 from imuze_contract.target import target_from_env
+from imuze_ext.redaction import REDACTED
 
 # One example per operation: each run here is about its outcome, not its depth.
 FAST = ["--max-examples", "1", "--seed", "20261124", "--rate-limit", "1000/s"]
@@ -136,7 +137,7 @@ def test_a_new_deviation_alone_fails_the_run_and_every_reproduction_reruns(
         assert _curl_statuses([row["curl"] for row in rows], env) == [r["status"] for r in rows]
         target = target_from_env(env=env)
         for row in rows:
-            assert "[Filtered]" not in row["curl"] and imuze_mock.DEMO.password not in row["curl"]
+            assert REDACTED not in row["curl"] and imuze_mock.DEMO.password not in row["curl"]
             outcome = replay(Report.from_dict(report).all_rows()[rows.index(row)], target, env)
             assert outcome.still, (row["fingerprint"], outcome.detail)
         replayed = contract(["replay", "1", "--report", str(report_file)], user_env(base_url))

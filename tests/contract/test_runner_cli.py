@@ -26,6 +26,7 @@ from contract_helpers import (
 
 import imuze_mock
 from contract_tests.broken import VARIANTS
+from imuze_ext.redaction import REDACTED
 
 # What the rails dialect (imuze_mock/dialects.py) does that the spec forbids, as
 # (operation, check, status, location). Each must be reported once, and nothing else.
@@ -134,7 +135,7 @@ def test_a_mock_that_leaks_songs_across_users_shows_one_deviation_as_json() -> N
     assert "# as demo (owner)" in deviation["curl"] and "# as other (peer)" in deviation["curl"]
     assert 'Authorization: \'"${IMUZE_TOKEN}"' in deviation["curl"]
     assert 'Authorization: \'"${IMUZE_OTHER_TOKEN}"' in deviation["curl"]
-    assert "[Filtered]" not in deviation["curl"]
+    assert REDACTED not in deviation["curl"]
     assert deviation["expected_vs_actual"].startswith("expected 404")
     assert report["fixes"] == ["getSong leaks other users' data: fix the server (security)"]
     assert_no_secret(secrets_of(tap), result.stdout, result.stderr)
