@@ -111,7 +111,8 @@ def where_pythons_are_looked_for() -> str:
 
 def build_dists(out: Path) -> tuple[Path, Path]:
     """`uv build` of the repository into `out`: the sdist, and the wheel built from it."""
-    done = _uv("build", "--out-dir", str(out), str(ROOT))
+    here = ("--no-python-downloads", "--python", sys.executable)  # the build's interpreter
+    done = _uv("build", *here, "--out-dir", str(out), str(ROOT))
     if done.returncode != 0:
         raise RuntimeError(f"uv build failed:\n{done.stderr[-3000:]}")
     (sdist,) = out.glob("imuze-*.tar.gz")

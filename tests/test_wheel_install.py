@@ -283,6 +283,14 @@ def test_the_lowest_venv_sits_at_every_lower_bound(built: Matrix) -> None:
     assert above == {}, f"{venv.describe(direct)}: not at the lower bound (installed): {above}"
 
 
+def test_a_missing_interpreter_is_named_with_the_venv_it_stops(tmp_path: Path) -> None:
+    """No Python 3.99 here: the venv is not made, and its problem says which and why."""
+    venv = matrix.make_venv(Plan("newest-3.99", "3.99", ()), tmp_path, tmp_path / "none.whl")
+    assert venv.interpreter is None and venv.problem is not None
+    assert venv.problem.startswith("newest-3.99: no Python 3.99 on this machine"), venv.problem
+    assert "(looked in " in venv.problem and "uv python find" in venv.problem, venv.problem
+
+
 def test_twine_check_passes_on_the_wheel_and_the_sdist(built: Matrix) -> None:
     twine = Path(sys.executable).parent / "twine"
     command = [str(twine), "check", "--strict", str(built.wheel), str(built.sdist)]
