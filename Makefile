@@ -17,12 +17,13 @@ GENERATE  := openapi-python-client generate --path $(SPEC) --config spec/generat
              --meta none --fail-on-warning --overwrite --output-path
 
 .PHONY: help setup generate check-generated check-spec-compat lint typecheck verifytypes test \
-        test-py demo bench \
+        test-py test-matrix demo bench \
         contract-live contract-deep mock clean adopt
 
 help:
 	@echo "make demo             the documented workflow end to end against the bundled mock"
-	@echo "make test             lint + typecheck + check-generated + check-spec-compat + pytest"
+	@echo "make test             lint + typecheck + check-generated + check-spec-compat + pytest + matrix"
+	@echo "make test-matrix      the built wheel in fresh venvs: newest and lowest, Python 3.11-3.13"
 	@echo "make generate         regenerate generated/imuze_client, then report what changed"
 	@echo "make adopt OVERLAY=F  apply an Overlay (imuze contract --propose F) to the spec, regenerate"
 	@echo "make check-generated  fail with a diff if generated/ is stale or hand-edited"
@@ -93,9 +94,18 @@ verifytypes: $(STAMP)
 
 # In CI (CI set) pytest also writes a JUnit report to reports/ (git-ignored).
 test-py: $(STAMP)
-	pytest -n 2 $${CI:+--junitxml=reports/junit.xml}
+	pytest -n 2 -m "not wheel" $${CI:+--junitxml=reports/junit.xml}
 
-test: lint typecheck verifytypes check-generated check-spec-compat test-py
+# The install matrix (tests/test_wheel_install.py): `uv build`, then the wheel in five fresh
+# venvs outside the repository with no constraints file, the newest versions the ranges allow
+# (client only on 3.11; every extra on 3.11, 3.12, 3.13) and the lowest (3.11), each used as
+# a user would; twine check on the wheel and the sdist. Interpreters come from pyenv (or the
+# system); one that is missing is named (a failure in CI). The venvs share uv's cache.
+test-matrix: $(STAMP)
+	pytest -p no:cacheprovider -m wheel tests/test_wheel_install.py \
+	  $${CI:+--junitxml=reports/junit-matrix.xml}
+
+test: lint typecheck verifytypes check-generated check-spec-compat test-py test-matrix
 
 demo: $(STAMP)
 	@# With IMUZE_BASE_URL set, run against that API (credentials from IMUZE_API_KEY, or

@@ -1,5 +1,5 @@
-"""The built wheel in a fresh venv, as a user installs it: shared by the install benchmark and
-tests/test_wheel_install.py. Standard library only (the test loads this file by path).
+"""The built wheel in a fresh venv, pinned by constraints.txt, for the install benchmark (the
+install matrix, tests/test_wheel_install.py, resolves with uv and no constraints instead).
 
 The venvs are made without pip (this interpreter's pip installs into them with --python), so
 that their site-packages hold exactly what `pip install imuze` brings.

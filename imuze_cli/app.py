@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -25,22 +25,13 @@ from .contract import contract
 from .contract_replay import replay_row
 from .errors import ImuzeGroup
 from .login import login
-from .options import BaseUrlOption, share_global_options
+from .options import BaseUrlOption
 from .play import play_song
 from .session import GlobalOptions
 from .songs import songs_app
 
-
-class ImuzeApp(ImuzeGroup):
-    """The `imuze` root: every command also takes the global options after its name."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        share_global_options(self)
-
-
 app: typer.Typer = typer.Typer(
-    cls=ImuzeApp,
+    cls=ImuzeGroup,
     name="imuze",
     help=(
         "Generate songs with the iMuze API: list arrangements, compose, wait, download, play."

@@ -9,6 +9,7 @@ import typer
 from . import output
 from .options import (
     ArrangementOption,
+    BaseUrlOption,
     JsonOption,
     LengthOption,
     OutOption,
@@ -31,6 +32,7 @@ def compose(
     timeout: TimeoutOption = 300.0,
     play: PlayOption = False,
     as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Create a song, wait until it is ready, download its mp3: the whole workflow."""
     if play:

@@ -21,7 +21,7 @@ from imuze_ext._extras import requires_extra
 from imuze_ext.errors import MissingCredentialsError
 
 from .errors import SetupProblem, UsageProblem, help_hint
-from .options import BaseUrlOption
+from .options import BaseUrlOption, JsonOption
 from .session import login_problem
 
 CONTRACT_PACKAGES = frozenset({"schemathesis", "hypothesis", "requests", "pyrate_limiter"})
@@ -37,6 +37,7 @@ def replay_row(
         ),
     ],
     base_url: BaseUrlOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Re-send one row's requests and say whether its deviation still occurs.
 

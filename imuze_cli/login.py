@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from . import output
-from .options import JsonOption
+from .options import BaseUrlOption, JsonOption
 from .session import client, key_client
 
 ApiKeyFlag = Annotated[
@@ -24,7 +24,12 @@ ApiKeyFlag = Annotated[
 ]
 
 
-def login(ctx: typer.Context, api_key: ApiKeyFlag = False, as_json: JsonOption = False) -> None:
+def login(
+    ctx: typer.Context,
+    api_key: ApiKeyFlag = False,
+    as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
+) -> None:
     """Check an email and password (asked for when not in the environment), or an API key."""
     with key_client(ctx) if api_key else client(ctx, need_login=True) as api:
         songs = api.songs.list()  # the cheapest call that needs valid credentials

@@ -2,8 +2,9 @@
 
 The global options, `--json` and `--base-url`, are accepted before the subcommand (`imuze
 --json songs list`) and after it (`imuze songs list --json`): the root command records them
-in its `GlobalOptions` (ctx.obj), and every command's own copy falls back to, or records
-into, that record. `share_global_options` gives every command the copies it lacks.
+in its `GlobalOptions` (ctx.obj), and every command declares its own copies (`JsonOption`,
+`BaseUrlOption` in its signature: typer's public API), which fall back to, or record into,
+that record. tests/cli/test_cli_tree.py checks that every command of the tree has both.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import typer.core
 
 _BASE_URL_HELP = "API base URL (default: $IMUZE_BASE_URL, else the public API)."
 _JSON_HELP = "Print machine-readable JSON (errors too, on stderr)."
@@ -51,25 +51,8 @@ BaseUrlOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help=_JSON_HELP, callback=_json_here_or_global)]
 """`--json`, here or before the subcommand."""
 
-_GLOBAL_OPTIONS: dict[str, dict[str, Any]] = {
-    "--base-url": {"help": _BASE_URL_HELP, "callback": _base_url_here_or_global},
-    "--json": {"help": _JSON_HELP, "callback": _json_here_or_global, "is_flag": True},
-}
-"""The root's options that every command accepts after its name too."""
-
-
-def share_global_options(group: typer.core.TyperGroup) -> None:
-    """Give every command under `group` the global options it does not declare itself."""
-    for command in group.commands.values():
-        if isinstance(command, typer.core.TyperGroup):
-            share_global_options(command)
-            continue
-        declared = {name for param in command.params for name in param.opts}
-        for name, settings in _GLOBAL_OPTIONS.items():
-            if name not in declared:
-                command.params.append(
-                    typer.core.TyperOption(param_decls=[name], expose_value=False, **settings)
-                )
+GLOBAL_OPTIONS = ("--json", "--base-url")
+"""The root's options that every command also declares, to take them after its name."""
 
 
 TitleOption = Annotated[

@@ -22,7 +22,7 @@ from imuze_ext._extras import requires_extra
 
 from . import output, playback, session, song_cache
 from .errors import Interrupted, UsageProblem
-from .options import JsonOption
+from .options import BaseUrlOption, JsonOption
 
 _SONG_ID = re.compile(r"[0-9]+")
 
@@ -33,6 +33,7 @@ def play_song(
         str, typer.Argument(metavar="ID|FILE", help="A song id, or an audio file to play.")
     ],
     as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Play a song: by id (downloaded once to your cache) or from a file (the play extra)."""
     song = parse_target(target)

@@ -12,6 +12,7 @@ from imuze_ext.errors import ImuzeError
 from . import output
 from .options import (
     ArrangementOption,
+    BaseUrlOption,
     JsonOption,
     LengthOption,
     OutOption,
@@ -27,14 +28,18 @@ songs_app: typer.Typer = typer.Typer(
 
 
 @songs_app.command("list")
-def songs_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def songs_list(
+    ctx: typer.Context, as_json: JsonOption = False, base_url: BaseUrlOption = None
+) -> None:
     """List your songs and their status."""
     with client(ctx) as api:
         output.print_songs(api.songs.list(), as_json)
 
 
 @songs_app.command("show")
-def songs_show(ctx: typer.Context, id: int, as_json: JsonOption = False) -> None:
+def songs_show(
+    ctx: typer.Context, id: int, as_json: JsonOption = False, base_url: BaseUrlOption = None
+) -> None:
     """Show one song."""
     with client(ctx) as api:
         output.print_song(api.songs.get(id), as_json)
@@ -48,6 +53,7 @@ def songs_create(
     arrangement_id: ArrangementOption = None,
     tag: TagOption = None,
     as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Create a song; it starts processing (see `songs wait`)."""
     with client(ctx) as api:
@@ -73,7 +79,11 @@ def arrangement_name(api: Imuze, arrangement_id: int | None) -> str:
 
 @songs_app.command("wait")
 def songs_wait(
-    ctx: typer.Context, id: int, timeout: TimeoutOption = 300.0, as_json: JsonOption = False
+    ctx: typer.Context,
+    id: int,
+    timeout: TimeoutOption = 300.0,
+    as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Wait until a song is ready."""
     with client(ctx) as api:
@@ -84,7 +94,11 @@ def songs_wait(
 
 @songs_app.command("download")
 def songs_download(
-    ctx: typer.Context, id: int, out_path: OutOption = Path("out"), as_json: JsonOption = False
+    ctx: typer.Context,
+    id: int,
+    out_path: OutOption = Path("out"),
+    as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Download a ready song's mp3."""
     with client(ctx) as api:
