@@ -83,9 +83,12 @@ def replay_row(
         outcome = replay(deviation, target or target_at(report.base_url), spec=spec_of(report))
     except (ReplayError, SetupError) as exc:
         fail(str(exc), exc)
-    out = Console(highlight=False, soft_wrap=True)
     what = f"{number}. {deviation.operation_id} {deviation.check} {deviation.status or '-'} "
-    what += f"{deviation.location} [{deviation.fingerprint}]"
-    verdict = "still there" if outcome.still else "gone"
-    out.print(f"{escape(what)}: {verdict} ({escape(outcome.detail)})")
+    _say(f"{what}{deviation.location} [{deviation.fingerprint}]", outcome.still, outcome.detail)
     raise typer.Exit(outcome.exit_code)
+
+
+def _say(what: str, still: bool, detail: str) -> None:
+    """One line: the row, whether its deviation is still there, and what the replay saw."""
+    verdict = "still there" if still else "gone"
+    Console(highlight=False, soft_wrap=True).print(f"{escape(what)}: {verdict} ({escape(detail)})")

@@ -34,16 +34,6 @@ class PrivateUse:
     """Raises when the installed version no longer has the name as we use it."""
 
 
-def _httpx_transport_pool() -> None:
-    import httpcore
-    import httpx
-
-    with httpx.HTTPTransport() as transport:
-        assert isinstance(transport._pool, httpcore.ConnectionPool), type(transport._pool)
-    pool = httpx.AsyncHTTPTransport()._pool
-    assert isinstance(pool, httpcore.AsyncConnectionPool), type(pool)
-
-
 def _schemathesis_unique_key() -> None:
     from schemathesis.core.failures import Failure
     from schemathesis.openapi.checks import UndefinedStatusCode
@@ -54,14 +44,6 @@ def _schemathesis_unique_key() -> None:
 
 
 PRIVATE_USES: tuple[PrivateUse, ...] = (
-    PrivateUse(
-        distribution="httpx",
-        attribute="_pool",
-        modules=("imuze_ext/_network.py",),
-        why="the transport's connection pool is replaced by one whose sockets obey the call's "
-        "deadlines (httpx has no public way to give its pool a network backend)",
-        probe=_httpx_transport_pool,
-    ),
     PrivateUse(
         distribution="schemathesis",
         attribute="_unique_key",
