@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -23,6 +23,10 @@ from imuze_ext.errors import MissingCredentialsError
 from .errors import SetupProblem, UsageProblem, help_hint
 from .options import BaseUrlOption
 from .session import login_problem
+
+if TYPE_CHECKING:  # the replay and the report load when the command runs
+    from imuze_contract.replay import Outcome
+    from imuze_contract.report import Deviation
 
 CONTRACT_PACKAGES = frozenset({"schemathesis", "hypothesis", "requests", "pyrate_limiter"})
 
@@ -82,6 +86,11 @@ def replay_row(
         outcome = replay(deviation, target or target_at(report.base_url), spec=spec_of(report))
     except (ReplayError, SetupError) as exc:
         fail(str(exc), exc)
+    _say(number, deviation, outcome)
+
+
+def _say(number: int, deviation: Deviation, outcome: Outcome) -> NoReturn:
+    """Print the row and whether it is still there; exit with the outcome's code."""
     out = Console(highlight=False, soft_wrap=True)
     what = f"{number}. {deviation.operation_id} {deviation.check} {deviation.status or '-'} "
     what += f"{deviation.location} [{deviation.fingerprint}]"
