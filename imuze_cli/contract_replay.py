@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -23,6 +23,10 @@ from imuze_ext.errors import MissingCredentialsError
 from .errors import SetupProblem, UsageProblem, help_hint
 from .options import BaseUrlOption, JsonOption
 from .session import login_problem
+
+if TYPE_CHECKING:  # the replay and the report load when the command runs
+    from imuze_contract.replay import Outcome
+    from imuze_contract.report import Deviation
 
 CONTRACT_PACKAGES = frozenset({"schemathesis", "hypothesis", "requests", "pyrate_limiter"})
 
@@ -83,12 +87,14 @@ def replay_row(
         outcome = replay(deviation, target or target_at(report.base_url), spec=spec_of(report))
     except (ReplayError, SetupError) as exc:
         fail(str(exc), exc)
+    _say(number, deviation, outcome)
+
+
+def _say(number: int, deviation: Deviation, outcome: Outcome) -> NoReturn:
+    """Print the row and whether it is still there; exit with the outcome's code."""
+    out = Console(highlight=False, soft_wrap=True)
     what = f"{number}. {deviation.operation_id} {deviation.check} {deviation.status or '-'} "
-    _say(f"{what}{deviation.location} [{deviation.fingerprint}]", outcome.still, outcome.detail)
+    what += f"{deviation.location} [{deviation.fingerprint}]"
+    verdict = "still there" if outcome.still else "gone"
+    out.print(f"{escape(what)}: {verdict} ({escape(outcome.detail)})")
     raise typer.Exit(outcome.exit_code)
-
-
-def _say(what: str, still: bool, detail: str) -> None:
-    """One line: the row, whether its deviation is still there, and what the replay saw."""
-    verdict = "still there" if still else "gone"
-    Console(highlight=False, soft_wrap=True).print(f"{escape(what)}: {verdict} ({escape(detail)})")
