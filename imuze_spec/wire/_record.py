@@ -77,9 +77,12 @@ class Recorder:
         self.where = "#"  # what is being compared, for the error on a malformed spec
         self.seen: set[tuple[int, int, str, bool]] = set()
 
-    def emit(self, level: Level, kind: str, ctx: Ctx, message: str, *keys: object) -> None:
-        """Record a finding of rule `kind` at the context's location (extended by `keys`)."""
-        rules.check_level(kind, level)
+    def emit(
+        self, kind: str, ctx: Ctx, message: str, *keys: object, softened: Level | None = None
+    ) -> None:
+        """Record a finding of rule `kind` at the context's location (extended by `keys`), at
+        its rule's level, or at `softened` when the rule says when it is reported lower."""
+        level = rules.level_of(kind, softened)
         location = pointer(ctx.location, *keys)
         subject = subject_of(location)
         message = f"{subject}: {message}" if subject else message
@@ -96,23 +99,23 @@ class Recorder:
         a change that is neither (a different pattern) breaks both."""
         if ctx.request:
             if relaxed and not tightened:
-                self.emit(INFO, "request-constraint-relaxed", ctx, change, *keys)
+                self.emit("request-constraint-relaxed", ctx, change, *keys)
             else:
                 change += ": requests valid before may now be rejected"
-                self.emit(ERR, "request-constraint-tightened", ctx, change, *keys)
+                self.emit("request-constraint-tightened", ctx, change, *keys)
         elif tightened and not relaxed:
-            self.emit(INFO, "response-constraint-narrowed", ctx, change, *keys)
+            self.emit("response-constraint-narrowed", ctx, change, *keys)
         else:
             change += ": clients may receive values they did not expect"
-            self.emit(ERR, "response-constraint-widened", ctx, change, *keys)
+            self.emit("response-constraint-widened", ctx, change, *keys)
 
     def docs(self, old: Mapping[str, Any], new: Mapping[str, Any], ctx: Ctx) -> None:
         """Documentation edits (INFO) and a new deprecation."""
         changed = [key for key in DOC_KEYS if old.get(key) != new.get(key)]
         if changed:
-            self.emit(INFO, "documentation-changed", ctx, f"{', '.join(changed)} edited")
+            self.emit("documentation-changed", ctx, f"{', '.join(changed)} edited")
         if not old.get("deprecated") and new.get("deprecated"):
-            self.emit(INFO, "deprecated", ctx, "now deprecated")
+            self.emit("deprecated", ctx, "now deprecated")
 
     def findings(self) -> list[Finding]:
         """The findings, each with every operation it reaches."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..load import Node
 from ..schema import Schemas, component_name, is_open_string, types_of
-from ._record import ERR, INFO, Ctx, Recorder
+from ._record import INFO, Ctx, Recorder
 from .constraints import constraints, nullability, type_change
 from .properties import properties
 
@@ -109,12 +109,12 @@ def _open(rec: Recorder, key: str, old: Any, new: Any, ctx: Ctx) -> None:
             change = f"{key} {'closed' if closed_new else 'opened'}"
             if ctx.request and closed_new:
                 change = f"no longer accepts {_EXTRA[key]}"
-                rec.emit(ERR, "request-constraint-tightened", ctx, change, key)
+                rec.emit("request-constraint-tightened", ctx, change, key)
             else:
                 rec.judge(closed_new, closed_old, change, ctx, key)
         else:  # a response opened to unknown properties: ignored, like a new property
             message = f"{key} opened: responses may carry more properties"
-            rec.emit(INFO, "response-constraint-widened", ctx, message, key)
+            rec.emit("response-constraint-widened", ctx, message, key, softened=INFO)
         return
     if isinstance(old, dict) and isinstance(new, dict):
         schema(rec, old, new, ctx.at(key))
@@ -158,17 +158,17 @@ def _branches(rec: Recorder, keyword: str, old: list[Any], new: list[Any], ctx: 
         label = _branch_label(rec.old, old[i])
         if ctx.request:
             message = f"{keyword} branch {label} removed: callers sending it are rejected"
-            rec.emit(ERR, "request-branch-removed", ctx, message, keyword, i)
+            rec.emit("request-branch-removed", ctx, message, keyword, i)
         else:
             message = f"{keyword} branch {label} no longer sent"
-            rec.emit(INFO, "response-branch-removed", ctx, message, keyword, i)
+            rec.emit("response-branch-removed", ctx, message, keyword, i)
     for j in added:
         label = _branch_label(rec.new, new[j])
         if ctx.request:
-            rec.emit(INFO, "request-branch-added", ctx, f"new {keyword} branch {label}", keyword, j)
+            rec.emit("request-branch-added", ctx, f"new {keyword} branch {label}", keyword, j)
         else:
             message = f"new {keyword} branch {label}: clients may receive an unknown shape"
-            rec.emit(ERR, "response-branch-added", ctx, message, keyword, j)
+            rec.emit("response-branch-added", ctx, message, keyword, j)
 
 
 def _branch_key(schemas: Schemas, raw: Any) -> str:
