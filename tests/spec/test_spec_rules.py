@@ -23,6 +23,7 @@ from spec_edits import apply, cases, real_spec
 
 from imuze_spec import rules
 from imuze_spec._neutral import NEUTRAL
+from imuze_spec.findings import Level
 from imuze_spec.load import Spec
 from imuze_spec.wire import wire_findings
 
@@ -140,11 +141,11 @@ def test_a_finding_takes_its_level_from_the_table() -> None:
     for row in rules.RULES.values():
         assert rules.level_of(row.id) is row.level
     # A softening is deliberate: only below the rule's level, and only where the rule says when.
-    assert rules.level_of("default-changed", rules.Level.INFO) is rules.Level.INFO
+    assert rules.level_of("default-changed", Level.INFO) is Level.INFO
     with pytest.raises(rules.UnknownRuleError, match="never reported lower"):
-        rules.level_of("server-url-changed", rules.Level.WARN)
+        rules.level_of("server-url-changed", Level.WARN)
     with pytest.raises(rules.UnknownRuleError):
-        rules.level_of("default-changed", rules.Level.ERR)  # above its rule's level
+        rules.level_of("default-changed", Level.ERR)  # above its rule's level
 
 
 def test_no_report_site_repeats_a_rules_level() -> None:
