@@ -110,6 +110,8 @@ def _encoding(w: _Where, old: Behaviour, new: Behaviour) -> None:
         )
     for (where, name), wire in sorted(old.wire.items()):
         now = new.wire.get((where, name))
+        if where == "header" and now is not None and now.lower() == wire.lower():
+            continue  # header names are case-insensitive (RFC 9110 §5.1)
         if where != "path" and now is not None and now != wire:  # path names stay in the URL
             w.add(
                 "python-parameter-wire-name-changed",

@@ -86,7 +86,8 @@ def model_fields(c: Comparer, model: str, old: tuple[Field, ...], new: tuple[Fie
             m.add(
                 "python-model-field-removed",
                 name,
-                f"{m.short}.{name} is gone: reading it raises AttributeError, passing it TypeError",
+                f"{m.short}.{name} is gone: reading it raises AttributeError"
+                + (", passing it TypeError" if field.init else ""),
                 keys=(f"{model}.{name}", field.key),
             )
         else:
@@ -94,8 +95,8 @@ def model_fields(c: Comparer, model: str, old: tuple[Field, ...], new: tuple[Fie
     for name, field in new_by.items():
         if name not in old_by and name not in renamed.values():
             _field_added(m, field)
-    old_order = [f.alias for f in old if f.alias in new_by]
-    new_order = [f.alias for f in new if f.alias in old_by]
+    old_order = [f.alias for f in old if f.init and f.alias in new_by]
+    new_order = [f.alias for f in new if f.init and f.alias in old_by]
     if old_order != new_order:
         m.add(
             "python-model-fields-reordered",

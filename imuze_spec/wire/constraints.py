@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..load import Node
+from ..normalize import compare_patterns
 from ..schema import LOWER_BOUNDS, UPPER_BOUNDS, types_of, widens
 from ._record import INFO, Ctx, Recorder
 
@@ -40,6 +41,15 @@ def bounds(rec: Recorder, o: Node, n: Node, ctx: Ctx) -> None:
             continue
         if isinstance(old_v, bool) or isinstance(new_v, bool):  # 3.0's exclusiveMinimum: true
             tightened, relaxed = bool(new_v) and not old_v, bool(old_v) and not new_v
+        elif key == "pattern" and old_v is not None and new_v is not None:
+            relation = compare_patterns(str(old_v), str(new_v))
+            if relation is None:  # neither equal nor provably narrower or wider
+                message = f"pattern {old_v!r} -> {new_v!r}: whether it admits the same strings "
+                rec.emit("pattern-changed", ctx, message + "cannot be decided", key)
+                continue
+            tightened, relaxed = relation in ("same", "narrower"), relation in ("same", "wider")
+            if relation == "same":
+                continue
         elif key == "pattern":
             tightened, relaxed = new_v is not None, old_v is not None
         elif old_v is None or new_v is None:
