@@ -82,3 +82,43 @@ def test_a_new_branch_of_a_shape_the_operation_already_answers_with_is_info() ->
     new = _get_song_answer(new, {"anyOf": [song, {"$ref": "#/components/schemas/Other"}]})
     found = wire_findings(Spec("old", old), Spec("new", new))
     assert [(f.level, f.id) for f in found] == [(Level.ERR, "response-branch-added")], found
+
+
+def test_the_findings_of_one_change_are_one_row_the_change_then_its_consequences() -> None:
+    from imuze_spec.diff import order
+    from imuze_spec.report import body
+
+    ops = ("getSong", "listSongs")
+    wire = Finding(
+        Level.ERR,
+        "wire",
+        "response-property-renamed",
+        "",
+        "#/components/schemas/Song/properties/arrangement_name",
+        "Song.arrangement_name: renamed to 'voice'",
+        ops,
+    )
+    field = Finding(
+        Level.ERR,
+        "python",
+        "python-model-field-renamed",
+        "",
+        "imuze_client.models.song.Song.arrangement_name",
+        "Song.arrangement_name is now Song.voice",
+        ops,
+    )
+    other = Finding(
+        Level.INFO,
+        "wire",
+        "response-property-added",
+        "",
+        "#/components/schemas/Song/properties/voice",
+        "new",
+        ops,
+    )
+    text = body(order([field, other, wire]))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    start = lines.index(next(line for line in lines if "response-property-renamed" in line))
+    assert lines[start + 2].startswith("-> ERR  python python-model-field-renamed")
+    assert sum("arrangement_name" in line and "ERR" in line for line in lines) == 2
+    assert not any(line.startswith("-> INFO") for line in lines)  # another subject: its own row
