@@ -149,7 +149,7 @@ _KINDS = {
     "added": (
         "python-parameter-added",
         "{where} takes a new optional parameter `{param}: {after}`",
-        "",
+        "call",
     ),
     "became-optional": (
         "python-parameter-became-optional",

@@ -162,6 +162,6 @@ def entry_for(finding: Finding, today: dt.date) -> str:
     return (
         f"  - fingerprint: {finding.fingerprint}  # at {finding.location}\n"
         f"    rule: {finding.id}\n"
-        f"    reason: {PLACEHOLDER}\n"
+        f'    reason: "{PLACEHOLDER}"\n'  # quoted: a reason may hold a colon
         f"    date: {today.isoformat()}\n"
     )
