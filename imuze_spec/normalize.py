@@ -8,18 +8,17 @@ is kept: the Python verdict generates the client from it). The walk is iterative
 a deep document nor a long `$ref` chain reaches Python's recursion limit; a `$ref` is left in
 place (the comparison follows it, memoised, so a `$ref` loop is finite) unless keywords beside
 it constrain the value, in which case it becomes an `allOf` branch (OAS 3.1 applies them).
-Regular expressions are compared by `same_pattern`, which parses them and normalizes
-character classes; two patterns it cannot prove equal are a WARN, never an ERR.
+Regular expressions are compared by _patterns.compare_patterns (the pattern-equivalent row).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from re import _parser as sre_parse  # type: ignore[attr-defined]  # the stdlib regex parser
 from typing import Any
 
+from ._walk import copy_tree, walk
 from .load import Node, Spec
 
 
@@ -62,20 +61,6 @@ NORMALIZATIONS = (
 _ANNOTATIONS = frozenset(
     {"description", "summary", "title", "example", "examples", "externalDocs", "$comment"}
 )
-# Keywords whose value is one subschema, a list of subschemas, or a map of them.
-_ONE: tuple[str, ...] = (
-    "items",
-    "contains",
-    "propertyNames",
-    "not",
-    "if",
-    "then",
-    "else",
-    "contentSchema",
-)
-_ONE += ("additionalProperties", "unevaluatedProperties", "unevaluatedItems")
-_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
-_MAP = ("properties", "patternProperties", "dependentSchemas", "$defs")
 _OPEN_DROPPED = (
     "additionalProperties",
     "unevaluatedProperties",
@@ -88,13 +73,12 @@ _FALSE_FLAGS = ("uniqueItems", "deprecated", "readOnly", "writeOnly")
 _FORMAT_RANGE = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _RESERVED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _DEFAULT_STYLE = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def normalize(spec: Spec) -> Spec:
     """The canonical form of `spec` (its text kept as it was)."""
-    doc = _copy(spec.doc)
-    for node, kind in _walk(doc):
+    doc = copy_tree(spec.doc)
+    for node, kind in walk(doc):
         if kind == "schema":
             _schema(node)
         elif kind == "parameter":
@@ -108,100 +92,6 @@ def normalize(spec: Spec) -> Spec:
         elif kind == "operation":
             _operation(node)
     return Spec(spec.source, doc, spec.text)
-
-
-def _copy(root: Any) -> Any:
-    """A deep copy of a JSON-like tree, iteratively (a shared YAML alias is copied once)."""
-    memo: dict[int, Any] = {}
-
-    def fresh(node: Any) -> Any:
-        if isinstance(node, dict | list):
-            if id(node) not in memo:
-                memo[id(node)] = {} if isinstance(node, dict) else [None] * len(node)
-                stack.append(node)
-            return memo[id(node)]
-        return node
-
-    stack: list[Any] = []
-    top = fresh(root)
-    while stack:
-        node = stack.pop()
-        into = memo[id(node)]
-        if isinstance(node, dict):
-            for key, value in node.items():
-                into[str(key) if isinstance(key, int) else key] = fresh(value)
-        else:
-            for index, value in enumerate(node):
-                into[index] = fresh(value)
-    return top
-
-
-def _walk(doc: Node) -> Iterator[tuple[Node, str]]:
-    """Every object of the document whose meaning a row rewrites, with its kind; iterative.
-    A node is yielded before its children are pushed, so a row may rewrite its children."""
-    stack: list[tuple[Any, str]] = [(doc, "document")]
-    seen: set[tuple[int, str]] = set()
-    while stack:
-        node, kind = stack.pop()
-        if not isinstance(node, dict) or (id(node), kind) in seen:
-            continue
-        seen.add((id(node), kind))
-        if kind in ("schema", "parameter", "responses", "content", "headers", "operation"):
-            yield node, kind
-        stack.extend(_children(node, kind))
-
-
-def _children(node: Node, kind: str) -> list[tuple[Any, str]]:
-    out: list[tuple[Any, str]] = []
-    if kind == "schema":
-        out += [(node.get(key), "schema") for key in _ONE]
-        for key in _MANY:
-            out += [(item, "schema") for item in node.get(key) or [] if isinstance(item, dict)]
-        for key in _MAP:
-            value = node.get(key)
-            out += [(item, "schema") for item in value.values()] if isinstance(value, dict) else []
-        return out
-    if kind == "document":
-        components = node.get("components") or {}
-        maps = {
-            "schemas": "schema",
-            "parameters": "parameter",
-            "responses": "response",
-            "requestBodies": "body",
-            "headers": "parameter",
-            "pathItems": "path-item",
-            "callbacks": "callback",
-        }
-        for key, sub in maps.items():
-            out += [(item, sub) for item in (components.get(key) or {}).values()]
-        for key in ("paths", "webhooks"):
-            out += [(item, "path-item") for item in (node.get(key) or {}).values()]
-        return out
-    if kind == "path-item":
-        out += [(p, "parameter") for p in node.get("parameters") or []]
-        out += [(node.get(m), "operation") for m in _METHODS]
-    elif kind == "operation":
-        out += [(p, "parameter") for p in node.get("parameters") or []]
-        out += [(node.get("requestBody"), "body"), (node.get("responses"), "responses")]
-        out += [(cb, "callback") for cb in (node.get("callbacks") or {}).values()]
-    elif kind == "callback":
-        out += [(item, "path-item") for item in node.values()]
-    elif kind == "responses":
-        out += [(item, "response") for item in node.values()]
-    elif kind in ("response", "body"):
-        out += [(node.get("content"), "content"), (node.get("headers"), "headers")]
-    elif kind == "headers":
-        out += [(item, "parameter") for item in node.values()]
-    elif kind == "content":
-        out += [(item, "media-type") for item in node.values()]
-    elif kind == "media-type":
-        out.append((node.get("schema"), "schema"))
-        for encoding in (node.get("encoding") or {}).values():
-            if isinstance(encoding, dict):
-                out.append((encoding.get("headers"), "headers"))
-    elif kind == "parameter":
-        out += [(node.get("schema"), "schema"), (node.get("content"), "content")]
-    return out
 
 
 # -- schemas ------------------------------------------------------------------------------
@@ -417,99 +307,3 @@ def _lower_keys(node: Node) -> None:
     for media, value in items:
         kind, _, params = str(media).partition(";")
         node[kind.strip().lower() + (f";{params}" if params else "")] = value
-
-
-# -- regular expressions ------------------------------------------------------------------
-
-_CATEGORIES = {
-    "CATEGORY_DIGIT": [(48, 57)],
-    "CATEGORY_WORD": [(48, 57), (65, 90), (95, 95), (97, 122)],
-}
-
-
-def same_pattern(old: str, new: str) -> bool | None:
-    """Whether two regexes match the same strings: True when their normalized parse trees are
-    equal, None when that cannot be decided (a different tree may still match the same)."""
-    return True if compare_patterns(old, new) == "same" else None
-
-
-def compare_patterns(old: str, new: str) -> str | None:
-    """How `new` relates to `old`: "same", "narrower" or "wider" when the two parse to the same
-    tree but for character classes, each a subset (or each a superset) of its peer; None when
-    that cannot be decided."""
-    if old == new:
-        return "same"
-    try:
-        a, b = _canonical(sre_parse.parse(old)), _canonical(sre_parse.parse(new))
-    except (re.error, RecursionError, TypeError, ValueError):
-        return None
-    found = _relation(a, b)
-    if found is None:
-        return None
-    sub, sup = found
-    return "same" if sub and sup else "narrower" if sub else "wider" if sup else None
-
-
-def _relation(a: Any, b: Any) -> tuple[bool, bool] | None:
-    """(every class of b within a's, every class of b covering a's), or None when the trees
-    differ elsewhere."""
-    if isinstance(a, tuple) and len(a) == 2 and a[0] == "IN" and isinstance(b, tuple):
-        if len(b) != 2 or b[0] != "IN" or "opaque" in (a[1][:1] + b[1][:1]):
-            return None if a != b else (True, True)
-        return _within(b[1], a[1]), _within(a[1], b[1])
-    if isinstance(a, tuple) and isinstance(b, tuple):
-        if len(a) != len(b):
-            return None
-        sub = sup = True
-        for x, y in zip(a, b, strict=True):
-            found = _relation(x, y)
-            if found is None:
-                return None
-            sub, sup = sub and found[0], sup and found[1]
-        return sub, sup
-    return (True, True) if a == b else None
-
-
-def _within(inner: Any, outer: Any) -> bool:
-    return all(any(lo <= i_lo and i_hi <= hi for lo, hi in outer) for i_lo, i_hi in inner)
-
-
-def _canonical(parsed: Any) -> Any:
-    items: list[Any] = []
-    for op, arg in parsed:
-        name = str(op)
-        if name == "IN":
-            items.append(("IN", _ranges(arg)))
-        elif name in ("LITERAL",):
-            items.append(("IN", ((arg, arg),)))
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            low, high, sub = arg
-            items.append((name, low, int(high), _canonical(sub)))
-        elif name == "SUBPATTERN":
-            items.append(("GROUP", _canonical(arg[-1])))
-        elif name == "BRANCH":
-            items.append(("BRANCH", tuple(_canonical(b) for b in arg[1])))
-        else:
-            items.append((name, repr(arg)))
-    return tuple(items)
-
-
-def _ranges(arg: Any) -> tuple[tuple[int, int], ...] | tuple[str, str]:
-    spans: list[tuple[int, int]] = []
-    for op, value in arg:
-        name = str(op)
-        if name == "LITERAL":
-            spans.append((value, value))
-        elif name == "RANGE":
-            spans.append((value[0], value[1]))
-        elif name == "CATEGORY" and str(value) in _CATEGORIES:
-            spans.extend(_CATEGORIES[str(value)])
-        else:
-            return ("opaque", repr(arg))
-    merged: list[tuple[int, int]] = []
-    for low, high in sorted(spans):
-        if merged and low <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
-        else:
-            merged.append((low, high))
-    return tuple(merged)

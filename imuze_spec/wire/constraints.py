@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from .._patterns import compare_patterns
 from ..load import Node
-from ..normalize import compare_patterns
 from ..schema import LOWER_BOUNDS, UPPER_BOUNDS, types_of, widens
 from ._record import INFO, Ctx, Recorder
 

@@ -21,7 +21,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spec_edits import real_spec
-from spec_rewrites import MUTATIONS, REWRITES, Mutation, Rewrite, mutation_applies, varied_spec
+from spec_mutations import MUTATIONS, Mutation, mutation_applies, varied_spec
+from spec_rewrites import REWRITES, Rewrite
 
 from imuze_spec.findings import Finding, Level
 from imuze_spec.load import Spec

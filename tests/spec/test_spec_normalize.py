@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from spec_edits import real_spec
 
+from imuze_spec._patterns import compare_patterns
 from imuze_spec.findings import Level
 from imuze_spec.load import Spec
-from imuze_spec.normalize import NORMALIZATIONS, compare_patterns, normalize
+from imuze_spec.normalize import NORMALIZATIONS, normalize
 from imuze_spec.wire import MAX_DEPTH, SpecTooDeepError, wire_findings
 
 BASE: dict[str, Any] = real_spec()

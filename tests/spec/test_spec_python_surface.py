@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from spec_edits import real_spec
-from spec_rewrites import MUTATIONS, Mutation, mutation_applies
+from spec_mutations import MUTATIONS, Mutation, mutation_applies
 
 from imuze_spec.python_api import _generated, python_findings
 
