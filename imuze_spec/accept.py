@@ -101,8 +101,11 @@ def read(path: Path) -> list[Acknowledgement]:
         if not _FINGERPRINT.match(fingerprint):
             raise SpecLoadError(f"{path}: entry {n} needs a 16-hex-digit fingerprint")
         if not reason or _EMPTY_REASONS.match(reason):
-            said = f"a placeholder reason ({reason!r})" if reason else "no reason"
-            raise SpecLoadError(f"{path}: entry {n} ({fingerprint}) has {said}", hint=REASON_HINT)
+            said = f"a placeholder ({reason!r})" if reason else "an empty one"
+            raise SpecLoadError(
+                f"{path}: entry {n} ({fingerprint}) needs a reason that says why, not {said}",
+                hint=REASON_HINT,
+            )
         if isinstance(date, str):
             try:
                 date = dt.date.fromisoformat(date)

@@ -173,7 +173,8 @@ def _parse_yaml(source: str, text: str) -> Any:
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise SpecLoadError(
-            f"{source}: {problem}{where}", hint="check it with a YAML linter (yamllint)"
+            f"{source}: invalid YAML: {problem}{where}",
+            hint="check it with a YAML linter (yamllint)",
         ) from None
     except (ValueError, TypeError, RecursionError) as exc:  # e.g. an impossible date
         raise SpecLoadError(

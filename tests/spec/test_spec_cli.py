@@ -185,7 +185,10 @@ def test_a_compatible_edit_passes_the_gate(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("accepted: [{fingerprint: abc, reason: x, date: 2026-01-01}]", "16-hex-digit"),
-        ("accepted: [{fingerprint: 0123456789abcdef, date: 2026-01-01}]", "has no reason"),
+        (
+            "accepted: [{fingerprint: 0123456789abcdef, date: 2026-01-01}]",
+            "needs a reason that says why, not an empty one",
+        ),
         ("accepted: [{fingerprint: 0123456789abcdef, reason: x}]", "needs a date"),
         ("accepted: {}", "must be a list"),
     ],

@@ -60,7 +60,7 @@ def test_a_placeholder_reason_fails_the_gate_with_a_hint(tmp_path: Path, reason:
     args = ["check", str(SPEC), "--baseline", str(SPEC), "--accepted", str(accepted)]
     result = runner.invoke(app, [*args, "--no-python"])
     assert result.exit_code == 2
-    assert "placeholder reason" in result.stderr
+    assert "needs a reason that says why, not a placeholder" in result.stderr
     assert "hint: write why this break is accepted" in result.stderr
 
 

@@ -133,3 +133,87 @@ def test_a_malformed_acknowledgements_file_exits_2(tmp_path: Path, name: str) ->
     args = ["check", str(SPEC), "--baseline", str(SPEC), "--accepted", str(accepted), "--no-python"]
     error = _one_error_and_a_hint(runner.invoke(app, args))
     assert says in error, error
+
+
+MORE_SPEC_FAILURES: dict[str, tuple[str, bytes, str]] = {
+    "ref-loop": (
+        "s.yaml",
+        _spec_text(
+            lambda d: d["components"]["schemas"].update(
+                Song={"$ref": "#/components/schemas/Loop"},
+                Loop={"$ref": "#/components/schemas/Song"},
+            )
+        ).encode(),
+        "refers to itself",
+    ),
+    "json-nested-too-deeply": ("s.json", b"[" * 200_000 + b"]" * 200_000, "nested too deeply"),
+}
+MORE_ACCEPTED_FAILURES: dict[str, tuple[bytes | None, str]] = {
+    "entry-not-a-mapping": (b"accepted: [1]\n", "is not a mapping"),
+    "bad-fingerprint": (
+        b"accepted: [{fingerprint: abc, reason: r, date: 2026-01-01}]\n",
+        "16-hex-digit",
+    ),
+    "no-date": (b"accepted: [{fingerprint: 0123456789abcdef, reason: r}]\n", "needs a date"),
+    "no-reason": (
+        b"accepted: [{fingerprint: 0123456789abcdef, date: 2026-01-01}]\n",
+        "needs a reason that says why, not an empty one",
+    ),
+    "placeholder": (
+        b'accepted: [{fingerprint: 0123456789abcdef, reason: "say why", date: 2026-01-01}]\n',
+        "needs a reason that says why, not a placeholder",
+    ),
+    "no-such-rule": (
+        b"accepted: [{fingerprint: 0123456789abcdef, rule: nope, reason: r, date: 2026-01-01}]\n",
+        "which is no rule",
+    ),
+}
+SPEC_FAILURES.update(MORE_SPEC_FAILURES)
+ACCEPTED_FAILURES.update(MORE_ACCEPTED_FAILURES)
+
+
+@pytest.mark.parametrize("name", sorted(MORE_SPEC_FAILURES))
+def test_more_malformed_specs_exit_2(tmp_path: Path, name: str) -> None:
+    test_a_malformed_spec_exits_2_with_an_error_and_a_hint(tmp_path, name)
+
+
+@pytest.mark.parametrize("name", sorted(MORE_ACCEPTED_FAILURES))
+def test_more_malformed_acknowledgements_exit_2(tmp_path: Path, name: str) -> None:
+    test_a_malformed_acknowledgements_file_exits_2(tmp_path, name)
+
+
+def test_git_missing_exits_2() -> None:
+    result = runner.invoke(
+        app, ["diff", "HEAD:spec/openapi.yaml", str(SPEC), "--no-python"], env={"PATH": ""}
+    )
+    assert "cannot run git" in _one_error_and_a_hint(result)
+
+
+def test_every_way_the_loader_fails_is_enumerated_here() -> None:
+    """By construction: each `raise SpecLoadError(...)` of the loaders has a case above whose
+    expected text is a literal part of its message."""
+    import ast
+
+    import imuze_spec.accept
+    import imuze_spec.load
+
+    said = [says for _, _, says in SPEC_FAILURES.values()]
+    said += [says for _, says in ACCEPTED_FAILURES.values()]
+    said += ["cannot read", "is a folder", "from git", "cannot run git"]  # the tests above
+    missing = []
+    for module in (imuze_spec.load, imuze_spec.accept):
+        tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "SpecLoadError"):
+                continue
+            message = node.args[0]
+            parts = [
+                v.value
+                for v in getattr(message, "values", [message])
+                if isinstance(v, ast.Constant)
+            ]
+            literal = " ".join(str(p) for p in parts)
+            fragments = [str(p).strip(" :(),") for p in parts if len(str(p).strip()) >= 8]
+            if not any(says in literal or any(f in says for f in fragments) for says in said):
+                missing.append(f"{module.__name__}:{node.lineno} {literal!r}")
+    assert missing == []
