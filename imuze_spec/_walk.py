@@ -73,13 +73,14 @@ def _children(node: Node, kind: str) -> list[tuple[Any, str]]:
     if kind == "schema":
         out += [(node.get(key), "schema") for key in _ONE]
         for key in _MANY:
-            out += [(item, "schema") for item in node.get(key) or [] if isinstance(item, dict)]
+            out += [(item, "schema") for item in _items(node.get(key)) if isinstance(item, dict)]
         for key in _MAP:
             value = node.get(key)
-            out += [(item, "schema") for item in value.values()] if isinstance(value, dict) else []
+            out += [(item, "schema") for item in _values(value)]
         return out
     if kind == "document":
-        components = node.get("components") or {}
+        components = node.get("components")
+        components = components if isinstance(components, dict) else {}
         maps = {
             "schemas": "schema",
             "parameters": "parameter",
@@ -90,32 +91,42 @@ def _children(node: Node, kind: str) -> list[tuple[Any, str]]:
             "callbacks": "callback",
         }
         for key, sub in maps.items():
-            out += [(item, sub) for item in (components.get(key) or {}).values()]
+            out += [(item, sub) for item in _values(components.get(key))]
         for key in ("paths", "webhooks"):
-            out += [(item, "path-item") for item in (node.get(key) or {}).values()]
+            out += [(item, "path-item") for item in _values(node.get(key))]
         return out
     if kind == "path-item":
-        out += [(p, "parameter") for p in node.get("parameters") or []]
+        out += [(p, "parameter") for p in _items(node.get("parameters"))]
         out += [(node.get(m), "operation") for m in _METHODS]
     elif kind == "operation":
-        out += [(p, "parameter") for p in node.get("parameters") or []]
+        out += [(p, "parameter") for p in _items(node.get("parameters"))]
         out += [(node.get("requestBody"), "body"), (node.get("responses"), "responses")]
-        out += [(cb, "callback") for cb in (node.get("callbacks") or {}).values()]
+        out += [(cb, "callback") for cb in _values(node.get("callbacks"))]
     elif kind == "callback":
-        out += [(item, "path-item") for item in node.values()]
+        out += [(item, "path-item") for item in _values(node)]
     elif kind == "responses":
-        out += [(item, "response") for item in node.values()]
+        out += [(item, "response") for item in _values(node)]
     elif kind in ("response", "body"):
         out += [(node.get("content"), "content"), (node.get("headers"), "headers")]
     elif kind == "headers":
-        out += [(item, "parameter") for item in node.values()]
+        out += [(item, "parameter") for item in _values(node)]
     elif kind == "content":
-        out += [(item, "media-type") for item in node.values()]
+        out += [(item, "media-type") for item in _values(node)]
     elif kind == "media-type":
         out.append((node.get("schema"), "schema"))
-        for encoding in (node.get("encoding") or {}).values():
+        for encoding in _values(node.get("encoding")):
             if isinstance(encoding, dict):
                 out.append((encoding.get("headers"), "headers"))
     elif kind == "parameter":
         out += [(node.get("schema"), "schema"), (node.get("content"), "content")]
     return out
+
+
+def _items(value: Any) -> list[Any]:
+    """A list's items; nothing for anything else (a malformed spec is the comparison's to name)."""
+    return value if isinstance(value, list) else []
+
+
+def _values(value: Any) -> list[Any]:
+    """A mapping's values; nothing for anything else."""
+    return list(value.values()) if isinstance(value, dict) else []

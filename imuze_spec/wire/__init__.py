@@ -32,7 +32,13 @@ def wire_findings(old: Spec, new: Spec, today: dt.date | None = None) -> list[Fi
     """Every wire-level change from `old` to `new`, once each, classified for a client.
 
     Both specs are normalized first (normalize.py), so that no rule sees a mere spelling."""
-    rec = Recorder(normalize(old), normalize(new), today or dt.date.today())
+    try:
+        rec = Recorder(normalize(old), normalize(new), today or dt.date.today())
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
+        raise SpecLoadError(
+            f"{old.source} or {new.source} is not a valid OpenAPI document "
+            f"({type(exc).__name__}: {exc}); check it with openapi-spec-validator"
+        ) from None
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, MAX_DEPTH * _FRAMES_PER_LEVEL))
     try:

@@ -58,7 +58,7 @@ def _covered(name: str, findings: list[Any]) -> bool:
     """A finding at the name, under it, or at or naming an owner of it (a model for its
     field, a module for its functions, `imuze_client.api.tag.op` at the shortest)."""
     parts = name.replace(".<behaviour>", "").split(".")
-    owners = {".".join(parts[:n]) for n in range(4, len(parts) + 1)}
+    owners = {name} | {".".join(parts[:n]) for n in range(4, len(parts) + 1)}
     return any(
         any(f.location == o or f.location.startswith(o + ".") or o in f.message for o in owners)
         for f in findings
