@@ -211,7 +211,7 @@ def _implied(node: Node) -> None:
 
 def _implied_format(node: Node) -> None:
     bounds = _FORMAT_RANGE.get(str(node.get("format")))
-    if node.get("type") != "integer" or bounds is None:
+    if set(_as_list(node.get("type"))) - {"null"} != {"integer"} or bounds is None:
         return
     low, high = bounds
     for key, limit in (("minimum", low), ("maximum", high)):

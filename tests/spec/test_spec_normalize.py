@@ -114,3 +114,15 @@ def test_an_undecidable_pattern_change_is_a_warn_never_an_err() -> None:
     title["pattern"] = "^(?=[A-Z])[a-zA-Z ]*$"
     found = wire_findings(Spec("old", BASE), Spec("new", new))
     assert [(f.level, f.id) for f in found] == [(Level.WARN, "pattern-changed")]
+
+
+def test_a_format_implied_by_bounds_is_dropped_on_a_nullable_integer_too() -> None:
+    """Found by the metamorphic test: anyOf [integer with bounds, null] then format int32."""
+    old = copy.deepcopy(BASE)
+    prop = old["components"]["schemas"]["SongCreate"]["properties"]["desired_length"]
+    new = copy.deepcopy(old)
+    new_prop = new["components"]["schemas"]["SongCreate"]["properties"]["desired_length"]
+    new_prop.clear()
+    new_prop["anyOf"] = [{**prop, "type": "integer", "format": "int32"}, {"type": "null"}]
+    prop["type"] = ["integer", "null"]
+    assert _ids(old, new) == []
