@@ -91,41 +91,41 @@ def read(path: Path) -> list[Acknowledgement]:
         entries = []
     if not isinstance(entries, list):
         raise SpecLoadError(f"{path}: 'accepted' must be a list")
-    found = []
-    for n, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict):
-            raise SpecLoadError(f"{path}: entry {n} is not a mapping")
-        fingerprint = str(entry.get("fingerprint", ""))
-        reason = str(entry.get("reason") or "").strip()
-        date = entry.get("date")
-        if not _FINGERPRINT.match(fingerprint):
-            raise SpecLoadError(f"{path}: entry {n} needs a 16-hex-digit fingerprint")
-        if not reason or _EMPTY_REASONS.match(reason):
-            said = f"a placeholder ({reason!r})" if reason else "an empty one"
-            raise SpecLoadError(
-                f"{path}: entry {n} ({fingerprint}) needs a reason that says why, not {said}",
-                hint=REASON_HINT,
-            )
-        if isinstance(date, str):
-            try:
-                date = dt.date.fromisoformat(date)
-            except ValueError:
-                date = None
-        if not isinstance(date, dt.date):
-            raise SpecLoadError(
-                f"{path}: entry {n} ({fingerprint}) needs a date (YYYY-MM-DD)",
-                hint="the day the break was accepted, e.g. 2026-01-31",
-            )
-        rule = entry.get("rule")
-        if rule is not None and str(rule) not in rules.RULES:
-            raise SpecLoadError(
-                f"{path}: entry {n} ({fingerprint}) cites {rule!r}, which is no rule of "
-                "`imuze-spec rules`"
-            )
-        found.append(
-            Acknowledgement(fingerprint, reason, date, None if rule is None else str(rule))
+    return [_entry(path, n, entry) for n, entry in enumerate(entries, 1)]
+
+
+def _entry(path: Path, n: int, entry: object) -> Acknowledgement:
+    """Entry `n` of the file, checked field by field."""
+    if not isinstance(entry, dict):
+        raise SpecLoadError(f"{path}: entry {n} is not a mapping")
+    fingerprint = str(entry.get("fingerprint", ""))
+    reason = str(entry.get("reason") or "").strip()
+    date = entry.get("date")
+    if not _FINGERPRINT.match(fingerprint):
+        raise SpecLoadError(f"{path}: entry {n} needs a 16-hex-digit fingerprint")
+    if not reason or _EMPTY_REASONS.match(reason):
+        said = f"a placeholder ({reason!r})" if reason else "an empty one"
+        raise SpecLoadError(
+            f"{path}: entry {n} ({fingerprint}) needs a reason that says why, not {said}",
+            hint=REASON_HINT,
         )
-    return found
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            date = None
+    if not isinstance(date, dt.date):
+        raise SpecLoadError(
+            f"{path}: entry {n} ({fingerprint}) needs a date (YYYY-MM-DD)",
+            hint="the day the break was accepted, e.g. 2026-01-31",
+        )
+    rule = entry.get("rule")
+    if rule is not None and str(rule) not in rules.RULES:
+        raise SpecLoadError(
+            f"{path}: entry {n} ({fingerprint}) cites {rule!r}, which is no rule of "
+            "`imuze-spec rules`"
+        )
+    return Acknowledgement(fingerprint, reason, date, None if rule is None else str(rule))
 
 
 def judge(
