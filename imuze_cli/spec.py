@@ -61,7 +61,7 @@ NoPython = Annotated[
 
 def _fail(error: Exception, command: str) -> NoReturn:
     # EXIT_LOAD: a usage error's exit code, reported by the root command (errors.ImuzeGroup).
-    hint = f"see 'imuze-spec {command} --help'"
+    hint = getattr(error, "hint", "") or f"see 'imuze-spec {command} --help'"
     raise UsageProblem(str(error), hint=hint, kind=type(error).__name__) from None
 
 
@@ -140,13 +140,19 @@ def check(
         findings = run(baseline, spec, python=not no_python)
     except SpecLoadError as exc:
         _fail(exc, "check")
-    verdict = accept.judge(findings, acknowledgements)
+    sides = frozenset({"wire"} if no_python else {"wire", "python"})
+    verdict = accept.judge(findings, acknowledgements, sides)
     counts = report.gate_summary(
         len(verdict.unacknowledged), len(verdict.acknowledged), len(verdict.stale), findings
     )
     out = [f"check-spec-compat: {spec} against {baseline}: {counts}"]
     for finding, ack in verdict.acknowledged:
         out.append(f"  accepted {finding.id} at {finding.location} ({ack.date}: {ack.reason})")
+    for ack in verdict.not_judged:
+        out.append(
+            f"  not judged: acknowledgement {ack.fingerprint} ({ack.rule or 'no rule'}) is for "
+            "the Python side, which --no-python skips"
+        )
     for ack in verdict.stale:
         out.append(
             f"  STALE acknowledgement {ack.fingerprint} ({ack.date}: {ack.reason}): its finding "
@@ -207,12 +213,17 @@ def bump_version(
     ] = Path("pyproject.toml"),
     no_python: NoPython = False,
 ) -> None:
-    """Write the version OLD -> NEW calls for (ERR: major, an addition: minor, else patch)."""
+    """Write the version OLD -> NEW calls for (ERR: major, an addition: minor, else patch),
+    counted from the released version: a re-run, or identical specs, change nothing."""
     try:
         findings = run(old, new, python=not no_python)
         before, after, _ = write_bump(pyproject, findings)
     except (SpecLoadError, BumpError) as exc:
         _fail(exc, "bump")
+    if before == after:
+        why = reason(findings) if findings else "no change to the API"
+        print(f"{pyproject}: version {before} unchanged ({why})")
+        return
     print(f"{pyproject}: version {before} -> {after} ({reason(findings)})")
 
 

@@ -91,17 +91,17 @@ class Comparer:
 
     def add(
         self,
-        level: Level,
         id_: str,
         location: str,
         message: str,
         keys: Iterable[str] = (),
         operation: str = "",
         operations: Iterable[str] = (),
+        softened: Level | None = None,
     ) -> None:
-        rules.check_level(id_, level)
+        """A finding of rule `id_`, at its rule's level or at a documented `softened` one."""
         finding = Finding(
-            level=level,
+            level=rules.level_of(id_, softened),
             side="python",
             id=id_,
             operation=operation,

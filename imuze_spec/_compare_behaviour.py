@@ -7,7 +7,6 @@ from collections.abc import Mapping
 
 from ._behaviour import Behaviour
 from ._compare_base import API_FUNCTIONS, Comparer
-from .findings import Level
 from .load import path_shape
 
 _MEDIA = {"json": "JSON", "data": "form-encoded", "files": "multipart", "content": "raw"}
@@ -30,84 +29,95 @@ def _moves(c: Comparer) -> dict[str, str]:
 
 
 def _module(c: Comparer, module: str, target: str, old: Behaviour, new: Behaviour) -> None:
-    op = c.operation_of(module)
     calls = [f"{target}.{func}()" for func in API_FUNCTIONS]
-    short = target.rsplit(".", 1)[1]
+    where = _Where(c, module, target.rsplit(".", 1)[1], calls, c.operation_of(module))
+    _route(where, old, new)
+    _statuses(where, old, new)
+    _encoding(where, old, new)
+
+
+class _Where:
+    """One operation module being compared: where its findings go and what they reach."""
+
+    def __init__(self, c: Comparer, module: str, short: str, calls: list[str], op: str) -> None:
+        self.c, self.module, self.short, self.calls, self.op = c, module, short, calls, op
+
+    def add(self, rule: str, location: str, message: str) -> None:
+        self.c.add(rule, f"{self.module}.{location}", message, keys=self.calls, operation=self.op)
+
+
+def _route(w: _Where, old: Behaviour, new: Behaviour) -> None:
+    """The HTTP method and the path template."""
     if old.method != new.method:
-        c.add(
-            Level.ERR,
+        w.add(
             "python-operation-method-changed",
-            f"{module}._get_kwargs.method",
-            f"{short} now sends {new.method} (was {old.method}): a server that still serves "
+            "_get_kwargs.method",
+            f"{w.short} now sends {new.method} (was {old.method}): a server that still serves "
             f"{old.method} {old.path} answers 405",
-            keys=calls,
-            operation=op,
         )
     if path_shape(old.path) != path_shape(new.path):
-        c.add(
-            Level.ERR,
+        w.add(
             "python-operation-path-changed",
-            f"{module}._get_kwargs.url",
-            f"{short} now requests {new.path} (was {old.path}): a server that still serves "
+            "_get_kwargs.url",
+            f"{w.short} now requests {new.path} (was {old.path}): a server that still serves "
             "the old path answers 404",
-            keys=calls,
-            operation=op,
         )
-    unexpected = "None, or UnexpectedStatus with raise_on_unexpected_status"
+
+
+_UNEXPECTED = "None, or UnexpectedStatus with raise_on_unexpected_status"
+
+
+def _statuses(w: _Where, old: Behaviour, new: Behaviour) -> None:
+    """The statuses each generation parses, as a success or as an error body."""
     parsing = ", ".join(map(str, sorted(new.success))) or "no success status"
     statuses = (
         (
             old.success - new.statuses,
-            Level.ERR,
             "python-success-status-dropped",
             "{short} no longer parses {status}: a server that still answers {status} gets "
-            f"{unexpected} (now parses {parsing})",
+            f"{_UNEXPECTED} (now parses {parsing})",
         ),
         (
             new.success - old.statuses,
-            Level.INFO,
             "python-success-status-parsed",
             "{short} parses {status} as a success",
         ),
         (
             old.errors - new.statuses,
-            Level.WARN,
             "python-error-status-dropped",
-            "{short} no longer parses the {status} error body: it returns " + unexpected,
+            "{short} no longer parses the {status} error body: it returns " + _UNEXPECTED,
         ),
         (
             new.errors - old.statuses,
-            Level.INFO,
             "python-error-status-parsed",
             "{short} parses a {status} error body",
         ),
     )
-    for found, level, rule, template in statuses:
+    for found, rule, template in statuses:
         for status in sorted(found):
-            message = template.format(short=short, status=status)
-            location = f"{module}._parse_response.{status}"
-            c.add(level, rule, location, message, keys=calls, operation=op)
+            message = template.format(short=w.short, status=status)
+            w.add(rule, f"_parse_response.{status}", message)
+
+
+def _encoding(w: _Where, old: Behaviour, new: Behaviour) -> None:
+    """How the body is encoded, and the wire names of query and header parameters."""
     if old.media - new.media:
-        c.add(
-            Level.ERR,
+        w.add(
             "python-request-media-type-changed",
-            f"{module}._get_kwargs.body",
-            f"{short} now sends its body {_spell(new.media)} (was {_spell(old.media)}): a "
+            "_get_kwargs.body",
+            f"{w.short} now sends its body {_spell(new.media)} (was {_spell(old.media)}): a "
             "server that still reads the old encoding rejects it",
-            keys=calls,
-            operation=op,
         )
     for (where, name), wire in sorted(old.wire.items()):
         now = new.wire.get((where, name))
+        if where == "header" and now is not None and now.lower() == wire.lower():
+            continue  # header names are case-insensitive (RFC 9110 §5.1)
         if where != "path" and now is not None and now != wire:  # path names stay in the URL
-            c.add(
-                Level.ERR,
+            w.add(
                 "python-parameter-wire-name-changed",
-                f"{module}.{name}",
-                f"{short} sends its {where} parameter `{name}` as {now!r} (was {wire!r}): a "
+                name,
+                f"{w.short} sends its {where} parameter `{name}` as {now!r} (was {wire!r}): a "
                 "server that still reads the old name does not see it",
-                keys=calls,
-                operation=op,
             )
 
 

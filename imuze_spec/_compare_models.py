@@ -21,7 +21,6 @@ def named_types(
     for name in sorted(set(old) - set(new)):
         if name in renamed:
             c.add(
-                Level.ERR,
                 f"python-{kind}-renamed",
                 name,
                 f"{kind} {name} is now {renamed[name]} ({same})"
@@ -30,7 +29,6 @@ def named_types(
             )
         else:
             c.add(
-                Level.ERR,
                 f"python-{kind}-removed",
                 name,
                 f"{kind} {name} is gone",
@@ -39,7 +37,6 @@ def named_types(
     for name in sorted(set(new) - set(old)):
         if name not in renamed.values():
             c.add(
-                Level.INFO,
                 f"python-{kind}-added",
                 name,
                 f"new {kind} {name}",
@@ -53,107 +50,123 @@ def models(c: Comparer) -> None:
         model_fields(c, name, c.old.models[name], c.new.models[name])
 
 
+class _Model:
+    """One model being compared: its name, its direction and the operations it reaches."""
+
+    def __init__(self, c: Comparer, model: str) -> None:
+        self.c, self.name = c, model
+        self.sent = model in c.old.sent or model in c.new.sent
+        self.received = model in c.old.received or model in c.new.received
+        self.short = model.rsplit(".", 1)[1]
+        self.ops = c.reach(model)
+        self.construct = (f"{model}()",)
+
+    def add(
+        self,
+        rule: str,
+        field: str,
+        message: str,
+        keys: tuple[str, ...] = (),
+        softened: Level | None = None,
+    ) -> None:
+        location = f"{self.name}.{field}" if field else self.name
+        self.c.add(rule, location, message, keys, operations=self.ops, softened=softened)
+
+
 def model_fields(c: Comparer, model: str, old: tuple[Field, ...], new: tuple[Field, ...]) -> None:
-    sent = model in c.old.sent or model in c.new.sent
-    received = model in c.old.received or model in c.new.received
-    short = model.rsplit(".", 1)[1]
-    ops = c.reach(model)
+    """A model's fields removed, renamed, retyped, added, or reordered."""
+    m = _Model(c, model)
     old_by = {f.name: f for f in old}
     new_by = {f.name: f for f in new}
-    construct = (f"{model}()",)
     renamed = _field_renames(c, old_by, new_by)
     for name, field in old_by.items():
-        loc = f"{model}.{name}"
-        after = new_by.get(name)
         if name in renamed:
-            target = new_by[renamed[name]]
-            c.add(
-                Level.ERR,
-                "python-model-field-renamed",
-                loc,
-                f"{short}.{name} is now {short}.{target.name} (JSON {field.wire!r} -> "
-                f"{target.wire!r}, same type): reading the old name raises AttributeError, "
-                "passing it TypeError, and dicts keyed by the old JSON name miss it",
-                keys=(loc, field.key),
-                operations=ops,
-            )
-            continue
-        if after is None:
-            c.add(
-                Level.ERR,
+            _field_renamed(m, field, new_by[renamed[name]])
+        elif name not in new_by:
+            m.add(
                 "python-model-field-removed",
-                loc,
-                f"{short}.{name} is gone: reading it raises AttributeError, passing it TypeError",
-                keys=(loc, field.key),
-                operations=ops,
-            )
-            continue
-        if without_unset(c.renamed_type(field.type)) != without_unset(after.type):
-            before_t, after_t = without_unset(field.type), without_unset(after.type)
-            safe = (not received and is_widening(before_t, after_t)) or (
-                not sent and is_widening(after_t, before_t)
-            )
-            c.add(
-                Level.INFO if safe else Level.ERR,
-                "python-model-field-type-compatible" if safe else "python-model-field-retyped",
-                loc,
-                f"{short}.{name}: `{field.type}` -> `{after.type}`",
-                keys=(loc, field.key),
-                operations=ops,
-            )
-        if after.required and not field.required:
-            c.add(
-                Level.ERR if sent else Level.INFO,
-                "python-model-field-became-required",
-                loc,
-                f"{short}.{name} became required: every {short}(...) must now pass it"
-                + ("" if sent else " (the client only parses this model)"),
-                keys=construct,
-                operations=ops,
-            )
-        elif field.required and not after.required:
-            c.add(
-                Level.ERR if received else Level.INFO,
-                "python-model-field-became-optional",
-                loc,
-                f"{short}.{name} became optional (`{after.type}`)"
-                + (": reads may now get UNSET" if received else ": constructors keep working"),
-                operations=ops,
-            )
-    for name, field in new_by.items():
-        if name in old_by or name in renamed.values():
-            continue
-        loc = f"{model}.{name}"
-        if field.required:
-            level = Level.ERR if sent else Level.WARN
-            c.add(
-                level,
-                "python-model-required-field-added",
-                loc,
-                f"{short}.{name}: `{field.type}` is new and required: every {short}(...) "
-                + ("must now pass it" if sent else "built by hand (e.g. in tests) must pass it"),
-                keys=construct,
-                operations=ops,
+                name,
+                f"{m.short}.{name} is gone: reading it raises AttributeError"
+                + (", passing it TypeError" if field.init else ""),
+                keys=(f"{model}.{name}", field.key),
             )
         else:
-            c.add(
-                Level.INFO,
-                "python-model-field-added",
-                loc,
-                f"{short}.{name}: `{field.type}` is new and optional",
-                operations=ops,
-            )
-    old_order = [f.alias for f in old if f.alias in new_by]
-    new_order = [f.alias for f in new if f.alias in old_by]
+            _field_kept(m, field, new_by[name])
+    for name, field in new_by.items():
+        if name not in old_by and name not in renamed.values():
+            _field_added(m, field)
+    old_order = [f.alias for f in old if f.init and f.alias in new_by]
+    new_order = [f.alias for f in new if f.init and f.alias in old_by]
     if old_order != new_order:
-        c.add(
-            Level.WARN,
+        m.add(
             "python-model-fields-reordered",
-            model,
-            f"the positional order of {short}(...) changed: {', '.join(old_order)} -> "
+            "",
+            f"the positional order of {m.short}(...) changed: {', '.join(old_order)} -> "
             f"{', '.join(new_order)}; calls with keywords keep working",
             keys=(f"{model}(*)",),
-            operations=ops,
+        )
+
+
+def _field_renamed(m: _Model, field: Field, target: Field) -> None:
+    m.add(
+        "python-model-field-renamed",
+        field.name,
+        f"{m.short}.{field.name} is now {m.short}.{target.name} (JSON {field.wire!r} -> "
+        f"{target.wire!r}, same type): reading the old name raises AttributeError, "
+        "passing it TypeError, and dicts keyed by the old JSON name miss it",
+        keys=(f"{m.name}.{field.name}", field.key),
+    )
+
+
+def _field_kept(m: _Model, field: Field, after: Field) -> None:
+    """A field both generations have: its type and its requiredness."""
+    name, short = field.name, m.short
+    if without_unset(m.c.renamed_type(field.type)) != without_unset(after.type):
+        before_t, after_t = without_unset(field.type), without_unset(after.type)
+        safe = (not m.received and is_widening(before_t, after_t)) or (
+            not m.sent and is_widening(after_t, before_t)
+        )
+        m.add(
+            "python-model-field-type-compatible" if safe else "python-model-field-retyped",
+            name,
+            f"{short}.{name}: `{field.type}` -> `{after.type}`",
+            keys=(f"{m.name}.{name}", field.key),
+        )
+    if after.required and not field.required:
+        m.add(
+            "python-model-field-became-required",
+            name,
+            f"{short}.{name} became required: every {short}(...) must now pass it"
+            + ("" if m.sent else " (the client only parses this model)"),
+            keys=m.construct,
+            softened=None if m.sent else Level.INFO,
+        )
+    elif field.required and not after.required:
+        m.add(
+            "python-model-field-became-optional",
+            name,
+            f"{short}.{name} became optional (`{after.type}`)"
+            + (": reads may now get UNSET" if m.received else ": constructors keep working"),
+            softened=None if m.received else Level.INFO,
+        )
+
+
+def _field_added(m: _Model, field: Field) -> None:
+    short, name = m.short, field.name
+    if field.required:
+        m.add(
+            "python-model-required-field-added",
+            name,
+            f"{short}.{name}: `{field.type}` is new and required: every {short}(...) "
+            + ("must now pass it" if m.sent else "built by hand (e.g. in tests) must pass it"),
+            keys=m.construct,
+            softened=None if m.sent else Level.WARN,
+        )
+    else:
+        m.add(
+            "python-model-field-added",
+            name,
+            f"{short}.{name}: `{field.type}` is new and optional",
         )
 
 
@@ -169,7 +182,6 @@ def enum_members(c: Comparer, name: str, old: Enum, new: Enum) -> None:
     for member, value in old.members.items():
         if member not in new.members:
             c.add(
-                Level.ERR,
                 "python-enum-member-removed",
                 f"{name}.{member}",
                 f"{short}.{member} ({value!r}) is gone",
@@ -177,7 +189,6 @@ def enum_members(c: Comparer, name: str, old: Enum, new: Enum) -> None:
             )
         elif new.members[member] != value:
             c.add(
-                Level.ERR,
                 "python-enum-member-value-changed",
                 f"{name}.{member}",
                 f"{short}.{member}: {value!r} -> {new.members[member]!r}",
@@ -188,7 +199,6 @@ def enum_members(c: Comparer, name: str, old: Enum, new: Enum) -> None:
             continue
         if old.closed:
             c.add(
-                Level.WARN,
                 "python-enum-member-added",
                 f"{name}.{member}",
                 f"{short}.{member} ({value!r}) is new; {short} is a closed enum, so a "
@@ -204,20 +214,20 @@ def enum_members(c: Comparer, name: str, old: Enum, new: Enum) -> None:
                 else "older clients never receive it"
             )
             c.add(
-                Level.INFO,
                 "python-enum-member-added",
                 f"{name}.{member}",
                 f"{short}.{member} ({value!r}) is new; {why}",
                 keys=(name,),
                 operations=ops,
+                softened=Level.INFO,
             )
 
 
 def classes(c: Comparer) -> None:
     for name in sorted(c.old.classes - c.new.classes):
-        c.add(Level.ERR, "python-class-removed", name, f"class {name} is gone")
+        c.add("python-class-removed", name, f"class {name} is gone")
     for name in sorted(c.new.classes - c.old.classes):
-        c.add(Level.INFO, "python-class-added", name, f"new class {name}")
+        c.add("python-class-added", name, f"new class {name}")
 
 
 def _field_renames(c: Comparer, old: dict[str, Field], new: dict[str, Field]) -> dict[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ._compare_base import API_FUNCTIONS, PACKAGE, Comparer
 from ._compare_signatures import signature_changes
-from .findings import Level
 
 
 def operations(c: Comparer) -> set[str]:
@@ -30,7 +29,6 @@ def operations(c: Comparer) -> set[str]:
             if old_package != new_package:
                 why.append(f"first tag: {old_package} -> {new_package}")
             c.add(
-                Level.ERR,
                 "python-operation-renamed",
                 module,
                 f"{method} {path} moved from {module} to {target} ({'; '.join(why)}): "
@@ -40,7 +38,6 @@ def operations(c: Comparer) -> set[str]:
             signature_changes(c, module, target)
             continue
         c.add(
-            Level.ERR,
             "python-operation-removed",
             module,
             f"module {module} ({method} {path}) is gone with its functions "
@@ -50,7 +47,6 @@ def operations(c: Comparer) -> set[str]:
     for module in added:
         method, path = c.new.operations[module]
         c.add(
-            Level.INFO,
             "python-operation-added",
             module,
             f"new module {module} ({method} {path}) with {', '.join(API_FUNCTIONS)}",
@@ -66,10 +62,10 @@ def modules(c: Comparer, handled: set[str]) -> None:
 
     for module in sorted(c.old.modules - c.new.modules - handled):
         if plain(module):
-            c.add(Level.ERR, "python-module-removed", module, f"module {module} is gone")
+            c.add("python-module-removed", module, f"module {module} is gone")
     for module in sorted(c.new.modules - c.old.modules - handled):
         if plain(module):
-            c.add(Level.INFO, "python-module-added", module, f"new module {module}")
+            c.add("python-module-added", module, f"new module {module}")
 
 
 def functions(c: Comparer, handled: set[str]) -> None:
@@ -83,7 +79,6 @@ def functions(c: Comparer, handled: set[str]) -> None:
         if kept(name):
             module = name.rsplit(".", 1)[0]
             c.add(
-                Level.ERR,
                 "python-function-removed",
                 name,
                 f"function {name} is gone",
@@ -93,7 +88,6 @@ def functions(c: Comparer, handled: set[str]) -> None:
         if kept(name):
             module = name.rsplit(".", 1)[0]
             c.add(
-                Level.INFO,
                 "python-function-added",
                 name,
                 f"new function {name}",

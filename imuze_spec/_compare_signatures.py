@@ -9,7 +9,6 @@ import griffe
 
 from ._compare_base import API_FUNCTIONS, Comparer, is_widening, unwrap, without_unset
 from ._snapshot import Function, split_union
-from .findings import Level
 
 
 def signature_changes(c: Comparer, old_module: str, new_module: str) -> None:
@@ -47,7 +46,6 @@ def griffe_breakages(c: Comparer, breakages: Iterable[griffe.Breakage]) -> None:
         if kind not in ids:
             continue
         id_, verb = ids[kind]
-        level = Level.WARN if kind == "PARAMETER_CHANGED_DEFAULT" else Level.ERR
         location, where = _param_location(c, module, funcs, param)
         call_keys = (
             [f"{module}.{func}()" for func in funcs]
@@ -56,7 +54,6 @@ def griffe_breakages(c: Comparer, breakages: Iterable[griffe.Breakage]) -> None:
         )
         suffix = f" ({detail})" if detail else ""
         c.add(
-            level,
             id_,
             location,
             f"parameter `{param}` of {where} {verb}{suffix}",
@@ -130,7 +127,6 @@ def _grouped_signature(
         was, now = returns[funcs[0]]
         narrowed = all(split_union(unwrap(b)) > split_union(unwrap(a)) for b, a in returns.values())
         c.add(
-            Level.INFO if narrowed else Level.ERR,
             "python-return-narrowed" if narrowed else "python-return-retyped",
             module if set(funcs) == set(API_FUNCTIONS) else f"{module}.{funcs[0]}",
             f"{module}.{funcs[0]} now returns `{now}` (was `{was}`)"
@@ -140,6 +136,38 @@ def _grouped_signature(
         )
     for (kind, name, before_t, after_t), funcs in sorted(grouped.items()):
         _signature_finding(c, module, kind, name, before_t, after_t, funcs, operation)
+
+
+# A grouped signature change: its rule, its message, and whether the uses it reaches are the
+# calls of the functions (`()`) or the parameter itself.
+_KINDS = {
+    "retyped": (
+        "python-parameter-retyped",
+        "parameter `{param}` of {where}: `{before}` -> `{after}`",
+        "param",
+    ),
+    "added": (
+        "python-parameter-added",
+        "{where} takes a new optional parameter `{param}: {after}`",
+        "call",
+    ),
+    "became-optional": (
+        "python-parameter-became-optional",
+        "parameter `{param}` of {where} became optional (`{after}`)",
+        "",
+    ),
+    "became-required": (
+        "python-parameter-became-required",
+        "parameter `{param}` of {where} became required",
+        "call",
+    ),
+    "added-required": (
+        "python-parameter-added-required",
+        "parameter `{param}` of {where} is new and required",
+        "call",
+    ),
+    "removed": ("python-parameter-removed", "parameter `{param}` of {where} is gone", "param"),
+}
 
 
 def _signature_finding(
@@ -153,56 +181,13 @@ def _signature_finding(
     operation: str,
 ) -> None:
     location, where = _param_location(c, module, funcs, param)
-    if kind == "retyped":
-        widened = is_widening(without_unset(before), without_unset(after))
-        c.add(
-            Level.INFO if widened else Level.ERR,
-            "python-parameter-type-widened" if widened else "python-parameter-retyped",
-            location,
-            f"parameter `{param}` of {where}: `{before}` -> `{after}`",
-            keys=[f"{module}.{func}.{param}" for func in funcs],
-            operation=operation,
-        )
-    elif kind == "added":
-        c.add(
-            Level.INFO,
-            "python-parameter-added",
-            location,
-            f"{where} takes a new optional parameter `{param}: {after}`",
-            operation=operation,
-        )
-    elif kind == "became-optional":
-        c.add(
-            Level.INFO,
-            "python-parameter-became-optional",
-            location,
-            f"parameter `{param}` of {where} became optional (`{after}`)",
-            operation=operation,
-        )
-    elif kind == "became-required":
-        c.add(
-            Level.ERR,
-            "python-parameter-became-required",
-            location,
-            f"parameter `{param}` of {where} became required",
-            keys=[f"{module}.{func}()" for func in funcs],
-            operation=operation,
-        )
-    elif kind == "added-required":
-        c.add(
-            Level.ERR,
-            "python-parameter-added-required",
-            location,
-            f"parameter `{param}` of {where} is new and required",
-            keys=[f"{module}.{func}()" for func in funcs],
-            operation=operation,
-        )
-    elif kind == "removed":
-        c.add(
-            Level.ERR,
-            "python-parameter-removed",
-            location,
-            f"parameter `{param}` of {where} is gone",
-            keys=[f"{module}.{func}.{param}" for func in funcs],
-            operation=operation,
-        )
+    rule, template, reaches = _KINDS[kind]
+    if kind == "retyped" and is_widening(without_unset(before), without_unset(after)):
+        rule = "python-parameter-type-widened"
+    keys = {
+        "param": [f"{module}.{func}.{param}" for func in funcs],
+        "call": [f"{module}.{func}()" for func in funcs],
+        "": [],
+    }[reaches]
+    message = template.format(param=param, where=where, before=before, after=after)
+    c.add(rule, location, message, keys=keys, operation=operation)

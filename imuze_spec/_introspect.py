@@ -201,9 +201,7 @@ class _Walker:
         self.hints[_dotted(cls)] = hints
         wire = _wire_names(cls)
         out = []
-        for field in attrs.fields(cls):
-            if not field.init:  # additional_properties: the same in every model
-                continue
+        for field in attrs.fields(cls):  # init=False ones too: additional_properties may go
             out.append(
                 {
                     "name": field.name,
@@ -211,6 +209,7 @@ class _Walker:
                     "type": type_repr(hints.get(field.name, field.type)),
                     "required": field.default is attrs.NOTHING,
                     "wire": wire.get(field.name, field.name),
+                    "init": field.init,
                 }
             )
         return out

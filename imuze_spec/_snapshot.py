@@ -37,6 +37,7 @@ class Field:
     type: str
     required: bool
     wire: str = ""  # the property's name in JSON
+    init: bool = True  # False: an attribute the constructor does not take (additional_properties)
 
     @property
     def key(self) -> str:

@@ -119,6 +119,7 @@ WIRE_RULES = (
     rule("request-constraint-relaxed", INFO, "request", "a request constraint is looser", f"{_BOUNDS} parameter.allowEmptyValue"),
     rule("response-constraint-widened", ERR, "response", "a response constraint is looser: clients may receive values they did not expect", _BOUNDS, softened="INFO for an extensible enum, and for properties beyond the declared ones (ignored like a new property)"),
     rule("response-constraint-narrowed", INFO, "response", "a response constraint is tighter", _BOUNDS),
+    rule("pattern-changed", WARN, "both", "a pattern changed, and whether it admits the same strings cannot be decided (equal patterns are no change)", "schema.pattern"),
     rule("request-enum-value-removed", ERR, "request", "a request enum value was removed: callers sending it are rejected", "schema.enum"),
     rule("request-enum-value-added", INFO, "request", "a new request enum value", "schema.enum", adds=True),
     rule("response-enum-value-removed", INFO, "response", "a response enum value is no longer sent", "schema.enum"),
@@ -144,7 +145,7 @@ WIRE_RULES = (
     # -- schemas: branches ----------------------------------------------------------------
     rule("request-branch-removed", ERR, "request", "a oneOf/anyOf branch of a request was removed", "schema.oneOf schema.anyOf"),
     rule("request-branch-added", INFO, "request", "a new oneOf/anyOf branch in a request", "schema.oneOf schema.anyOf", adds=True),
-    rule("response-branch-added", ERR, "response", "a new oneOf/anyOf branch in a response: clients may receive an unknown shape", "schema.oneOf schema.anyOf"),
+    rule("response-branch-added", ERR, "response", "a new oneOf/anyOf branch in a response: clients may receive an unknown shape", "schema.oneOf schema.anyOf", softened="INFO when the branch is a component the operation already answers with (its clients read that shape)"),
     rule("response-branch-removed", INFO, "response", "a oneOf/anyOf branch of a response is no longer sent", "schema.oneOf schema.anyOf"),
 )
 # fmt: on

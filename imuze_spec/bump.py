@@ -2,28 +2,28 @@
 
 Semantic versioning from both verdicts: an ERR on either side is a major bump (existing
 clients or callers break), an addition (a rule marked `adds`) a minor one, anything else a
-patch. The version lives in pyproject.toml's `[project] version`, or, when it is dynamic,
-in the file hatch reads it from (`[tool.hatch.version] path`, a `__version__ = "..."`
-literal); it is rewritten in place, the rest of the file untouched.
+patch, counted from the released version (its `vX.Y.Z` tag, else the committed pyproject's), so
+that a re-run changes nothing. The version lives in pyproject.toml's `[project] version`, or
+in the literal `[tool.hatch.version] path` names; it is rewritten in place (tomlkit), the rest
+untouched, comments and line endings included.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
+import subprocess
 from collections import Counter
 from pathlib import Path
+from typing import Any
+
+import tomlkit
+import tomlkit.exceptions
 
 from . import rules
 from .findings import Finding, Level
 
 PARTS = ("major", "minor", "patch")
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-_LINE = re.compile(r'^(?P<head>version\s*=\s*)(?P<quote>["\'])(?P<value>[^"\']*)(?P=quote)')
-_LITERAL = re.compile(
-    r'^(?P<head>__version__\s*(?::\s*str\s*)?=\s*)(?P<quote>["\'])(?P<value>[^"\']*)(?P=quote)',
-    re.MULTILINE,
-)
 
 
 class BumpError(Exception):
@@ -70,78 +70,121 @@ def next_version(current: str, part: str) -> str:
     return f"{major}.{minor}.{patch + 1}"
 
 
-def _version_file(pyproject: Path) -> Path | None:
-    """The file a dynamic version is read from (`[tool.hatch.version] path`); None for a
-    static `[project] version`. BumpError for a dynamic version read from elsewhere."""
+# hatch's default pattern for a version literal (`[tool.hatch.version] path = ...`)
+_LITERAL = re.compile(
+    r"""(?im)^(?P<head>(?:__version__|VERSION)\s*(?::\s*str\s*)?=\s*)(?P<q>['"])v?(?P<value>[^'"]+)(?P=q)"""
+)
+
+
+def _text(path: Path) -> str:
+    """A file's text with its line endings as they are (CRLF stays CRLF)."""
     try:
-        doc = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BumpError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _parse(pyproject: Path, text: str) -> tomlkit.TOMLDocument:
+    try:
+        return tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
         raise BumpError(f"cannot read {pyproject}: {exc}") from None
-    if "version" not in ((doc.get("project") or {}).get("dynamic") or []):
+
+
+def version_file(pyproject: Path, doc: Any) -> Path | None:
+    """Where a dynamic version lives: `[tool.hatch.version] path`, beside pyproject.toml;
+    None for a static `[project] version`. BumpError when the version is dynamic elsewhere."""
+    project = doc.get("project") or {}
+    if "version" not in (project.get("dynamic") or []):
         return None
     path = ((doc.get("tool") or {}).get("hatch") or {}).get("version", {}).get("path")
     if not isinstance(path, str):
-        raise BumpError(f"{pyproject}: the version is dynamic; bump it where the build reads it")
+        raise BumpError(
+            f"{pyproject}: the version is dynamic and not a [tool.hatch.version] path; "
+            "bump it where the build reads it"
+        )
     return pyproject.parent / path
 
 
-def read_version(pyproject: Path) -> str:
-    """`[project] version` of a pyproject.toml, or the literal of its dynamic version file."""
-    source = _version_file(pyproject)
-    if source is not None:
-        try:
-            match = _LITERAL.search(source.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise BumpError(f"cannot read {source}: {exc}") from None
+def read_version(pyproject: Path, text: str | None = None) -> str:
+    """The package version: `[project] version`, or the literal `[tool.hatch.version]` names.
+    `text` is pyproject.toml's text when it is not read from the file (a committed one)."""
+    doc = _parse(pyproject, _text(pyproject) if text is None else text)
+    where = version_file(pyproject, doc)
+    if where is not None:
+        match = _LITERAL.search(_text(where))
         if match is None:
-            raise BumpError(f"{source}: no __version__ literal")
+            raise BumpError(f'{where}: no __version__ = "X.Y.Z" literal')
         return match.group("value")
-    doc = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    project = doc.get("project") or {}
-    version = project.get("version")
+    version = (doc.get("project") or {}).get("version")
     if not isinstance(version, str):
         raise BumpError(f"{pyproject}: no [project] version")
-    return version
+    return str(version)
 
 
 def write_version(pyproject: Path, version: str) -> None:
-    """Rewrite the `version = "..."` line of the `[project]` table, nothing else (or the
-    `__version__` literal of a dynamic version's file)."""
-    source = _version_file(pyproject)
-    if source is not None:
-        text = source.read_text(encoding="utf-8")
-        new, count = _LITERAL.subn(
-            lambda m: f"{m.group('head')}{m.group('quote')}{version}{m.group('quote')}", text, 1
-        )
-        if not count:
-            raise BumpError(f"{source}: no __version__ literal")
-        source.write_text(new, encoding="utf-8")
+    """Set the version where it lives, the rest of each file byte for byte (comments, layout
+    and line endings kept: pyproject.toml is edited with tomlkit)."""
+    text = _text(pyproject)
+    doc = _parse(pyproject, text)
+    where = version_file(pyproject, doc)
+    if where is not None:
+        literal = _text(where)
+        match = _LITERAL.search(literal)
+        if match is None:
+            raise BumpError(f'{where}: no __version__ = "X.Y.Z" literal')
+        out = literal[: match.start("value")] + version + literal[match.end("value") :]
+        where.write_bytes(out.encode("utf-8"))
         return
-    lines = pyproject.read_text(encoding="utf-8").splitlines(keepends=True)
-    table = ""
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            table = stripped
-            continue
-        match = _LINE.match(stripped)
-        if table == "[project]" and match:
-            start = line.index(stripped)
-            q = match.group("quote")
-            lines[index] = (
-                f"{line[:start]}{match.group('head')}{q}{version}{q}{stripped[match.end() :]}"
-            )
-            if not lines[index].endswith("\n") and line.endswith("\n"):
-                lines[index] += "\n"
-            pyproject.write_text("".join(lines), encoding="utf-8")
-            return
-    raise BumpError(f"{pyproject}: no version line in [project]")
+    project = doc.get("project")
+    if project is None or "version" not in project:
+        raise BumpError(f"{pyproject}: no version in [project]")
+    project["version"] = version
+    pyproject.write_bytes(tomlkit.dumps(doc).encode("utf-8"))
 
 
-def bump(pyproject: Path, findings: list[Finding]) -> tuple[str, str, str]:
-    """Write the version these findings call for: (old version, new version, part)."""
+def released_version(pyproject: Path) -> str:
+    """The version at the release: the newest `vX.Y.Z` tag of the repository that holds
+    pyproject.toml, else the version in its committed pyproject.toml, else the file's own."""
+    cwd = pyproject.resolve().parent
+    tags = _git(cwd, "tag", "--merged", "HEAD", "--list", "v*")
+    found = [t[1:] for t in (tags or "").split() if _VERSION.match(t[1:])]
+    if found:
+        return max(found, key=lambda v: tuple(int(p) for p in v.split(".")))
+    committed = _git(cwd, "show", f"HEAD:./{pyproject.name}")
+    if committed is not None:
+        try:
+            return read_version(pyproject, committed)
+        except BumpError:
+            pass  # committed without a version of this shape: the file's own is the release
+    return read_version(pyproject)
+
+
+def _git(cwd: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(  # noqa: S603 - git with fixed arguments, no shell
+            ["git", *args],  # noqa: S607 - git from PATH
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def bump(
+    pyproject: Path, findings: list[Finding], released: str | None = None
+) -> tuple[str, str, str]:
+    """Write the version these findings call for, counted from the released version (so a
+    re-run writes the same, and no change keeps the version): (current, new, part)."""
     current = read_version(pyproject)
+    if not findings:
+        return current, current, "none"
     part = part_of(findings)
-    new = next_version(current, part)
-    write_version(pyproject, new)
+    new = next_version(released or released_version(pyproject), part)
+    if new != current:
+        write_version(pyproject, new)
     return current, new, part

@@ -6,6 +6,7 @@ traceback. Only local references (`#/...`) are followed: the project's spec is o
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -22,7 +23,12 @@ _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tr
 
 
 class SpecLoadError(Exception):
-    """A spec that cannot be read, parsed or resolved; the message is one line."""
+    """A spec that cannot be read, parsed or resolved; the message is one line, and `hint`
+    (when there is one) says what to do about it."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass
@@ -84,13 +90,35 @@ def path_shape(path: str) -> str:
     return re.sub(r"\{[^}/]*\}", "{}", path)
 
 
+_UTF8_HINT = "save the file as UTF-8 (OpenAPI 3.1 documents are UTF-8 JSON or YAML)"
+
+
+def _decode(source: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        byte = data[exc.start : exc.start + 1].hex()
+        raise SpecLoadError(
+            f"{source} is not UTF-8 (byte 0x{byte} at offset {exc.start})", hint=_UTF8_HINT
+        ) from None
+
+
+def read_file(source: str, path: Path, what: str = "file") -> str:
+    """A UTF-8 text file; SpecLoadError with a hint when it is missing, a folder or not UTF-8."""
+    if path.is_dir():
+        raise SpecLoadError(f"{source} is a folder, not a {what}", hint=f"name the {what} itself")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        hint = "check the path" if isinstance(exc, FileNotFoundError) else "check its permissions"
+        raise SpecLoadError(f"cannot read {source}: {exc.strerror or exc}", hint=hint) from None
+    return _decode(source, data)
+
+
 def _read(source: str, cwd: Path) -> str:
     path = Path(source)
     if path.exists() or not _GIT_REF.match(source):
-        try:
-            return (cwd / path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SpecLoadError(f"cannot read {source}: {exc.strerror or exc}") from None
+        return read_file(source, cwd / path, "spec file")
     match = _GIT_REF.match(source)
     assert match is not None
     ref, rel = match.group("ref"), match.group("path")
@@ -99,45 +127,116 @@ def _read(source: str, cwd: Path) -> str:
             ["git", "show", f"{ref}:{rel}"],  # noqa: S607 - git from PATH, as make does
             cwd=cwd,
             capture_output=True,
-            text=True,
             timeout=30,
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SpecLoadError(f"cannot run git to read {source}: {exc}") from None
+        raise SpecLoadError(
+            f"cannot run git to read {source}: {exc}", hint="is git installed?"
+        ) from None
     if done.returncode != 0:
-        reason = (done.stderr.strip().splitlines() or ["git show failed"])[-1]
-        raise SpecLoadError(f"cannot read {source} from git: {reason.removeprefix('fatal: ')}")
-    return done.stdout
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = (lines or ["git show failed"])[-1]
+        raise SpecLoadError(
+            f"cannot read {source} from git: {reason.removeprefix('fatal: ')}",
+            hint=f"check that {ref} exists (git rev-parse {ref}) and holds {rel}",
+        )
+    return _decode(source, done.stdout)
 
 
-def parse(source: str, text: str) -> Spec:
-    """Parse YAML (or JSON) text into a Spec; SpecLoadError when it is not an OpenAPI mapping."""
+def is_json(source: str, text: str) -> bool:
+    """A `.json` file, or text that opens with `{`: read with a JSON parser, not YAML's."""
+    return source.lower().endswith(".json") or text.lstrip().startswith("{")
+
+
+def _parse_json(source: str, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SpecLoadError(
+            f"{source}: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            hint="check it with a JSON linter (python -m json.tool FILE)",
+        ) from None
+    except RecursionError:
+        raise SpecLoadError(f"{source}: JSON nested too deeply", hint=_DEEP_HINT) from None
+
+
+_DEEP_HINT = "flatten the document: name nested schemas in components and $ref them"
+
+
+def _parse_yaml(source: str, text: str) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        doc = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise SpecLoadError(f"{source}: {problem}{where}") from None
+        raise SpecLoadError(
+            f"{source}: invalid YAML: {problem}{where}",
+            hint="check it with a YAML linter (yamllint)",
+        ) from None
+    except (ValueError, TypeError, RecursionError) as exc:  # e.g. an impossible date
+        raise SpecLoadError(
+            f"{source}: a value YAML cannot represent ({type(exc).__name__}: {exc})",
+            hint="quote the value to keep it a string",
+        ) from None
+
+
+def parse(source: str, text: str) -> Spec:
+    """Parse JSON text with JSON's parser and YAML with YAML's into a Spec; SpecLoadError
+    (with a hint) when it is not an OpenAPI mapping of plain JSON values."""
+    doc = _parse_json(source, text) if is_json(source, text) else _parse_yaml(source, text)
     if not isinstance(doc, dict) or "openapi" not in doc:
-        raise SpecLoadError(f"{source}: not an OpenAPI document (no 'openapi' key)")
+        raise SpecLoadError(
+            f"{source}: not an OpenAPI document (no 'openapi' key)",
+            hint="name an OpenAPI 3.1 document (its first key is usually `openapi: 3.1.0`)",
+        )
     if not isinstance(doc.get("paths", {}), dict):
-        raise SpecLoadError(f"{source}: 'paths' is not a mapping")
+        raise SpecLoadError(f"{source}: 'paths' is not a mapping", hint="see OAS 3.1 §4.8.8")
+    check_tree(source, doc)
     spec = Spec(source, doc, text)
     _check_refs(spec, doc)
     return spec
 
 
+def check_tree(source: str, doc: Any) -> None:
+    """A document is a tree: a YAML alias that contains itself has no JSON value. Iterative."""
+    on_path: set[int] = set()
+    done: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(doc, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        if leaving:
+            on_path.discard(id(node))
+            done.add(id(node))
+            continue
+        if id(node) in on_path:
+            raise SpecLoadError(
+                f"{source}: a YAML alias contains itself (a recursive anchor)",
+                hint="an OpenAPI document must be representable as JSON: replace the alias "
+                "with a $ref",
+            )
+        if id(node) in done:
+            continue  # a shared (non-recursive) alias, checked once
+        on_path.add(id(node))
+        stack.append((node, True))
+        stack.extend(
+            (child, False) for child in (node.values() if isinstance(node, dict) else node)
+        )
+
+
 def _check_refs(spec: Spec, node: Any) -> None:
     """Every `$ref` must name something: a dangling one is a broken spec, not a change."""
-    stack = [node]
+    stack, seen = [node], set()
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             ref = item.get("$ref")
-            if isinstance(ref, str):
+            if isinstance(ref, str) and ref not in seen:
+                seen.add(ref)
                 spec.pointer(ref)
             stack.extend(item.values())
         elif isinstance(item, list):

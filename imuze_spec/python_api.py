@@ -63,16 +63,19 @@ def operation_ids(document: Any) -> dict[tuple[str, str], str]:
     return ids
 
 
-def _refs(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str):
-                yield value
-            else:
-                yield from _refs(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _refs(item)
+def _refs(root: Any) -> Iterator[str]:
+    """Every $ref of a document, iteratively (a document may nest deeper than the stack)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$ref" and isinstance(value, str):
+                    yield value
+                else:
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,18 @@ def _generated(specs: list[Path]) -> list[_Generated]:
     return results
 
 
+def _with_uses(finding: Finding, used_by: tuple[str, ...]) -> Finding:
+    """The finding with the places our code uses what changed; a new parameter that our
+    code's calls do not pass says that the public layer needs an edit to expose it."""
+    if finding.id == "python-parameter-added" and used_by:
+        message = (
+            f"{finding.message}; the public layer calls it without it ({', '.join(used_by)}): "
+            "edit it to expose the new parameter"
+        )
+        return replace(finding, used_by=used_by, message=message)
+    return replace(finding, used_by=used_by)
+
+
 def python_findings(old_spec: Path, new_spec: Path) -> list[Finding]:
     """The changes to the generated client's public API from `old_spec` to `new_spec`.
 
@@ -183,5 +198,5 @@ def python_findings(old_spec: Path, new_spec: Path) -> list[Finding]:
         (old.behaviour, new.behaviour),
     )
     uses = scan(old.snapshot)
-    findings = {replace(change.finding, used_by=uses.of(change.keys)) for change in changes}
+    findings = {_with_uses(change.finding, uses.of(change.keys)) for change in changes}
     return sorted(findings, key=lambda f: (-f.level, f.operation, f.location, f.id))

@@ -9,6 +9,7 @@ from itertools import groupby
 from .bump import part_of, reason
 from .diff import group_of
 from .findings import Finding, Level
+from .wire import subject_of
 
 FORMATS = ("text", "markdown", "json")
 LEGEND = (
@@ -47,16 +48,48 @@ def text(findings: list[Finding], old: str, new: str) -> str:
     return f"imuze-spec diff {old} -> {new}: {summary(findings)}\n" + body(findings)
 
 
+def subject(finding: Finding) -> str:
+    """What a finding is about, the same on both sides: `song.arrangement_name` for the wire
+    property and for the generated model's field; "" when it names nothing so precise."""
+    if finding.side == "wire":
+        return subject_of(finding.location).lower()
+    parts = finding.location.split(".")
+    first = next((i for i, part in enumerate(parts) if part[:1].isupper()), None)
+    return ".".join(parts[first:]).lower() if first is not None else ""
+
+
+def rows(findings: list[Finding]) -> list[tuple[Finding, list[Finding]]]:
+    """One row per change: its first (most severe, wire first) finding, then the findings
+    about the same subject, its consequences (on the other side, or nested), in order."""
+    out: list[tuple[Finding, list[Finding]]] = []
+    by_subject: dict[str, list[Finding]] = {}
+    for finding in findings:
+        key = subject(finding)
+        owner = by_subject.get(key) if key else None
+        if owner is None:
+            row: tuple[Finding, list[Finding]] = (finding, [])
+            out.append(row)
+            if key:
+                by_subject[key] = row[1]
+        else:
+            owner.append(finding)
+    return out
+
+
 def body(findings: list[Finding]) -> str:
-    """The findings, one block per operation, without a summary line."""
+    """The findings, one block per operation, one row per change (its consequences
+    indented under it), without a summary line."""
     lines: list[str] = []
     for group, grouped in groupby(findings, key=group_of):
         items = list(grouped)
         lines.append("")
         lines.append(_heading(group, items))
-        for f in items:
-            lines.append(f"  {f.level.name:<4} {f.side:<6} {f.id}: {f.message}")
-            lines.append(f"       {' ' * 6} at {_where(f)}")
+        for change, consequences in rows(items):
+            lines.append(f"  {change.level.name:<4} {change.side:<6} {change.id}: {change.message}")
+            lines.append(f"       {' ' * 6} at {_where(change)}")
+            for f in consequences:
+                lines.append(f"       -> {f.level.name:<4} {f.side:<6} {f.id}: {f.message}")
+                lines.append(f"          {' ' * 11} at {_where(f)}")
     if findings:
         lines += ["", LEGEND]
     return "".join(line + "\n" for line in lines)

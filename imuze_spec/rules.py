@@ -89,13 +89,18 @@ def get(id_: str) -> Rule:
         raise UnknownRuleError(f"no rule {id_!r} in the table") from None
 
 
-def check_level(id_: str, level: Level) -> None:
-    """A finding may not be more severe than its rule, nor softer unless the rule says when."""
+def level_of(id_: str, softened: Level | None = None) -> Level:
+    """The level of a finding of rule `id_`: the rule's, or `softened`, a deliberate lower
+    level that only a rule saying when it is reported lower (`Rule.softened`) accepts."""
     row = get(id_)
-    if level > row.level or (level < row.level and not row.softened):
+    if softened is None:
+        return row.level
+    if softened >= row.level or not row.softened:
         raise UnknownRuleError(
-            f"{id_} reported as {level.name}, but its rule says {row.level.name}"
+            f"{id_} softened to {softened.name}, but its rule ({row.level.name}) "
+            + (f"is lower only {row.softened}" if row.softened else "is never reported lower")
         )
+    return softened
 
 
 def as_text(rules: Iterable[Rule]) -> str:

@@ -71,8 +71,7 @@ def _merge_into(into: Node, part: Node) -> None:
         elif key in LOWER_BOUNDS and key in into:
             into[key] = max(into[key], value)
         elif key == "type" and key in into:
-            both = types_of({"type": into[key]}) & types_of({"type": value})
-            into[key] = sorted(both)
+            into[key] = sorted(intersect(types_of({"type": into[key]}), types_of({"type": value})))
         elif key == "enum" and key in into:
             into[key] = [v for v in into[key] if v in value]
         elif key not in into:
@@ -99,6 +98,14 @@ def types_of(schema: Node) -> frozenset[str]:
     if schema.get("nullable") is True:
         base.add("null")
     return frozenset(base)
+
+
+def intersect(one: frozenset[str], other: frozenset[str]) -> frozenset[str]:
+    """The types both admit: an integer is a number, so number and integer meet in integer."""
+    both = set(one & other)
+    if ("number" in one and "integer" in other) or ("integer" in one and "number" in other):
+        both.add("integer")
+    return frozenset(both)
 
 
 def widens(old: frozenset[str], new: frozenset[str]) -> bool:

@@ -14,26 +14,46 @@ links), schemas.py and properties.py (schemas), constraints.py (values and bound
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 from ..findings import Finding
 from ..load import Spec, SpecLoadError
-from ._record import Recorder, pointer, subject_of
+from ..normalize import normalize
+from ._record import MAX_DEPTH, Recorder, SpecTooDeepError, pointer, subject_of
 from .document import document
 from .operations import operations
 
-__all__ = ["pointer", "subject_of", "wire_findings"]
+__all__ = ["MAX_DEPTH", "SpecTooDeepError", "pointer", "subject_of", "wire_findings"]
+
+_FRAMES_PER_LEVEL = 12  # the interpreter's stack the comparison takes per level of nesting
 
 
 def wire_findings(old: Spec, new: Spec, today: dt.date | None = None) -> list[Finding]:
-    """Every wire-level change from `old` to `new`, once each, classified for a client."""
-    rec = Recorder(old, new, today or dt.date.today())
+    """Every wire-level change from `old` to `new`, once each, classified for a client.
+
+    Both specs are normalized first (normalize.py), so that no rule sees a mere spelling."""
+    try:
+        rec = Recorder(normalize(old), normalize(new), today or dt.date.today())
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
+        raise SpecLoadError(
+            f"{old.source} or {new.source} is not a valid OpenAPI document "
+            f"({type(exc).__name__}: {exc}); check it with openapi-spec-validator"
+        ) from None
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, MAX_DEPTH * _FRAMES_PER_LEVEL))
     try:
         document(rec)
         operations(rec)
+    except RecursionError:  # a path the depth count does not see: still one line
+        raise SpecTooDeepError(
+            f"{old.source} or {new.source}: nested too deeply to compare near {rec.where}"
+        ) from None
     except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
         # A structurally invalid spec (a list where a schema belongs...): one line, no traceback.
         raise SpecLoadError(
             f"{old.source} or {new.source} is not a valid OpenAPI document near {rec.where}"
             f" ({type(exc).__name__}: {exc}); check it with openapi-spec-validator"
         ) from None
+    finally:
+        sys.setrecursionlimit(limit)
     return sorted(rec.findings(), key=lambda f: (-f.level, f.operation, f.location, f.id))

@@ -13,10 +13,19 @@ from typing import Any
 
 from .. import rules
 from ..findings import Finding, Level
-from ..load import Node, Spec
+from ..load import Node, Spec, SpecLoadError
 from ..schema import DOC_KEYS, Schemas
 
 ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
+# How deeply schemas may nest (each level a property, item or branch, through $refs or not):
+# the comparison recurses once per level. Deeper specs are refused with SpecTooDeepError.
+MAX_DEPTH = 2000
+
+
+class SpecTooDeepError(SpecLoadError):
+    """Schemas nest deeper than MAX_DEPTH levels: refused in one line, never a crash."""
+
+
 REQUEST, RESPONSE = "request", "response"
 
 
@@ -76,10 +85,23 @@ class Recorder:
         self.found: dict[tuple[str, str], _Raw] = {}
         self.where = "#"  # what is being compared, for the error on a malformed spec
         self.seen: set[tuple[int, int, str, bool]] = set()
+        self.depth = 0  # schemas being compared, one inside the other
+        self._reads: dict[str, set[str]] | None = None
 
-    def emit(self, level: Level, kind: str, ctx: Ctx, message: str, *keys: object) -> None:
-        """Record a finding of rule `kind` at the context's location (extended by `keys`)."""
-        rules.check_level(kind, level)
+    def deeper(self) -> None:
+        """Enter a nested schema; SpecTooDeepError past MAX_DEPTH levels."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise SpecTooDeepError(
+                f"schemas nest more than {MAX_DEPTH} levels deep near {self.where}"
+            )
+
+    def emit(
+        self, kind: str, ctx: Ctx, message: str, *keys: object, softened: Level | None = None
+    ) -> None:
+        """Record a finding of rule `kind` at the context's location (extended by `keys`), at
+        its rule's level, or at `softened` when the rule says when it is reported lower."""
+        level = rules.level_of(kind, softened)
         location = pointer(ctx.location, *keys)
         subject = subject_of(location)
         message = f"{subject}: {message}" if subject else message
@@ -91,28 +113,37 @@ class Recorder:
         if ctx.operation:
             raw.operations.add(ctx.operation)
 
+    def already_read(self, operation: str, ref: str | None) -> bool:
+        """Whether the old spec's `operation` already answers with the component `ref`
+        (in any response): its clients read that shape, so it is not unknown to them."""
+        if not ref or not operation:
+            return False
+        if self._reads is None:
+            self._reads = _reads(self.old.spec)
+        return ref in self._reads.get(operation, set())
+
     def judge(self, tightened: bool, relaxed: bool, change: str, ctx: Ctx, *keys: object) -> None:
         """A constraint change, by direction: tighter breaks senders, looser breaks readers;
         a change that is neither (a different pattern) breaks both."""
         if ctx.request:
             if relaxed and not tightened:
-                self.emit(INFO, "request-constraint-relaxed", ctx, change, *keys)
+                self.emit("request-constraint-relaxed", ctx, change, *keys)
             else:
                 change += ": requests valid before may now be rejected"
-                self.emit(ERR, "request-constraint-tightened", ctx, change, *keys)
+                self.emit("request-constraint-tightened", ctx, change, *keys)
         elif tightened and not relaxed:
-            self.emit(INFO, "response-constraint-narrowed", ctx, change, *keys)
+            self.emit("response-constraint-narrowed", ctx, change, *keys)
         else:
             change += ": clients may receive values they did not expect"
-            self.emit(ERR, "response-constraint-widened", ctx, change, *keys)
+            self.emit("response-constraint-widened", ctx, change, *keys)
 
     def docs(self, old: Mapping[str, Any], new: Mapping[str, Any], ctx: Ctx) -> None:
         """Documentation edits (INFO) and a new deprecation."""
         changed = [key for key in DOC_KEYS if old.get(key) != new.get(key)]
         if changed:
-            self.emit(INFO, "documentation-changed", ctx, f"{', '.join(changed)} edited")
+            self.emit("documentation-changed", ctx, f"{', '.join(changed)} edited")
         if not old.get("deprecated") and new.get("deprecated"):
-            self.emit(INFO, "deprecated", ctx, "now deprecated")
+            self.emit("deprecated", ctx, "now deprecated")
 
     def findings(self) -> list[Finding]:
         """The findings, each with every operation it reaches."""
@@ -132,6 +163,28 @@ class Recorder:
                 )
             )
         return out
+
+
+def _reads(spec: Spec) -> dict[str, set[str]]:
+    """Per operation (operationId, else METHOD path), every $ref its responses reach."""
+    found: dict[str, set[str]] = {}
+    for (method, _), entry in spec.operations().items():
+        op = entry["op"]
+        name = str(op.get("operationId") or f"{method} {entry['path']}")
+        refs: set[str] = set()
+        stack: list[Any] = [op.get("responses")]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref not in refs:
+                    refs.add(ref)
+                    stack.append(spec.deref(node)[0])
+                stack.extend(v for k, v in node.items() if k != "$ref")
+            elif isinstance(node, list):
+                stack.extend(node)
+        found[name] = refs
+    return found
 
 
 def deref(spec: Spec, node: Any) -> Node:

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from .._patterns import compare_patterns
 from ..load import Node
 from ..schema import LOWER_BOUNDS, UPPER_BOUNDS, types_of, widens
-from ._record import ERR, INFO, WARN, Ctx, Recorder
+from ._record import INFO, Ctx, Recorder
 
 _X_ENUM = "x-extensible-enum"
 _COUNTS = ("maxContains", "minContains")
@@ -28,7 +29,7 @@ def constraints(rec: Recorder, o: Node, n: Node, ctx: Ctx) -> None:
     changed = [key for key in _CONTENT if o.get(key) != n.get(key)]
     if changed:
         message = f"{', '.join(changed)} changed: the string must be encoded or read differently"
-        rec.emit(ERR, "string-content-changed", ctx, message, changed[0])
+        rec.emit("string-content-changed", ctx, message, changed[0])
     discriminator(rec, o.get("discriminator"), n.get("discriminator"), ctx)
 
 
@@ -40,6 +41,15 @@ def bounds(rec: Recorder, o: Node, n: Node, ctx: Ctx) -> None:
             continue
         if isinstance(old_v, bool) or isinstance(new_v, bool):  # 3.0's exclusiveMinimum: true
             tightened, relaxed = bool(new_v) and not old_v, bool(old_v) and not new_v
+        elif key == "pattern" and old_v is not None and new_v is not None:
+            relation = compare_patterns(str(old_v), str(new_v))
+            if relation is None:  # neither equal nor provably narrower or wider
+                message = f"pattern {old_v!r} -> {new_v!r}: whether it admits the same strings "
+                rec.emit("pattern-changed", ctx, message + "cannot be decided", key)
+                continue
+            tightened, relaxed = relation in ("same", "narrower"), relation in ("same", "wider")
+            if relation == "same":
+                continue
         elif key == "pattern":
             tightened, relaxed = new_v is not None, old_v is not None
         elif old_v is None or new_v is None:
@@ -102,9 +112,9 @@ def _default(rec: Recorder, o: Node, n: Node, ctx: Ctx) -> None:
     change = f"default {o.get('default', '(none)')!r} -> {n.get('default', '(none)')!r}"
     if ctx.request:
         message = f"{change}: the server assumes another value when the client omits it"
-        rec.emit(WARN, "default-changed", ctx, message, "default")
+        rec.emit("default-changed", ctx, message, "default")
     else:
-        rec.emit(INFO, "default-changed", ctx, change, "default")
+        rec.emit("default-changed", ctx, change, "default", softened=INFO)
 
 
 def discriminator(rec: Recorder, old: Any, new: Any, ctx: Ctx) -> None:
@@ -112,11 +122,11 @@ def discriminator(rec: Recorder, old: Any, new: Any, ctx: Ctx) -> None:
     if not isinstance(old, dict) or not isinstance(new, dict):
         if isinstance(old, dict) != isinstance(new, dict):
             message = "discriminator " + ("added" if isinstance(new, dict) else "removed")
-            rec.emit(ERR, "discriminator-property-changed", ctx, message, "discriminator")
+            rec.emit("discriminator-property-changed", ctx, message, "discriminator")
         return
     if old.get("propertyName") != new.get("propertyName"):
         message = f"discriminator {old.get('propertyName')!r} -> {new.get('propertyName')!r}"
-        rec.emit(ERR, "discriminator-property-changed", ctx, message, "discriminator")
+        rec.emit("discriminator-property-changed", ctx, message, "discriminator")
     old_map, new_map = old.get("mapping") or {}, new.get("mapping") or {}
     for value, target in old_map.items():
         if new_map.get(value) != target:
@@ -124,11 +134,13 @@ def discriminator(rec: Recorder, old: Any, new: Any, ctx: Ctx) -> None:
             message = f"discriminator value {value!r} " + (
                 f"now maps to {now}" if now else "removed"
             )
-            rec.emit(ERR, "discriminator-mapping-removed", ctx, message, "discriminator", value)
+            rec.emit("discriminator-mapping-removed", ctx, message, "discriminator", value)
     for value in (v for v in new_map if v not in old_map):
-        level = INFO if ctx.request else WARN
         message = f"new discriminator value {value!r}"
-        rec.emit(level, "discriminator-mapping-added", ctx, message, "discriminator", value)
+        softened = INFO if ctx.request else None
+        rec.emit(
+            "discriminator-mapping-added", ctx, message, "discriminator", value, softened=softened
+        )
 
 
 def enum(rec: Recorder, o: Node, n: Node, ctx: Ctx) -> None:
@@ -142,15 +154,15 @@ def enum(rec: Recorder, o: Node, n: Node, ctx: Ctx) -> None:
     if old_e is None or new_e is None:
         became = new_e is not None
         if ctx.request and became:
-            rec.emit(ERR, "request-constraint-tightened", ctx, "became an enum", "enum")
+            rec.emit("request-constraint-tightened", ctx, "became an enum", "enum")
         elif ctx.request:
-            rec.emit(INFO, "request-constraint-relaxed", ctx, "no longer an enum", "enum")
+            rec.emit("request-constraint-relaxed", ctx, "no longer an enum", "enum")
         elif became:
-            rec.emit(INFO, "response-constraint-narrowed", ctx, "became an enum", "enum")
+            rec.emit("response-constraint-narrowed", ctx, "became an enum", "enum")
         else:
-            level = INFO if ctx.open_enum else ERR
             message = "no longer an enum: any value may be sent"
-            rec.emit(level, "response-constraint-widened", ctx, message, "enum")
+            softened = INFO if ctx.open_enum else None
+            rec.emit("response-constraint-widened", ctx, message, "enum", softened=softened)
         return
     _enum_values(rec, old_e, new_e, ctx)
 
@@ -160,20 +172,20 @@ def _enum_values(rec: Recorder, old_e: Iterable[Any], new_e: Iterable[Any], ctx:
     for value in [v for v in old_e if v not in new_e]:
         if ctx.request:
             message = f"enum value {value!r} removed: callers sending it are rejected"
-            rec.emit(ERR, "request-enum-value-removed", ctx, message, "enum", value)
+            rec.emit("request-enum-value-removed", ctx, message, "enum", value)
         else:
             message = f"enum value {value!r} no longer sent"
-            rec.emit(INFO, "response-enum-value-removed", ctx, message, "enum", value)
+            rec.emit("response-enum-value-removed", ctx, message, "enum", value)
     for value in [v for v in new_e if v not in old_e]:
         if ctx.request:
             message = f"new enum value {value!r}"
-            rec.emit(INFO, "request-enum-value-added", ctx, message, "enum", value)
+            rec.emit("request-enum-value-added", ctx, message, "enum", value)
         elif ctx.open_enum:
             message = f"new value {value!r} of an extensible enum (clients accept any string)"
-            rec.emit(INFO, "response-enum-value-added", ctx, message, "enum", value)
+            rec.emit("response-enum-value-added", ctx, message, "enum", value, softened=INFO)
         else:
             message = f"new enum value {value!r}: a client with a closed enum fails on it"
-            rec.emit(WARN, "response-enum-value-added", ctx, message, "enum", value)
+            rec.emit("response-enum-value-added", ctx, message, "enum", value)
 
 
 def type_change(
@@ -193,15 +205,15 @@ def _retyped(
 ) -> None:
     if ctx.request:
         if generalized:
-            rec.emit(INFO, "request-type-generalized", ctx, change, key)
+            rec.emit("request-type-generalized", ctx, change, key)
         else:
-            rec.emit(ERR, "request-type-changed", ctx, change, key)
+            rec.emit("request-type-changed", ctx, change, key)
     elif narrowed:
-        rec.emit(INFO, "response-type-narrowed", ctx, change, key)
+        rec.emit("response-type-narrowed", ctx, change, key)
     elif generalized:
-        rec.emit(ERR, "response-type-generalized", ctx, change, key)
+        rec.emit("response-type-generalized", ctx, change, key)
     else:
-        rec.emit(ERR, "response-type-changed", ctx, change, key)
+        rec.emit("response-type-changed", ctx, change, key)
 
 
 def nullability(rec: Recorder, told: frozenset[str], tnew: frozenset[str], ctx: Ctx) -> None:
@@ -209,15 +221,15 @@ def nullability(rec: Recorder, told: frozenset[str], tnew: frozenset[str], ctx: 
     if "null" in told and "null" not in tnew:
         if ctx.request:
             message = "no longer accepts null: callers sending null are rejected"
-            rec.emit(ERR, "request-became-not-nullable", ctx, message)
+            rec.emit("request-became-not-nullable", ctx, message)
         else:
-            rec.emit(INFO, "response-became-not-nullable", ctx, "no longer null")
+            rec.emit("response-became-not-nullable", ctx, "no longer null")
     elif "null" in tnew and "null" not in told:
         if ctx.request:
-            rec.emit(INFO, "request-became-nullable", ctx, "now accepts null")
+            rec.emit("request-became-nullable", ctx, "now accepts null")
         else:
             message = "may now be null: clients that expect a value break"
-            rec.emit(ERR, "response-became-nullable", ctx, message)
+            rec.emit("response-became-nullable", ctx, message)
 
 
 def _spell(types: Iterable[str]) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..load import Node
-from ._record import ERR, INFO, WARN, Ctx, Recorder, deref
+from ._record import Ctx, Recorder, deref
 
 DOCUMENT = Ctx("request", "", "#")
 _INFO_DOCS = ("title", "summary", "description", "termsOfService", "contact", "license")
@@ -22,16 +22,16 @@ def document(rec: Recorder) -> None:
     here = DOCUMENT.at("info")
     changed = [key for key in _INFO_DOCS if info_old.get(key) != info_new.get(key)]
     if changed:
-        rec.emit(INFO, "documentation-changed", here, f"info {', '.join(changed)} edited")
+        rec.emit("documentation-changed", here, f"info {', '.join(changed)} edited")
     if info_old.get("version") != info_new.get("version"):
         message = f"info.version {info_old.get('version')!r} -> {info_new.get('version')!r}"
-        rec.emit(INFO, "info-version-changed", here, message, "version")
+        rec.emit("info-version-changed", here, message, "version")
     if old.get("jsonSchemaDialect") != new.get("jsonSchemaDialect"):
         message = (
             f"jsonSchemaDialect {old.get('jsonSchemaDialect')!r} -> "
             f"{new.get('jsonSchemaDialect')!r}: every schema may be read differently"
         )
-        rec.emit(WARN, "schema-dialect-changed", DOCUMENT, message, "jsonSchemaDialect")
+        rec.emit("schema-dialect-changed", DOCUMENT, message, "jsonSchemaDialect")
     servers(rec, old.get("servers") or [], new.get("servers") or [], DOCUMENT.at("servers"))
     old_s = (old.get("components") or {}).get("securitySchemes") or {}
     new_s = (new.get("components") or {}).get("securitySchemes") or {}
@@ -71,9 +71,9 @@ def servers(rec: Recorder, old: list[Any], new: list[Any], ctx: Ctx) -> None:
         _server(rec, old[i], new[j], ctx.at(i))
     for i in unpaired:
         message = f"server {_url(old[i])} removed: clients configured with it call nothing"
-        rec.emit(ERR, "server-removed", ctx, message, i)
+        rec.emit("server-removed", ctx, message, i)
     for j in free:
-        rec.emit(INFO, "server-added", ctx, f"new server {_url(new[j])}", j)
+        rec.emit("server-added", ctx, f"new server {_url(new[j])}", j)
 
 
 def _server(rec: Recorder, old: Node, new: Node, ctx: Ctx) -> None:
@@ -85,9 +85,9 @@ def _server(rec: Recorder, old: Node, new: Node, ctx: Ctx) -> None:
         else:
             what = f"{before} -> {after}"
         message = f"{what}: every call now goes to another place"
-        rec.emit(ERR, "server-url-changed", ctx, message, "url")
+        rec.emit("server-url-changed", ctx, message, "url")
     if old.get("description") != new.get("description"):
-        rec.emit(INFO, "documentation-changed", ctx, "description edited")
+        rec.emit("documentation-changed", ctx, "description edited")
     old_v, new_v = old.get("variables") or {}, new.get("variables") or {}
     for name in sorted(old_v.keys() & new_v.keys()):
         _variable(rec, name, old_v[name] or {}, new_v[name] or {}, ctx.at("variables", name))
@@ -96,20 +96,20 @@ def _server(rec: Recorder, old: Node, new: Node, ctx: Ctx) -> None:
 def _variable(rec: Recorder, name: str, old: Node, new: Node, ctx: Ctx) -> None:
     if old.get("default") != new.get("default"):
         message = f"variable {name} default {old.get('default')!r} -> {new.get('default')!r}"
-        rec.emit(ERR, "server-variable-default-changed", ctx, message, "default")
+        rec.emit("server-variable-default-changed", ctx, message, "default")
     old_e, new_e = old.get("enum"), new.get("enum")
     if old_e is None and new_e is not None:
         message = f"variable {name} became an enum of {new_e}"
-        rec.emit(ERR, "server-variable-value-removed", ctx, message, "enum")
+        rec.emit("server-variable-value-removed", ctx, message, "enum")
         return
     for value in [v for v in old_e or [] if new_e is not None and v not in new_e]:
         message = f"variable {name} no longer allows {value!r}"
-        rec.emit(ERR, "server-variable-value-removed", ctx, message, "enum", value)
+        rec.emit("server-variable-value-removed", ctx, message, "enum", value)
     for value in [v for v in new_e or [] if old_e is not None and v not in old_e]:
         message = f"variable {name} allows {value!r}"
-        rec.emit(INFO, "server-variable-value-added", ctx, message, "enum", value)
+        rec.emit("server-variable-value-added", ctx, message, "enum", value)
     if old.get("description") != new.get("description"):
-        rec.emit(INFO, "documentation-changed", ctx, "description edited")
+        rec.emit("documentation-changed", ctx, "description edited")
 
 
 # -- security -----------------------------------------------------------------------------
@@ -119,9 +119,9 @@ def _schemes(rec: Recorder, old: Node, new: Node, ctx: Ctx) -> None:
     for name in [*old, *(k for k in new if k not in old)]:
         if name not in new:
             message = f"security scheme {name} removed"
-            rec.emit(ERR, "security-scheme-removed", ctx, message, name)
+            rec.emit("security-scheme-removed", ctx, message, name)
         elif name not in old:
-            rec.emit(INFO, "security-scheme-added", ctx, f"new security scheme {name}", name)
+            rec.emit("security-scheme-added", ctx, f"new security scheme {name}", name)
         else:
             before, after = deref(rec.old.spec, old[name]), deref(rec.new.spec, new[name])
             _scheme(rec, name, before, after, ctx.at(name))
@@ -141,16 +141,16 @@ def _scheme(rec: Recorder, name: str, old: Node, new: Node, ctx: Ctx) -> None:
                 f"{what} {old.get(key)!r} -> {new.get(key)!r}: clients send or fetch "
                 "credentials where they are no longer read, and every authenticated call fails"
             )
-            rec.emit(ERR, kind, ctx, message, key)
+            rec.emit(kind, ctx, message, key)
     if old.get("description") != new.get("description"):
-        rec.emit(INFO, "documentation-changed", ctx, "description edited")
+        rec.emit("documentation-changed", ctx, "description edited")
     old_f, new_f = old.get("flows") or {}, new.get("flows") or {}
     for flow in [*old_f, *(f for f in new_f if f not in old_f)]:
         here = ctx.at("flows", flow)
         if flow not in new_f:
-            rec.emit(ERR, "security-scheme-flow-removed", here, f"{name}'s {flow} flow removed")
+            rec.emit("security-scheme-flow-removed", here, f"{name}'s {flow} flow removed")
         elif flow not in old_f:
-            rec.emit(INFO, "security-scheme-flow-added", here, f"{name} has a new {flow} flow")
+            rec.emit("security-scheme-flow-added", here, f"{name} has a new {flow} flow")
         else:
             _flow(rec, name, flow, old_f[flow] or {}, new_f[flow] or {}, here)
 
@@ -159,13 +159,13 @@ def _flow(rec: Recorder, name: str, flow: str, old: Node, new: Node, ctx: Ctx) -
     for key in _FLOW_URLS:
         if old.get(key) != new.get(key):
             message = f"{name}'s {flow} {key} {old.get(key)!r} -> {new.get(key)!r}"
-            rec.emit(ERR, "security-scheme-url-changed", ctx, message, key)
+            rec.emit("security-scheme-url-changed", ctx, message, key)
     old_s, new_s = old.get("scopes") or {}, new.get("scopes") or {}
     for scope in [s for s in old_s if s not in new_s]:
         message = f"scope {scope!r} removed: clients asking for it are refused"
-        rec.emit(ERR, "security-scheme-scope-removed", ctx, message, "scopes", scope)
+        rec.emit("security-scheme-scope-removed", ctx, message, "scopes", scope)
     for scope in [s for s in new_s if s not in old_s]:
-        rec.emit(INFO, "security-scheme-scope-added", ctx, f"new scope {scope!r}", "scopes", scope)
+        rec.emit("security-scheme-scope-added", ctx, f"new scope {scope!r}", "scopes", scope)
 
 
 def _anonymous(security: object) -> bool:
@@ -201,7 +201,7 @@ def security(rec: Recorder, o: Node, n: Node, ctx: Ctx) -> None:
     here = ctx if "security" in o or "security" in n else replace(ctx, location="#")
     if _anonymous(old_security) and not _anonymous(new_security):
         message = "now needs authentication: anonymous callers are rejected"
-        rec.emit(ERR, "security-required", here, message, "security")
+        rec.emit("security-required", here, message, "security")
         return
     new_alts = _alternatives(new_security)
     broken = False
@@ -209,11 +209,11 @@ def security(rec: Recorder, o: Node, n: Node, ctx: Ctx) -> None:
         same = [b for b in new_alts if b.keys() == alt.keys()]
         if not same:
             message = f"authenticating with {' + '.join(sorted(alt))} is no longer accepted"
-            rec.emit(ERR, "security-requirement-removed", here, message, "security")
+            rec.emit("security-requirement-removed", here, message, "security")
             broken = True
         elif not any(all(b[k] <= alt[k] for k in alt) for b in same):
             message = f"{' + '.join(sorted(alt))} now needs more scopes"
-            rec.emit(ERR, "security-scopes-added", here, message, "security")
+            rec.emit("security-scopes-added", here, message, "security")
             broken = True
     if not broken:
-        rec.emit(INFO, "security-changed", here, "security requirements changed", "security")
+        rec.emit("security-changed", here, "security requirements changed", "security")

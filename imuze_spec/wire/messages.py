@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..load import Node
-from ._record import ERR, INFO, WARN, Ctx, Recorder, deref
+from ._record import Ctx, Recorder, deref
 from .schemas import schema
 
 _ENCODING = ("contentType", "style", "explode", "allowReserved")
@@ -21,16 +21,16 @@ def request_body(rec: Recorder, old_raw: Any, new_raw: Any, ctx: Ctx) -> None:
     if not old and not new:
         return
     if not new:
-        rec.emit(WARN, "request-body-removed", ctx, "the request body was removed")
+        rec.emit("request-body-removed", ctx, "the request body was removed")
         return
     if not old:
         if new.get("required"):
-            rec.emit(ERR, "request-body-added-required", ctx, "new required request body")
+            rec.emit("request-body-added-required", ctx, "new required request body")
         else:
-            rec.emit(INFO, "request-body-added", ctx, "new optional request body")
+            rec.emit("request-body-added", ctx, "new optional request body")
         return
     if not old.get("required") and new.get("required"):
-        rec.emit(ERR, "request-body-became-required", ctx, "the request body became required")
+        rec.emit("request-body-became-required", ctx, "the request body became required")
     rec.docs(old, new, ctx)
     content(rec, old.get("content") or {}, new.get("content") or {}, ctx)
 
@@ -41,10 +41,10 @@ def content(rec: Recorder, old: Node, new: Node, ctx: Ctx) -> None:
     for media in [*old, *(m for m in new if m not in old)]:
         if media not in new:
             message = f"{side} media type {media} removed"
-            rec.emit(ERR, f"{side}-media-type-removed", ctx, message, "content", media)
+            rec.emit(f"{side}-media-type-removed", ctx, message, "content", media)
         elif media not in old:
             message = f"new {side} media type {media}"
-            rec.emit(INFO, f"{side}-media-type-added", ctx, message, "content", media)
+            rec.emit(f"{side}-media-type-added", ctx, message, "content", media)
         else:
             here = ctx.at("content", media)
             rec.docs(old[media], new[media], here)
@@ -60,7 +60,7 @@ def _encoding(rec: Recorder, old: Node, new: Node, ctx: Ctx) -> None:
             changed.append("headers")
         if changed:
             message = f"property {name!r} encoded differently ({', '.join(changed)})"
-            rec.emit(ERR, "encoding-changed", ctx, message, "encoding", name)
+            rec.emit("encoding-changed", ctx, message, "encoding", name)
 
 
 def responses(rec: Recorder, old: Node, new: Node, ctx: Ctx) -> None:
@@ -71,17 +71,17 @@ def responses(rec: Recorder, old: Node, new: Node, ctx: Ctx) -> None:
         if status not in new:
             if success:
                 message = f"success status {code} removed"
-                rec.emit(ERR, "response-success-status-removed", ctx, message, code)
+                rec.emit("response-success-status-removed", ctx, message, code)
             else:
                 message = f"status {code} no longer documented"
-                rec.emit(INFO, "response-status-removed", ctx, message, code)
+                rec.emit("response-status-removed", ctx, message, code)
             continue
         if status not in old:
             if success:
                 message = f"new success status {code}: a client expecting the old one fails"
-                rec.emit(WARN, "response-success-status-added", ctx, message, code)
+                rec.emit("response-success-status-added", ctx, message, code)
             else:
-                rec.emit(INFO, "response-status-added", ctx, f"new status {code}", code)
+                rec.emit("response-status-added", ctx, f"new status {code}", code)
             continue
         before, _ = rec.old.spec.deref(old[status])
         after, ref = rec.new.spec.deref(new[status])
@@ -103,28 +103,28 @@ def headers(rec: Recorder, old: Node, new: Node, ctx: Ctx) -> None:
             name, raw = old_by[key]
             if deref(rec.old.spec, raw).get("required"):
                 message = f"required response header {name} removed"
-                rec.emit(ERR, "response-required-header-removed", ctx, message, "headers", name)
+                rec.emit("response-required-header-removed", ctx, message, "headers", name)
             else:
                 message = f"optional response header {name} removed"
-                rec.emit(WARN, "response-optional-header-removed", ctx, message, "headers", name)
+                rec.emit("response-optional-header-removed", ctx, message, "headers", name)
             continue
         name, raw = new_by[key]
         header, ref = rec.new.spec.deref(raw)
         here = replace(ctx, location=ref) if ref else ctx.at("headers", name)
         if key not in old_by:
-            rec.emit(INFO, "response-header-added", here, f"new response header {name}")
+            rec.emit("response-header-added", here, f"new response header {name}")
             continue
         previous = deref(rec.old.spec, old_by[key][1])
         if previous.get("required") and not header.get("required"):
             message = f"response header {name} became optional"
-            rec.emit(ERR, "response-header-became-optional", here, message)
+            rec.emit("response-header-became-optional", here, message)
         elif header.get("required") and not previous.get("required"):
             message = f"response header {name} became required: clients can count on it"
-            rec.emit(INFO, "response-header-became-required", here, message)
+            rec.emit("response-header-became-required", here, message)
         changed = [k for k in ("style", "explode") if previous.get(k) != header.get(k)]
         if changed:
             message = f"response header {name} serialised differently ({', '.join(changed)})"
-            rec.emit(ERR, "response-header-serialization-changed", here, message, changed[0])
+            rec.emit("response-header-serialization-changed", here, message, changed[0])
         rec.docs(previous, header, here)
         schema(rec, previous.get("schema"), header.get("schema"), here.at("schema"))
         content(rec, previous.get("content") or {}, header.get("content") or {}, here)
@@ -138,15 +138,15 @@ def links(rec: Recorder, old: Node, new: Node, ctx: Ctx) -> None:
     for name in [*old, *(k for k in new if k not in old)]:
         if name not in new:
             message = f"link {name} removed: clients and contract runs that follow it break"
-            rec.emit(ERR, "response-link-removed", ctx, message, "links", name)
+            rec.emit("response-link-removed", ctx, message, "links", name)
             continue
         if name not in old:
-            rec.emit(INFO, "response-link-added", ctx, f"new link {name}", "links", name)
+            rec.emit("response-link-added", ctx, f"new link {name}", "links", name)
             continue
         before, after = deref(rec.old.spec, old[name]), deref(rec.new.spec, new[name])
         changed = [key for key in _LINK if before.get(key) != after.get(key)]
         if changed:
             message = f"link {name} changed ({', '.join(changed)})"
-            rec.emit(ERR, "response-link-changed", ctx, message, "links", name)
+            rec.emit("response-link-changed", ctx, message, "links", name)
         elif before.get("description") != after.get("description"):
-            rec.emit(INFO, "documentation-changed", ctx.at("links", name), "description edited")
+            rec.emit("documentation-changed", ctx.at("links", name), "description edited")

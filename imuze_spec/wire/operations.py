@@ -11,7 +11,7 @@ from typing import Any
 
 from ..load import Node, Spec, path_shape
 from ..schema import Schemas
-from ._record import ERR, INFO, WARN, Ctx, Recorder, pointer
+from ._record import Ctx, Recorder, pointer
 from .document import security, servers
 from .messages import content, request_body, responses
 from .schemas import schema
@@ -28,10 +28,10 @@ def operations(rec: Recorder) -> None:
     for key in [*old_hooks, *(k for k in new_hooks if k not in old_hooks)]:
         if key not in new_hooks:
             ctx = Ctx("request", "", pointer("#", "webhooks", key[1]))
-            rec.emit(WARN, "webhook-removed", ctx, f"webhook {key[1]} removed")
+            rec.emit("webhook-removed", ctx, f"webhook {key[1]} removed")
         elif key not in old_hooks:
             ctx = Ctx("request", "", pointer("#", "webhooks", key[1]))
-            rec.emit(INFO, "webhook-added", ctx, f"new webhook {key[1]}")
+            rec.emit("webhook-added", ctx, f"new webhook {key[1]}")
     both = {k: v for k, v in old_hooks.items() if k in new_hooks}
     _pair(rec, both, {k: v for k, v in new_hooks.items() if k in both}, inverted=True)
 
@@ -58,7 +58,7 @@ def _pair(rec: Recorder, old_ops: Operations, new_ops: Operations, *, inverted: 
         if before is None:
             assert after is not None
             ctx = Ctx("request", _op_name(after), _op_pointer(after), inverted=inverted)
-            rec.emit(INFO, "operation-added", ctx, "new operation")
+            rec.emit("operation-added", ctx, "new operation")
         elif after is None:
             _removed(rec, before)
         else:
@@ -70,11 +70,11 @@ def _removed(rec: Recorder, before: Node) -> None:
     ctx = Ctx("request", _op_name(before), _op_pointer(before))
     sunset = _sunset(op.get("x-sunset"))
     if op.get("deprecated") and sunset is not None and sunset <= rec.today:
-        rec.emit(INFO, "operation-removed-after-sunset", ctx, "removed after its sunset")
+        rec.emit("operation-removed-after-sunset", ctx, "removed after its sunset")
     elif op.get("deprecated"):
-        rec.emit(ERR, "operation-removed", ctx, "removed: deprecated, but before x-sunset")
+        rec.emit("operation-removed", ctx, "removed: deprecated, but before x-sunset")
     else:
-        rec.emit(ERR, "operation-removed", ctx, "removed without deprecation")
+        rec.emit("operation-removed", ctx, "removed without deprecation")
 
 
 def _operation(rec: Recorder, before: Node, after: Node, inverted: bool) -> None:
@@ -86,10 +86,10 @@ def _operation(rec: Recorder, before: Node, after: Node, inverted: bool) -> None
             f"operationId {o.get('operationId')!r} -> {n.get('operationId')!r} "
             "(renames the generated function)"
         )
-        rec.emit(INFO, "operation-id-changed", ctx, message, "operationId")
+        rec.emit("operation-id-changed", ctx, message, "operationId")
     if (o.get("tags") or []) != (n.get("tags") or []):
         message = f"tags {o.get('tags') or []} -> {n.get('tags') or []} (moves its module)"
-        rec.emit(INFO, "operation-tags-changed", ctx, message, "tags")
+        rec.emit("operation-tags-changed", ctx, message, "tags")
     rec.docs(o, n, ctx)
     _servers(rec, before, after, ctx)
     if not inverted:
@@ -117,10 +117,10 @@ def _servers(rec: Recorder, before: Node, after: Node, ctx: Ctx) -> None:
 def _callbacks(rec: Recorder, old: Node, new: Node, ctx: Ctx) -> None:
     for name in [*old, *(k for k in new if k not in old)]:
         if name not in new:
-            rec.emit(WARN, "callback-removed", ctx, f"callback {name} removed", name)
+            rec.emit("callback-removed", ctx, f"callback {name} removed", name)
             continue
         if name not in old:
-            rec.emit(INFO, "callback-added", ctx, f"new callback {name}", name)
+            rec.emit("callback-added", ctx, f"new callback {name}", name)
             continue
         items_old, _ = rec.old.spec.deref(old[name])
         items_new, _ = rec.new.spec.deref(new[name])
@@ -140,9 +140,7 @@ def _callbacks(rec: Recorder, old: Node, new: Node, ctx: Ctx) -> None:
             kind = "callback-removed" if gone else "callback-added"
             entry = old_ops[key] if gone else new_ops[key]
             message = f"callback {name} {key[0]} {'removed' if gone else 'added'}"
-            rec.emit(
-                WARN if gone else INFO, kind, replace(ctx, location=_op_pointer(entry)), message
-            )
+            rec.emit(kind, replace(ctx, location=_op_pointer(entry)), message)
 
 
 def _callback_ops(spec: Spec, items: Any, base: Ctx) -> dict[tuple[str, str], Node]:
@@ -183,32 +181,32 @@ def _parameters(rec: Recorder, before: Node, after: Node, ctx: Ctx) -> None:
         if key not in new:
             param, loc = old[key]
             here = replace(ctx, location=loc)
-            rec.emit(WARN, "request-parameter-removed", here, f"{_pname(param)} removed")
+            rec.emit("request-parameter-removed", here, f"{_pname(param)} removed")
             continue
         param, loc = new[key]
         here = replace(ctx, location=loc)
         if key not in old:
             if param.get("required"):
                 message = f"new required {_pname(param)}: callers that omit it are rejected"
-                rec.emit(ERR, "request-parameter-added-required", here, message)
+                rec.emit("request-parameter-added-required", here, message)
             else:
-                rec.emit(INFO, "request-parameter-added", here, f"new {_pname(param)}")
+                rec.emit("request-parameter-added", here, f"new {_pname(param)}")
             continue
         _parameter(rec, old[key][0], param, here)
 
 
 def _parameter(rec: Recorder, previous: Node, param: Node, here: Ctx) -> None:
     if not previous.get("required") and param.get("required"):
-        rec.emit(ERR, "request-parameter-became-required", here, f"{_pname(param)} became required")
+        rec.emit("request-parameter-became-required", here, f"{_pname(param)} became required")
     elif previous.get("required") and not param.get("required"):
         message = f"{_pname(param)} became optional"
-        rec.emit(INFO, "request-parameter-became-optional", here, message)
+        rec.emit("request-parameter-became-optional", here, message)
     changed = [key for key in _SERIALIZATION if previous.get(key) != param.get(key)]
     if changed:
         message = f"{_pname(param)} serialised differently: " + ", ".join(
             f"{key} {previous.get(key)!r} -> {param.get(key)!r}" for key in changed
         )
-        rec.emit(ERR, "request-parameter-serialization-changed", here, message, changed[0])
+        rec.emit("request-parameter-serialization-changed", here, message, changed[0])
     if bool(previous.get("allowEmptyValue")) != bool(param.get("allowEmptyValue")):
         allowed = bool(param.get("allowEmptyValue"))
         change = f"allowEmptyValue {not allowed} -> {allowed}"

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..findings import Level
 from ..load import Node
-from ._record import ERR, INFO, WARN, Ctx, Recorder
+from ._record import WARN, Ctx, Recorder
 
 Compare = Callable[[Recorder, Any, Any, Ctx], None]
 
@@ -68,16 +67,16 @@ def _shape(resolved: Any) -> object:
 
 def _renamed(rec: Recorder, old: str, new: str, was: bool, now: bool, ctx: Ctx) -> None:
     if ctx.request:
-        level = ERR if now else WARN
         why = "callers sending the old name " + (
             "are rejected" if now else "are ignored or rejected"
         )
         message = f"renamed to {new!r} (same schema): {why}"
-        rec.emit(level, "request-property-renamed", ctx, message, "properties", old)
+        softened = None if now else WARN
+        rec.emit("request-property-renamed", ctx, message, "properties", old, softened=softened)
     else:
-        level = ERR if was else WARN
         message = f"renamed to {new!r} (same schema): clients reading {old!r} get nothing"
-        rec.emit(level, "response-property-renamed", ctx, message, "properties", old)
+        softened = None if was else WARN
+        rec.emit("response-property-renamed", ctx, message, "properties", old, softened=softened)
 
 
 def _removed(rec: Recorder, name: str, required: bool, ctx: Ctx, how: str) -> None:
@@ -85,26 +84,27 @@ def _removed(rec: Recorder, name: str, required: bool, ctx: Ctx, how: str) -> No
     if ctx.request:
         kind = "request-property-became-read-only" if hidden else "request-property-removed"
         message = f"{how}: the server ignores or rejects it in a request"
-        rec.emit(WARN, kind, ctx, message, "properties", name)
+        rec.emit(kind, ctx, message, "properties", name)
         return
-    level: Level = ERR if required else WARN
+    softened = None
     if hidden:
         kind = "response-property-became-write-only"
+        softened = None if required else WARN
     else:
         kind = f"response-{'required' if required else 'optional'}-property-removed"
     reading = ": clients reading it break" if required else ""
     message = f"{'required' if required else 'optional'} property {how}{reading}"
-    rec.emit(level, kind, ctx, message, "properties", name)
+    rec.emit(kind, ctx, message, "properties", name, softened=softened)
 
 
 def _added(rec: Recorder, name: str, required: bool, ctx: Ctx) -> None:
     if ctx.request and required:
         message = "new and required: callers that omit it are rejected"
-        rec.emit(ERR, "request-property-added-required", ctx, message, "properties", name)
+        rec.emit("request-property-added-required", ctx, message, "properties", name)
     elif ctx.request:
-        rec.emit(INFO, "request-property-added", ctx, "new optional property", "properties", name)
+        rec.emit("request-property-added", ctx, "new optional property", "properties", name)
     else:
-        rec.emit(INFO, "response-property-added", ctx, "new property", "properties", name)
+        rec.emit("response-property-added", ctx, "new property", "properties", name)
 
 
 def _requiredness(rec: Recorder, name: str, was: bool, now: bool, ctx: Ctx) -> None:
@@ -112,11 +112,7 @@ def _requiredness(rec: Recorder, name: str, was: bool, now: bool, ctx: Ctx) -> N
         return
     side = "request" if ctx.request else "response"
     if now:
-        level = ERR if ctx.request else INFO
-        rec.emit(
-            level, f"{side}-property-became-required", ctx, "became required", "properties", name
-        )
+        rec.emit(f"{side}-property-became-required", ctx, "became required", "properties", name)
     else:
-        level = INFO if ctx.request else ERR
         message = "became optional" + ("" if ctx.request else ": clients reading it may break")
-        rec.emit(level, f"{side}-property-became-optional", ctx, message, "properties", name)
+        rec.emit(f"{side}-property-became-optional", ctx, message, "properties", name)

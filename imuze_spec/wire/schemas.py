@@ -11,8 +11,9 @@ from dataclasses import replace
 from typing import Any
 
 from ..load import Node
-from ..schema import Schemas, component_name, is_open_string, types_of
-from ._record import ERR, INFO, Ctx, Recorder
+from ..normalize import unfold_nullable
+from ..schema import Resolved, Schemas, component_name, is_open_string, types_of
+from ._record import INFO, Ctx, Recorder
 from .constraints import constraints, nullability, type_change
 from .properties import properties
 
@@ -29,6 +30,14 @@ def schema(rec: Recorder, old_raw: Any, new_raw: Any, ctx: Ctx) -> None:
     """Compare two schemas (request: the client sends it; response: it receives it)."""
     if old_raw is None or new_raw is None:
         return
+    rec.deeper()
+    try:
+        _schema(rec, old_raw, new_raw, ctx)
+    finally:
+        rec.depth -= 1
+
+
+def _schema(rec: Recorder, old_raw: Any, new_raw: Any, ctx: Ctx) -> None:
     rec.where = ctx.location
     before, after = rec.old.resolve(old_raw), rec.new.resolve(new_raw)
     if after.ref:
@@ -38,7 +47,7 @@ def schema(rec: Recorder, old_raw: Any, new_raw: Any, ctx: Ctx) -> None:
     if key in rec.seen:
         return  # a recursive schema, or one reached twice in this operation
     rec.seen.add(key)
-    o, n = before.node, after.node
+    o, n = _aligned(before, after)
     rec.docs(o, n, ctx)
     _types(rec, o, n, ctx)
     constraints(rec, o, n, ctx)
@@ -46,6 +55,24 @@ def schema(rec: Recorder, old_raw: Any, new_raw: Any, ctx: Ctx) -> None:
     _applicators(rec, o, n, ctx)
     for keyword in ("anyOf", "oneOf"):
         _branches(rec, keyword, o.get(keyword) or [], n.get(keyword) or [], ctx)
+
+
+def _aligned(before: Resolved, after: Resolved) -> tuple[Node, Node]:
+    """A schema beside one written as branches is compared branch by branch: a nullable type
+    is unfolded (anyOf [X, null]), any other schema becomes the one branch of an anyOf."""
+    o, n = before.node, after.node
+    if _branchy(n) and not _branchy(o):
+        return _as_branches(before), n
+    if _branchy(o) and not _branchy(n):
+        return o, _as_branches(after)
+    return o, n
+
+
+def _as_branches(side: Resolved) -> Node:
+    unfolded = unfold_nullable(side.node)
+    if unfolded is not side.node:
+        return unfolded
+    return {"anyOf": [{"$ref": side.ref} if side.ref else side.node]}
 
 
 def _types(rec: Recorder, o: Node, n: Node, ctx: Ctx) -> None:
@@ -109,12 +136,12 @@ def _open(rec: Recorder, key: str, old: Any, new: Any, ctx: Ctx) -> None:
             change = f"{key} {'closed' if closed_new else 'opened'}"
             if ctx.request and closed_new:
                 change = f"no longer accepts {_EXTRA[key]}"
-                rec.emit(ERR, "request-constraint-tightened", ctx, change, key)
+                rec.emit("request-constraint-tightened", ctx, change, key)
             else:
                 rec.judge(closed_new, closed_old, change, ctx, key)
         else:  # a response opened to unknown properties: ignored, like a new property
             message = f"{key} opened: responses may carry more properties"
-            rec.emit(INFO, "response-constraint-widened", ctx, message, key)
+            rec.emit("response-constraint-widened", ctx, message, key, softened=INFO)
         return
     if isinstance(old, dict) and isinstance(new, dict):
         schema(rec, old, new, ctx.at(key))
@@ -158,17 +185,20 @@ def _branches(rec: Recorder, keyword: str, old: list[Any], new: list[Any], ctx: 
         label = _branch_label(rec.old, old[i])
         if ctx.request:
             message = f"{keyword} branch {label} removed: callers sending it are rejected"
-            rec.emit(ERR, "request-branch-removed", ctx, message, keyword, i)
+            rec.emit("request-branch-removed", ctx, message, keyword, i)
         else:
             message = f"{keyword} branch {label} no longer sent"
-            rec.emit(INFO, "response-branch-removed", ctx, message, keyword, i)
+            rec.emit("response-branch-removed", ctx, message, keyword, i)
     for j in added:
         label = _branch_label(rec.new, new[j])
         if ctx.request:
-            rec.emit(INFO, "request-branch-added", ctx, f"new {keyword} branch {label}", keyword, j)
+            rec.emit("request-branch-added", ctx, f"new {keyword} branch {label}", keyword, j)
+        elif rec.already_read(ctx.operation, rec.new.resolve(new[j]).ref):
+            message = f"new {keyword} branch {label}, a shape this operation already answers with"
+            rec.emit("response-branch-added", ctx, message, keyword, j, softened=INFO)
         else:
             message = f"new {keyword} branch {label}: clients may receive an unknown shape"
-            rec.emit(ERR, "response-branch-added", ctx, message, keyword, j)
+            rec.emit("response-branch-added", ctx, message, keyword, j)
 
 
 def _branch_key(schemas: Schemas, raw: Any) -> str:

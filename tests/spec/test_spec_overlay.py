@@ -54,18 +54,32 @@ def test_each_kind_of_edit_applies_as_the_independent_implementation_applies_it(
     assert ours["paths"]["/songs/{id}"]["get"]["responses"]["410"]["description"] == "removed"
 
 
+def _a_property_with_a_format() -> tuple[str, str, str]:
+    """The first schema property of the spec in force that has a format (not today's by name)."""
+    for name, schema in SPEC["components"]["schemas"].items():
+        for prop, sub in (schema.get("properties") or {}).items():
+            if isinstance(sub, dict) and isinstance(sub.get("format"), str):
+                return name, prop, sub["format"]
+    raise AssertionError("the spec in force has no schema property with a format")
+
+
 def test_the_spec_keeps_its_comments_and_layout() -> None:
-    text = "# the spec\n" + SPEC_TEXT.replace(
-        "  title: iMuze API\n", "  title: iMuze API  # ours\n"
-    )
-    edit = overlay({"target": "$['components']['schemas']['Song']['properties']['mp3_url']",
-                    "update": {"format": "uri-reference"}})  # fmt: skip
+    title = SPEC["info"]["title"]
+    text = "# the spec\n" + SPEC_TEXT.replace(f"  title: {title}\n", f"  title: {title}  # ours\n")
+    schema, prop, was = _a_property_with_a_format()
+    now = f"{was}-reference"
+    edit = overlay({"target": f"$['components']['schemas']['{schema}']['properties']['{prop}']",
+                    "update": {"format": now}})  # fmt: skip
     new = apply_text(text, parse_actions(edit, "edit"))
     changed = [
         line for line in difflib.unified_diff(text.splitlines(), new.splitlines(), lineterm="", n=0)
         if line[:1] in "+-" and line[:3] not in ("+++", "---")
     ]  # fmt: skip
-    assert changed == ["-          format: uri", "+          format: uri-reference"]
+    assert [line[0] + line[1:].strip() for line in changed] == [
+        f"-format: {was}",
+        f"+format: {now}",
+    ]
+    assert len(changed[0]) - len(was) == len(changed[1]) - len(now)  # the same indentation
 
 
 def test_a_new_status_is_quoted_and_block_text_stays_block_text() -> None:

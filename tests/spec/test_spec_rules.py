@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from importlib.resources import files
@@ -22,6 +23,7 @@ from spec_edits import apply, cases, real_spec
 
 from imuze_spec import rules
 from imuze_spec._neutral import NEUTRAL
+from imuze_spec.findings import Level
 from imuze_spec.load import Spec
 from imuze_spec.wire import wire_findings
 
@@ -132,9 +134,36 @@ def test_every_python_rule_is_asserted_by_a_test() -> None:
 
 def test_a_finding_that_names_no_rule_is_refused() -> None:
     with pytest.raises(rules.UnknownRuleError):
-        rules.check_level("no-such-rule", rules.Level.INFO)
+        rules.level_of("no-such-rule")
+
+
+def test_a_finding_takes_its_level_from_the_table() -> None:
+    for row in rules.RULES.values():
+        assert rules.level_of(row.id) is row.level
+    # A softening is deliberate: only below the rule's level, and only where the rule says when.
+    assert rules.level_of("default-changed", Level.INFO) is Level.INFO
+    with pytest.raises(rules.UnknownRuleError, match="never reported lower"):
+        rules.level_of("server-url-changed", Level.WARN)
     with pytest.raises(rules.UnknownRuleError):
-        rules.check_level("documentation-changed", rules.Level.ERR)  # above its rule's level
+        rules.level_of("default-changed", Level.ERR)  # above its rule's level
+
+
+def test_no_report_site_repeats_a_rules_level() -> None:
+    """A level is written once, in the table: the sites that make a finding name the rule,
+    and pass a level only as a keyword `softened=`."""
+    levels = {"ERR", "WARN", "INFO"}
+    repeated = []
+    for path in sorted(Path(rules.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr not in ("emit", "add") or not node.args:
+                continue
+            first = node.args[0]
+            branches = [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]
+            if any(ast.unparse(b).rsplit(".", 1)[-1] in levels | {"level"} for b in branches):
+                repeated.append(f"{path.name}:{node.lineno} {ast.unparse(first)}")
+    assert repeated == []
 
 
 def test_the_table_renders_as_text_and_json() -> None:
@@ -181,8 +210,8 @@ SAMPLES: dict[str, Any] = {
     "if": {"required": ["x"]},
     "then": {"required": ["y"]},
     "else": {"required": ["z"]},
-    "anyOf": [{"type": "string"}],
-    "oneOf": [{"type": "string"}],
+    "anyOf": [{"type": "string"}, {"type": "integer"}],
+    "oneOf": [{"type": "string"}, {"type": "integer"}],
     "not": {"const": "x"},
     "unevaluatedItems": False,
     "unevaluatedProperties": False,
