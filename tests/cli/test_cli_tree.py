@@ -193,7 +193,7 @@ def test_imuze_spec_speaks_in_the_same_voice(path: Path_, tmp_path: Path) -> Non
     assert unloadable.exit_code == 2
     error, hint = usage_error(unloadable.stderr)
     assert error.startswith("error: cannot read ")
-    assert hint == f"hint: see 'imuze-spec {' '.join(path)} --help'"
+    assert hint == "hint: check the path"  # the cause's own hint: the file is not there
     if "--format" in {opt for param in spec_command(path).params for opt in param.opts}:
         as_json = runner.invoke(spec_app, [*path, *missing, "--format", "json"])
         assert json_error(as_json.stderr)["type"] == "SpecLoadError"
