@@ -59,6 +59,6 @@ def apply(
         overlays.write_atomically(out, text)
     except SpecLoadError as exc:  # reported by the root command (errors.ImuzeGroup)
         raise UsageProblem(
-            str(exc), hint="see 'imuze-spec apply --help'", kind=type(exc).__name__
+            str(exc), hint=exc.hint or "see 'imuze-spec apply --help'", kind=type(exc).__name__
         ) from None
     print(f"imuze-spec: applied {overlay} to {spec}: wrote {out}", file=sys.stderr)
