@@ -16,6 +16,7 @@ REASONS: dict[int, str] = {
     405: "method_not_allowed",
     406: "not_acceptable",
     410: "gone",
+    413: "content_too_large",
     415: "unsupported_media_type",
     416: "range_not_satisfiable",
     422: "invalid_body",
