@@ -24,11 +24,12 @@ OTHER = Account("other@imuze.io", "imuze-other", "imuze-other-key")
 
 
 #: The request limits' defaults (see MockConfig).
-MAX_BODY_BYTES = 1024 * 1024
+MAX_BODY_BYTES = 256 * 1024
 MAX_HEADER_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 32
 MAX_JSON_DEPTH_CEILING = 200
-MAX_JSON_KEYS = 10_000
+MAX_JSON_KEYS = 1_000
+MAX_JSON_VALUES = 10_000
 MAX_TOKENS = 100_000
 #: Exec mode (``imuze-mock -- CMD``): seconds CMD has to exit after a forwarded signal.
 EXEC_GRACE_SECONDS = 10.0
@@ -82,6 +83,9 @@ class MockConfig:
     max_json_depth: int = MAX_JSON_DEPTH
     #: JSON with more object keys than this is refused before parsing: 400.
     max_json_keys: int = MAX_JSON_KEYS
+    #: JSON with more values (array items, members, scalars) than this is refused before
+    #: parsing: 400. Parsing and validating cost per value, on the GIL the server shares.
+    max_json_values: int = MAX_JSON_VALUES
 
     @property
     def demo(self) -> Account:
@@ -115,6 +119,7 @@ _AT_LEAST: dict[str, tuple[type, float, bool]] = {
     "max_header_bytes": (int, 1024, False),
     "max_json_depth": (int, 1, False),
     "max_json_keys": (int, 1, False),
+    "max_json_values": (int, 1, False),
 }
 
 

@@ -110,11 +110,11 @@ def _rate_limit(request: Request, state: MockState, account: Account | None) -> 
         raise retry_later(429, f"rate limit exceeded, retry in {wait} s", wait)
 
 
-_LARGE_BODY = 64 * 1024  # parsed in a thread, so that the event loop keeps answering
+_LARGE_BODY = 16 * 1024  # parsed in a thread, so that the event loop keeps answering
 
 
 def _valid_body(raw: bytes, config: MockConfig, validator: BodyValidator) -> Any:
-    body = parse_json(raw, config.max_json_depth, config.max_json_keys)
+    body = parse_json(raw, config.max_json_depth, config.max_json_keys, config.max_json_values)
     validator.check(body)
     return body
 
