@@ -36,25 +36,34 @@ def head_bytes(scope: Scope) -> int:
     return target + sum(len(name) + len(value) + 4 for name, value in scope["headers"])
 
 
-def _declared_length(scope: Scope) -> int | None:
+def _framing(scope: Scope) -> tuple[bool, int | None]:
+    """Whether the request has a body (HTTP/1.1: a Content-Length or a Transfer-Encoding),
+    and its declared length, if any."""
+    has_body, declared = False, None
     for name, value in scope["headers"]:
-        if name.lower() == b"content-length":
+        name = name.lower()
+        if name == b"content-length":
             text = bytes(value).strip()
-            return int(text) if text.isdigit() and len(text) < 30 else None
-    return None
+            has_body = True
+            declared = int(text) if text.isdigit() and len(text) < 30 else None
+        elif name == b"transfer-encoding":
+            has_body = True
+    return has_body, declared
 
 
-def check_head(scope: Scope, config: MockConfig) -> None:
-    """Raise TooLarge for a head or a declared body over the limits."""
+def check_head(scope: Scope, config: MockConfig) -> bool:
+    """Raise TooLarge for a head or a declared body over the limits; whether there is a
+    body to read."""
     if head_bytes(scope) > config.max_header_bytes:
         raise TooLarge(
             ApiError(
                 400, f"the request line and headers are larger than {config.max_header_bytes} bytes"
             )
         )
-    declared = _declared_length(scope)
+    has_body, declared = _framing(scope)
     if declared is not None and declared > config.max_body_bytes:
         raise TooLarge(body_too_large(config))
+    return has_body
 
 
 def body_too_large(config: MockConfig) -> ApiError:
@@ -87,14 +96,18 @@ def guard(app: ASGIApp, config: MockConfig) -> ASGIApp:
             await app(scope, receive, send)
             return
         try:
-            check_head(scope, config)
-            body, cut = await read_body(receive, config.max_body_bytes)
+            has_body = check_head(scope, config)
+            if has_body:
+                body, cut = await read_body(receive, config.max_body_bytes)
         except TooLarge as refused:
             response = refused.error.response()
             response.headers["Connection"] = "close"
             await response(scope, receive, send)
             return
-        await app(scope, _replay(body, cut, receive), send)
+        if has_body:
+            await app(scope, _replay(body, cut, receive), send)
+        else:  # no body (neither Content-Length nor Transfer-Encoding): nothing to bound
+            await app(scope, receive, send)
 
     return guarded
 
