@@ -29,7 +29,7 @@ MAX_HEADER_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 32
 MAX_JSON_DEPTH_CEILING = 200
 MAX_JSON_KEYS = 1_000
-MAX_JSON_VALUES = 10_000
+MAX_JSON_VALUES = 20_000
 MAX_TOKENS = 100_000
 #: Exec mode (``imuze-mock -- CMD``): seconds CMD has to exit after a forwarded signal.
 EXEC_GRACE_SECONDS = 10.0

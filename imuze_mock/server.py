@@ -59,6 +59,7 @@ class _MockProtocol(_BaseProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._head_bytes = 0
+        self._heads = 0  # heads read so far on this connection
         self._in_body = False
         if not self.expose_transport:
             return
@@ -71,9 +72,13 @@ class _MockProtocol(_BaseProtocol):
         self.app = with_transport
 
     def data_received(self, data: bytes) -> None:
-        in_head = _COUNTS_HEAD and not self._in_body
+        heads_before, in_head_before = self._heads, not self._in_body
         super().data_received(data)
-        if in_head and not self._in_body and not self.transport.is_closing():
+        if not _COUNTS_HEAD or self.transport.is_closing():
+            return
+        if self._heads != heads_before or not in_head_before:  # a head ended, or a body
+            self._head_bytes = 0
+        elif not self._in_body:  # the whole chunk belongs to a head not yet complete
             self._head_bytes += len(data)
             if self._head_bytes > self.head_limit:
                 message = f"the request line and headers are larger than {self.head_limit} bytes"
@@ -81,8 +86,8 @@ class _MockProtocol(_BaseProtocol):
                 self.transport.close()
 
     def on_headers_complete(self) -> None:
+        self._heads += 1
         self._in_body = True
-        self._head_bytes = 0
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:

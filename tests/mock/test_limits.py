@@ -6,6 +6,7 @@ import json
 import socket
 import time
 
+import httpx
 import pytest
 from test_errors import assert_error
 
@@ -33,7 +34,7 @@ OVER_THE_LIMITS = [
         400,
         "more than 1000 object keys",
     ),
-    ("max_json_values", json.dumps([0] * 10_000).encode(), {}, 400, "more than 10000 values"),
+    ("max_json_values", json.dumps([0] * 20_000).encode(), {}, 400, "more than 20000 values"),
 ]
 
 
@@ -69,6 +70,16 @@ async def test_a_chunked_body_over_the_limit_is_cut_off_at_413(make_api):
         response = await api.client.post("/songs", content=chunks(), headers=AUTH)
     assert_error(response, 413)
     assert len(sent) < 100  # refused as soon as it passed the limit
+
+
+async def test_the_contract_runners_largest_probes_pass_the_limits(api):
+    # `imuze contract` probes strings of 65,536 characters and arrays of 10,000 items.
+    auth = {"Authorization": DEMO.api_key}
+    song = {"title": "A" * 65_536, "arrangement_id": 1, "tags": ["calm"] * 10_000}
+    response = await api.client.post("/songs", json={**song, "desired_length": 0}, headers=auth)
+    assert response.status_code == 201, response.text
+    login = {"token": {"email": DEMO.email, "password": "x" * 65_536}}
+    assert_error(await api.client.post("/tokens", json=login), 401)
 
 
 async def test_limits_are_knobs(make_api):
@@ -182,6 +193,15 @@ def test_over_sockets_a_huge_head_is_refused_before_it_is_read():
     head, _, body = refused.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400"), refused[:200]
     assert json.loads(body)["message"] == "the request line and headers are larger than 4096 bytes"
+
+
+@pytest.mark.parametrize("size", [60_000, 200_000, 250_000])
+def test_over_sockets_a_large_body_is_not_taken_for_a_large_head(size):
+    # A whole request arriving in one read used to count its body towards the head limit.
+    login = {"token": {"email": DEMO.email, "password": "x" * size}}
+    with running(MockConfig()) as server, httpx.Client(base_url=server.base_url) as client:
+        for _ in range(3):  # on one connection, so several requests share reads
+            assert client.post("/tokens", json=login).status_code == 401
 
 
 def test_over_sockets_bytes_the_parser_rejects_get_the_error_body():
