@@ -141,7 +141,7 @@ def wants_json(argv: Sequence[str]) -> bool:
     """Whether the command line asks for JSON, `--json` (or imuze-spec's `--format json`),
     wherever it stands: looked up before parsing, which may fail."""
     options = argv[: argv.index("--")] if "--" in argv else argv
-    pairs = zip(options, [*options[1:], ""], strict=True)
+    pairs = zip(options, [*options[1:], ""][: len(options)], strict=True)
     return "--json" in options or "--format=json" in options or ("--format", "json") in pairs
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import subprocess
+import math
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from imuze_ext._extras import MOCK_PACKAGES, requires_extra
-from imuze_mock.config import MockConfig
+from imuze_mock.config import EXEC_GRACE_SECONDS, MockConfig
 from imuze_mock.dialects import DIALECTS
 
 from .errors import EXIT_USAGE, Failed, Failure, UsageProblem, failure_of, report, wants_json
@@ -25,10 +24,29 @@ if TYPE_CHECKING:
     from imuze_mock.server import MockServer
 
 _HELP = "see 'imuze-mock --help'"
+SWITCH_INTERVAL = 0.0005
 
 _EPILOG = """exec mode: imuze-mock [OPTIONS] -- CMD [ARGS...] starts the mock, runs CMD with
 IMUZE_BASE_URL, IMUZE_EMAIL and IMUZE_PASSWORD set (and IMUZE_OTHER_EMAIL and
-IMUZE_OTHER_PASSWORD for the second user), stops the mock and exits with CMD's code."""
+IMUZE_OTHER_PASSWORD for the second user; other inherited IMUZE_* credentials removed),
+forwards SIGINT, SIGTERM and SIGHUP to CMD (killing it --grace seconds later if it still
+runs), stops the mock once CMD exits and exits with CMD's code."""
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"must be an integer from 0 to 65535, not {text!r}")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds >= 0, not {text!r}")
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="imuze-mock", description="A stateful mock of the iMuze API v4.", epilog=_EPILOG
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (0: any free)")
+    parser.add_argument(
+        "--port", type=_port, default=8000, help="port to listen on, 0-65535 (0: any free)"
+    )
     parser.add_argument(
         "--render-delay",
         type=float,
@@ -82,6 +102,14 @@ def _parser() -> argparse.ArgumentParser:
         "(200 on creates, relative media URLs, Rails error bodies, extra fields)",
     )
     parser.add_argument(
+        "--grace",
+        type=_seconds,
+        default=EXEC_GRACE_SECONDS,
+        metavar="S",
+        help=f"exec mode: seconds CMD has to exit after a forwarded signal before it is "
+        f"killed (default {EXEC_GRACE_SECONDS:g})",
+    )
+    parser.add_argument(
         "--access-log",
         action="store_true",
         help="log every request on stderr, in uvicorn's format "
@@ -103,7 +131,7 @@ def _config(args: argparse.Namespace) -> MockConfig:
     )
 
 
-def _banner(server: MockServer, out: TextIO) -> None:
+def _banner(server: MockServer, out: TextIO, removed: Sequence[str] = ()) -> None:
     demo, other = server.demo, server.other
     lines = [
         f"imuze-mock: the iMuze API v4 at {server.base_url}",
@@ -115,33 +143,30 @@ def _banner(server: MockServer, out: TextIO) -> None:
         lines.append(
             f"  dialect        {server.config.dialect} (deviates from the spec on purpose)"
         )
+    if removed:
+        lines.append(
+            f"  environment    removed the inherited {', '.join(removed)}: the command gets "
+            "the mock's credentials only"
+        )
     print("\n".join(lines), file=out, flush=True)
 
 
 def _exec(config: MockConfig, args: argparse.Namespace, command: Sequence[str]) -> int:
-    from imuze_mock.server import running
+    from imuze_mock.supervisor import CommandNotStarted, run_command
 
-    with running(config, host=args.host, port=args.port, access_log=args.access_log) as server:
-        _banner(server, sys.stderr)
-        env = {
-            **os.environ,
-            "IMUZE_BASE_URL": server.base_url,
-            "IMUZE_EMAIL": server.demo.email,
-            "IMUZE_PASSWORD": server.demo.password,
-            # The second user, so that `imuze contract` checks object-level authorization.
-            "IMUZE_OTHER_EMAIL": server.other.email,
-            "IMUZE_OTHER_PASSWORD": server.other.password,
-        }
-        try:
-            code = subprocess.call(list(command), env=env)  # noqa: S603 (the user's own command)
-        except OSError as error:
-            message = f"cannot run {command[0]!r}: {error.strerror}"
-            raise Failed(
-                Failure("OSError", None, message, 127, "is it installed, on PATH?")
-            ) from None
-        except KeyboardInterrupt:
-            return 130
-    return code if code >= 0 else 128 - code
+    try:
+        return run_command(
+            config,
+            command,
+            host=args.host,
+            port=args.port,
+            access_log=args.access_log,
+            grace=args.grace,
+            on_ready=lambda server, removed: _banner(server, sys.stderr, removed),
+        )
+    except CommandNotStarted as not_started:
+        message = f"cannot run {command[0]!r}: {not_started.error.strerror}"
+        raise Failed(Failure("OSError", None, message, 127, "is it installed, on PATH?")) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -156,16 +181,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    command: list[str] = []
+    command: list[str] | None = None
     if "--" in argv:
         split = argv.index("--")
         argv, command = argv[:split], argv[split + 1 :]
     args = _parser().parse_args(argv)
+    if command == []:  # `imuze-mock -- $CMD` with an empty $CMD: never serve forever
+        raise UsageProblem("exec mode needs a command after --", hint=_HELP)
     with requires_extra("mock", "the imuze mock", MOCK_PACKAGES):
         from imuze_mock.server import make_server
+    # The process is the mock's own: a large body parsed in a worker thread hands the GIL
+    # back to the event loop every 0.5 ms rather than 5 ms, so small requests keep flowing.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         config = _config(args)
-        if command:
+        if command is not None:
             return _exec(config, args, command)
         server, uv_server, sock = make_server(
             config, args.host, args.port, access_log=args.access_log

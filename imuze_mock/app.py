@@ -17,6 +17,7 @@ from starlette.routing import Route
 from . import dialects, handlers, media
 from .config import MockConfig
 from .errors import ApiError
+from .guard import guard
 from .pipeline import Operation, endpoint
 from .state import MockState
 from .validation import BodyValidator
@@ -107,8 +108,10 @@ def create_app(config: MockConfig | None = None) -> Starlette:
         finally:
             state.pool.shutdown()
 
-    # A dialect is a layer over the spec-exact app, inside the server-error handler.
+    # A dialect is a layer over the spec-exact app, inside the server-error handler; the
+    # request limits come next, before routing and any other work.
     layers = [Middleware(dialects.rails)] if config.dialect == "rails" else []
+    layers.append(Middleware(guard, config=config))
     app = Starlette(
         routes=_routes(state),
         middleware=layers,

@@ -16,6 +16,7 @@ REASONS: dict[int, str] = {
     405: "method_not_allowed",
     406: "not_acceptable",
     410: "gone",
+    413: "content_too_large",
     415: "unsupported_media_type",
     416: "range_not_satisfiable",
     422: "invalid_body",
@@ -52,7 +53,9 @@ class ApiError(Exception):
 
     def response(self) -> Response:
         """The error as a JSON response."""
-        content = json.dumps(self.body(), ensure_ascii=False, separators=(",", ":"))
+        # ASCII, so that no message (which may quote what the client sent, a lone surrogate
+        # included) can fail to encode: an error answer never turns into a 500.
+        content = json.dumps(self.body(), separators=(",", ":"))
         return Response(content, self.status, self.headers, media_type="application/json")
 
 

@@ -17,7 +17,7 @@ from .errors import ApiError, retry_later
 from .music import Rendered, mode_for_title, render_song
 from .pipeline import Call, JsonAnswer
 from .store import Song, Store
-from .worker import QueueFull, RenderPool
+from .worker import QueueFull
 
 logger = logging.getLogger("imuze_mock")
 
@@ -52,8 +52,8 @@ async def create_token(call: Call) -> Response:
     account = call.state.store.login(credentials["email"], credentials["password"])
     if account is None:
         raise ApiError(401, "wrong email or password")
-    token = call.state.store.issue_token(account)
-    return JsonAnswer({"response": token}, 201, undo=lambda: call.state.store.revoke(token))
+    token, undo = call.state.store.issue_token(account)
+    return JsonAnswer({"response": token}, 201, undo=lambda: call.state.store.revoke(token, undo))
 
 
 async def list_arrangements(call: Call) -> Response:
@@ -89,11 +89,6 @@ def _render_job(store_ref: weakref.ref[Store], song: Song) -> None:
         store.finish(song.id, rendered)
 
 
-def _start_render(pool: RenderPool, store: Store, song: Song) -> None:
-    store_ref = weakref.ref(store)
-    pool.submit(lambda: _render_job(store_ref, song))
-
-
 async def create_song(call: Call) -> Response:
     """``POST /songs``: a new song in ``processing``, rendered in the background."""
     state, body = call.state, call.body
@@ -108,11 +103,13 @@ async def create_song(call: Call) -> Response:
         arrangement = found
     # Backpressure is "slow down" (429), not maintenance (the spec's 503); the client
     # retries a 429 on a create because nothing was made.
-    busy = retry_later(429, "the renderers are busy, slow down", state.config.retry_after)
-    if not state.pool.has_room():
-        raise busy  # before anything is created, so that a retry cannot duplicate a song
+    try:
+        slot = state.pool.reserve()
+    except QueueFull:  # before anything is created, so that a retry cannot duplicate a song
+        busy = "the renderers are busy, slow down"
+        raise retry_later(429, busy, state.config.retry_after) from None
     title = body["title"]
-    song = state.store.add_song(
+    song, undo = state.store.add_song(
         call.account,
         title,
         arrangement,
@@ -120,11 +117,6 @@ async def create_song(call: Call) -> Response:
         body["desired_length"],
         state.config.render_delay,
     )
-    try:
-        _start_render(state.pool, state.store, song)
-    except QueueFull:
-        state.store.discard(song.id)
-        raise busy from None
     answer = {
         "id": song.id,
         "title": song.title,
@@ -134,7 +126,17 @@ async def create_song(call: Call) -> Response:
         "mp3": song_url(call.request, song.id, "audio.mp3"),
         "status_channel": f"songs/{song.id}/status",
     }
-    return JsonAnswer(answer, 201, undo=lambda: state.store.discard(song.id))
+    store_ref = weakref.ref(state.store)
+
+    def discard() -> None:
+        slot.cancel()
+        state.store.discard(song.id, undo)
+
+    # The render starts once the answer is sure to go out (a truncate fault undoes instead),
+    # so that nothing it does (evictions for bytes) needs undoing.
+    return JsonAnswer(
+        answer, 201, undo=discard, commit=lambda: slot.run(lambda: _render_job(store_ref, song))
+    )
 
 
 def _summary(request: Request, song: Song, now: float) -> dict[str, Any]:

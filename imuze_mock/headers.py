@@ -2,33 +2,40 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
+from functools import cache
 
 _ALWAYS = frozenset({"", "*/*", "application/json"})
 
 
-@lru_cache(maxsize=512)
-def _accepts(accept: str, media_type: str) -> bool:
-    main = media_type.split("/", 1)[0]
-    for item in accept.split(","):
-        kind, *params = (part.strip() for part in item.split(";"))
-        kind = kind.lower()
-        if kind not in ("*/*", f"{main}/*", media_type):
-            continue
-        quality = next((p.split("=", 1)[1] for p in params if p.lower().startswith("q=")), "1")
-        try:
-            if float(quality) > 0:
-                return True
-        except ValueError:
-            return True  # an unreadable weight is not a refusal
-    return False
+@cache
+def _ranges_admitting(media_type: str) -> re.Pattern[str]:
+    """The ``Accept`` items that name ``media_type``, its type's wildcard or ``*/*``, with
+    their parameters. One per media type the mock serves, so the cache holds two."""
+    main = re.escape(media_type.split("/", 1)[0])
+    names = rf"\*/\*|{main}/\*|{re.escape(media_type)}"
+    return re.compile(rf"(?:^|,)[ \t]*(?:{names})[ \t]*(?=[;,]|$)([^,]*)", re.IGNORECASE)
+
+
+def _admits(params: str) -> bool:
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                return float(value.strip()) > 0
+            except ValueError:
+                return True  # an unreadable weight is not a refusal
+    return True
 
 
 def accepts(accept: str | None, media_type: str = "application/json") -> bool:
-    """Whether an ``Accept`` header (None when absent) admits ``media_type``."""
+    """Whether an ``Accept`` header (None when absent) admits ``media_type``.
+
+    One regular-expression scan, linear in the header; nothing about the header is kept.
+    """
     if accept is None or (accept in _ALWAYS and media_type == "application/json"):
         return True
-    return _accepts(accept.strip(), media_type)
+    return any(_admits(m[1]) for m in _ranges_admitting(media_type).finditer(accept))
 
 
 def is_json(content_type: str | None) -> bool:
@@ -45,29 +52,42 @@ class Unsatisfiable(Exception):
     """A ``Range`` that selects no byte of the resource."""
 
 
+_DIGITS = re.compile(r"[0-9]{1,30}")  # ASCII digits only: str.isdigit() also takes "²"
+
+
+def _number(text: str) -> int | None:
+    text = text.strip(" \t")
+    return int(text) if _DIGITS.fullmatch(text) else None
+
+
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     """The inclusive ``(first, last)`` bytes a single-range ``Range`` header selects.
 
-    None means "send everything": no header, a malformed one, or several ranges (which
-    RFC 9110 lets a server answer in full). Raises Unsatisfiable when nothing is selected.
+    RFC 9110 14.2: ``bytes=first-last``, ``bytes=first-`` and ``bytes=-suffix``, the unit
+    case-insensitive. None means "send everything": no header, a malformed or invalid one
+    (non-ASCII digits, last before first, numbers over 30 digits), another unit, or several
+    ranges (which RFC 9110 lets a server answer in full). Raises Unsatisfiable when nothing
+    is selected.
     """
     if header is None:
         return None
-    unit, _, spec = header.partition("=")
-    if unit.strip().lower() != "bytes" or "," in spec:
+    unit, equals, spec = header.partition("=")
+    if not equals or unit.strip(" \t").lower() != "bytes" or "," in spec:
         return None
-    first_text, dash, last_text = spec.strip().partition("-")
-    if not dash or not (first_text + last_text).isdigit() or len(first_text + last_text) > 30:
+    first_text, dash, last_text = spec.partition("-")
+    first, last = _number(first_text), _number(last_text)
+    if not dash or (first is None and (first_text.strip(" \t") or last is None)):
         return None
-    if first_text == "":  # suffix: the last N bytes
-        suffix = int(last_text)
-        if suffix == 0 or size == 0:
+    if last is None and last_text.strip(" \t"):
+        return None
+    if first is None:  # suffix: the last N bytes
+        assert last is not None
+        if last == 0 or size == 0:
             raise Unsatisfiable
-        return max(0, size - suffix), size - 1
-    first = int(first_text)
-    last = int(last_text) if last_text else max(first, size - 1)
-    if last < first:
+        return max(0, size - last), size - 1
+    end = last if last is not None else max(first, size - 1)
+    if end < first:
         return None  # invalid, so ignored
     if first >= size:
         raise Unsatisfiable
-    return first, min(last, size - 1)
+    return first, min(end, size - 1)

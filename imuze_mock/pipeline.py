@@ -11,12 +11,12 @@ from typing import Any
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from .config import Account
+from .config import Account, MockConfig
 from .errors import ApiError, retry_later
 from .faulty import ResetResponse, TruncatedResponse
 from .headers import accepts, is_json
 from .state import MockState
-from .validation import MAX_BODY_BYTES, BodyValidator, parse_json
+from .validation import BodyValidator, parse_json
 
 _MAX_ID_DIGITS = 30  # longer ids cannot name anything; no need to turn them into ints
 
@@ -36,15 +36,22 @@ Handler = Callable[[Call], Awaitable[Response]]
 
 
 class JsonAnswer(Response):
-    """A JSON answer; ``undo`` reverts what it acknowledges, should the client never get it."""
+    """A JSON answer; ``undo`` reverts what it acknowledges, should the client never get it,
+    and ``commit`` finishes the work once the answer is sure to be sent. The pipeline calls
+    exactly one of them."""
 
     media_type = "application/json"
 
     def __init__(
-        self, content: object, status: int = 200, undo: Callable[[], None] | None = None
+        self,
+        content: object,
+        status: int = 200,
+        undo: Callable[[], None] | None = None,
+        commit: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(json.dumps(content, ensure_ascii=False, separators=(",", ":")), status)
         self.undo = undo
+        self.commit = commit
 
 
 @dataclass(frozen=True)
@@ -69,13 +76,10 @@ def _path_id(request: Request) -> int:
 
 
 async def _read_body(request: Request) -> bytes:
+    # The guard (guard.py) has read the body already and refused one over the limit.
     chunks: list[bytes] = []
-    size = 0
     try:
         async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise ApiError(400, f"the body is larger than {MAX_BODY_BYTES} bytes")
             chunks.append(chunk)
     except ClientDisconnect:  # a client that gave up mid-body: ordinary, and nobody to tell
         raise ApiError(400, "the client disconnected before sending the whole body") from None
@@ -106,6 +110,22 @@ def _rate_limit(request: Request, state: MockState, account: Account | None) -> 
         raise retry_later(429, f"rate limit exceeded, retry in {wait} s", wait)
 
 
+_LARGE_BODY = 16 * 1024  # parsed in a thread, so that the event loop keeps answering
+
+
+def _valid_body(raw: bytes, config: MockConfig, validator: BodyValidator) -> Any:
+    body = parse_json(raw, config.max_json_depth, config.max_json_keys, config.max_json_values)
+    validator.check(body)
+    return body
+
+
+async def _parsed(raw: bytes, config: MockConfig, validator: BodyValidator) -> Any:
+    """The body parsed and checked; a large one in a thread, so the event loop keeps going."""
+    if len(raw) <= _LARGE_BODY:
+        return _valid_body(raw, config, validator)
+    return await asyncio.to_thread(_valid_body, raw, config, validator)
+
+
 async def _checked_call(
     request: Request, state: MockState, op: Operation, raw: bytes | None
 ) -> Call:
@@ -118,8 +138,8 @@ async def _checked_call(
     if op.body is not None:
         if not is_json(request.headers.get("content-type")):
             raise ApiError(415, "the request body must be application/json")
-        body = parse_json(raw if raw is not None else await _read_body(request))
-        op.body.check(body)
+        raw = raw if raw is not None else await _read_body(request)
+        body = await _parsed(raw, state.config, op.body)
     path_id = _path_id(request) if op.has_id else None
     return Call(request, state, account, path_id, body)
 
@@ -137,6 +157,8 @@ async def _answer(
         if isinstance(response, JsonAnswer) and response.undo is not None:
             response.undo()
         return TruncatedResponse(response)
+    if isinstance(response, JsonAnswer) and response.commit is not None:
+        response.commit()
     return response
 
 

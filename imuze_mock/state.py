@@ -29,7 +29,11 @@ class MockState:
         return cls(
             config=config,
             store=Store(
-                config.accounts, config.token_ttl, config.max_songs, config.max_audio_bytes
+                config.accounts,
+                config.token_ttl,
+                config.max_songs,
+                config.max_audio_bytes,
+                config.max_tokens,
             ),
             pool=RenderPool(config.render_workers, config.max_queue),
             faults=FaultInjector(config.faults, config.seed),

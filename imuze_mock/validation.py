@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import jsonschema_rs
+import numpy as np
 
 from imuze_ext._responses import packaged_spec
 
+from .config import MAX_JSON_DEPTH, MAX_JSON_KEYS, MAX_JSON_VALUES
 from .errors import ApiError
 
-# A request body the mock refuses to read (400). The spec sets no such bound, so any cap is a
-# limit a client can hit with valid data; 1 MiB is nginx's default `client_max_body_size`, far
-# above what the spec's largest valid requests take (`imuze contract`'s boundary probes send a
-# 65,536-character title; a 64 KiB cap refused it with 400).
-MAX_BODY_BYTES = 1024 * 1024
 _HUGE_DIGITS = 400  # integers longer than this stay huge without a costly (or refused) int()
+# A \uD800-\uDFFF escape: the only way a JSON text can hold a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_QUOTE, _BACKSLASH, _COLON, _COMMA = (ord(c) for c in '"\\:,')
+_STEP = np.zeros(256, dtype=np.int8)  # +1 for an opening bracket, -1 for a closing one
+_STEP[[ord("["), ord("{")]] = 1
+_STEP[[ord("]"), ord("}")]] = -1
 
 
 def load_spec() -> dict[str, Any]:
@@ -33,8 +38,8 @@ def _compile(schema: dict[str, Any]) -> jsonschema_rs.Validator:
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
-        keys = [key for key, _ in pairs]
-        duplicate = next(key for i, key in enumerate(keys) if key in keys[:i])
+        seen: set[str] = set()
+        duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
         raise ApiError(400, f"{duplicate}: duplicate key in the JSON body", duplicate)
     return result
 
@@ -50,14 +55,76 @@ def _refuse_constant(name: str) -> Any:
     raise ApiError(400, f"invalid JSON: {name} is not a JSON number")
 
 
-def parse_json(raw: bytes) -> Any:
-    """Decode a request body, or raise a 400 saying why it is not JSON."""
+def structure(raw: bytes) -> tuple[int, int, int]:
+    """The deepest nesting of arrays and objects in a JSON text, its count of object keys,
+    and its count of values (scalars, arrays and objects; an empty array or object counts
+    one more than it holds).
+
+    One vectorised pass (numpy), linear in the size and before any parsing: brackets and
+    colons inside strings do not count. For a text that is not JSON the figures are only
+    estimates, and the parser refuses it anyway.
+    """
+    data = np.frombuffer(raw, dtype=np.uint8)
+    if not data.size:
+        return 0, 0, 0
+    quotes = data == _QUOTE
+    if raw.find(b"\\") >= 0:
+        # A quote is escaped when an odd run of backslashes comes right before it.
+        positions = np.arange(data.size, dtype=np.int32)
+        last_other = np.maximum.accumulate(np.where(data != _BACKSLASH, positions, -1))
+        escaped = np.zeros(data.size, dtype=bool)
+        escaped[1:] = (positions[:-1] - last_other[:-1]) % 2 == 1
+        quotes &= ~escaped
+    # Outside every string: an even number of quotes so far, and not a quote itself.
+    outside = (np.cumsum(quotes, dtype=np.int32) & 1 == 0) & ~quotes
+    step = _STEP[data] * outside
+    depth = int(np.cumsum(step, dtype=np.int32).max(initial=0))
+    keys = int(np.count_nonzero((data == _COLON) & outside))
+    values = 1 + int(np.count_nonzero(((data == _COMMA) | (step == 1)) & outside))
+    return depth, keys, values
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """A lone surrogate in any string (key or value) of a parsed JSON value, if any."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if found := _SURROGATE.search(item):
+                return f"\\u{ord(found[0]):04x}"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def parse_json(
+    raw: bytes,
+    max_depth: int = MAX_JSON_DEPTH,
+    max_keys: int = MAX_JSON_KEYS,
+    max_values: int = MAX_JSON_VALUES,
+) -> Any:
+    """Decode a request body, or raise a 400 saying why it is not JSON or is too large.
+
+    The depth, key and value limits are checked first (``structure``), so that no parser or
+    validator sees a text beyond them; a lone surrogate (``"\\ud800"``, which no UTF-8
+    text can hold) is refused after parsing.
+    """
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ApiError(400, "invalid JSON: the body is not UTF-8") from None
+    depth, keys, values = structure(raw)
+    if depth > max_depth:
+        raise ApiError(400, f"invalid JSON: nested deeper than {max_depth} levels")
+    if keys > max_keys:
+        raise ApiError(400, f"invalid JSON: more than {max_keys} object keys")
+    if values > max_values:
+        raise ApiError(400, f"invalid JSON: more than {max_values} values")
     try:
-        return json.loads(
+        value = json.loads(
             text,
             object_pairs_hook=_reject_duplicates,
             parse_int=_parse_int,
@@ -69,6 +136,9 @@ def parse_json(raw: bytes) -> Any:
         ) from None
     except RecursionError:
         raise ApiError(400, "invalid JSON: nested too deeply") from None
+    if _SURROGATE_ESCAPE.search(raw) and (lone := _lone_surrogate(value)) is not None:
+        raise ApiError(400, f"invalid JSON: {lone} is a lone surrogate, not a character")
+    return value
 
 
 def _describe(error: jsonschema_rs.ValidationError) -> tuple[str | None, str]:
@@ -101,10 +171,20 @@ class BodyValidator:
         self._validator = _compile({"$ref": f"#/components/schemas/{schema_name}"})
 
     def check(self, body: Any) -> None:
-        """Raise a 422 naming the first offending field, if the body breaks the schema."""
-        for error in self._validator.iter_errors(body):
+        """Raise a 422 naming the first offending field, if the body breaks the schema.
+
+        ``is_valid`` first: it stops at the first problem and builds no error, where listing
+        the errors of a large invalid body costs time on the event loop.
+        """
+        try:
+            if self._validator.is_valid(body):
+                return
+            self._validator.validate(body)
+        except jsonschema_rs.ValidationError as error:
             field, problem = _describe(error)
-            raise ApiError(422, f"{field or 'body'}: {problem}", field)
+            raise ApiError(422, f"{field or 'body'}: {problem}", field) from None
+        except ValueError as exc:  # jsonschema-rs' own limits, e.g. "Recursion limit reached"
+            raise ApiError(400, f"the body is too deep to check: {str(exc)[:200]}") from None
 
 
 class SpecViolation(AssertionError):

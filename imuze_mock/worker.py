@@ -37,6 +37,27 @@ def _work(jobs: queue.SimpleQueue[Job | None], pending: _Pending) -> None:
                 pending.count -= 1
 
 
+class Slot:
+    """A reserved place in a RenderPool: use it once, with ``run`` or ``cancel``."""
+
+    def __init__(self, jobs: queue.SimpleQueue[Job | None], pending: _Pending) -> None:
+        self._jobs: queue.SimpleQueue[Job | None] | None = jobs
+        self._pending = pending
+
+    def run(self, job: Job) -> None:
+        """Queue ``job`` in the reserved place."""
+        if self._jobs is not None:
+            self._jobs.put(job)
+            self._jobs = None
+
+    def cancel(self) -> None:
+        """Hand the place back unused."""
+        if self._jobs is not None:
+            self._jobs = None
+            with self._pending.lock:
+                self._pending.count -= 1
+
+
 class RenderPool:
     """A few daemon threads that refuse work beyond ``workers + max_queue`` pending jobs.
 
@@ -63,13 +84,18 @@ class RenderPool:
 
     def submit(self, job: Job) -> None:
         """Run ``job`` on a worker; QueueFull if the pool is at capacity."""
+        self.reserve().run(job)
+
+    def reserve(self) -> Slot:
+        """A place for one job, taken now (QueueFull if there is none): the job is given
+        later (``Slot.run``), or the place handed back (``Slot.cancel``)."""
         with self._pending.lock:
             if self._pending.count >= self._capacity:
                 raise QueueFull
             self._pending.count += 1
             if not self._threads:
                 self._start()
-        self._jobs.put(job)
+        return Slot(self._jobs, self._pending)
 
     def shutdown(self) -> None:
         """Stop the workers once they finish their current job; queued jobs are dropped."""

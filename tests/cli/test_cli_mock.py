@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 from imuze_mock import running
 
@@ -160,3 +161,118 @@ def test_without_access_log_a_request_logs_nothing():
     with running() as server:
         assert httpx.get(server.base_url + "/arrangements").status_code == 401
     assert not logging.getLogger("uvicorn.access").isEnabledFor(logging.INFO)
+
+
+# Exec mode supervises its command: signals, grace, environment.
+
+CHILD = r"""
+import json, os, signal, sys, httpx
+got = []
+for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    signal.signal(sig, lambda n, f: got.append(n))
+creds = sorted(k for k in os.environ if k.startswith("IMUZE_"))
+print("ready " + json.dumps(creds), flush=True)
+while not got:
+    signal.pause()
+# Cleaning up after the signal: the mock is still there to answer.
+login = {"token": {"email": os.environ["IMUZE_EMAIL"], "password": os.environ["IMUZE_PASSWORD"]}}
+status = httpx.post(os.environ["IMUZE_BASE_URL"] + "/tokens", json=login).status_code
+print(f"got {got} cleanup {status}", flush=True)
+sys.exit(42)
+"""
+
+STUBBORN = r"""
+import signal
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+print("ready", flush=True)
+while True:
+    signal.pause()
+"""
+
+
+def _exec_mode(
+    child: str, *options: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """The mock in exec mode, once its command printed its readiness line."""
+    process = subprocess.Popen(
+        [*MOCK, "--port", "0", *options, "--", sys.executable, "-c", child],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**(env or os.environ), "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    ready = process.stdout.readline()
+    assert ready.startswith("ready"), ready + process.stderr.read()  # type: ignore[union-attr]
+    process.ready = ready  # type: ignore[attr-defined]
+    return process
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_exec_mode_forwards_a_signal_and_serves_until_the_command_exits(sig):
+    process = _exec_mode(CHILD)
+    process.send_signal(sig)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 42, err
+    assert out.strip() == f"got [{int(sig)}] cleanup 201"  # once, and the mock still served
+    assert "Traceback" not in err
+
+
+def test_exec_mode_kills_a_command_that_outlives_the_grace_period():
+    process = _exec_mode(STUBBORN, "--grace", "0.5")
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGKILL, err
+
+
+def test_exec_mode_gives_the_command_only_the_mocks_credentials():
+    inherited = {
+        **os.environ,
+        "IMUZE_API_KEY": "a-production-key",
+        "IMUZE_TOKEN": "a-production-token",
+        "IMUZE_EMAIL": "me@example.com",
+        "IMUZE_BASE_URL": "https://api.imuze.io/api/4",
+        "IMUZE_OTHER_API_KEY": "another-key",
+        "IMUZE_LOG": "debug",
+    }
+    process = _exec_mode(CHILD, env=inherited)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 42
+    assert json.loads(process.ready.split(" ", 1)[1]) == [  # type: ignore[attr-defined]
+        "IMUZE_BASE_URL",
+        "IMUZE_EMAIL",
+        "IMUZE_LOG",
+        "IMUZE_OTHER_EMAIL",
+        "IMUZE_OTHER_PASSWORD",
+        "IMUZE_PASSWORD",
+    ]
+    removed = [line for line in err.splitlines() if "environment" in line]
+    assert removed == [
+        "  environment    removed the inherited IMUZE_API_KEY, IMUZE_BASE_URL, IMUZE_EMAIL, "
+        "IMUZE_OTHER_API_KEY, IMUZE_TOKEN: the command gets the mock's credentials only"
+    ]
+    assert "a-production-key" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (["--"], "error: exec mode needs a command after --"),
+        (["--port", "0", "--"], "error: exec mode needs a command after --"),
+        (
+            ["--port", "99999"],
+            "error: argument --port: must be an integer from 0 to 65535, not '99999'",
+        ),
+        (["--port", "-1"], "error: argument --port: must be an integer from 0 to 65535, not '-1'"),
+        (["--token-ttl", "nan"], "error: token_ttl must be >= 0, not nan"),
+        (
+            ["--grace", "-1", "--", "true"],
+            "error: argument --grace: must be a number of seconds >= 0, not '-1'",
+        ),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(argv, error):
+    result = subprocess.run([*MOCK, *argv], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [error, "hint: see 'imuze-mock --help'"]
