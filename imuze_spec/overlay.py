@@ -74,7 +74,8 @@ def read_actions(path: Path) -> list[Action]:
     try:
         data = _yaml().load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise OverlayError(f"cannot read {path}: {exc.strerror or exc}") from None
+        hint = "check the path" if isinstance(exc, FileNotFoundError) else "check its permissions"
+        raise OverlayError(f"cannot read {path}: {exc.strerror or exc}", hint=hint) from None
     except YAMLError as exc:
         raise OverlayError(f"{path}: not YAML: {str(exc).splitlines()[0]}") from None
     return parse_actions(data, str(path))
