@@ -27,6 +27,8 @@ from schemathesis.generation.case import Case
 from schemathesis.schemas import BaseSchema
 from schemathesis.wfc.escalation import EscalatingAuthProvider
 
+from imuze_ext.redaction import redact_url
+
 from . import check_table
 from .collect import Collector
 from .config import contract_config, load_schema, spec_path, write_wfc_document
@@ -239,7 +241,19 @@ def _scrub(report: Report, secrets: Secrets, login_url: str) -> None:
         deviation.expected = secrets.scrub(deviation.expected)
         if deviation.fix:
             deviation.fix = secrets.scrub(deviation.fix)
-        deviation.evidence = json.loads(
-            secrets.scrub(json.dumps(deviation.evidence, ensure_ascii=False))
+        deviation.evidence = _without_signatures(
+            json.loads(secrets.scrub(json.dumps(deviation.evidence, ensure_ascii=False)))
         )
     report.notes = [secrets.scrub(note) for note in report.notes]
+
+
+def _without_signatures(value: Any) -> Any:
+    """Evidence with the credentials of each URL it quotes (a presigned mp3_url's
+    signature, user info) replaced by the marker, string by string."""
+    if isinstance(value, str):
+        return redact_url(value)
+    if isinstance(value, list):
+        return [_without_signatures(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_signatures(item) for key, item in value.items()}
+    return value

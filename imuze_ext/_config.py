@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import httpx
 
 from .errors import ImuzeError, InvalidCredentialsError, MissingCredentialsError
-from .redaction import REDACTED
+from .redaction import REDACTED, redact_url
 
 DEFAULT_BASE_URL = "https://api.imuze.io/api/4"
 
@@ -62,9 +62,9 @@ def resolve_base_url(base_url: str | None, env: Mapping[str, str] | None = None)
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise ImuzeError(f"invalid base URL {url!r}: {exc}") from None
+        raise ImuzeError(f"invalid base URL {redact_url(url)!r}: {redact_url(str(exc))}") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ImuzeError(f"invalid base URL {url!r}: expected http(s)://host/path")
+        raise ImuzeError(f"invalid base URL {redact_url(url)!r}: expected http(s)://host/path")
     return url
 
 

@@ -323,7 +323,7 @@ def remember_response(response: httpx.Response) -> None:
     """httpx response hook (sync): note the answer of the current call; refuse a redirect
     that would carry the request's credentials to another origin."""
     _last_response.set(response)
-    if response.status_code in (307, 308):
+    if response.is_redirect:
         check_redirect(response)
 
 
@@ -333,8 +333,9 @@ async def aremember_response(response: httpx.Response) -> None:
 
 
 def check_redirect(response: httpx.Response) -> None:
-    """RedirectRefusedError for a 307/308 (which re-sends the body) to another origin of a
-    request whose body holds a credential; httpx drops only the Authorization header."""
+    """RedirectRefusedError for a redirect to another origin of a request whose body holds a
+    credential (a login): a 307/308 would re-send the body there (httpx drops only the
+    Authorization header), a 301/302/303 would take the login's answer from there."""
     request = response.request
     location = response.headers.get("Location")
     if location is None or not body_secrets(request):

@@ -62,9 +62,10 @@ class APIConnectionError(ImuzeError):
 
 
 class RedirectRefusedError(APIConnectionError):
-    """A redirect that would re-send the request's credentials to another origin (a `307`
-    or `308` of a login, whose body holds the password): not followed. `location` is where
-    the server pointed (its query redacted)."""
+    """A redirect to another origin of a request whose body holds a credential (a login):
+    not followed, whatever its status (a `307`/`308` would re-send the password there, a
+    `301`/`302`/`303` would take the login's answer from there). `location` is where the
+    server pointed (its query redacted)."""
 
     def __init__(self, message: str, *, request: httpx.Request, location: str) -> None:
         super().__init__(message, request=request)

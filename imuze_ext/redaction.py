@@ -138,8 +138,9 @@ def body_secrets(request: httpx.Request) -> set[str]:
     found: set[str] = set()
     try:
         content = request.content
-    except httpx.RequestNotRead:
-        content = b""
+    except httpx.RequestNotRead:  # a redirect's hop re-sends the first request's stream
+        stream = request.stream
+        content = b"".join(stream) if isinstance(stream, httpx.ByteStream) else b""
     if content:
         try:
             _collect_secrets(json.loads(content), found, secret=False)
