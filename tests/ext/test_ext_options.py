@@ -58,7 +58,9 @@ def test_the_copy_has_its_own_options_and_the_original_is_unchanged() -> None:
 def test_the_copys_timeout_and_retries_apply_to_its_requests_only() -> None:
     recorder = _unavailable_then_ok()
     with Imuze(api_key="k", base_url=API, transport=recorder.transport()) as api:
-        fast = api.with_options(timeout=2.5, max_retries=0)
+        # A deadline well past the attempt's: the default one (2.5 s with no retry) would
+        # shorten the attempt's timeouts to the time left, which a loaded machine makes 2.499.
+        fast = api.with_options(timeout=2.5, max_retries=0, deadline=60)
         try:
             fast.songs.get(7)
         except ServerError as exc:
