@@ -162,6 +162,52 @@ def _foreign_is_403(app: App) -> App:
     return z.rewrite_response(app, "GET", SONG, rewrite)
 
 
+_MP3 = "https://testserver/api/4/songs/1/audio.mp3"
+
+
+def _state(status: str, mp3_url: str | None) -> Callable[[Any], None]:
+    return lambda body: body.update(status=status, mp3_url=mp3_url)
+
+
+def _listed_state(status: str, mp3_url: str | None) -> Callable[[Any], None]:
+    def change(body: Any) -> None:
+        for item in body.get("response", []):
+            item.update(status=status, mp3_url=mp3_url)
+
+    return change
+
+
+def status_goes_back(app: App) -> App:
+    """A song shown ready on its first read, processing on the next (a replica behind)."""
+    reads: dict[str, int] = {}
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        if not _is(scope, "GET", SONG):
+            await app(scope, receive, send)
+            return
+        reads[scope["path"]] = reads.get(scope["path"], 0) + 1
+        first = reads[scope["path"]] == 1
+        change = _state("ready", _MP3) if first else _state("processing", None)
+        await z.rewrite_json(app, "GET", SONG, 200, change)(scope, receive, send)
+
+    return wrapped
+
+
+def slow_lifecycle_as(status: str) -> Callable[[App], App]:
+    """Every song shown in `status` (ready: with its mp3), item and list alike."""
+    mp3 = _MP3 if status == "ready" else None
+
+    def layer(app: App) -> App:
+        app = z.rewrite_json(app, "GET", SONG, 200, _state(status, mp3))
+        return z.rewrite_json(app, "GET", SONGS, 200, _listed_state(status, mp3))
+
+    return layer
+
+
+#: A song that stays processing the whole run: slow, and finite by the spec's bound.
+slow_lifecycle = slow_lifecycle_as("processing")
+
+
 BEHAVE_ZOO: tuple[Bug, ...] = (
     # Errors that agree.
     Bug("error_code_mismatch", lambda app: z.rewrite_json(app, "GET", SONG, 404,
@@ -205,6 +251,15 @@ BEHAVE_ZOO: tuple[Bug, ...] = (
     Bug("cors_wildcard", with_headers("GET", ARRS, (b"access-control-allow-origin", b"*"),
         (b"access-control-allow-credentials", b"true")), "listArrangements",
         "cors_credentials_not_any_origin", "permissive CORS middleware"),
+    # Lifecycle (x-imuze-lifecycle).
+    Bug("status_goes_back", status_goes_back, "getSong", "lifecycle_transition_allowed",
+        "a read replica behind the primary", "apart"),
+    Bug("ready_without_mp3", lambda app: z.rewrite_json(app, "GET", SONG, 200,
+        _state("ready", None)), "getSong", "lifecycle_fields_match_state",
+        "status set before the upload finished", "apart"),
+    Bug("processing_with_mp3", lambda app: z.rewrite_json(app, "GET", SONGS, 200,
+        _listed_state("processing", _MP3)), "listSongs", "lifecycle_fields_match_state",
+        "URL filled in before the render"),
     Bug("cors_echo", echo_origin, "listArrangements", "cors_credentials_not_any_origin",
         "origin reflected to get past the wildcard rule"),
 )  # fmt: skip
@@ -216,6 +271,7 @@ LEGIT: tuple[tuple[str, Callable[[App], App]], ...] = (
     ("private_cache", with_headers("GET", SONGS, (b"cache-control", b"private, max-age=60"))),
     ("cors_allow_listed", with_headers("GET", ARRS, (b"access-control-allow-origin",
         b"https://app.imuze.io"), (b"access-control-allow-credentials", b"true"))),
+    ("slow_lifecycle", slow_lifecycle),
     ("no_store_song", with_headers("GET", SONG, (b"cache-control", b"no-store, s-maxage=0"))),
 )  # fmt: skip
 

@@ -11,6 +11,7 @@ and the report says how many it sent.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,14 +30,18 @@ from .behave_places import (
 )
 from .check_table import row_of
 from .collect import Collector
+from .lifecycle import field_findings, machine_of, transition_findings
 from .probe_values import operations
 from .report import Deviation
 from .session import Session, step_of
 from .steps import Step
 
-#: Requests per created resource: the create, its item read, its list; and the mass-assignment
-#: create with its item read.
-PER_CREATE = 5
+#: Reads of a created resource after the first, to observe its lifecycle, LIFECYCLE_PAUSE apart.
+LIFECYCLE_POLLS = 2
+LIFECYCLE_PAUSE = 0.1
+#: Requests per created resource: the create, its item read, its list, its lifecycle polls;
+#: and the mass-assignment create with its item read.
+PER_CREATE = 5 + LIFECYCLE_POLLS
 #: Listed items read back per list (the run's own first).
 LISTED_READS = 3
 PER_LIST = 1 + LISTED_READS
@@ -55,6 +60,8 @@ class Behaviour:
     sent: int = 0
     not_run: list[tuple[str, str]] = field(default_factory=list)
     created: dict[str, list[int]] = field(default_factory=dict)
+    #: The resources seen in a terminal state of their lifecycle.
+    terminal: int = 0
 
 
 def probe_behaviour(session: Session, collector: Collector) -> Behaviour:
@@ -68,6 +75,9 @@ def probe_behaviour(session: Session, collector: Collector) -> Behaviour:
         phase.listed_readable(listed)
     phase.cors()
     phase.missing_and_foreign()
+    if phase.done.created and not phase.done.terminal:
+        phase.done.not_run.append(("lifecycle_reaches_terminal", "no created resource reached "
+                                   "a terminal state while the run watched it"))  # fmt: skip
     return phase.done
 
 
@@ -130,6 +140,39 @@ class _Phase:
             else:
                 reads[place.list_id] = (listed, found[0])
         self._compare(place, body, reads, steps)
+        self.follow_lifecycle(place, new_id, reads, steps)
+
+    def follow_lifecycle(
+        self, place: CreatePlace, new_id: int, reads: Mapping[str, tuple[Response, Any]],
+        steps: list[Step],
+    ) -> None:  # fmt: skip
+        """The created resource's states over LIFECYCLE_POLLS more reads: each transition
+        allowed, a terminal state kept, each state's implied fields (x-imuze-lifecycle)."""
+        machine = machine_of(place.reads[place.item_id], self.spec)
+        if machine is None:
+            return
+        seen = [(oid, *reads[oid]) for oid in (place.item_id, place.list_id or "") if oid in reads]
+        for _ in range(LIFECYCLE_POLLS):
+            time.sleep(LIFECYCLE_PAUSE)
+            item = self.send(place.item_id, path={"id": new_id})
+            seen.append((place.item_id, item, _json(item)))
+        history = []
+        for operation_id, response, body in seen:
+            if not isinstance(body, Mapping):
+                continue
+            history.append(str(body.get(machine.field)))
+            for finding in field_findings(machine, body):
+                these = [*steps, self.step(response)]
+                self.report(operation_id, "lifecycle_fields_match_state", response,
+                            f"/{machine.field}", "the fields its state implies (spec: "
+                            "x-imuze-lifecycle)", finding, these)  # fmt: skip
+        item_answers = [r for oid, r, _ in seen if oid == place.item_id]
+        for finding in transition_findings(machine, history):
+            self.report(place.item_id, "lifecycle_transition_allowed", item_answers[-1],
+                        f"/{machine.field}", "the transitions the spec allows, a terminal "
+                        "state kept (x-imuze-lifecycle)", finding,
+                        [*steps, *(self.step(r) for r in item_answers)])  # fmt: skip
+        self.done.terminal += any(state in machine.terminal for state in history)
 
     def _compare(
         self, place: CreatePlace, sent: Mapping[str, Any],

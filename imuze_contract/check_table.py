@@ -185,6 +185,19 @@ _ROWS = (
           f"{OPS} grants credentials to any origin: allow-list the origins (security)",
           severity="high", family="caching",
           source="Fetch standard, CORS protocol; OWASP API8"),
+    Check("lifecycle_transition_allowed", "a status that moves only as the lifecycle allows, "
+          "and stays once terminal", "a rule the spec states in its lifecycle", False,
+          f"{OPS} moves a resource's status in a way its lifecycle forbids: fix the server",
+          source="spec: AnySongStatus x-imuze-lifecycle (transitions, terminal)",
+          family="lifecycle"),
+    Check("lifecycle_fields_match_state", "the fields the status implies (e.g. mp3_url only "
+          "when ready)", "a rule the spec states in its lifecycle", False,
+          f"{OPS} answers fields its status does not imply: fix the server",
+          source="spec: AnySongStatus x-imuze-lifecycle (states)", family="lifecycle"),
+    Check("lifecycle_reaches_terminal", "a created resource that reaches a terminal state "
+          "within the lifecycle's bound", "a rule the spec states in its lifecycle", False,
+          f"{OPS} never finishes a resource: fix the server",
+          source="spec: AnySongStatus x-imuze-lifecycle (bound_seconds)", family="lifecycle"),
 )  # fmt: skip
 
 #: Every check, by id.

@@ -23,6 +23,7 @@ from imuze_contract.behave_places import (
 )
 from imuze_contract.check_table import CHECKS, checks_of_run
 from imuze_contract.checks import SpecProseDeviation
+from imuze_contract.lifecycle import field_findings, machine_of, machines, transition_findings
 from imuze_contract.probe_values import operations
 from imuze_ext._responses import packaged_spec
 
@@ -131,8 +132,35 @@ def test_every_server_owned_field_is_planted_with_a_value_of_its_type() -> None:
 def test_every_behavioural_row_names_its_source_and_severity() -> None:
     rows = [row for row in CHECKS.values() if row.family]
     assert {row.family for row in rows} == {"errors", "lists", "round_trip",
-                                            "mass_assignment", "caching"}  # fmt: skip
+                                            "mass_assignment", "caching",
+                                            "lifecycle"}  # fmt: skip
     for row in rows:
         assert row.source and row.severity in {"high", "medium", "low"}
     _, not_run = checks_of_run(1)
     assert "missing_and_foreign_alike" in dict(not_run)
+
+
+def test_every_model_with_a_lifecycle_is_followed_and_its_machine_is_whole() -> None:
+    carriers = dict(machines(SPEC))
+    assert set(carriers) == {"Song", "SongSummary"}
+    schemas = SPEC["components"]["schemas"]
+    followed = {
+        read for place in create_places(SPEC) for read, schema in place.reads.items()
+        if machine_of(schema, SPEC) is not None
+    }  # fmt: skip
+    assert followed == {"getSong", "listSongs"}  # each carrier is read after a create
+    for name, machine in carriers.items():
+        assert machine.terminal <= set(machine.states) and machine.bound_seconds > 0
+        assert {s for pair in machine.transitions for s in pair} <= set(machine.states)
+        for implied in machine.states.values():  # every implied field exists on the carrier
+            assert set(implied) <= set(schemas[name]["properties"])
+
+
+def test_the_lifecycle_judges_transitions_terminal_states_and_implied_fields() -> None:
+    machine = dict(machines(SPEC))["Song"]
+    assert transition_findings(machine, ["processing", "rendering", "ready", "ready"]) == []
+    assert transition_findings(machine, ["ready", "processing"]) != []
+    assert field_findings(machine, {"status": "ready", "mp3_url": None}) != []
+    assert field_findings(machine, {"status": "processing", "mp3_url": "https://x"}) != []
+    assert field_findings(machine, {"status": "queued", "mp3_url": None}) == []  # unknown
+    assert field_findings(machine, {"status": "ready", "mp3_url": "https://x"}) == []
