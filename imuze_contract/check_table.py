@@ -230,3 +230,27 @@ def checks_of_run(users: int) -> tuple[tuple[str, ...], tuple[tuple[str, str], .
 def row_of(check: Callable[..., Any] | str) -> Check:
     """The row of a check, by its id or by the function that implements it."""
     return CHECKS[check if isinstance(check, str) else check.__name__]
+
+
+#: The README's behavioural-check table sits between these lines (tests/contract/test_behave.py
+#: fails when it drifts from the rows).
+TABLE_START = "<!-- behavioural checks: generated from imuze_contract/check_table.py -->"
+TABLE_END = "<!-- end of behavioural checks -->"
+
+
+def behaviour_table() -> str:
+    """The behavioural checks as a Markdown table, from their rows."""
+    lines = [
+        "| check | family | rule | derived from | severity | a deviation is |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in _ROWS:
+        if row.family:
+            whose = (
+                "a candidate spec edit" if row.disposition is SPEC_EDIT else "the server's to fix"
+            )
+            lines.append(
+                f"| `{row.id}` | {row.family} | {row.rule} | {row.source} | {row.severity} "
+                f"| {whose} |"
+            )
+    return "\n".join(lines)

@@ -5,6 +5,7 @@ owned fields, secured operations). The checks are fed a deviating answer at ever
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -21,7 +22,13 @@ from imuze_contract.behave_places import (
     success_places,
     transforms,
 )
-from imuze_contract.check_table import CHECKS, checks_of_run
+from imuze_contract.check_table import (
+    CHECKS,
+    TABLE_END,
+    TABLE_START,
+    behaviour_table,
+    checks_of_run,
+)
 from imuze_contract.checks import SpecProseDeviation
 from imuze_contract.lifecycle import field_findings, machine_of, machines, transition_findings
 from imuze_contract.probe_values import operations
@@ -164,3 +171,9 @@ def test_the_lifecycle_judges_transitions_terminal_states_and_implied_fields() -
     assert field_findings(machine, {"status": "processing", "mp3_url": "https://x"}) != []
     assert field_findings(machine, {"status": "queued", "mp3_url": None}) == []  # unknown
     assert field_findings(machine, {"status": "ready", "mp3_url": "https://x"}) == []
+
+
+def test_the_readme_lists_the_behavioural_checks_as_their_rows_say() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split(TABLE_START, 1)[1].split(TABLE_END, 1)[0]
+    assert section.strip() == behaviour_table()
