@@ -15,6 +15,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from imuze_ext._responses import packaged_spec
 
 from . import checks as _checks  # noqa: F401 - registers the contract's checks
+from . import checks_behave as _checks_behave  # noqa: F401
 from . import checks_body as _checks_body  # noqa: F401
 from .check_table import CHECKS as ROWS
 from .probe_values import operations

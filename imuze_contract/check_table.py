@@ -47,6 +47,12 @@ class Check:
     two_users: bool = False
     #: Why the contract never runs it, or None.
     off: str | None = None
+    #: The spec place or norm the rule derives from ("" for the older shape checks).
+    source: str = ""
+    #: How bad a deviation is: "high" (security, data loss), "medium" or "low".
+    severity: str = "medium"
+    #: The behavioural family it belongs to (behave.py), or "" for a shape check.
+    family: str = ""
 
 
 _SERVER = f"{OPS} breaks this rule: fix the server"
@@ -127,6 +133,71 @@ _ROWS = (
     Check("max_response_time", "an answer within the response-time limit",
           "an answer slower than the limit", False, f"{OPS} answers too slowly: fix the server",
           off="it needs a response-time limit; speed is measured in bench/, not asserted"),
+    # Behavioural checks (behave.py, checks_behave.py): what the API does between answers.
+    Check("error_code_matches_status", "an Error body whose code equals the HTTP status",
+          "a rule the spec states in prose", True,
+          f"{OPS} answers an Error whose code is not its status: fix the server",
+          source="spec: Error.code (the HTTP status code, repeated)", family="errors"),
+    Check("success_is_not_an_error", "a 2xx answer with its documented body, not an Error",
+          "a rule the spec states in prose", True,
+          f"{OPS} answers 2xx with an Error body (a soft error): answer the error's status",
+          source="spec: Errors (every error answers one Error body)", family="errors"),
+    Check("missing_and_foreign_alike", "the same status and error for another user's "
+          "resource as for a missing one (spec: Scope)", SECURITY, False,
+          f"{OPS} tells another user's resource from a missing one: answer both alike "
+          "(security)", two_users=True, severity="high", family="errors",
+          source="spec: Scope (another user's song answers 404, exactly like an unknown id); "
+          "OWASP API1"),
+    Check("list_ids_unique", "a list that names each resource once",
+          "a list that names a resource twice", True,
+          f"{OPS} lists one resource twice (a JOIN without DISTINCT?): fix the server",
+          source="spec: lists are not paginated and count equals the number of items",
+          family="lists"),
+    Check("listed_items_readable", "every listed item readable by the lister",
+          "a listed item its lister cannot read", False,
+          f"{OPS} lists an item that its read does not find: fix the server",
+          source="spec: Scope (a user sees only their own songs, in the list and by id)",
+          family="lists"),
+    Check("read_your_writes", "a created resource found by its read and in its list",
+          "a created resource that cannot be read back", False,
+          f"{OPS} does not show a resource just created: fix the server",
+          source="spec: createSong (poll getSong; listSongs lists the songs)",
+          severity="high", family="round_trip"),
+    Check("round_trip", "every property read back as the create sent it",
+          "a stored value that differs from the one sent", False,
+          f"{OPS} stores another value than the one sent: fix the server, or declare the "
+          "transformation (x-imuze-transform)",
+          source="the create request's and the read models' shared properties",
+          family="round_trip"),
+    Check("server_owned_fields_ignored", "a create that ignores or refuses the fields only "
+          "the server sets", SECURITY, False,
+          f"{OPS} lets a client set a field only the server sets (mass assignment): fix the "
+          "server (security)", severity="high", family="mass_assignment",
+          source="the read models' properties the create request lacks, and readOnly; "
+          "OWASP API3"),
+    Check("authenticated_answer_not_shared", "an authenticated answer no shared cache keeps",
+          SECURITY, True,
+          f"{OPS} lets a shared cache keep an authenticated answer: send Cache-Control: "
+          "private or no-store (security)", severity="high", family="caching",
+          source="RFC 9111 §3.5 (storing answers to authenticated requests); OWASP API8"),
+    Check("cors_credentials_not_any_origin", "CORS credentials granted to no wildcard or "
+          "echoed Origin", SECURITY, True,
+          f"{OPS} grants credentials to any origin: allow-list the origins (security)",
+          severity="high", family="caching",
+          source="Fetch standard, CORS protocol; OWASP API8"),
+    Check("lifecycle_transition_allowed", "a status that moves only as the lifecycle allows, "
+          "and stays once terminal", "a rule the spec states in its lifecycle", False,
+          f"{OPS} moves a resource's status in a way its lifecycle forbids: fix the server",
+          source="spec: AnySongStatus x-imuze-lifecycle (transitions, terminal)",
+          family="lifecycle"),
+    Check("lifecycle_fields_match_state", "the fields the status implies (e.g. mp3_url only "
+          "when ready)", "a rule the spec states in its lifecycle", False,
+          f"{OPS} answers fields its status does not imply: fix the server",
+          source="spec: AnySongStatus x-imuze-lifecycle (states)", family="lifecycle"),
+    Check("lifecycle_reaches_terminal", "a created resource that reaches a terminal state "
+          "within the lifecycle's bound", "a rule the spec states in its lifecycle", False,
+          f"{OPS} never finishes a resource: fix the server",
+          source="spec: AnySongStatus x-imuze-lifecycle (bound_seconds)", family="lifecycle"),
 )  # fmt: skip
 
 #: Every check, by id.
@@ -159,3 +230,27 @@ def checks_of_run(users: int) -> tuple[tuple[str, ...], tuple[tuple[str, str], .
 def row_of(check: Callable[..., Any] | str) -> Check:
     """The row of a check, by its id or by the function that implements it."""
     return CHECKS[check if isinstance(check, str) else check.__name__]
+
+
+#: The README's behavioural-check table sits between these lines (tests/contract/test_behave.py
+#: fails when it drifts from the rows).
+TABLE_START = "<!-- behavioural checks: generated from imuze_contract/check_table.py -->"
+TABLE_END = "<!-- end of behavioural checks -->"
+
+
+def behaviour_table() -> str:
+    """The behavioural checks as a Markdown table, from their rows."""
+    lines = [
+        "| check | family | rule | derived from | severity | a deviation is |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in _ROWS:
+        if row.family:
+            whose = (
+                "a candidate spec edit" if row.disposition is SPEC_EDIT else "the server's to fix"
+            )
+            lines.append(
+                f"| `{row.id}` | {row.family} | {row.rule} | {row.source} | {row.severity} "
+                f"| {whose} |"
+            )
+    return "\n".join(lines)

@@ -19,6 +19,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from . import checks as _checks  # noqa: F401 - registers the contract's own checks
+from . import checks_behave as _checks_behave  # noqa: F401 - and the behavioural ones
 from . import checks_body as _checks_body  # noqa: F401 - and those on bodies
 from .target import Target
 

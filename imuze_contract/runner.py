@@ -30,6 +30,7 @@ from schemathesis.wfc.escalation import EscalatingAuthProvider
 from imuze_ext.redaction import redact_url
 
 from . import check_table
+from .behave import PER_CREATE, PER_LIST, probe_behaviour
 from .collect import Collector
 from .config import contract_config, load_schema, spec_path, write_wfc_document
 from .options import RunOptions
@@ -80,7 +81,7 @@ def run(
         spent = _drive(schema, deadline - time.monotonic(), collector, report, progress)
         if not report.interrupted and not spent:
             try:
-                spent = _own_phases(session, collector, deadline)
+                spent = _own_phases(session, collector, deadline, report)
             except KeyboardInterrupt:
                 _interrupted(report)
     report.duration = time.monotonic() - started
@@ -157,12 +158,19 @@ def run_context(target: Target, options: RunOptions, seed: int) -> RunContext:
     return RunContext(spec, str(path.resolve()), digest, users, seed, ran, not_run)
 
 
-def _own_phases(session: Session, collector: Collector, deadline: float) -> bool:
-    """The boundary and scope probes; True when the deadline stopped them."""
+def _own_phases(session: Session, collector: Collector, deadline: float, report: Report) -> bool:
+    """The boundary, scope and behavioural probes; True when the deadline stopped them."""
     prober = Prober(session, deadline, collector.add_probe, collector.add_error)
     prober.run()
     if not prober.out_of_time and time.monotonic() < deadline:
         probe_list_scope(session, collector)
+    if not prober.out_of_time and time.monotonic() < deadline:
+        done = probe_behaviour(session, collector)
+        report.notes.append(
+            f"the behavioural checks sent {done.sent} requests (at most {PER_CREATE} per "
+            f"created resource, {PER_LIST} per list)"
+        )
+        report.notes += [f"{check} could not run: {why}" for check, why in done.not_run]
     return prober.out_of_time
 
 

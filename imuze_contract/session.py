@@ -135,10 +135,12 @@ class Session:
         body: Any = None,
         path: dict[str, Any] | None = None,
         user: str | None = "demo",
+        headers: dict[str, str] | None = None,
     ) -> Case[Any]:
-        """A case of `operation_id` as `user` (None: no credentials)."""
+        """A case of `operation_id` as `user` (None: no credentials), with extra `headers`."""
         operation = self.operation(operation_id)
-        headers = {"Authorization": self.tokens[user]} if user is not None else {}
+        auth = {"Authorization": self.tokens[user]} if user is not None else {}
+        headers = {**auth, **(headers or {})}
         kwargs: dict[str, Any] = {"path_parameters": path or {}, "headers": headers}
         if body is not None:
             kwargs |= {"body": body, "media_type": "application/json"}
@@ -153,9 +155,10 @@ class Session:
         user: str | None = "demo",
         checks: Iterable[str] = RESPONSE_CHECKS,
         before: list[Step] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Response:
         """Send one request and report what the checks find in its answer."""
-        case = self.case(operation_id, body=body, path=path, user=user)
+        case = self.case(operation_id, body=body, path=path, user=user, headers=headers)
         try:
             response = case.call()
         except Exception as exc:  # requests' and the ASGI transport's errors alike

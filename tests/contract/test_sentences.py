@@ -16,6 +16,7 @@ from schemathesis.core.failures import Failure
 from schemathesis.core.transport import Response
 
 from imuze_contract import checks as ours
+from imuze_contract import checks_behave as ours_behave
 from imuze_contract import checks_body as ours_body
 from imuze_contract.catalog import check_names
 from imuze_contract.config import spec_path
@@ -85,6 +86,11 @@ SAMPLES: dict[type[Failure], Any] = {
             ours_body.BodyUnderWrongContentType,
             ours_body.InternalsDisclosed,
             ours_body.CredentialsEchoed,
+            ours_behave.ErrorCodeDisagrees,
+            ours_behave.SoftError,
+            ours_behave.DuplicateListed,
+            ours_behave.SharedCacheable,
+            ours_behave.CredentialedCors,
         )
     },
 }

@@ -1,0 +1,310 @@
+"""The behavioural phase: what the API does between answers, at the places the spec names.
+
+For every create of the spec (behave_places.py): the create with the spec's example, then a
+read of what it made (its item and its list: read-your-writes), every shared property compared
+with what was sent (round trip, minus the transformations the spec declares), and a second
+create carrying every field only the server sets (mass assignment). For every list: each item
+the lister is shown is read back. One foreign-Origin request for CORS; with two users, another
+user's resource against a missing one. The requests it adds are bounded (PER_CREATE, PER_LIST)
+and the report says how many it sent.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemathesis.core.transport import Response
+
+from .behave_places import (
+    CreatePlace,
+    ListPlace,
+    create_places,
+    list_places,
+    round_trip_fields,
+    secured,
+    server_owned,
+    transforms,
+)
+from .check_table import row_of
+from .collect import Collector
+from .lifecycle import field_findings, machine_of, transition_findings
+from .probe_values import operations
+from .report import Deviation
+from .session import Session, step_of
+from .steps import Step
+
+#: Reads of a created resource after the first, to observe its lifecycle, LIFECYCLE_PAUSE apart.
+LIFECYCLE_POLLS = 2
+LIFECYCLE_PAUSE = 0.1
+#: Requests per created resource: the create, its item read, its list, its lifecycle polls;
+#: and the mass-assignment create with its item read.
+PER_CREATE = 5 + LIFECYCLE_POLLS
+#: Listed items read back per list (the run's own first).
+LISTED_READS = 3
+PER_LIST = 1 + LISTED_READS
+#: An id no server of a test run has (for "missing" in missing_and_foreign_alike).
+MISSING_ID = 2_000_000_000
+FOREIGN_ORIGIN = "https://foreign-origin.invalid"
+_URI_SENTINEL = "https://mass-assignment.invalid/imuze-contract"
+_TEXT_SENTINEL = "imuze-contract-mass-assignment"
+_INT_SENTINEL = 987_654_321
+
+
+@dataclass
+class Behaviour:
+    """What the phase did: its requests, and why a check could not run."""
+
+    sent: int = 0
+    not_run: list[tuple[str, str]] = field(default_factory=list)
+    created: dict[str, list[int]] = field(default_factory=dict)
+    #: The resources seen in a terminal state of their lifecycle.
+    terminal: int = 0
+
+
+def probe_behaviour(session: Session, collector: Collector) -> Behaviour:
+    """Run every behavioural check at every place of the spec; report what it finds."""
+    spec = session.schema.raw_schema
+    phase = _Phase(session, collector, spec)
+    for place in create_places(spec):
+        phase.follow_create(place)
+        phase.mass_assignment(place)
+    for listed in list_places(spec):
+        phase.listed_readable(listed)
+    phase.cors()
+    phase.missing_and_foreign()
+    if phase.done.created and not phase.done.terminal:
+        phase.done.not_run.append(("lifecycle_reaches_terminal", "no created resource reached "
+                                   "a terminal state while the run watched it"))  # fmt: skip
+    return phase.done
+
+
+class _Phase:
+    def __init__(self, session: Session, collector: Collector, spec: Mapping[str, Any]) -> None:
+        self.session, self.collector, self.spec = session, collector, spec
+        self.labels = {oid: f"{method} {path}" for oid, method, path, _ in operations(spec)}
+        self.done = Behaviour()
+        self.users = [user.name for user in session.target.users]
+
+    def send(self, operation_id: str, **kwargs: Any) -> Response:
+        self.done.sent += 1
+        return self.session.send(operation_id, user=kwargs.pop("user", self.users[0]), **kwargs)
+
+    def report(
+        self, operation_id: str, check: str, response: Response, location: str,
+        expected: str, actual: str, steps: list[Step],
+    ) -> None:  # fmt: skip
+        row = row_of(check)
+        deviation = Deviation(
+            operation=self.labels[operation_id], operation_id=operation_id, check=check,
+            status=response.status_code, location=location, expected=expected, actual=actual,
+            fix=row.fix, curl="", code="IMZ410", title=f"Expected {row.rule}", steps=steps,
+        )  # fmt: skip
+        self.collector.add_deviation(deviation, f"behave-{check}-{self.done.sent}")
+
+    def step(self, response: Response) -> Step:
+        return step_of(response, self.session.secrets)
+
+    def follow_create(self, place: CreatePlace) -> None:
+        """Read-your-writes and round trip for the spec's example create."""
+        body = _example(place)
+        if body is None:
+            self.done.not_run.append(("round_trip", f"{place.create_id} has no example body"))
+            return
+        created = self.send(place.create_id, body=body)
+        new_id = _field(created, "id")
+        if not 200 <= created.status_code < 300 or not isinstance(new_id, int):
+            why = f"{place.create_id} refused the spec's example ({created.status_code})"
+            self.done.not_run += [("round_trip", why), ("read_your_writes", why)]
+            return
+        self.done.created.setdefault(place.create_id, []).append(new_id)
+        steps = [self.step(created)]
+        reads = {place.create_id: (created, _json(created))}
+        item = self.send(place.item_id, path={"id": new_id}, before=steps)
+        if not 200 <= item.status_code < 300:
+            wanted = f"the new {new_id} read back at once"
+            these = [*steps, self.step(item)]
+            self.report(place.item_id, "read_your_writes", item, "read", wanted,
+                        f"{item.status_code}", these)  # fmt: skip
+        else:
+            reads[place.item_id] = (item, _json(item))
+        if place.list_id is not None:
+            listed = self.send(place.list_id, before=steps)
+            found = [i for i in _items(listed) if isinstance(i, Mapping) and i.get("id") == new_id]
+            if not found:
+                these = [*steps, self.step(listed)]
+                self.report(place.list_id, "read_your_writes", listed, "list",
+                            f"the new {new_id} listed", "not in the list", these)  # fmt: skip
+            else:
+                reads[place.list_id] = (listed, found[0])
+        self._compare(place, body, reads, steps)
+        self.follow_lifecycle(place, new_id, reads, steps)
+
+    def follow_lifecycle(
+        self, place: CreatePlace, new_id: int, reads: Mapping[str, tuple[Response, Any]],
+        steps: list[Step],
+    ) -> None:  # fmt: skip
+        """The created resource's states over LIFECYCLE_POLLS more reads: each transition
+        allowed, a terminal state kept, each state's implied fields (x-imuze-lifecycle)."""
+        machine = machine_of(place.reads[place.item_id], self.spec)
+        if machine is None:
+            return
+        seen = [(oid, *reads[oid]) for oid in (place.item_id, place.list_id or "") if oid in reads]
+        for _ in range(LIFECYCLE_POLLS):
+            time.sleep(LIFECYCLE_PAUSE)
+            item = self.send(place.item_id, path={"id": new_id})
+            seen.append((place.item_id, item, _json(item)))
+        history = []
+        for operation_id, response, body in seen:
+            if not isinstance(body, Mapping):
+                continue
+            history.append(str(body.get(machine.field)))
+            for finding in field_findings(machine, body):
+                these = [*steps, self.step(response)]
+                self.report(operation_id, "lifecycle_fields_match_state", response,
+                            f"/{machine.field}", "the fields its state implies (spec: "
+                            "x-imuze-lifecycle)", finding, these)  # fmt: skip
+        item_answers = [r for oid, r, _ in seen if oid == place.item_id]
+        for finding in transition_findings(machine, history):
+            self.report(place.item_id, "lifecycle_transition_allowed", item_answers[-1],
+                        f"/{machine.field}", "the transitions the spec allows, a terminal "
+                        "state kept (x-imuze-lifecycle)", finding,
+                        [*steps, *(self.step(r) for r in item_answers)])  # fmt: skip
+        self.done.terminal += any(state in machine.terminal for state in history)
+
+    def _compare(
+        self, place: CreatePlace, sent: Mapping[str, Any],
+        reads: Mapping[str, tuple[Response, Any]], before: list[Step],
+    ) -> None:  # fmt: skip
+        declared = transforms(place, self.spec)
+        shared = round_trip_fields(place, self.spec)
+        for operation_id, (response, body) in reads.items():
+            if not isinstance(body, Mapping):
+                continue
+            for name in shared.get(operation_id, []):
+                if name not in sent or name not in body or body[name] == sent[name]:
+                    continue
+                if name in declared and sent[name] == declared[name]:
+                    continue  # the spec declares the server replaces this value
+                steps = before if response is reads[place.create_id][0] else [
+                    *before, self.step(response)]  # fmt: skip
+                self.report(operation_id, "round_trip", response, f"/{name}",
+                            f"{name} as sent: {_short(sent[name])}",
+                            f"{name} {_short(body[name])}", steps)  # fmt: skip
+
+    def mass_assignment(self, place: CreatePlace) -> None:
+        """A create carrying every server-owned field: none may come back as sent."""
+        body = _example(place)
+        if body is None:
+            self.done.not_run.append(("server_owned_fields_ignored", "no example body"))
+            return
+        planted = {name: _sentinel(prop) for name, prop in server_owned(place, self.spec).items()}
+        planted = {name: value for name, value in planted.items() if value is not None}
+        created = self.send(place.create_id, body={**body, **planted})
+        new_id = _field(created, "id")
+        if not 200 <= created.status_code < 300:
+            return  # refused: what the rule asks
+        steps = [self.step(created)]
+        answers = [(place.create_id, created)]
+        if isinstance(new_id, int):
+            answers.append((place.item_id, self.send(place.item_id, path={"id": new_id})))
+        for operation_id, response in answers:
+            got = _json(response)
+            kept = sorted(
+                n for n, v in planted.items() if isinstance(got, Mapping) and got.get(n) == v
+            )
+            if kept:
+                these = steps if response is created else [*steps, self.step(response)]
+                self.report(operation_id, "server_owned_fields_ignored", response, "body",
+                            "the server's own values for the fields only it sets",
+                            f"the values the client sent for {', '.join(kept)}", these)  # fmt: skip
+
+    def listed_readable(self, place: ListPlace) -> None:
+        """Each item the lister sees (the run's own first, then in list order; at most
+        LISTED_READS) reads 2xx."""
+        if place.item_id is None:
+            return
+        listed = self.send(place.list_id)
+        ids = [i.get("id") for i in _items(listed) if isinstance(i, Mapping)]
+        own = set().union(*self.done.created.values()) if self.done.created else set()
+        ids = sorted((i for i in ids if isinstance(i, int)), key=lambda i: i not in own)
+        for item_id in ids[:LISTED_READS]:
+            item = self.send(place.item_id, path={"id": item_id})
+            if not 200 <= item.status_code < 300:
+                these = [self.step(listed), self.step(item)]
+                self.report(place.list_id, "listed_items_readable", item, "response[].id",
+                            f"listed item {item_id} readable by its lister",
+                            f"{item.status_code} on its read", these)  # fmt: skip
+
+    def cors(self) -> None:
+        """One foreign-Origin request on a secured list: the CORS check judges its answer."""
+        places = [place.list_id for place in list_places(self.spec)]
+        chosen = [oid for oid in places if oid in set(secured(self.spec))]
+        if chosen:
+            self.send(chosen[0], headers={"Origin": FOREIGN_ORIGIN})
+
+    def missing_and_foreign(self) -> None:
+        """Another user's resource answers like a missing one: same status, same error."""
+        if len(self.users) < 2:
+            return  # reported not run by checks_of_run (two_users)
+        for create_id, ids in self.done.created.items():
+            item_id = next(p.item_id for p in create_places(self.spec) if p.create_id == create_id)
+            foreign = self.send(item_id, path={"id": ids[0]}, user=self.users[1])
+            missing = self.send(item_id, path={"id": MISSING_ID}, user=self.users[1])
+            # A foreign read answered 2xx is a leak: object_level_authorization's finding.
+            if 200 <= foreign.status_code < 300 or _shape(foreign) == _shape(missing):
+                continue
+            self.report(item_id, "missing_and_foreign_alike", foreign, "status",
+                        f"the answer to a missing id: {_shape(missing)}",
+                        f"{_shape(foreign)} for {self.users[0]}'s {ids[0]}",
+                        [self.step(missing), self.step(foreign)])  # fmt: skip
+
+
+def _example(place: CreatePlace) -> dict[str, Any] | None:
+    example = place.request.get("example")
+    return dict(example) if isinstance(example, Mapping) else None
+
+
+def _json(response: Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _field(response: Response, name: str) -> Any:
+    body = _json(response)
+    return body.get(name) if isinstance(body, Mapping) else None
+
+
+def _items(response: Response) -> list[Any]:
+    items = _field(response, "response")
+    return items if isinstance(items, list) else []
+
+
+def _shape(response: Response) -> str:
+    body = _json(response)
+    # An Error's `error` is machine-readable (spec: Error); without `code` it may be prose.
+    error = body.get("error") if isinstance(body, Mapping) and "code" in body else None
+    keys = ",".join(sorted(body)) if isinstance(body, Mapping) else type(body).__name__
+    return f"{response.status_code} {error} {{{keys}}}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _sentinel(prop: Mapping[str, Any]) -> Any:
+    """A value no server chooses itself, of the property's type (None: no such value)."""
+    kind = prop.get("type")
+    kinds = set(kind) if isinstance(kind, list) else {kind}
+    if "integer" in kinds:
+        return _INT_SENTINEL
+    if "string" in kinds and prop.get("format") == "uri":
+        return _URI_SENTINEL
+    if "string" in kinds or kind is None:
+        return _TEXT_SENTINEL
+    return None

@@ -1,0 +1,179 @@
+"""The behavioural checks are derived from the spec by construction: each family's places are
+read from the spec here, and a place without its check fails (errors, lists, creates, server-
+owned fields, secured operations). The checks are fed a deviating answer at every place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from imuze_contract import behave, checks_behave
+from imuze_contract.behave_places import (
+    create_places,
+    error_places,
+    list_places,
+    round_trip_fields,
+    secured,
+    server_owned,
+    success_places,
+    transforms,
+)
+from imuze_contract.check_table import (
+    CHECKS,
+    TABLE_END,
+    TABLE_START,
+    behaviour_table,
+    checks_of_run,
+)
+from imuze_contract.checks import SpecProseDeviation
+from imuze_contract.lifecycle import field_findings, machine_of, machines, transition_findings
+from imuze_contract.probe_values import operations
+from imuze_ext._responses import packaged_spec
+
+SPEC = packaged_spec()
+LABELS = {oid: f"{method} {path}" for oid, method, path, _ in operations(SPEC)}
+
+
+class _Answer:
+    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        self.status_code, self._body = status, body
+        self.headers = {k.lower(): [v] for k, v in (headers or {}).items()}
+
+    def json(self) -> Any:
+        return self._body
+
+
+def _case(operation_id: str, headers: dict[str, str] | None = None) -> Any:
+    return SimpleNamespace(operation=SimpleNamespace(label=LABELS[operation_id]), headers=headers)
+
+
+def _catches(check: Callable[..., Any], operation_id: str, answer: _Answer, **case: Any) -> bool:
+    try:
+        check(None, answer, _case(operation_id, **case))
+    except SpecProseDeviation:
+        return True
+    return False
+
+
+def test_every_documented_error_answer_has_its_code_checked() -> None:
+    places = set(error_places(SPEC))
+    documented = {
+        (oid, str(status)) for oid, _, _, op in operations(SPEC) for status in op["responses"]
+        if int(status) >= 400
+    }  # fmt: skip
+    assert places == documented  # every error answer of the spec is an Error
+    for operation_id, status in places:
+        wrong = _Answer(int(status), {"code": 418, "error": "x", "message": "y"})
+        right = _Answer(int(status), {"code": int(status), "error": "x", "message": "y"})
+        assert _catches(checks_behave.error_code_matches_status, operation_id, wrong)
+        assert not _catches(checks_behave.error_code_matches_status, operation_id, right)
+
+
+def test_every_documented_success_is_checked_for_a_soft_error() -> None:
+    places = set(success_places(SPEC))
+    assert {oid for oid, _ in places} == set(LABELS)
+    for operation_id, status in places:
+        soft = _Answer(int(status), {"code": 404, "error": "not_found", "message": "none"})
+        assert _catches(checks_behave.success_is_not_an_error, operation_id, soft)
+
+
+def test_every_list_is_checked_for_duplicates_and_read_back() -> None:
+    places = list(list_places(SPEC))
+    assert {p.list_id for p in places} == {"listArrangements", "listSongs"}
+    for place in places:
+        assert place.item_id is not None  # listed_items_readable has a read for each
+        twice = _Answer(200, {"count": 2, "response": [{"id": 1}, {"id": 1}]})
+        assert _catches(checks_behave.list_ids_unique, place.list_id, twice)
+
+
+def test_every_secured_operation_is_checked_for_shared_caching_and_only_those() -> None:
+    secure = set(secured(SPEC))
+    assert secure == set(LABELS) - {"createToken"}
+    public = _Answer(200, {}, {"Cache-Control": "public, max-age=60"})
+    for operation_id in LABELS:
+        caught = _catches(checks_behave.authenticated_answer_not_shared, operation_id, public)
+        assert caught == (operation_id in secure)
+    private = _Answer(200, {}, {"Cache-Control": "private, max-age=60"})
+    assert not _catches(checks_behave.authenticated_answer_not_shared, "listSongs", private)
+
+
+@pytest.mark.parametrize("origin", ["*", behave.FOREIGN_ORIGIN])
+def test_cors_with_credentials_for_any_origin_is_caught(origin: str) -> None:
+    answer = _Answer(200, {}, {"Access-Control-Allow-Origin": origin,
+                               "Access-Control-Allow-Credentials": "true"})  # fmt: skip
+    headers = {"Origin": behave.FOREIGN_ORIGIN}
+    assert _catches(checks_behave.cors_credentials_not_any_origin, "listSongs", answer,
+                    headers=headers)  # fmt: skip
+
+
+def test_every_create_is_read_back_through_every_read_model_with_shared_fields() -> None:
+    places = list(create_places(SPEC))
+    assert [p.create_id for p in places] == ["createSong"]
+    creates = {oid for oid, method, _, op in operations(SPEC) if method == "POST"
+               and "201" in op["responses"] and oid != "createToken"}  # fmt: skip
+    assert {p.create_id for p in places} == creates
+    for place in places:
+        assert set(place.reads) == {place.create_id, place.item_id, place.list_id}
+        shared = round_trip_fields(place, SPEC)
+        assert all(shared[read] for read in place.reads), shared  # something to compare
+        assert place.request.get("example") is not None  # the create the phase sends
+
+
+def test_declared_transformations_are_read_from_the_spec() -> None:
+    (place,) = create_places(SPEC)
+    assert transforms(place, SPEC) == {"arrangement_id": None}
+
+
+def test_every_server_owned_field_is_planted_with_a_value_of_its_type() -> None:
+    for place in create_places(SPEC):
+        owned = server_owned(place, SPEC)
+        assert {"id", "status", "mp3_url", "timeline_url", "mp3", "musical_mode",
+                "arrangement_name", "status_channel"} <= set(owned)  # fmt: skip
+        assert {name for name, prop in owned.items() if behave._sentinel(prop) is None} == set()
+
+
+def test_every_behavioural_row_names_its_source_and_severity() -> None:
+    rows = [row for row in CHECKS.values() if row.family]
+    assert {row.family for row in rows} == {"errors", "lists", "round_trip",
+                                            "mass_assignment", "caching",
+                                            "lifecycle"}  # fmt: skip
+    for row in rows:
+        assert row.source and row.severity in {"high", "medium", "low"}
+    _, not_run = checks_of_run(1)
+    assert "missing_and_foreign_alike" in dict(not_run)
+
+
+def test_every_model_with_a_lifecycle_is_followed_and_its_machine_is_whole() -> None:
+    carriers = dict(machines(SPEC))
+    assert set(carriers) == {"Song", "SongSummary"}
+    schemas = SPEC["components"]["schemas"]
+    followed = {
+        read for place in create_places(SPEC) for read, schema in place.reads.items()
+        if machine_of(schema, SPEC) is not None
+    }  # fmt: skip
+    assert followed == {"getSong", "listSongs"}  # each carrier is read after a create
+    for name, machine in carriers.items():
+        assert machine.terminal <= set(machine.states) and machine.bound_seconds > 0
+        assert {s for pair in machine.transitions for s in pair} <= set(machine.states)
+        for implied in machine.states.values():  # every implied field exists on the carrier
+            assert set(implied) <= set(schemas[name]["properties"])
+
+
+def test_the_lifecycle_judges_transitions_terminal_states_and_implied_fields() -> None:
+    machine = dict(machines(SPEC))["Song"]
+    assert transition_findings(machine, ["processing", "rendering", "ready", "ready"]) == []
+    assert transition_findings(machine, ["ready", "processing"]) != []
+    assert field_findings(machine, {"status": "ready", "mp3_url": None}) != []
+    assert field_findings(machine, {"status": "processing", "mp3_url": "https://x"}) != []
+    assert field_findings(machine, {"status": "queued", "mp3_url": None}) == []  # unknown
+    assert field_findings(machine, {"status": "ready", "mp3_url": "https://x"}) == []
+
+
+def test_the_readme_lists_the_behavioural_checks_as_their_rows_say() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split(TABLE_START, 1)[1].split(TABLE_END, 1)[0]
+    assert section.strip() == behaviour_table()
