@@ -207,7 +207,7 @@ def test_imuze_mock_speaks_in_the_same_voice() -> None:
     mock_cli = [sys.executable, "-m", "imuze_cli.mock"]
     for args, error in [
         (["--no-such-option"], "error: unrecognized arguments: --no-such-option"),
-        (["--port", "x"], "error: argument --port: invalid int value: 'x'"),
+        (["--port", "x"], "error: argument --port: must be an integer from 0 to 65535, not 'x'"),
         (["--faults", "oops:1"], "error: bad fault 'oops:1'"),
     ]:
         done = subprocess.run(
