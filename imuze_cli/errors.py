@@ -27,7 +27,13 @@ from rich.console import Console
 
 from imuze_ext._extras import MissingExtraError
 from imuze_ext._logging import logger
-from imuze_ext.errors import APIStatusError, ImuzeError, MissingCredentialsError
+from imuze_ext.errors import (
+    APIStatusError,
+    ConfigurationError,
+    ImuzeError,
+    InvalidCredentialsError,
+    MissingCredentialsError,
+)
 
 from .hints import hint_for
 
@@ -110,7 +116,7 @@ def failure_of(exc: BaseException) -> Failure:
     if isinstance(exc, MissingExtraError):  # a set-up problem, like missing credentials
         hint = _EXTRA_HINTS.get(exc.extra, help_hint(None))
         return Failure(type(exc).__name__, None, str(exc), EXIT_USAGE, hint)
-    if isinstance(exc, MissingCredentialsError):
+    if isinstance(exc, MissingCredentialsError | InvalidCredentialsError | ConfigurationError):
         return Failure(type(exc).__name__, None, str(exc), EXIT_USAGE, help_hint(None))
     if isinstance(exc, APIStatusError):
         status = exc.status_code

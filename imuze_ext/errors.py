@@ -22,6 +22,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ConfigurationError",
     "GoneError",
     "ImuzeError",
     "InvalidCredentialsError",
@@ -41,6 +42,12 @@ __all__ = [
 
 class ImuzeError(Exception):
     """The base of every error imuze_ext raises."""
+
+
+class ConfigurationError(ImuzeError):
+    """A setting that cannot be right: an empty, blank or malformed base URL, an
+    IMUZE_* variable with a value outside its documented set. Nothing was sent; the message
+    names the setting and shows its value redacted."""
 
 
 class MissingCredentialsError(ImuzeError):
