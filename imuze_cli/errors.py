@@ -30,6 +30,7 @@ from imuze_ext._logging import logger
 from imuze_ext.errors import (
     APIStatusError,
     ConfigurationError,
+    DestinationExistsError,
     ImuzeError,
     InvalidCredentialsError,
     MissingCredentialsError,
@@ -118,6 +119,10 @@ def failure_of(exc: BaseException) -> Failure:
         return Failure(type(exc).__name__, None, str(exc), EXIT_USAGE, hint)
     if isinstance(exc, MissingCredentialsError | InvalidCredentialsError | ConfigurationError):
         return Failure(type(exc).__name__, None, str(exc), EXIT_USAGE, help_hint(None))
+    if isinstance(exc, DestinationExistsError):  # the command line asks for what it forbids
+        hint = "pass --overwrite to replace it, or another --out" * exc.replaceable
+        message = str(exc).replace("pass overwrite=True to replace it", "not replaced")
+        return Failure(type(exc).__name__, None, message, EXIT_USAGE, hint or "pass another --out")
     if isinstance(exc, APIStatusError):
         status = exc.status_code
         return Failure(type(exc).__name__, status, str(exc), EXIT_API_ERROR, hint_for(exc))

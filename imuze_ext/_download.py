@@ -36,6 +36,7 @@ from . import _deadlines, _polling, _responses, _retry
 from ._tolerance import directory, resolve_url
 from .errors import (
     APIConnectionError,
+    DestinationExistsError,
     ImuzeError,
     ResponseValidationError,
     SongFailedError,
@@ -95,11 +96,40 @@ def song_filename(song_id: int, title: str) -> str:
 
 
 def target_path(dest: str | os.PathLike[str], song_id: int, title: str) -> Path:
-    """`dest` itself, or a file named after the song when `dest` is a folder: one that
-    exists, or a path ending with a separator (`"out/"`), which is then created."""
+    """The file a download writes, by the one destination rule of the library and the CLI:
+    an existing folder, a file named after the song inside it; a path ending in `.mp3`,
+    that file; anything else, a folder to create, the file named after the song inside."""
     path = Path(dest)
-    as_folder = path.is_dir() or os.fspath(dest).endswith(("/", os.sep))
-    return path / song_filename(song_id, title) if as_folder else path
+    as_file = path.suffix.lower() == ".mp3" and not os.fspath(dest).endswith(("/", os.sep))
+    return path if as_file and not path.is_dir() else path / song_filename(song_id, title)
+
+
+def check_destination(path: Path, *, overwrite: bool) -> None:
+    """Refuse, before any byte is fetched, a destination that is taken: an existing file
+    (unless `overwrite`), a folder where the file should be, a file where a folder should."""
+    if path.is_dir():
+        raise DestinationExistsError(f"{path} is a folder, not a file", os.fspath(path))
+    if path.exists() and not overwrite:
+        raise DestinationExistsError(
+            f"{path} exists: pass overwrite=True to replace it",
+            os.fspath(path),
+            replaceable=True,
+        )
+    for folder in path.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise DestinationExistsError(
+                    f"{folder} is a file, not a folder to save into", os.fspath(folder)
+                )
+            return
+
+
+def check_dest(dest: str | os.PathLike[str], *, overwrite: bool) -> None:
+    """check_destination for a `dest` as given, before the song's name is known (compose
+    checks it before it creates a song)."""
+    target = target_path(dest, 0, "song")
+    the_file = target == Path(dest)  # else a folder, the song's own name inside it unknown yet
+    check_destination(target, overwrite=overwrite or not the_file)
 
 
 def range_headers(state: _State) -> dict[str, str]:
@@ -230,17 +260,37 @@ def _temp_file(path: Path) -> tuple[IO[bytes], Path]:
     return os.fdopen(fd, "wb"), Path(name)
 
 
-def _finish(file: IO[bytes], temp: Path, path: Path) -> None:
+def _finish(file: IO[bytes], temp: Path, path: Path, overwrite: bool) -> None:
     file.flush()
     os.fsync(file.fileno())
     file.close()
-    os.replace(temp, path)
+    if overwrite:
+        os.replace(temp, path)  # atomic: the old file or the new one, never half of either
+    else:
+        _link_new(temp, path)
     with contextlib.suppress(OSError):  # make the rename durable where the OS allows it
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _link_new(temp: Path, path: Path) -> None:
+    """Put `temp` at `path` only if `path` is still free (a hard link fails on an existing
+    name: no check-then-write race), then drop the temp name."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise DestinationExistsError(
+            f"{path} appeared during the download: pass overwrite=True (--overwrite) to replace it",
+            os.fspath(path),
+        ) from None
+    except OSError:  # a file system without hard links: check, then rename
+        check_destination(path, overwrite=False)
+        os.replace(temp, path)
+        return
+    temp.unlink()
 
 
 def _discard(file: IO[bytes], temp: Path) -> None:
@@ -256,9 +306,12 @@ def download(
     limits: _deadlines.Limits,
     deadline: float | None = None,
     progress: ProgressCallback | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """Stream `url` (resolved against the API base URL) to `path` atomically; return `path`.
-    `deadline` (seconds, None: none) bounds the whole transfer."""
+    `deadline` (seconds, None: none) bounds the whole transfer. An existing file is
+    replaced only if `overwrite` (DestinationExistsError otherwise, before any request)."""
+    check_destination(path, overwrite=overwrite)
     url = _resolved_url(http.base_url, url)
     state = _State()
     with _deadlines.call_scope(deadline, settled=True) as call:
@@ -271,7 +324,7 @@ def download(
                     break
                 except Exception as exc:
                     time.sleep(_resume(exc, call, url, state))
-            _finish(file, temp, path)
+            _finish(file, temp, path, overwrite)
         except BaseException:
             _discard(file, temp)
             raise
@@ -309,10 +362,12 @@ async def adownload(
     limits: _deadlines.Limits,
     deadline: float | None = None,
     progress: ProgressCallback | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """The async twin of download (chunk writes and the final fsync run in a worker
     thread; the temp file is made and removed in this one, so that a cancellation at any
     point leaves no file and no open handle)."""
+    check_destination(path, overwrite=overwrite)
     url = _resolved_url(http.base_url, url)
     state = _State()
     with _deadlines.call_scope(deadline, settled=True) as call:
@@ -326,7 +381,7 @@ async def adownload(
                 except Exception as exc:
                     await anyio.sleep(_resume(exc, call, url, state))
             # once begun, the rename completes, whichever way the call is cancelled
-            await run_to_the_end(lambda: _finish(raw_file, temp, path))
+            await run_to_the_end(lambda: _finish(raw_file, temp, path, overwrite))
         except BaseException:
             _discard(raw_file, temp)
             raise
@@ -392,11 +447,20 @@ def save(
     limits: _deadlines.Limits,
     deadline: float | None,
     progress: ProgressCallback | None,
+    overwrite: bool = False,
 ) -> Path:
-    """Download a ready song's mp3 to `dest` (a file, or a folder to name it in)."""
+    """Download a ready song's mp3 to `dest` (see target_path for the destination rule)."""
     path = target_path(dest, ready.id, ready.title)
     limit = download_deadline(deadline, limits)
-    return download(http, media_of(ready), path, limits=limits, deadline=limit, progress=progress)
+    return download(
+        http,
+        media_of(ready),
+        path,
+        limits=limits,
+        deadline=limit,
+        progress=progress,
+        overwrite=overwrite,
+    )
 
 
 async def asave(
@@ -406,10 +470,17 @@ async def asave(
     limits: _deadlines.Limits,
     deadline: float | None,
     progress: ProgressCallback | None,
+    overwrite: bool = False,
 ) -> Path:
     """The async twin of save."""
     path = target_path(dest, ready.id, ready.title)
     limit = download_deadline(deadline, limits)
     return await adownload(
-        http, media_of(ready), path, limits=limits, deadline=limit, progress=progress
+        http,
+        media_of(ready),
+        path,
+        limits=limits,
+        deadline=limit,
+        progress=progress,
+        overwrite=overwrite,
     )

@@ -6,6 +6,7 @@ passwords cannot leak through an exception.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
+    "DestinationExistsError",
     "GoneError",
     "ImuzeError",
     "InvalidCredentialsError",
@@ -48,6 +50,21 @@ class ConfigurationError(ImuzeError):
     """A setting that cannot be right: an empty, blank or malformed base URL, an
     IMUZE_* variable with a value outside its documented set. Nothing was sent; the message
     names the setting and shows its value redacted."""
+
+
+class DestinationExistsError(ImuzeError, FileExistsError):
+    """A download's destination is taken: the file exists (pass `overwrite=True`, on the
+    command line `--overwrite`, to replace it), or a file stands where the folder to
+    create should be. Nothing was downloaded. Also a FileExistsError; `filename` is the
+    path; `replaceable` says whether `overwrite=True` would have replaced it."""
+
+    def __init__(self, message: str, path: str, *, replaceable: bool = False) -> None:
+        super().__init__(errno.EEXIST, message, path)
+        self.message = message
+        self.replaceable = replaceable
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class MissingCredentialsError(ImuzeError):
