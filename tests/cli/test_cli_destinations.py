@@ -27,7 +27,10 @@ def _folder(name: str) -> Setup:
 
 
 def _file(name: str) -> Setup:
-    return lambda root: (root / name).write_bytes(OLD)
+    def write(root: Path) -> None:
+        (root / name).write_bytes(OLD)
+
+    return write
 
 
 def _nothing(_root: Path) -> None:
