@@ -1,6 +1,8 @@
 """Download a song's mp3 safely: which URL, where to save it, and the transfer itself.
 
-A download: a temp file in the destination folder, fsync, atomic rename. The byte count is
+A download: a temp file in the destination folder, fsync, atomic rename (a hard link when
+the caller did not ask to overwrite). What arrives is checked to be the media promised
+(_media: type, signature). The byte count is
 checked against Content-Length; a broken transfer resumes (the RESUME rule of _retry) with a
 Range request guarded by `If-Range` (the first answer's strong ETag, else its
 Last-Modified), and the partial answer must continue the first one (same start, same total
@@ -33,6 +35,7 @@ import httpx
 from imuze_client.models import Song, SongSummary
 
 from . import _deadlines, _polling, _responses, _retry
+from ._media import HEAD_BYTES, MP3, Media
 from ._tolerance import directory, resolve_url
 from .errors import (
     APIConnectionError,
@@ -87,6 +90,38 @@ class _State:
     total: int | None = None
     validator: str | None = None
     """The first answer's strong ETag, else its Last-Modified: what If-Range sends."""
+    media: Media = MP3
+    head: bytes = b""
+    """The file's first bytes (up to HEAD_BYTES), for the signature check."""
+    body: bytearray | None = None
+    """The whole body, kept only for a media checked whole (JSON)."""
+    checked: bool = False
+
+    def __post_init__(self) -> None:
+        if self.media.whole and self.body is None:
+            self.body = bytearray()
+
+    def restart(self) -> None:
+        """The transfer starts over at byte 0: what was seen of the old one is forgotten."""
+        self.received, self.head, self.checked = 0, b"", False
+        self.body = bytearray() if self.media.whole else None
+
+    def take(self, chunk: bytes, response: httpx.Response) -> None:
+        """Note a chunk written at `received`; check the signature once the head is in."""
+        if len(self.head) < HEAD_BYTES:
+            self.head += chunk[: HEAD_BYTES - len(self.head)]
+        if self.body is not None:
+            self.body += chunk
+        self.received += len(chunk)
+        if not self.checked and not self.media.whole and len(self.head) >= HEAD_BYTES:
+            self.check(response)
+
+    def check(self, response: httpx.Response) -> None:
+        """The signature check (the whole body's, for JSON), once."""
+        if not self.checked:
+            whole = bytes(self.body) if self.body is not None else None
+            self.media.check_head(self.head, whole, response)
+            self.checked = True
 
 
 def song_filename(song_id: int, title: str) -> str:
@@ -155,6 +190,8 @@ def plan_segment(response: httpx.Response, state: _State) -> int:
     the first one (another start, another total length, another ETag).
     """
     length = _content_length(response)
+    if response.status_code in (200, 206):
+        state.media.check_type(response)
     if response.status_code == 200:
         state.total = length
         state.validator = _validator(response)
@@ -307,13 +344,15 @@ def download(
     deadline: float | None = None,
     progress: ProgressCallback | None = None,
     overwrite: bool = False,
+    media: Media = MP3,
 ) -> Path:
     """Stream `url` (resolved against the API base URL) to `path` atomically; return `path`.
     `deadline` (seconds, None: none) bounds the whole transfer. An existing file is
-    replaced only if `overwrite` (DestinationExistsError otherwise, before any request)."""
+    replaced only if `overwrite` (DestinationExistsError otherwise, before any request).
+    What arrives must be the `media` promised (see _media), else UnexpectedMediaError."""
     check_destination(path, overwrite=overwrite)
     url = _resolved_url(http.base_url, url)
-    state = _State()
+    state = _State(media=media)
     with _deadlines.call_scope(deadline, settled=True) as call:
         _deadlines.settle(call, limits)
         file, temp = _temp_file(path)
@@ -345,13 +384,14 @@ def _segment(
         if start != state.received:
             file.seek(start)
             file.truncate()
-            state.received = start
+            state.restart()
         for chunk in response.iter_bytes():
             file.write(chunk)
-            state.received += len(chunk)
+            state.take(chunk, response)
             if progress is not None:
                 progress(state.received, state.total)
-    _check_complete(state)
+        _check_complete(state)
+        state.check(response)
 
 
 async def adownload(
@@ -363,13 +403,14 @@ async def adownload(
     deadline: float | None = None,
     progress: ProgressCallback | None = None,
     overwrite: bool = False,
+    media: Media = MP3,
 ) -> Path:
     """The async twin of download (chunk writes and the final fsync run in a worker
     thread; the temp file is made and removed in this one, so that a cancellation at any
     point leaves no file and no open handle)."""
     check_destination(path, overwrite=overwrite)
     url = _resolved_url(http.base_url, url)
-    state = _State()
+    state = _State(media=media)
     with _deadlines.call_scope(deadline, settled=True) as call:
         _deadlines.settle(call, limits)
         raw_file, temp = _temp_file(path)
@@ -405,13 +446,14 @@ async def _asegment(
         if start != state.received:
             await file.seek(start)
             await file.truncate()
-            state.received = start
+            state.restart()
         async for chunk in response.aiter_bytes():
             await file.write(chunk)
-            state.received += len(chunk)
+            state.take(chunk, response)
             if progress is not None:
                 progress(state.received, state.total)
-    _check_complete(state)
+        _check_complete(state)
+        state.check(response)
 
 
 def download_deadline(deadline: float | None, limits: _deadlines.Limits) -> float | None:

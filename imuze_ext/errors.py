@@ -38,6 +38,7 @@ __all__ = [
     "SongFailedError",
     "SongNotReadyError",
     "SongTimeoutError",
+    "UnexpectedMediaError",
     "UnprocessableEntityError",
 ]
 
@@ -205,6 +206,18 @@ class ResponseValidationError(ImuzeError):
         super().__init__(message)
         self.response: httpx.Response | None = response
         self.deviation: Deviation | None = deviation
+
+
+class UnexpectedMediaError(ResponseValidationError):
+    """A download received something else than its field promises (an HTML page instead
+    of an MP3, a body that is no JSON): `head` holds its first bytes, which the message
+    describes. No file is left."""
+
+    def __init__(
+        self, message: str, *, response: httpx.Response | None = None, head: bytes = b""
+    ) -> None:
+        super().__init__(message, response=response)
+        self.head: bytes = head
 
 
 class SongTimeoutError(ImuzeError):

@@ -24,7 +24,7 @@ from imuze_ext import (
 from imuze_mock import MockConfig, MockServer, running
 
 MEDIA = f"{API}/songs/1/audio.mp3"
-PAYLOAD = bytes(range(256)) * 40  # 10 240 bytes
+PAYLOAD = b"ID3" + (bytes(range(256)) * 40)[3:]  # 10 240 bytes
 
 
 class CutStream(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -228,7 +228,7 @@ from imuze_ext import Imuze
 
 def handle(request):
     if request.url.path.endswith("/audio.mp3"):
-        return httpx.Response(200, content=b"mp3")
+        return httpx.Response(200, content=b"ID3mp3")
     return httpx.Response(200, json=song_json(1))
 
 with Imuze(api_key="k", base_url=API, transport=httpx.MockTransport(handle)) as api:
