@@ -64,10 +64,27 @@ def song_id_of(song: SongRef) -> int:
 def create_body(
     title: str, desired_length: int, arrangement_id: int | None, tags: Sequence[str]
 ) -> SongCreate:
-    """The body of a create."""
+    """The body of a create; `tags` a str (a Sequence[str] too, to a type checker) is a
+    TypeError naming the parameter, before any request."""
     return SongCreate(
-        title=title, arrangement_id=arrangement_id, tags=list(tags), desired_length=desired_length
+        title=title,
+        arrangement_id=arrangement_id,
+        tags=list_of_strings("tags", tags),
+        desired_length=desired_length,
     )
+
+
+def list_of_strings(name: str, value: Sequence[str]) -> list[str]:
+    """`value` as a list, refused (TypeError naming `name`) when it is one str or bytes,
+    which would be sent letter by letter, or holds anything but strings."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(
+            f"{name} takes a list of strings, not the string {value!r}: write {name}=[{value!r}]"
+        )
+    items = list(value)
+    if not all(isinstance(item, str) for item in items):
+        raise TypeError(f"{name} takes a list of strings")
+    return items
 
 
 class Songs(Resource):
