@@ -10,6 +10,7 @@ Each command group has its module; this one assembles them in the order `--help`
 from __future__ import annotations
 
 import logging
+import math
 import os
 from typing import Annotated
 
@@ -52,6 +53,20 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _not_blank(value: str | None) -> str | None:
+    """A given option is never empty: `--email ""` is a mistake, not "use the default"."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("empty: give a value, or leave the option out")
+    return value
+
+
+def _finite(value: float | None) -> float | None:
+    """`--deadline nan` or `inf` is no deadline a call can keep."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number of seconds")
+    return value
+
+
 @app.callback()
 def _main_options(
     ctx: typer.Context,
@@ -59,7 +74,10 @@ def _main_options(
     email: Annotated[
         str | None,
         typer.Option(
-            "--email", help="Log in as this account (default: $IMUZE_EMAIL).", show_default=False
+            "--email",
+            help="Log in as this account (default: $IMUZE_EMAIL).",
+            show_default=False,
+            callback=_not_blank,
         ),
     ] = None,
     as_json: Annotated[
@@ -70,6 +88,7 @@ def _main_options(
         typer.Option(
             "--deadline",
             min=0.001,
+            callback=_finite,
             help="Seconds each API call may take in all, retries included (default: from "
             "the timeout and retries; a download: no limit but a 30 s stall).",
             show_default=False,

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from imuze_ext._download import check_dest
+
 from . import output
 from .options import (
     ArrangementOption,
@@ -13,6 +15,7 @@ from .options import (
     JsonOption,
     LengthOption,
     OutOption,
+    OverwriteOption,
     PlayOption,
     TagOption,
     TimeoutOption,
@@ -29,6 +32,7 @@ def compose(
     arrangement_id: ArrangementOption = None,
     tag: TagOption = None,
     out_path: OutOption = Path("out"),
+    overwrite: OverwriteOption = False,
     timeout: TimeoutOption = 300.0,
     play: PlayOption = False,
     as_json: JsonOption = False,
@@ -38,7 +42,7 @@ def compose(
     if play:
         check_player()
     with client(ctx) as api:
-        output.prepare_folder(out_path)
+        check_dest(out_path, overwrite=overwrite)  # a taken destination: before the song is made
         created = api.songs.create(
             title=title, desired_length=length, arrangement_id=arrangement_id, tags=tag or ()
         )
@@ -46,7 +50,7 @@ def compose(
         with output.spinner(message, enabled=not as_json):
             song = api.songs.wait(created, timeout=timeout)
         with output.progress_bar(enabled=not as_json) as progress:
-            path = api.songs.download(song, out_path, progress=progress)
+            path = api.songs.download(song, out_path, progress=progress, overwrite=overwrite)
         output.print_saved(path, song, as_json)
     if play:
         play_file(path, f"“{song.title}”", console=output.err, progress=not as_json)

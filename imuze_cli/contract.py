@@ -26,6 +26,7 @@ from rich.console import Console
 from imuze_contract.options import RunOptions
 from imuze_contract.redact import Secrets
 from imuze_contract.target import SetupError, target_from_env
+from imuze_ext._config import ENV_BASE_URL
 from imuze_ext._extras import requires_extra
 from imuze_ext.errors import MissingCredentialsError
 
@@ -106,6 +107,7 @@ def contract(
     outputs = _Outputs(report_md, junit, report_json, propose, spec)
     email = getattr(ctx.obj, "email", None)
     fail = functools.partial(_fail, ctx, secrets)
+    _require_target(ctx, base_url)
     with requires_extra("contract", "imuze contract", CONTRACT_PACKAGES):
         from imuze_contract.runner import (
             run,  # the heavy import: schemathesis, hypothesis, requests
@@ -121,6 +123,16 @@ def contract(
     if gate is not None:
         _settle(gate, report, fail)
     _finish(report, outputs, secrets, fail, as_json)
+
+
+def _require_target(ctx: typer.Context, base_url: str | None) -> None:
+    """No --base-url and no IMUZE_BASE_URL: a usage error, never the public API by default."""
+    if base_url is None and ENV_BASE_URL not in os.environ:
+        raise UsageProblem(
+            f"no API to check: pass --base-url or set {ENV_BASE_URL} (imuze contract never "
+            "checks the public API unless told to)",
+            hint=help_hint(ctx),
+        )
 
 
 def _finish(report: Report, outputs: _Outputs, secrets: Secrets, fail: Fail, as_json: bool) -> None:

@@ -27,7 +27,14 @@ from rich.console import Console
 
 from imuze_ext._extras import MissingExtraError
 from imuze_ext._logging import logger
-from imuze_ext.errors import APIStatusError, ImuzeError, MissingCredentialsError
+from imuze_ext.errors import (
+    APIStatusError,
+    ConfigurationError,
+    DestinationExistsError,
+    ImuzeError,
+    InvalidCredentialsError,
+    MissingCredentialsError,
+)
 
 from .hints import hint_for
 
@@ -110,8 +117,12 @@ def failure_of(exc: BaseException) -> Failure:
     if isinstance(exc, MissingExtraError):  # a set-up problem, like missing credentials
         hint = _EXTRA_HINTS.get(exc.extra, help_hint(None))
         return Failure(type(exc).__name__, None, str(exc), EXIT_USAGE, hint)
-    if isinstance(exc, MissingCredentialsError):
+    if isinstance(exc, MissingCredentialsError | InvalidCredentialsError | ConfigurationError):
         return Failure(type(exc).__name__, None, str(exc), EXIT_USAGE, help_hint(None))
+    if isinstance(exc, DestinationExistsError):  # the command line asks for what it forbids
+        hint = "pass --overwrite to replace it, or another --out" * exc.replaceable
+        message = str(exc).replace("pass overwrite=True to replace it", "not replaced")
+        return Failure(type(exc).__name__, None, message, EXIT_USAGE, hint or "pass another --out")
     if isinstance(exc, APIStatusError):
         status = exc.status_code
         return Failure(type(exc).__name__, status, str(exc), EXIT_API_ERROR, hint_for(exc))

@@ -68,7 +68,17 @@ TagOption = Annotated[
 TimeoutOption = Annotated[
     float, typer.Option("--timeout", min=0.001, help="Seconds to wait for the song at most.")
 ]
-OutOption = Annotated[Path, typer.Option("--out", help="Folder (or file) to write the mp3 to.")]
+OutOption = Annotated[
+    Path,
+    typer.Option(
+        "--out",
+        help="Where the mp3 goes: an existing folder, a file ending in .mp3, else a folder "
+        "to create.",
+    ),
+]
+OverwriteOption = Annotated[
+    bool, typer.Option("--overwrite", help="Replace an existing file (atomically).")
+]
 PlayOption = Annotated[
     bool, typer.Option("--play", help="Play the song when it is ready (the play extra).")
 ]

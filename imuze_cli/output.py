@@ -35,12 +35,6 @@ def _table(*columns: str) -> Table:
     return table
 
 
-def prepare_folder(path: Path) -> None:
-    """`out/`-style destinations are folders: create them so the file is named there."""
-    if not path.suffix:
-        path.mkdir(parents=True, exist_ok=True)
-
-
 @contextlib.contextmanager
 def spinner(message: str, *, enabled: bool) -> Iterator[None]:
     """A spinner on stderr while the block runs, then `message: ready`."""

@@ -6,7 +6,6 @@ or `--email` plus a password prompt; a password is never taken from the command 
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,14 +44,14 @@ def client(ctx: typer.Context, *, need_login: bool = False) -> Imuze:
     options: GlobalOptions = ctx.obj
     url = base_url(ctx)
     try:
-        if not need_login and not options.email and os.environ.get(_config.ENV_API_KEY):
+        if not need_login and not options.email and _config.setting(_config.ENV_API_KEY):
             return Imuze(base_url=url, deadline=options.deadline)
-        email = options.email or os.environ.get(_config.ENV_EMAIL)
+        email = options.email or _config.setting(_config.ENV_EMAIL)
         if not email and need_login:
             email = prompt_email()
         if not email:
             raise missing_credentials(prompts=True)
-        password = os.environ.get(_config.ENV_PASSWORD) or prompt_password()
+        password = _config.setting(_config.ENV_PASSWORD) or prompt_password()
         return Imuze(email=email, password=password, base_url=url, deadline=options.deadline)
     except MissingCredentialsError as exc:
         raise UsageProblem(str(exc), hint=help_hint(ctx), kind=type(exc).__name__) from None
@@ -61,7 +60,7 @@ def client(ctx: typer.Context, *, need_login: bool = False) -> Imuze:
 def key_client(ctx: typer.Context) -> Imuze:
     """A client with the API key of IMUZE_API_KEY, else asked for at a terminal (no echo)."""
     url = base_url(ctx)
-    key = os.environ.get(_config.ENV_API_KEY)
+    key = _config.setting(_config.ENV_API_KEY)
     if not key:
         if not can_prompt():
             raise UsageProblem(
@@ -97,11 +96,11 @@ def login_problem(
     email: str | None, env: Mapping[str, str] | None = None
 ) -> MissingCredentialsError:
     """Why the environment gives no usable login, for a command that never prompts."""
-    env = os.environ if env is None else env
-    email = email or env.get(_config.ENV_EMAIL)
-    if email and not env.get(_config.ENV_PASSWORD):
+    email = email or _config.setting(_config.ENV_EMAIL, env)
+    password = _config.setting(_config.ENV_PASSWORD, env)
+    if email and not password:
         return MissingCredentialsError(f"no password for {email}: set {_config.ENV_PASSWORD}")
-    if env.get(_config.ENV_PASSWORD) and not email:
+    if password and not email:
         return MissingCredentialsError(
             f"no email: pass --email or set {_config.ENV_EMAIL} (with {_config.ENV_PASSWORD})"
         )

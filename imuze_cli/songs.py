@@ -16,6 +16,7 @@ from .options import (
     JsonOption,
     LengthOption,
     OutOption,
+    OverwriteOption,
     TagOption,
     TimeoutOption,
     TitleOption,
@@ -97,12 +98,12 @@ def songs_download(
     ctx: typer.Context,
     id: int,
     out_path: OutOption = Path("out"),
+    overwrite: OverwriteOption = False,
     as_json: JsonOption = False,
     base_url: BaseUrlOption = None,
 ) -> None:
     """Download a ready song's mp3."""
     with client(ctx) as api:
-        output.prepare_folder(out_path)
         with output.progress_bar(enabled=not as_json) as progress:
-            path = api.songs.download(id, out_path, progress=progress)
+            path = api.songs.download(id, out_path, progress=progress, overwrite=overwrite)
         output.print_saved(path, None, as_json)

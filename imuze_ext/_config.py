@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import httpx
 
-from .errors import ImuzeError, InvalidCredentialsError, MissingCredentialsError
+from .errors import ConfigurationError, InvalidCredentialsError, MissingCredentialsError
 from .redaction import REDACTED, redact_url
 
 DEFAULT_BASE_URL = "https://api.imuze.io/api/4"
@@ -18,6 +19,9 @@ ENV_API_KEY = "IMUZE_API_KEY"
 ENV_EMAIL = "IMUZE_EMAIL"
 ENV_PASSWORD = "IMUZE_PASSWORD"  # noqa: S105 - the variable's name, not a password
 ENV_STRICT = "IMUZE_STRICT"
+ENV_LOG = "IMUZE_LOG"
+ENV_VARIABLES = (ENV_BASE_URL, ENV_API_KEY, ENV_EMAIL, ENV_PASSWORD, ENV_STRICT, ENV_LOG)
+"""Every IMUZE_* variable the client and the CLI read (the contract runner has its own)."""
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
@@ -55,30 +59,95 @@ class Login:
 Credentials = ApiKey | Login
 
 
-def resolve_base_url(base_url: str | None, env: Mapping[str, str] | None = None) -> str:
-    """The API's base URL without a trailing slash: argument, else env, else the default."""
+def setting(name: str, env: Mapping[str, str] | None = None) -> str | None:
+    """The value of the IMUZE_* variable `name`, None when unset or empty (the README's rule:
+    an empty variable is an unset one, except IMUZE_BASE_URL). A value of whitespace only is
+    a ConfigurationError: a template that rendered blank, never a value to guess from."""
     env = os.environ if env is None else env
-    url = (base_url or env.get(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
+    value = env.get(name)
+    if not value:
+        return None
+    if not value.strip():
+        raise ConfigurationError(f"{name} is blank (whitespace only): unset it or give it a value")
+    return value
+
+
+def resolve_base_url(base_url: str | None, env: Mapping[str, str] | None = None) -> str:
+    """The API's base URL without a trailing slash: the argument, else IMUZE_BASE_URL, else
+    the default. Given and empty (the argument, or the variable set to ""), blank or
+    malformed, it is a ConfigurationError: it never falls back to the public API."""
+    env = os.environ if env is None else env
+    if base_url is not None:
+        return check_base_url(base_url, "the base URL")
+    if ENV_BASE_URL in env:
+        return check_base_url(env[ENV_BASE_URL], ENV_BASE_URL)
+    return DEFAULT_BASE_URL
+
+
+def check_base_url(url: str, source: str) -> str:
+    """`url` without its trailing slash, when it can be a base URL: http(s), a host, a port in
+    1-65535 if any, no user info, query, fragment or whitespace. Otherwise a
+    ConfigurationError naming `source` and showing the URL redacted."""
+    if not url.strip():
+        raise ConfigurationError(
+            f"{source} is empty: give http(s)://host/path (an empty value is never read as "
+            "the public API)"
+        )
+    problem = _base_url_problem(url)
+    if problem:
+        origin = "" if source == "the base URL" else f" from {source}"
+        raise ConfigurationError(f"invalid base URL {shown_url(url)}{origin}: {problem}")
+    return url.rstrip("/")
+
+
+def _base_url_problem(url: str) -> str | None:
+    if any(char.isspace() for char in url):
+        return "it contains whitespace"
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise ImuzeError(f"invalid base URL {redact_url(url)!r}: {redact_url(str(exc))}") from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ImuzeError(f"invalid base URL {redact_url(url)!r}: expected http(s)://host/path")
-    return url
+        return redact_url(str(exc))  # httpx may quote the URL, user info and all
+    problems = (
+        (parsed.scheme not in ("http", "https"), "expected http(s)://host/path"),
+        (not parsed.host, "it has no host: expected http(s)://host/path"),
+        (
+            bool(parsed.userinfo) or "@" in _authority(url),
+            "it carries user info: pass credentials as credentials, not in the URL",
+        ),
+        (parsed.port is not None and not 0 < parsed.port < 65536, "the port is not in 1-65535"),
+        (bool(parsed.query) or "?" in url, "it has a query: a base URL ends with its path"),
+        (bool(parsed.fragment) or "#" in url, "it has a fragment: a base URL ends with its path"),
+    )
+    return next((problem for wrong, problem in problems if wrong), None)
+
+
+def _authority(url: str) -> str:
+    rest = url.split("://", 1)[1] if "://" in url else ""
+    return re.split(r"[/?#]", rest, maxsplit=1)[0]
+
+
+def shown_url(url: str) -> str:
+    """`url` quoted for a message, as given (never re-parsed: `http://` stays `http://`), its
+    user info and query values redacted."""
+    url = _USERINFO.sub(rf"\g<1>{REDACTED}@", url)
+    return repr(_QUERY_VALUE.sub(rf"\g<1>{REDACTED}", url))
+
+
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+_QUERY_VALUE = re.compile(r"([?&#][^=&#]*=)[^&#]*")
 
 
 def resolve_strict(strict: bool | None, env: Mapping[str, str] | None = None) -> bool:
-    """Strict mode: the argument when given, else IMUZE_STRICT (1/true/yes/on), else off."""
+    """Strict mode: the argument when given, else IMUZE_STRICT (1/true/yes/on, 0/false/no/off;
+    empty is unset), else off."""
     if strict is not None:
         return strict
-    env = os.environ if env is None else env
-    value = env.get(ENV_STRICT, "").strip().lower()
+    value = (setting(ENV_STRICT, env) or "").strip().lower()
     if value in _TRUE:
         return True
     if value in _FALSE:
         return False
-    raise ImuzeError(
+    raise ConfigurationError(
         f"invalid {ENV_STRICT}={value!r}: expected 1 or 0 (true/false, yes/no, on/off)"
     )
 
@@ -130,15 +199,17 @@ def _pick(
     password: str | None,
     env: Mapping[str, str] | None,
 ) -> Credentials:
-    env = os.environ if env is None else env
+    env_key, env_email, env_password = (
+        setting(name, env) for name in (ENV_API_KEY, ENV_EMAIL, ENV_PASSWORD)
+    )
     if api_key:
         return ApiKey(api_key)
     if email or password:
-        return _login(email or env.get(ENV_EMAIL), password or env.get(ENV_PASSWORD))
-    if env_key := env.get(ENV_API_KEY):
+        return _login(email or env_email, password or env_password)
+    if env_key:
         return ApiKey(env_key)
-    if env.get(ENV_EMAIL) or env.get(ENV_PASSWORD):
-        return _login(env.get(ENV_EMAIL), env.get(ENV_PASSWORD))
+    if env_email or env_password:
+        return _login(env_email, env_password)
     raise MissingCredentialsError(
         "no credentials: pass api_key=..., or email=... and password=..., "
         f"or set {ENV_API_KEY}, or {ENV_EMAIL} and {ENV_PASSWORD}"
@@ -165,9 +236,8 @@ def resolve_login(
 ) -> Login:
     """An email and a password: those given, else `fallback`'s, else the environment's;
     checked (see check_credentials)."""
-    env = os.environ if env is None else env
-    email = email or (fallback.email if fallback else None) or env.get(ENV_EMAIL)
-    password = password or (fallback.password if fallback else None) or env.get(ENV_PASSWORD)
+    email = email or (fallback.email if fallback else None) or setting(ENV_EMAIL, env)
+    password = password or (fallback.password if fallback else None) or setting(ENV_PASSWORD, env)
     if not (email or password):
         raise MissingCredentialsError(
             f"no account to log in with: pass email= and password=, or set {ENV_EMAIL} and "

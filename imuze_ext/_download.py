@@ -1,6 +1,8 @@
 """Download a song's mp3 safely: which URL, where to save it, and the transfer itself.
 
-A download: a temp file in the destination folder, fsync, atomic rename. The byte count is
+A download: a temp file in the destination folder, fsync, atomic rename (a hard link when
+the caller did not ask to overwrite). What arrives is checked to be the media promised
+(_media: type, signature). The byte count is
 checked against Content-Length; a broken transfer resumes (the RESUME rule of _retry) with a
 Range request guarded by `If-Range` (the first answer's strong ETag, else its
 Last-Modified), and the partial answer must continue the first one (same start, same total
@@ -33,9 +35,11 @@ import httpx
 from imuze_client.models import Song, SongSummary
 
 from . import _deadlines, _polling, _responses, _retry
+from ._media import HEAD_BYTES, MP3, Media
 from ._tolerance import directory, resolve_url
 from .errors import (
     APIConnectionError,
+    DestinationExistsError,
     ImuzeError,
     ResponseValidationError,
     SongFailedError,
@@ -86,6 +90,38 @@ class _State:
     total: int | None = None
     validator: str | None = None
     """The first answer's strong ETag, else its Last-Modified: what If-Range sends."""
+    media: Media = MP3
+    head: bytes = b""
+    """The file's first bytes (up to HEAD_BYTES), for the signature check."""
+    body: bytearray | None = None
+    """The whole body, kept only for a media checked whole (JSON)."""
+    checked: bool = False
+
+    def __post_init__(self) -> None:
+        if self.media.whole and self.body is None:
+            self.body = bytearray()
+
+    def restart(self) -> None:
+        """The transfer starts over at byte 0: what was seen of the old one is forgotten."""
+        self.received, self.head, self.checked = 0, b"", False
+        self.body = bytearray() if self.media.whole else None
+
+    def take(self, chunk: bytes, response: httpx.Response) -> None:
+        """Note a chunk written at `received`; check the signature once the head is in."""
+        if len(self.head) < HEAD_BYTES:
+            self.head += chunk[: HEAD_BYTES - len(self.head)]
+        if self.body is not None:
+            self.body += chunk
+        self.received += len(chunk)
+        if not self.checked and not self.media.whole and len(self.head) >= HEAD_BYTES:
+            self.check(response)
+
+    def check(self, response: httpx.Response) -> None:
+        """The signature check (the whole body's, for JSON), once."""
+        if not self.checked:
+            whole = bytes(self.body) if self.body is not None else None
+            self.media.check_head(self.head, whole, response)
+            self.checked = True
 
 
 def song_filename(song_id: int, title: str) -> str:
@@ -95,11 +131,40 @@ def song_filename(song_id: int, title: str) -> str:
 
 
 def target_path(dest: str | os.PathLike[str], song_id: int, title: str) -> Path:
-    """`dest` itself, or a file named after the song when `dest` is a folder: one that
-    exists, or a path ending with a separator (`"out/"`), which is then created."""
+    """The file a download writes, by the one destination rule of the library and the CLI:
+    an existing folder, a file named after the song inside it; a path ending in `.mp3`,
+    that file; anything else, a folder to create, the file named after the song inside."""
     path = Path(dest)
-    as_folder = path.is_dir() or os.fspath(dest).endswith(("/", os.sep))
-    return path / song_filename(song_id, title) if as_folder else path
+    as_file = path.suffix.lower() == ".mp3" and not os.fspath(dest).endswith(("/", os.sep))
+    return path if as_file and not path.is_dir() else path / song_filename(song_id, title)
+
+
+def check_destination(path: Path, *, overwrite: bool) -> None:
+    """Refuse, before any byte is fetched, a destination that is taken: an existing file
+    (unless `overwrite`), a folder where the file should be, a file where a folder should."""
+    if path.is_dir():
+        raise DestinationExistsError(f"{path} is a folder, not a file", os.fspath(path))
+    if path.exists() and not overwrite:
+        raise DestinationExistsError(
+            f"{path} exists: pass overwrite=True to replace it",
+            os.fspath(path),
+            replaceable=True,
+        )
+    for folder in path.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise DestinationExistsError(
+                    f"{folder} is a file, not a folder to save into", os.fspath(folder)
+                )
+            return
+
+
+def check_dest(dest: str | os.PathLike[str], *, overwrite: bool) -> None:
+    """check_destination for a `dest` as given, before the song's name is known (compose
+    checks it before it creates a song)."""
+    target = target_path(dest, 0, "song")
+    the_file = target == Path(dest)  # else a folder, the song's own name inside it unknown yet
+    check_destination(target, overwrite=overwrite or not the_file)
 
 
 def range_headers(state: _State) -> dict[str, str]:
@@ -125,6 +190,8 @@ def plan_segment(response: httpx.Response, state: _State) -> int:
     the first one (another start, another total length, another ETag).
     """
     length = _content_length(response)
+    if response.status_code in (200, 206):
+        state.media.check_type(response)
     if response.status_code == 200:
         state.total = length
         state.validator = _validator(response)
@@ -230,17 +297,37 @@ def _temp_file(path: Path) -> tuple[IO[bytes], Path]:
     return os.fdopen(fd, "wb"), Path(name)
 
 
-def _finish(file: IO[bytes], temp: Path, path: Path) -> None:
+def _finish(file: IO[bytes], temp: Path, path: Path, overwrite: bool) -> None:
     file.flush()
     os.fsync(file.fileno())
     file.close()
-    os.replace(temp, path)
+    if overwrite:
+        os.replace(temp, path)  # atomic: the old file or the new one, never half of either
+    else:
+        _link_new(temp, path)
     with contextlib.suppress(OSError):  # make the rename durable where the OS allows it
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _link_new(temp: Path, path: Path) -> None:
+    """Put `temp` at `path` only if `path` is still free (a hard link fails on an existing
+    name: no check-then-write race), then drop the temp name."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise DestinationExistsError(
+            f"{path} appeared during the download: pass overwrite=True (--overwrite) to replace it",
+            os.fspath(path),
+        ) from None
+    except OSError:  # a file system without hard links: check, then rename
+        check_destination(path, overwrite=False)
+        os.replace(temp, path)
+        return
+    temp.unlink()
 
 
 def _discard(file: IO[bytes], temp: Path) -> None:
@@ -256,11 +343,16 @@ def download(
     limits: _deadlines.Limits,
     deadline: float | None = None,
     progress: ProgressCallback | None = None,
+    overwrite: bool = False,
+    media: Media = MP3,
 ) -> Path:
     """Stream `url` (resolved against the API base URL) to `path` atomically; return `path`.
-    `deadline` (seconds, None: none) bounds the whole transfer."""
+    `deadline` (seconds, None: none) bounds the whole transfer. An existing file is
+    replaced only if `overwrite` (DestinationExistsError otherwise, before any request).
+    What arrives must be the `media` promised (see _media), else UnexpectedMediaError."""
+    check_destination(path, overwrite=overwrite)
     url = _resolved_url(http.base_url, url)
-    state = _State()
+    state = _State(media=media)
     with _deadlines.call_scope(deadline, settled=True) as call:
         _deadlines.settle(call, limits)
         file, temp = _temp_file(path)
@@ -271,7 +363,7 @@ def download(
                     break
                 except Exception as exc:
                     time.sleep(_resume(exc, call, url, state))
-            _finish(file, temp, path)
+            _finish(file, temp, path, overwrite)
         except BaseException:
             _discard(file, temp)
             raise
@@ -292,13 +384,14 @@ def _segment(
         if start != state.received:
             file.seek(start)
             file.truncate()
-            state.received = start
+            state.restart()
         for chunk in response.iter_bytes():
             file.write(chunk)
-            state.received += len(chunk)
+            state.take(chunk, response)
             if progress is not None:
                 progress(state.received, state.total)
-    _check_complete(state)
+        _check_complete(state)
+        state.check(response)
 
 
 async def adownload(
@@ -309,12 +402,15 @@ async def adownload(
     limits: _deadlines.Limits,
     deadline: float | None = None,
     progress: ProgressCallback | None = None,
+    overwrite: bool = False,
+    media: Media = MP3,
 ) -> Path:
     """The async twin of download (chunk writes and the final fsync run in a worker
     thread; the temp file is made and removed in this one, so that a cancellation at any
     point leaves no file and no open handle)."""
+    check_destination(path, overwrite=overwrite)
     url = _resolved_url(http.base_url, url)
-    state = _State()
+    state = _State(media=media)
     with _deadlines.call_scope(deadline, settled=True) as call:
         _deadlines.settle(call, limits)
         raw_file, temp = _temp_file(path)
@@ -326,7 +422,7 @@ async def adownload(
                 except Exception as exc:
                     await anyio.sleep(_resume(exc, call, url, state))
             # once begun, the rename completes, whichever way the call is cancelled
-            await run_to_the_end(lambda: _finish(raw_file, temp, path))
+            await run_to_the_end(lambda: _finish(raw_file, temp, path, overwrite))
         except BaseException:
             _discard(raw_file, temp)
             raise
@@ -350,13 +446,14 @@ async def _asegment(
         if start != state.received:
             await file.seek(start)
             await file.truncate()
-            state.received = start
+            state.restart()
         async for chunk in response.aiter_bytes():
             await file.write(chunk)
-            state.received += len(chunk)
+            state.take(chunk, response)
             if progress is not None:
                 progress(state.received, state.total)
-    _check_complete(state)
+        _check_complete(state)
+        state.check(response)
 
 
 def download_deadline(deadline: float | None, limits: _deadlines.Limits) -> float | None:
@@ -392,11 +489,20 @@ def save(
     limits: _deadlines.Limits,
     deadline: float | None,
     progress: ProgressCallback | None,
+    overwrite: bool = False,
 ) -> Path:
-    """Download a ready song's mp3 to `dest` (a file, or a folder to name it in)."""
+    """Download a ready song's mp3 to `dest` (see target_path for the destination rule)."""
     path = target_path(dest, ready.id, ready.title)
     limit = download_deadline(deadline, limits)
-    return download(http, media_of(ready), path, limits=limits, deadline=limit, progress=progress)
+    return download(
+        http,
+        media_of(ready),
+        path,
+        limits=limits,
+        deadline=limit,
+        progress=progress,
+        overwrite=overwrite,
+    )
 
 
 async def asave(
@@ -406,10 +512,17 @@ async def asave(
     limits: _deadlines.Limits,
     deadline: float | None,
     progress: ProgressCallback | None,
+    overwrite: bool = False,
 ) -> Path:
     """The async twin of save."""
     path = target_path(dest, ready.id, ready.title)
     limit = download_deadline(deadline, limits)
     return await adownload(
-        http, media_of(ready), path, limits=limits, deadline=limit, progress=progress
+        http,
+        media_of(ready),
+        path,
+        limits=limits,
+        deadline=limit,
+        progress=progress,
+        overwrite=overwrite,
     )

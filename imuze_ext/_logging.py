@@ -8,10 +8,11 @@ process that configured no logging) away from the library's records.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Mapping
 
+from ._config import ENV_LOG, setting
+from .errors import ConfigurationError
 from .redaction import REDACTED, RedactSecretsFilter
 
 __all__ = ["REDACTED", "configure_from_env", "logger"]
@@ -29,11 +30,16 @@ class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 def configure_from_env(env: Mapping[str, str] | None = None) -> None:
     """Turn the logger on when IMUZE_LOG is `debug`, `info` or `warning` (tolerated
-    deviations from the spec and scheduled retries only); otherwise leave it silent."""
-    env = os.environ if env is None else env
-    level = _LEVELS.get(env.get("IMUZE_LOG", "").strip().lower())
-    if level is None:
+    deviations from the spec and scheduled retries only); unset or empty, leave it silent.
+    Another value is a ConfigurationError (a misspelt level would silently log nothing)."""
+    value = setting(ENV_LOG, env)
+    if value is None:
         return
+    level = _LEVELS.get(value.strip().lower())
+    if level is None:
+        raise ConfigurationError(
+            f"invalid {ENV_LOG}={value!r}: expected debug, info or warning (or unset)"
+        )
     logger.setLevel(level)
     if not any(isinstance(h, _EnvHandler) for h in logger.handlers):
         handler = _EnvHandler(sys.stderr)

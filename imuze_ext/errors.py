@@ -6,6 +6,7 @@ passwords cannot leak through an exception.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -22,6 +23,8 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ConfigurationError",
+    "DestinationExistsError",
     "GoneError",
     "ImuzeError",
     "InvalidCredentialsError",
@@ -35,12 +38,34 @@ __all__ = [
     "SongFailedError",
     "SongNotReadyError",
     "SongTimeoutError",
+    "UnexpectedMediaError",
     "UnprocessableEntityError",
 ]
 
 
 class ImuzeError(Exception):
     """The base of every error imuze_ext raises."""
+
+
+class ConfigurationError(ImuzeError):
+    """A setting that cannot be right: an empty, blank or malformed base URL, an
+    IMUZE_* variable with a value outside its documented set. Nothing was sent; the message
+    names the setting and shows its value redacted."""
+
+
+class DestinationExistsError(ImuzeError, FileExistsError):
+    """A download's destination is taken: the file exists (pass `overwrite=True`, on the
+    command line `--overwrite`, to replace it), or a file stands where the folder to
+    create should be. Nothing was downloaded. Also a FileExistsError; `filename` is the
+    path; `replaceable` says whether `overwrite=True` would have replaced it."""
+
+    def __init__(self, message: str, path: str, *, replaceable: bool = False) -> None:
+        super().__init__(errno.EEXIST, message, path)
+        self.message = message
+        self.replaceable = replaceable
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class MissingCredentialsError(ImuzeError):
@@ -182,6 +207,18 @@ class ResponseValidationError(ImuzeError):
         super().__init__(message)
         self.response: httpx.Response | None = response
         self.deviation: Deviation | None = deviation
+
+
+class UnexpectedMediaError(ResponseValidationError):
+    """A download received something else than its field promises (an HTML page instead
+    of an MP3, a body that is no JSON): `head` holds its first bytes, which the message
+    describes. No file is left."""
+
+    def __init__(
+        self, message: str, *, response: httpx.Response | None = None, head: bytes = b""
+    ) -> None:
+        super().__init__(message, response=response)
+        self.head: bytes = head
 
 
 class SongTimeoutError(ImuzeError):

@@ -21,7 +21,7 @@ from imuze_client.models import Song, SongCreate, SongCreated, SongList, SongSum
 
 from .. import _polling
 from .._deadlines import Limits
-from .._download import ProgressCallback, asave, ready_media, save
+from .._download import ProgressCallback, asave, check_dest, ready_media, save
 from .._responses import RawResponse
 from .._tolerance import Tolerance
 from ..errors import ImuzeError
@@ -64,10 +64,27 @@ def song_id_of(song: SongRef) -> int:
 def create_body(
     title: str, desired_length: int, arrangement_id: int | None, tags: Sequence[str]
 ) -> SongCreate:
-    """The body of a create."""
+    """The body of a create; `tags` a str (a Sequence[str] too, to a type checker) is a
+    TypeError naming the parameter, before any request."""
     return SongCreate(
-        title=title, arrangement_id=arrangement_id, tags=list(tags), desired_length=desired_length
+        title=title,
+        arrangement_id=arrangement_id,
+        tags=list_of_strings("tags", tags),
+        desired_length=desired_length,
     )
+
+
+def list_of_strings(name: str, value: Sequence[str]) -> list[str]:
+    """`value` as a list, refused (TypeError naming `name`) when it is one str or bytes,
+    which would be sent letter by letter, or holds anything but strings."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(
+            f"{name} takes a list of strings, not the string {value!r}: write {name}=[{value!r}]"
+        )
+    items = list(value)
+    if not all(isinstance(item, str) for item in items):
+        raise TypeError(f"{name} takes a list of strings")
+    return items
 
 
 class Songs(Resource):
@@ -182,11 +199,15 @@ class Songs(Resource):
         *,
         progress: ProgressCallback | None = None,
         deadline: float | None = None,
+        overwrite: bool = False,
     ) -> Path:
-        """Download a ready song's mp3 to `dest` (a file, or a folder to name it in).
-        The client's timeout is a stall limit; `deadline` (s) bounds the whole transfer."""
+        """Download a ready song's mp3 to `dest`: into an existing folder, to a path ending in
+        `.mp3`, else into a folder it creates. An existing file is replaced (atomically) only
+        if `overwrite`, else DestinationExistsError. The client's timeout is a stall limit;
+        `deadline` (s) bounds the whole transfer."""
+        check_dest(dest, overwrite=overwrite)
         ready = ready_media(song) or self.get(song_id_of(song))
-        return save(self._http, ready, dest, self._limits, deadline, progress)
+        return save(self._http, ready, dest, self._limits, deadline, progress, overwrite)
 
     def compose(
         self,
@@ -198,13 +219,16 @@ class Songs(Resource):
         tags: Sequence[str] = (),
         timeout: float = DEFAULT_COMPOSE_TIMEOUT,
         progress: ProgressCallback | None = None,
+        overwrite: bool = False,
     ) -> Path:
-        """Create a song, wait until it is ready (up to `timeout` s), download it to `dest`."""
+        """Create a song, wait until it is ready (up to `timeout` s), download it to `dest`
+        (the rule of `download`; a taken destination is refused before the song is made)."""
+        check_dest(dest, overwrite=overwrite)
         created = self.create(
             title=title, desired_length=desired_length, arrangement_id=arrangement_id, tags=tags
         )
         song = self.wait(created, timeout=timeout)
-        return self.download(song, dest, progress=progress)
+        return self.download(song, dest, progress=progress, overwrite=overwrite)
 
 
 class AsyncSongs(AsyncResource):
@@ -316,10 +340,12 @@ class AsyncSongs(AsyncResource):
         *,
         progress: ProgressCallback | None = None,
         deadline: float | None = None,
+        overwrite: bool = False,
     ) -> Path:
         """The async twin of Songs.download."""
+        check_dest(dest, overwrite=overwrite)
         ready = ready_media(song) or await self.get(song_id_of(song))
-        return await asave(self._http, ready, dest, self._limits, deadline, progress)
+        return await asave(self._http, ready, dest, self._limits, deadline, progress, overwrite)
 
     async def compose(
         self,
@@ -331,13 +357,16 @@ class AsyncSongs(AsyncResource):
         tags: Sequence[str] = (),
         timeout: float = DEFAULT_COMPOSE_TIMEOUT,  # noqa: ASYNC109 - a polling deadline (injectable clock), not a cancel scope
         progress: ProgressCallback | None = None,
+        overwrite: bool = False,
     ) -> Path:
-        """Create a song, wait until it is ready (up to `timeout` s), download it to `dest`."""
+        """Create a song, wait until it is ready (up to `timeout` s), download it to `dest`
+        (the rule of `download`; a taken destination is refused before the song is made)."""
+        check_dest(dest, overwrite=overwrite)
         created = await self.create(
             title=title, desired_length=desired_length, arrangement_id=arrangement_id, tags=tags
         )
         song = await self.wait(created, timeout=timeout)
-        return await self.download(song, dest, progress=progress)
+        return await self.download(song, dest, progress=progress, overwrite=overwrite)
 
 
 class SongsWithRawResponse(Resource):

@@ -15,6 +15,7 @@ from ext_helpers import API, Recorder, song_json
 from imuze_ext import (
     APIConnectionError,
     AsyncImuze,
+    DestinationExistsError,
     Imuze,
     NotFoundError,
     ResponseValidationError,
@@ -23,7 +24,7 @@ from imuze_ext import (
 from imuze_mock import MockConfig, MockServer, running
 
 MEDIA = f"{API}/songs/1/audio.mp3"
-PAYLOAD = bytes(range(256)) * 40  # 10 240 bytes
+PAYLOAD = b"ID3" + (bytes(range(256)) * 40)[3:]  # 10 240 bytes
 
 
 class CutStream(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -86,7 +87,7 @@ def test_a_failed_download_keeps_the_previous_file_intact(tmp_path: Path) -> Non
     rec = _media_server(lambda: _cut(0, 100))
     with Imuze(api_key="k", base_url=API, transport=rec.transport(), max_retries=1) as api:
         with pytest.raises(APIConnectionError):
-            api.songs.download(1, target)
+            api.songs.download(1, target, overwrite=True)
     assert target.read_bytes() == b"the old, complete file"
     assert _listing(tmp_path) == ["keep.mp3"]
 
@@ -227,7 +228,7 @@ from imuze_ext import Imuze
 
 def handle(request):
     if request.url.path.endswith("/audio.mp3"):
-        return httpx.Response(200, content=b"mp3")
+        return httpx.Response(200, content=b"ID3mp3")
     return httpx.Response(200, json=song_json(1))
 
 with Imuze(api_key="k", base_url=API, transport=httpx.MockTransport(handle)) as api:
@@ -239,3 +240,19 @@ print(oct(os.stat(path).st_mode & 0o777))
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0o640"
+
+
+def test_a_file_that_appears_during_the_download_is_not_replaced(tmp_path: Path) -> None:
+    """No check-then-write race: the file is put in place only if its name is still free."""
+    target = tmp_path / "race.mp3"
+
+    def media() -> httpx.Response:
+        target.write_bytes(b"written meanwhile")
+        return httpx.Response(200, content=PAYLOAD)
+
+    rec = _media_server(media)
+    with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
+        with pytest.raises(DestinationExistsError, match="appeared"):
+            api.songs.download(1, target)
+    assert target.read_bytes() == b"written meanwhile"
+    assert _listing(tmp_path) == ["race.mp3"]

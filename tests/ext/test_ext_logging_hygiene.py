@@ -160,7 +160,7 @@ def test_download_retries_are_rerouted_too(caplog: pytest.LogCaptureFixture, tmp
         httpx.Response(
             200,
             headers={"Content-Length": "20", "ETag": '"v1"'},
-            stream=httpx.ByteStream(b"0" * 10),
+            stream=httpx.ByteStream(b"ID3" + b"0" * 7),  # an mp3's first bytes
         ),
         httpx.Response(
             206, headers={"Content-Range": "bytes 10-19/20", "ETag": '"v1"'}, content=b"1" * 10
@@ -174,7 +174,7 @@ def test_download_retries_are_rerouted_too(caplog: pytest.LogCaptureFixture, tmp
 
     with Imuze(api_key="k", base_url=API, transport=Recorder(handle).transport()) as api:
         path = api.songs.download(1, tmp_path / "x.mp3")
-    assert path.read_bytes() == b"0" * 10 + b"1" * 10
+    assert path.read_bytes() == b"ID3" + b"0" * 7 + b"1" * 10
     messages = [r.getMessage() for r in caplog.records if r.name == "imuze_ext"]
     assert any(m.startswith("retry 1 of download of /api/4/songs/1/audio.mp3") for m in messages)
     assert not [r for r in caplog.records if r.name == "stamina"]

@@ -37,7 +37,7 @@ from imuze_mock import MockConfig, MockServer, running
 
 TOKEN = {"response": "tok-0123456789abcdef"}
 MEDIA = f"{API}/songs/1/audio.mp3"
-PAYLOAD = bytes(range(256)) * 8
+PAYLOAD = b"ID3" + (bytes(range(256)) * 8)[3:]
 
 
 def _login_then(request: httpx.Request) -> httpx.Response:
@@ -272,9 +272,13 @@ class _Cut(httpx.SyncByteStream):
         raise httpx.ReadError("connection reset")
 
 
+A500 = b"ID3" + b"a" * 497  # an mp3's first bytes (downloads check the signature)
+C1000 = b"ID3" + b"c" * 997
+
+
 def test_a_resume_sends_if_range_and_refuses_another_version(tmp_path: Path) -> None:
     first = httpx.Response(
-        200, headers={"Content-Length": "1000", "ETag": '"v1"'}, stream=_Cut(b"a" * 500)
+        200, headers={"Content-Length": "1000", "ETag": '"v1"'}, stream=_Cut(A500)
     )
     spliced = httpx.Response(
         206, headers={"Content-Range": "bytes 500-1499/1500"}, content=b"b" * 1000
@@ -291,19 +295,19 @@ def test_a_resume_sends_if_range_and_refuses_another_version(tmp_path: Path) -> 
 def test_a_resume_uses_last_modified_else_starts_over(tmp_path: Path) -> None:
     stamp = "Tue, 01 Dec 2026 10:00:00 GMT"
     first = httpx.Response(
-        200, headers={"Content-Length": "1000", "Last-Modified": stamp}, stream=_Cut(b"a" * 500)
+        200, headers={"Content-Length": "1000", "Last-Modified": stamp}, stream=_Cut(A500)
     )
     rest = httpx.Response(206, headers={"Content-Range": "bytes 500-999/1000"}, content=b"a" * 500)
     rec = _resumed(first, rest)
     with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
-        assert api.songs.download(1, tmp_path / "x.mp3").read_bytes() == b"a" * 1000
+        assert api.songs.download(1, tmp_path / "x.mp3").read_bytes() == A500 + b"a" * 500
     assert rec.requests[-1].headers["If-Range"] == stamp
 
-    bare = httpx.Response(200, headers={"Content-Length": "1000"}, stream=_Cut(b"a" * 500))
-    whole = httpx.Response(200, headers={"Content-Length": "1000"}, content=b"c" * 1000)
+    bare = httpx.Response(200, headers={"Content-Length": "1000"}, stream=_Cut(A500))
+    whole = httpx.Response(200, headers={"Content-Length": "1000"}, content=C1000)
     rec = _resumed(bare, whole)
     with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
-        assert api.songs.download(1, tmp_path / "y.mp3").read_bytes() == b"c" * 1000
+        assert api.songs.download(1, tmp_path / "y.mp3").read_bytes() == C1000
     assert "Range" not in rec.requests[-1].headers  # no validator: no safe resume
 
 

@@ -16,7 +16,7 @@ from ext_helpers import API, song_json
 from imuze_ext import AsyncImuze
 from imuze_ext._download import run_to_the_end
 
-PAYLOAD = bytes(range(256)) * 8
+PAYLOAD = b"ID3" + (bytes(range(256)) * 8)[3:]
 
 
 def _media(request: httpx.Request) -> httpx.Response:
