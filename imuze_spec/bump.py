@@ -14,13 +14,15 @@ import re
 import subprocess
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import tomlkit
-import tomlkit.exceptions
+from imuze_ext._extras import MissingExtraError, requires_extra
 
 from . import rules
 from .findings import Finding, Level
+
+if TYPE_CHECKING:
+    import tomlkit
 
 PARTS = ("major", "minor", "patch")
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
@@ -84,9 +86,21 @@ def _text(path: Path) -> str:
         raise BumpError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-def _parse(pyproject: Path, text: str) -> tomlkit.TOMLDocument:
+def _tomlkit() -> Any:
+    """tomlkit, which the `spec` extra installs: only a bump needs it, not a diff."""
     try:
-        return tomlkit.parse(text)
+        with requires_extra("spec", "imuze-spec bump", frozenset({"tomlkit"})):
+            import tomlkit
+            import tomlkit.exceptions
+    except MissingExtraError as exc:
+        raise BumpError(str(exc)) from None
+    return tomlkit
+
+
+def _parse(pyproject: Path, text: str) -> tomlkit.TOMLDocument:
+    tomlkit = _tomlkit()
+    try:
+        return tomlkit.parse(text)  # type: ignore[no-any-return]
     except tomlkit.exceptions.ParseError as exc:
         raise BumpError(f"cannot read {pyproject}: {exc}") from None
 
@@ -140,7 +154,7 @@ def write_version(pyproject: Path, version: str) -> None:
     if project is None or "version" not in project:
         raise BumpError(f"{pyproject}: no version in [project]")
     project["version"] = version
-    pyproject.write_bytes(tomlkit.dumps(doc).encode("utf-8"))
+    pyproject.write_bytes(_tomlkit().dumps(doc).encode("utf-8"))
 
 
 def released_version(pyproject: Path) -> str:
