@@ -207,7 +207,9 @@ def test_tags_made_optional(edited: Callable[..., Path]) -> None:
     # SongCreate is only sent: constructors keep working, and the type says UNSET is allowed
     assert "`list[str] | Unset`" in optional.message
     assert optional.operations == ("createSong",)
-    assert list(optional.used_by) == places("imuze_ext/resources/songs.py", "tags=list(tags)")
+    assert list(optional.used_by) == places(
+        "imuze_ext/resources/songs.py", 'tags=list_of_strings("tags", tags)'
+    )
     # required fields come first in attrs: `tags` moved behind `desired_length`; imuze_ext
     # passes keywords only, so nothing it does is affected
     assert "desired_length, tags" in reordered.message
@@ -268,7 +270,7 @@ def test_model_fields_removed_and_retyped_by_direction(edited: Callable[..., Pat
     # the keyword in the one SongCreate(...) call, not Songs.create's own desired_length=;
     # and the mock's read of the JSON property by name
     assert list(widened.used_by) == places(
-        "imuze_ext/resources/songs.py", "tags=list(tags), desired"
+        "imuze_ext/resources/songs.py", "        desired_length=desired_length,"
     ) + places("imuze_mock/handlers.py", 'body["desired_length"]')
 
 
