@@ -113,7 +113,12 @@ def _as_text_keys(value: Any) -> Any:
     return value
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=300,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 @given(cases())
 def test_apply_gives_what_oas_patch_gives_or_refuses_by_name(
     case: tuple[dict[str, Any], dict[str, Any]],
