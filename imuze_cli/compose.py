@@ -1,4 +1,7 @@
-"""`imuze compose`: the whole workflow in one command (create, wait, download, play)."""
+"""`imuze compose`: the whole workflow in one command (create, wait, download, play).
+
+The command loads the client and the printing when it runs (see app.py).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,6 @@ from pathlib import Path
 
 import typer
 
-from imuze_ext._download import check_dest
-
-from . import output
 from .options import (
     ArrangementOption,
     BaseUrlOption,
@@ -21,8 +21,6 @@ from .options import (
     TimeoutOption,
     TitleOption,
 )
-from .play import check_player, play_file
-from .session import client
 
 
 def compose(
@@ -39,6 +37,12 @@ def compose(
     base_url: BaseUrlOption = None,
 ) -> None:
     """Create a song, wait until it is ready, download its mp3: the whole workflow."""
+    from imuze_ext._download import check_dest
+
+    from . import output
+    from .play import check_player, play_file
+    from .session import client
+
     if play:
         check_player()
     with client(ctx) as api:

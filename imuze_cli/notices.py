@@ -12,8 +12,6 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
-from . import output
-
 
 class RetryAfterNotice(logging.Handler):
     """Prints `waiting 5.0 s (the server's Retry-After) before retrying GET ...`."""
@@ -21,6 +19,8 @@ class RetryAfterNotice(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if not getattr(record, "imuze_retry_after", False):
             return
+        from . import output  # loaded with the command that waits, not for `--help`
+
         seconds = float(getattr(record, "imuze_wait_seconds", 0.0))
         what = record.args[1] if isinstance(record.args, tuple) and len(record.args) > 1 else ""
         output.err.print(

@@ -25,7 +25,8 @@ from imuze_spec.findings import Level
 from imuze_spec.load import SpecLoadError, load
 from imuze_spec.regenerate import GenerationError, regenerate
 
-from .errors import ImuzeGroup, UsageProblem
+from .errors import UsageProblem
+from .root import ImuzeGroup
 from .spec_apply import apply, overlay_module
 
 app = typer.Typer(
