@@ -100,7 +100,7 @@ def run_contract(
         outputs.check_writable()
         gate = _gate(baseline, baseline_update, baseline_prune)
     secrets.add(*target.secrets)
-    report = _checked(lambda progress: run(target, options, secrets, progress), fail)
+    report = _checked(lambda progress: run(target, options, secrets, progress), fail, as_json)
     if gate is not None:
         _settle(gate, report, fail)
     _finish(report, outputs, secrets, fail, as_json)
@@ -173,11 +173,22 @@ def _settle(gate: _BaselineGate, report: Report, fail: Fail) -> None:
         fail(f"the contract run failed: {type(exc).__name__}: {exc}", exc)
 
 
-def _checked(run: Callable[[Callable[[int, int], None]], Report], fail: Fail) -> Report:
+STARTED = (
+    "Checking the contract: the run has started (Ctrl+C or SIGTERM stops it, with a partial report)"
+)
+"""Printed on stderr once the first scenario has run, where no spinner shows (stderr is not a
+terminal, and without --json): a CI log says that the run is under way, and a script knows
+that a signal now stops it with a partial report."""
+
+
+def _checked(
+    run: Callable[[Callable[[int, int], None]], Report], fail: Fail, as_json: bool
+) -> Report:
     """The run, with a spinner that counts cases and deviations; a failure is one line."""
     from hypothesis.configuration import set_hypothesis_home_dir
 
     err = Console(stderr=True, highlight=False)
+    started = False
     try:
         # Hypothesis keeps a cache under ./.hypothesis: not in the user's working directory.
         with (
@@ -186,7 +197,11 @@ def _checked(run: Callable[[Callable[[int, int], None]], Report], fail: Fail) ->
         ):
 
             def progress(cases: int, deviations: int) -> None:
+                nonlocal started
                 status.update(f"Checking the contract… {cases} cases, {deviations} deviations")
+                if not started and not as_json and not err.is_terminal:
+                    err.print(STARTED, markup=False, soft_wrap=True)
+                started = True
 
             set_hypothesis_home_dir(scratch)
             try:
