@@ -7,8 +7,8 @@ exception rather than being printed by typer (whose usage errors are a multi-lin
 Only typer's public API is used: `TyperException`, `Abort`, `Context`.
 
 JSON errors: `{"error": {"type": ..., "status": ..., "message": ...}}`, where `type` is
-the imuze_ext exception's class name (`NotFoundError`, `APIConnectionError`, ...) or
-`UsageError` for a bad command line, and `status` the HTTP status, else null.
+the imuze exception's class name (`NotFoundError`, `APIConnectionError`, ...) or one of
+`CLI_ERROR_TYPES` (README.md lists both), and `status` the HTTP status, else null.
 """
 
 from __future__ import annotations
@@ -49,6 +49,23 @@ _EXTRA_HINTS = {
     "mock": "see 'imuze-mock --help'",
 }
 """What works without an extra, said under its error."""
+
+CLI_ERROR_TYPES: dict[str, str] = {
+    "UsageError": "the command line is wrong (exit 2)",
+    "SetupError": "imuze contract's set-up is wrong: the API, a login, a file (exit 2)",
+    "MissingExtraError": "the command needs an extra that is not installed (exit 2)",
+    "SpecLoadError": "imuze-spec cannot read a spec or an overlay (exit 2)",
+    "GenerationError": "imuze-spec cannot generate a client from the spec (exit 2)",
+    "BumpError": "imuze-spec bump cannot bump the version (exit 2)",
+    "PlaybackError": "imuze play cannot play the file (exit 1)",
+    "NoAudioDeviceError": "imuze play finds no audio device (exit 1)",
+    "OSError": "a file, a folder or a program could not be used (exit 1, 127 or 2)",
+    "Interrupted": "Ctrl-C or SIGTERM stopped the command (exit 130)",
+    "UnexpectedError": "a failure the CLI does not know: a bug to report (exit 1)",
+}
+"""The JSON error types of the command lines beside the imuze exceptions' names, and what
+each means (README.md lists them; tests/cli/test_cli_contract.py holds every failure to
+this set)."""
 
 err: Console = Console(stderr=True, highlight=False)
 
@@ -106,7 +123,7 @@ def failure_of(exc: BaseException) -> Failure:
         return exc.failure
     if isinstance(exc, typer.TyperException):  # click's errors, as vendored by typer
         code = getattr(exc, "exit_code", EXIT_API_ERROR)
-        kind = "UsageError" if code == EXIT_USAGE else type(exc).__name__
+        kind = "UsageError"  # a click error: the command line could not be carried out
         hint = help_hint(getattr(exc, "ctx", None)) if code == EXIT_USAGE else None
         return Failure(kind, None, _click_message(exc), code, hint)
     if isinstance(exc, UsageProblem):
@@ -127,12 +144,12 @@ def failure_of(exc: BaseException) -> Failure:
         return Failure(type(exc).__name__, None, str(exc), EXIT_API_ERROR, hint_for(exc))
     if isinstance(exc, OSError):
         text = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
-        return Failure(type(exc).__name__, None, text, EXIT_API_ERROR)
+        return Failure("OSError", None, text, EXIT_API_ERROR)
     if isinstance(exc, Interrupted):
         return Failure("Interrupted", None, str(exc), EXIT_INTERRUPTED)
     if isinstance(exc, typer.Abort):
         return Failure("Interrupted", None, "aborted", EXIT_INTERRUPTED)
-    return Failure(type(exc).__name__, None, f"unexpected {type(exc).__name__}: {exc}", 1)
+    return Failure("UnexpectedError", None, f"unexpected {type(exc).__name__}: {exc}", 1)
 
 
 def _click_message(exc: typer.TyperException) -> str:

@@ -210,7 +210,7 @@ def bump_version(
     ] = "spec/released/openapi.yaml",
     new: Annotated[str, typer.Argument(help="The spec to release.")] = "spec/openapi.yaml",
     pyproject: Annotated[
-        Path, typer.Option(help="Where the package version lives ([project] version).")
+        Path, typer.Option(help=r"Where the package version lives (\[project] version).")
     ] = Path("pyproject.toml"),
     no_python: NoPython = False,
 ) -> None:
