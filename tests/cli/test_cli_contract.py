@@ -265,3 +265,20 @@ def test_the_maintenance_wait_of_the_cli_hints_at_deadline() -> None:
     waits = [line for line in result.stderr.splitlines() if line.startswith("waiting ")]
     assert waits and all("--deadline" in line for line in waits), result.output
     assert errors.EXIT_API_ERROR == result.exit_code
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--json", "--port", "x"], ["--port", "x", "--json"], ["--json", "--faults", "oops:1"]],
+    ids=["json-before", "json-after", "bad-knob"],
+)
+def test_imuze_mock_json_errors_are_json(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """imuze-mock's errors with --json anywhere before `--`: a JSON error of a documented type."""
+    from imuze_cli.mock import main
+
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert json_error(captured.err)["type"] in documented_types()
