@@ -78,7 +78,10 @@ TagOption = Annotated[
     list[str] | None, typer.Option("--tag", help="A genre or mood; repeat for several.")
 ]
 TimeoutOption = Annotated[
-    float, typer.Option("--timeout", min=0.001, help="Seconds to wait for the song at most.")
+    float,
+    typer.Option(
+        "--timeout", min=0.001, help="Seconds to wait at most (for compose: the whole command)."
+    ),
 ]
 OutOption = Annotated[
     Path,
