@@ -12,7 +12,6 @@ runs (tests/cli/test_cli_launch.py checks that `imuze --help` imports no httpx n
 from __future__ import annotations
 
 import logging
-import math
 import os
 from typing import Annotated
 
@@ -24,7 +23,7 @@ from .compose import compose
 from .contract import contract
 from .contract_replay import replay_row
 from .login import login
-from .options import BaseUrlOption, GlobalOptions
+from .options import BaseUrlOption, DeadlineOption, EmailOption, GlobalOptions
 from .play import play_song
 from .root import ImuzeGroup
 from .songs import songs_app
@@ -52,47 +51,15 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-def _not_blank(value: str | None) -> str | None:
-    """A given option is never empty: `--email ""` is a mistake, not "use the default"."""
-    if value is not None and not value.strip():
-        raise typer.BadParameter("empty: give a value, or leave the option out")
-    return value
-
-
-def _finite(value: float | None) -> float | None:
-    """`--deadline nan` or `inf` is no deadline a call can keep."""
-    if value is not None and not math.isfinite(value):
-        raise typer.BadParameter(f"{value} is not a number of seconds")
-    return value
-
-
 @app.callback()
 def _main_options(
     ctx: typer.Context,
     base_url: BaseUrlOption = None,
-    email: Annotated[
-        str | None,
-        typer.Option(
-            "--email",
-            help="Log in as this account (default: $IMUZE_EMAIL).",
-            show_default=False,
-            callback=_not_blank,
-        ),
-    ] = None,
+    email: EmailOption = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print machine-readable JSON (errors too, on stderr).")
     ] = False,
-    deadline: Annotated[
-        float | None,
-        typer.Option(
-            "--deadline",
-            min=0.001,
-            callback=_finite,
-            help="Seconds each API call may take in all, retries included (default: from "
-            "the timeout and retries; a download: no limit but a 30 s stall).",
-            show_default=False,
-        ),
-    ] = None,
+    deadline: DeadlineOption = None,
     version: Annotated[
         bool,
         typer.Option(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from .options import BaseUrlOption, JsonOption
+from .options import BaseUrlOption, DeadlineOption, EmailOption, JsonOption
 
 arrangements_app: typer.Typer = typer.Typer(
     help="List and show arrangements.", no_args_is_help=True
@@ -16,7 +16,11 @@ arrangements_app: typer.Typer = typer.Typer(
 
 @arrangements_app.command("list")
 def arrangements_list(
-    ctx: typer.Context, as_json: JsonOption = False, base_url: BaseUrlOption = None
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
+    email: EmailOption = None,
+    deadline: DeadlineOption = None,
 ) -> None:
     """List the arrangements."""
     from . import output
@@ -28,7 +32,12 @@ def arrangements_list(
 
 @arrangements_app.command("show")
 def arrangements_show(
-    ctx: typer.Context, id: int, as_json: JsonOption = False, base_url: BaseUrlOption = None
+    ctx: typer.Context,
+    id: int,
+    as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
+    email: EmailOption = None,
+    deadline: DeadlineOption = None,
 ) -> None:
     """Show one arrangement."""
     from . import output

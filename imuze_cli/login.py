@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from .options import BaseUrlOption, JsonOption
+from .options import BaseUrlOption, DeadlineOption, EmailOption, JsonOption
 
 ApiKeyFlag = Annotated[
     bool,
@@ -28,6 +28,8 @@ def login(
     api_key: ApiKeyFlag = False,
     as_json: JsonOption = False,
     base_url: BaseUrlOption = None,
+    email: EmailOption = None,
+    deadline: DeadlineOption = None,
 ) -> None:
     """Check an email and password (asked for when not in the environment), or an API key."""
     from . import output

@@ -1,14 +1,16 @@
 """Command-line options that more than one `imuze` command takes, defined once.
 
-The global options, `--json` and `--base-url`, are accepted before the subcommand (`imuze
---json songs list`) and after it (`imuze songs list --json`): the root command records them
-in its `GlobalOptions` (ctx.obj), and every command declares its own copies (`JsonOption`,
-`BaseUrlOption` in its signature: typer's public API), which fall back to, or record into,
-that record. tests/cli/test_cli_tree.py checks that every command of the tree has both.
+The global options (`--json`, `--base-url`, `--email`, `--deadline`) are accepted before the
+subcommand (`imuze --json songs list`) and after it (`imuze songs list --json`): the root
+command records them in its `GlobalOptions` (ctx.obj), and every command declares its own
+copies (`JsonOption`, `BaseUrlOption`, `EmailOption`, `DeadlineOption` in its signature:
+typer's public API), which fall back to, or record into, that record.
+tests/cli/test_cli_tree.py checks that every command of the tree has them all.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -63,7 +65,68 @@ BaseUrlOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help=_JSON_HELP, callback=_json_here_or_global)]
 """`--json`, here or before the subcommand."""
 
-GLOBAL_OPTIONS = ("--json", "--base-url")
+_EMAIL_HELP = "Log in as this account (default: $IMUZE_EMAIL)."
+_DEADLINE_HELP = (
+    "Seconds each API call may take in all, retries included (default: from the timeout and "
+    "retries; a download: no limit but a 30 s stall)."
+)
+
+
+def _not_blank(value: str | None) -> str | None:
+    """A given option is never empty: `--email ""` is a mistake, not "use the default"."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("empty: give a value, or leave the option out")
+    return value
+
+
+def _finite(value: float | None) -> float | None:
+    """`--deadline nan` or `inf` is no deadline a call can keep."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number of seconds")
+    return value
+
+
+def _email_here_or_global(
+    ctx: typer.Context, _param: typer.CallbackParam, value: str | None
+) -> str | None:
+    """A command's `--email` wins and is recorded; without it, the root's applies."""
+    value = _not_blank(value)
+    options = _root_options(ctx)
+    if value is not None and options is not None:
+        options.email = value
+    return value if value is not None else getattr(options, "email", None)
+
+
+def _deadline_here_or_global(
+    ctx: typer.Context, _param: typer.CallbackParam, value: float | None
+) -> float | None:
+    """A command's `--deadline` wins and is recorded; without it, the root's applies."""
+    value = _finite(value)
+    options = _root_options(ctx)
+    if value is not None and options is not None:
+        options.deadline = value
+    return value if value is not None else getattr(options, "deadline", None)
+
+
+EmailOption = Annotated[
+    str | None,
+    typer.Option("--email", help=_EMAIL_HELP, show_default=False, callback=_email_here_or_global),
+]
+"""`--email`, here or before the subcommand; never empty."""
+
+DeadlineOption = Annotated[
+    float | None,
+    typer.Option(
+        "--deadline",
+        min=0.001,
+        help=_DEADLINE_HELP,
+        show_default=False,
+        callback=_deadline_here_or_global,
+    ),
+]
+"""`--deadline`, here or before the subcommand; a finite number of seconds."""
+
+GLOBAL_OPTIONS = ("--json", "--base-url", "--email", "--deadline")
 """The root's options that every command also declares, to take them after its name."""
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .options import BaseUrlOption, JsonOption
+from .options import BaseUrlOption, DeadlineOption, EmailOption, JsonOption
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,6 +32,8 @@ def play_song(
     ],
     as_json: JsonOption = False,
     base_url: BaseUrlOption = None,
+    email: EmailOption = None,
+    deadline: DeadlineOption = None,
 ) -> None:
     """Play a song: by id (downloaded once to your cache) or from a file (the play extra)."""
     from . import output, session

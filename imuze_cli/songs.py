@@ -13,6 +13,8 @@ import typer
 from .options import (
     ArrangementOption,
     BaseUrlOption,
+    DeadlineOption,
+    EmailOption,
     JsonOption,
     LengthOption,
     OutOption,
@@ -32,7 +34,11 @@ songs_app: typer.Typer = typer.Typer(
 
 @songs_app.command("list")
 def songs_list(
-    ctx: typer.Context, as_json: JsonOption = False, base_url: BaseUrlOption = None
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
+    email: EmailOption = None,
+    deadline: DeadlineOption = None,
 ) -> None:
     """List your songs and their status."""
     from . import output
@@ -44,7 +50,12 @@ def songs_list(
 
 @songs_app.command("show")
 def songs_show(
-    ctx: typer.Context, id: int, as_json: JsonOption = False, base_url: BaseUrlOption = None
+    ctx: typer.Context,
+    id: int,
+    as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
+    email: EmailOption = None,
+    deadline: DeadlineOption = None,
 ) -> None:
     """Show one song."""
     from . import output
@@ -63,6 +74,8 @@ def songs_create(
     tag: TagOption = None,
     as_json: JsonOption = False,
     base_url: BaseUrlOption = None,
+    email: EmailOption = None,
+    deadline: DeadlineOption = None,
 ) -> None:
     """Create a song; it starts processing (see `songs wait`)."""
     from . import output
@@ -98,6 +111,8 @@ def songs_wait(
     timeout: TimeoutOption = 300.0,
     as_json: JsonOption = False,
     base_url: BaseUrlOption = None,
+    email: EmailOption = None,
+    deadline: DeadlineOption = None,
 ) -> None:
     """Wait until a song is ready."""
     from . import output
@@ -117,6 +132,8 @@ def songs_download(
     overwrite: OverwriteOption = False,
     as_json: JsonOption = False,
     base_url: BaseUrlOption = None,
+    email: EmailOption = None,
+    deadline: DeadlineOption = None,
 ) -> None:
     """Download a ready song's mp3."""
     from . import output

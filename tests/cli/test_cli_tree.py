@@ -1,7 +1,7 @@
 """Every command of every face (`imuze`, `imuze-spec`, `imuze-mock`), enumerated from the
 command trees themselves, fails in one voice: an `error:` line and a `hint:` line, or the
 JSON object on stderr with --json; and every `imuze` command takes the global options
-(`--json`, `--base-url`) before or after its name.
+(`--json`, `--base-url`, `--email`, `--deadline`) before or after its name.
 
 A new command joins these tests by being added to its app: its required parameters get
 placeholder values from their declarations (see `placeholder_args`).
@@ -119,7 +119,7 @@ def test_global_options_before_or_after_the_command(path: Path_) -> None:
     """The same command line with the global options before and after the command's name:
     both parse and both take effect (the base URL is used, the error is JSON)."""
     env = {**CLEAN_ENV, "IMUZE_API_KEY": "k"}
-    globals_ = ["--json", "--base-url", "not-a-url"]
+    globals_ = ["--json", "--email", "a@example.com", "--deadline", "5", "--base-url", "not-a-url"]
     before = imuze([*globals_, *path, *IMUZE[path]], env)
     after = imuze([*path, *IMUZE[path], *globals_], env)
     assert before.exit_code == after.exit_code == 2, (before.output, after.output)
@@ -135,6 +135,19 @@ def test_json_before_or_after_prints_the_same_json(mock: MockServer, args: list[
     before, after = imuze(["--json", *args], env), imuze([*args, "--json"], env)
     assert before.exit_code == after.exit_code == 0, before.output
     assert json.loads(before.stdout) == json.loads(after.stdout)
+
+
+@pytest.mark.parametrize("before", [True, False], ids=["before", "after"])
+def test_email_and_deadline_take_effect_in_either_place(mock: MockServer, before: bool) -> None:
+    def run(*options: str) -> Any:
+        args = [*options, "songs", "list"] if before else ["songs", "list", *options]
+        return imuze(args, logged_in_env(mock))
+
+    wrong = run("--email", "nobody@example.com")
+    assert wrong.exit_code == 1 and wrong.stderr.startswith("error: 401 "), wrong.output
+    spent = run("--deadline", "0.001")
+    assert spent.exit_code == 1, spent.output
+    assert "hint: the call ran out of the time it was given" in spent.stderr
 
 
 def test_base_url_after_the_command_wins_over_the_environment(mock: MockServer) -> None:
