@@ -23,7 +23,13 @@ from .compose import compose
 from .contract import contract
 from .contract_replay import replay_row
 from .login import login
-from .options import BaseUrlOption, DeadlineOption, EmailOption, GlobalOptions
+from .options import (
+    BaseUrlOption,
+    DeadlineOption,
+    EmailOption,
+    GlobalOptions,
+    with_global_options,
+)
 from .play import play_song
 from .root import ImuzeGroup
 from .songs import songs_app
@@ -70,13 +76,13 @@ def _main_options(
     ctx.obj = GlobalOptions(base_url=base_url, email=email, as_json=as_json, deadline=deadline)
 
 
-app.command()(login)
-app.command()(compose)
-app.command("play")(play_song)
+app.command()(with_global_options(login))
+app.command()(with_global_options(compose))
+app.command("play")(with_global_options(play_song))
 # `imuze contract`, the live drift report (imuze_contract), and `imuze contract replay`.
 contract_app = typer.Typer(add_completion=False)
-contract_app.callback(invoke_without_command=True)(contract)
-contract_app.command("replay")(replay_row)
+contract_app.callback(invoke_without_command=True)(with_global_options(contract))
+contract_app.command("replay")(with_global_options(replay_row))
 app.add_typer(contract_app, name="contract")
 
 

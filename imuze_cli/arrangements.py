@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from .options import BaseUrlOption, DeadlineOption, EmailOption, JsonOption
+from .options import JsonOption, with_global_options
 
 arrangements_app: typer.Typer = typer.Typer(
     help="List and show arrangements.", no_args_is_help=True
@@ -15,12 +15,10 @@ arrangements_app: typer.Typer = typer.Typer(
 
 
 @arrangements_app.command("list")
+@with_global_options
 def arrangements_list(
     ctx: typer.Context,
     as_json: JsonOption = False,
-    base_url: BaseUrlOption = None,
-    email: EmailOption = None,
-    deadline: DeadlineOption = None,
 ) -> None:
     """List the arrangements."""
     from . import output
@@ -31,13 +29,11 @@ def arrangements_list(
 
 
 @arrangements_app.command("show")
+@with_global_options
 def arrangements_show(
     ctx: typer.Context,
     id: int,
     as_json: JsonOption = False,
-    base_url: BaseUrlOption = None,
-    email: EmailOption = None,
-    deadline: DeadlineOption = None,
 ) -> None:
     """Show one arrangement."""
     from . import output

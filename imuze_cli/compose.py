@@ -11,9 +11,6 @@ import typer
 
 from .options import (
     ArrangementOption,
-    BaseUrlOption,
-    DeadlineOption,
-    EmailOption,
     JsonOption,
     LengthOption,
     OutOption,
@@ -36,9 +33,6 @@ def compose(
     timeout: TimeoutOption = 300.0,
     play: PlayOption = False,
     as_json: JsonOption = False,
-    base_url: BaseUrlOption = None,
-    email: EmailOption = None,
-    deadline: DeadlineOption = None,
 ) -> None:
     """Create a song, wait until it is ready, download its mp3: the whole workflow."""
     from imuze_ext._download import check_dest

@@ -9,14 +9,12 @@ from __future__ import annotations
 import typer
 
 from . import contract_options as opt
-from .options import BaseUrlOption, DeadlineOption, EmailOption, JsonOption
+from .options import BaseUrlOption, JsonOption
 
 
 def contract(
     ctx: typer.Context,
     base_url: BaseUrlOption = None,
-    email: EmailOption = None,
-    deadline: DeadlineOption = None,
     budget: opt.Budget = opt.DEFAULT_BUDGET,
     max_examples: opt.MaxExamples = opt.DEFAULT_MAX_EXAMPLES,
     rate_limit: opt.RateLimit = None,

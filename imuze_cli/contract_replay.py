@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from .options import BaseUrlOption, DeadlineOption, EmailOption, JsonOption
+from .options import BaseUrlOption, JsonOption
 
 if TYPE_CHECKING:  # the replay and the report load when the command runs
     from imuze_contract.replay import Outcome
@@ -35,8 +35,6 @@ def replay_row(
         ),
     ],
     base_url: BaseUrlOption = None,
-    email: EmailOption = None,
-    deadline: DeadlineOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Re-send one row's requests and say whether its deviation still occurs.

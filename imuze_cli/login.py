@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from .options import BaseUrlOption, DeadlineOption, EmailOption, JsonOption
+from .options import JsonOption
 
 ApiKeyFlag = Annotated[
     bool,
@@ -27,9 +27,6 @@ def login(
     ctx: typer.Context,
     api_key: ApiKeyFlag = False,
     as_json: JsonOption = False,
-    base_url: BaseUrlOption = None,
-    email: EmailOption = None,
-    deadline: DeadlineOption = None,
 ) -> None:
     """Check an email and password (asked for when not in the environment), or an API key."""
     from . import output

@@ -10,10 +10,13 @@ tests/cli/test_cli_tree.py checks that every command of the tree has them all.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -127,6 +130,34 @@ DeadlineOption = Annotated[
 """`--deadline`, here or before the subcommand; a finite number of seconds."""
 
 GLOBAL_OPTIONS = ("--json", "--base-url", "--email", "--deadline")
+_KEYWORD = inspect.Parameter.KEYWORD_ONLY
+_GLOBAL_PARAMETERS = (
+    inspect.Parameter("as_json", _KEYWORD, default=False, annotation=JsonOption),
+    inspect.Parameter("base_url", _KEYWORD, default=None, annotation=BaseUrlOption),
+    inspect.Parameter("email", _KEYWORD, default=None, annotation=EmailOption),
+    inspect.Parameter("deadline", _KEYWORD, default=None, annotation=DeadlineOption),
+)
+_R = TypeVar("_R")
+
+
+def with_global_options(command: Callable[..., _R]) -> Callable[..., _R]:
+    """`command`, taking the global options after its name too: the copies it does not
+    declare itself are added to the signature typer reads, and dropped before it runs
+    (their callbacks have recorded them in the root's GlobalOptions)."""
+    signature = inspect.signature(command, eval_str=True)
+    added = [p for p in _GLOBAL_PARAMETERS if p.name not in signature.parameters]
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> _R:
+        for parameter in added:
+            kwargs.pop(parameter.name, None)
+        return command(*args, **kwargs)
+
+    parameters = [*signature.parameters.values(), *added]
+    run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    return run
+
+
 """The root's options that every command also declares, to take them after its name."""
 
 

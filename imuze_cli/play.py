@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .options import BaseUrlOption, DeadlineOption, EmailOption, JsonOption
+from .options import JsonOption
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,9 +31,6 @@ def play_song(
         str, typer.Argument(metavar="ID|FILE", help="A song id, or an audio file to play.")
     ],
     as_json: JsonOption = False,
-    base_url: BaseUrlOption = None,
-    email: EmailOption = None,
-    deadline: DeadlineOption = None,
 ) -> None:
     """Play a song: by id (downloaded once to your cache) or from a file (the play extra)."""
     from . import output, session

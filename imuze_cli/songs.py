@@ -12,9 +12,6 @@ import typer
 
 from .options import (
     ArrangementOption,
-    BaseUrlOption,
-    DeadlineOption,
-    EmailOption,
     JsonOption,
     LengthOption,
     OutOption,
@@ -22,6 +19,7 @@ from .options import (
     TagOption,
     TimeoutOption,
     TitleOption,
+    with_global_options,
 )
 
 if TYPE_CHECKING:
@@ -33,12 +31,10 @@ songs_app: typer.Typer = typer.Typer(
 
 
 @songs_app.command("list")
+@with_global_options
 def songs_list(
     ctx: typer.Context,
     as_json: JsonOption = False,
-    base_url: BaseUrlOption = None,
-    email: EmailOption = None,
-    deadline: DeadlineOption = None,
 ) -> None:
     """List your songs and their status."""
     from . import output
@@ -49,13 +45,11 @@ def songs_list(
 
 
 @songs_app.command("show")
+@with_global_options
 def songs_show(
     ctx: typer.Context,
     id: int,
     as_json: JsonOption = False,
-    base_url: BaseUrlOption = None,
-    email: EmailOption = None,
-    deadline: DeadlineOption = None,
 ) -> None:
     """Show one song."""
     from . import output
@@ -66,6 +60,7 @@ def songs_show(
 
 
 @songs_app.command("create")
+@with_global_options
 def songs_create(
     ctx: typer.Context,
     title: TitleOption,
@@ -73,9 +68,6 @@ def songs_create(
     arrangement_id: ArrangementOption = None,
     tag: TagOption = None,
     as_json: JsonOption = False,
-    base_url: BaseUrlOption = None,
-    email: EmailOption = None,
-    deadline: DeadlineOption = None,
 ) -> None:
     """Create a song; it starts processing (see `songs wait`)."""
     from . import output
@@ -105,14 +97,12 @@ def arrangement_name(api: Imuze, arrangement_id: int | None) -> str:
 
 
 @songs_app.command("wait")
+@with_global_options
 def songs_wait(
     ctx: typer.Context,
     id: int,
     timeout: TimeoutOption = 300.0,
     as_json: JsonOption = False,
-    base_url: BaseUrlOption = None,
-    email: EmailOption = None,
-    deadline: DeadlineOption = None,
 ) -> None:
     """Wait until a song is ready."""
     from . import output
@@ -125,15 +115,13 @@ def songs_wait(
 
 
 @songs_app.command("download")
+@with_global_options
 def songs_download(
     ctx: typer.Context,
     id: int,
     out_path: OutOption = Path("out"),
     overwrite: OverwriteOption = False,
     as_json: JsonOption = False,
-    base_url: BaseUrlOption = None,
-    email: EmailOption = None,
-    deadline: DeadlineOption = None,
 ) -> None:
     """Download a ready song's mp3."""
     from . import output
