@@ -17,8 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from imuze_contract.target import SetupError, Target, target_from_env
-from imuze_ext._extras import requires_extra
-from imuze_ext.errors import MissingCredentialsError
+from imuze_ext.errors import MissingCredentialsError, requires_extra
 
 from .errors import SetupProblem, UsageProblem, help_hint
 from .options import BaseUrlOption, JsonOption

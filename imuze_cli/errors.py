@@ -25,8 +25,7 @@ import typer
 import typer.core
 from rich.console import Console
 
-from imuze_ext._extras import MissingExtraError
-from imuze_ext._logging import logger
+from imuze_ext._config import logger
 from imuze_ext.errors import (
     APIStatusError,
     ConfigurationError,
@@ -34,6 +33,7 @@ from imuze_ext.errors import (
     ImuzeError,
     InvalidCredentialsError,
     MissingCredentialsError,
+    MissingExtraError,
 )
 
 from .hints import hint_for

@@ -2,7 +2,8 @@
 
 A download: a temp file in the destination folder, fsync, atomic rename (a hard link when
 the caller did not ask to overwrite). What arrives is checked to be the media promised
-(_media: type, signature). The byte count is
+(`Media`: type, signature; an HTML page answered with 200 is an
+UnexpectedMediaError, in strict and tolerant modes alike). The byte count is
 checked against Content-Length; a broken transfer resumes (the RESUME rule of _retry) with a
 Range request guarded by `If-Range` (the first answer's strong ETag, else its
 Last-Modified), and the partial answer must continue the first one (same start, same total
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import re
 import stat
@@ -35,7 +37,6 @@ import httpx
 from imuze_client.models import Song, SongSummary
 
 from . import _deadlines, _polling, _responses, _retry
-from ._media import HEAD_BYTES, MP3, Media
 from ._tolerance import directory, resolve_url
 from .errors import (
     APIConnectionError,
@@ -44,9 +45,74 @@ from .errors import (
     ResponseValidationError,
     SongFailedError,
     SongNotReadyError,
+    UnexpectedMediaError,
 )
 
 _T = TypeVar("_T")
+
+GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
+"""Media types that say nothing of the content: the bytes' signature decides."""
+
+HEAD_BYTES = 64
+"""How many first bytes a message quotes, and the most the signature check needs."""
+
+
+@dataclass(frozen=True)
+class Media:
+    """What a media field promises: its name, its media types, how its bytes start."""
+
+    field: str
+    types: frozenset[str]
+    what: str
+    whole: bool = False
+    """Whether the signature check needs the whole body (JSON), not just its first bytes."""
+
+    def check_type(self, response: httpx.Response) -> None:
+        """Refuse an answer whose Content-Type is neither this media's nor a generic one."""
+        kind = media_type(response)
+        if kind not in self.types and kind not in GENERIC_TYPES:
+            raise UnexpectedMediaError(
+                f"{self.field} answered {kind}, not {self.what}", response=response
+            )
+
+    def check_head(self, head: bytes, complete: bytes | None, response: httpx.Response) -> None:
+        """Refuse bytes without this media's signature: `head` (the first HEAD_BYTES, or all
+        of a shorter body), `complete` the whole body when the media needs it (JSON)."""
+        if not self.signed(head, complete):
+            raise UnexpectedMediaError(
+                f"{self.field} did not send {self.what}: {describe(head, media_type(response))}",
+                response=response,
+                head=head,
+            )
+
+    def signed(self, head: bytes, complete: bytes | None) -> bool:
+        """Whether the bytes carry this media's signature."""
+        if self is MP3:
+            return head.startswith(b"ID3") or (
+                len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+            )
+        try:
+            json.loads(complete if complete is not None else head)
+        except ValueError:
+            return False
+        return True
+
+
+MP3 = Media("mp3_url", frozenset({"audio/mpeg", "audio/mp3", "audio/mpeg3"}), "an MP3")
+TIMELINE = Media("timeline_url", frozenset({"application/json"}), "JSON", whole=True)
+
+
+def media_type(response: httpx.Response) -> str:
+    """The answer's media type, lower case, without parameters ("" when none)."""
+    value: str = response.headers.get("Content-Type", "")
+    return value.split(";")[0].strip().lower()
+
+
+def describe(head: bytes, kind: str) -> str:
+    """The first bytes of a body, for a message: `text/html, starting '<!DOCTYPE html>…'`."""
+    text = head[:HEAD_BYTES].decode("latin-1")
+    shown = "".join(char if char.isprintable() else "." for char in text)
+    return f"{kind or 'no Content-Type'}, starting {shown!r}" if head else f"{kind}, empty"
 
 
 async def run_to_the_end(step: Callable[[], _T]) -> _T:
@@ -349,7 +415,7 @@ def download(
     """Stream `url` (resolved against the API base URL) to `path` atomically; return `path`.
     `deadline` (seconds, None: none) bounds the whole transfer. An existing file is
     replaced only if `overwrite` (DestinationExistsError otherwise, before any request).
-    What arrives must be the `media` promised (see _media), else UnexpectedMediaError."""
+    What arrives must be the `media` promised (see Media), else UnexpectedMediaError."""
     check_destination(path, overwrite=overwrite)
     url = _resolved_url(http.base_url, url)
     state = _State(media=media)

@@ -36,7 +36,6 @@ from imuze_client.types import Response
 
 from . import _deadlines, _retry
 from ._config import origin
-from ._json_types import json_type
 from ._tolerance import (
     Deviation,
     Tolerance,
@@ -669,6 +668,22 @@ def json_shape(body: object) -> str:
         more = ", …" if len(body) > 4 else ""
         return f"a {{{', '.join(keys)}{more}}} body"
     return f"a JSON {json_type(body)} body"
+
+
+def json_type(value: object) -> str:
+    """`null`, `boolean`, `integer`, `number`, `string`, `object` or `array` for a value from
+    `json.loads` (or a YAML document's JSON-compatible values)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "object" if isinstance(value, Mapping) else "array"
 
 
 def _text_body(response: httpx.Response, secrets: list[str]) -> ErrorBody:

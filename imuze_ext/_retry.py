@@ -40,8 +40,8 @@ import httpx
 import stamina
 
 from . import _deadlines, _responses
+from ._config import logger
 from ._deadlines import Call, Limits
-from ._logging import logger
 from .errors import APIConnectionError, APIStatusError, RateLimitError
 from .redaction import redact_headers, redact_url
 

@@ -18,7 +18,7 @@ from typing import Any, Generic, Self, TypeVar
 import httpx
 from imuze_client import Client
 
-from . import _config, _deadlines, _logging, _responses
+from . import _config, _deadlines, _responses
 from ._auth import ApiKeyAuth, LoginAuth
 from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport, default_deadline
 from ._tolerance import Tolerance
@@ -135,7 +135,7 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
         strict: bool | None = None,
         trust_env: bool = True,
     ) -> None:
-        _logging.configure_from_env()
+        _config.configure_from_env()
         if transport is not None and http_client is not None:
             raise ValueError("pass transport= or http_client=, not both")
         self.base_url = _config.resolve_base_url(base_url)
