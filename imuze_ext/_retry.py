@@ -353,7 +353,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         try:
             raw = await self._inner.handle_async_request(request)
             try:
-                response = _deadlines.guarded(raw, request, streamed=streamed, asynchronous=True)
+                response = _deadlines.guarded(raw, request, streamed=streamed)
                 if not streamed:
                     await response.aread()
                     response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)

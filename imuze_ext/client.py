@@ -291,11 +291,11 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
         self, http_client: httpx.AsyncClient | None, trust_env: bool
     ) -> httpx.AsyncBaseTransport:
         if http_client is not None:
-            return _deadlines.AsyncClientTransport(http_client)
-        return _deadlines.async_http_transport(DEFAULT_LIMITS, trust_env=trust_env)
+            return _deadlines.ClientTransport(http_client)
+        return _deadlines.http_transport(DEFAULT_LIMITS, trust_env=trust_env, asynchronous=True)
 
     def _shared(self, bottom: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
-        return _deadlines.AsyncSharedTransport(bottom)
+        return _deadlines.SharedTransport(bottom)
 
     def _stack(
         self, limits: _deadlines.Limits, timeout: httpx.Timeout, bottom: httpx.AsyncBaseTransport
