@@ -401,25 +401,38 @@ def _discard(file: IO[bytes], temp: Path) -> None:
     temp.unlink(missing_ok=True)
 
 
-def download(
-    http: httpx.Client,
-    url: str,
-    path: Path,
-    *,
+def _plan(
+    base: httpx.URL,
+    ready: Song | SongSummary,
+    dest: str | os.PathLike[str],
     limits: _deadlines.Limits,
-    deadline: float | None = None,
-    progress: ProgressCallback | None = None,
-    overwrite: bool = False,
-    media: Media = MP3,
-) -> Path:
-    """Stream `url` (resolved against the API base URL) to `path` atomically; return `path`.
-    `deadline` (seconds, None: none) bounds the whole transfer. An existing file is
-    replaced only if `overwrite` (DestinationExistsError otherwise, before any request).
-    What arrives must be the `media` promised (see Media), else UnexpectedMediaError."""
+    deadline: float | None,
+    overwrite: bool,
+) -> tuple[str, Path, float | None]:
+    """A download's URL (resolved against the API base URL), file (see target_path) and
+    deadline (see download_deadline); a taken destination is refused before any request."""
+    path = target_path(dest, ready.id, ready.title)
+    limit = download_deadline(deadline, limits)
+    url = media_of(ready)
     check_destination(path, overwrite=overwrite)
-    url = _resolved_url(http.base_url, url)
-    state = _State(media=media)
-    with _deadlines.call_scope(deadline, settled=True) as call:
+    return _resolved_url(base, url), path, limit
+
+
+def save(
+    http: httpx.Client,
+    ready: Song | SongSummary,
+    dest: str | os.PathLike[str],
+    limits: _deadlines.Limits,
+    deadline: float | None,
+    progress: ProgressCallback | None,
+    overwrite: bool = False,
+) -> Path:
+    """Stream a ready song's mp3 to its file atomically; return the file. `deadline`
+    (seconds, None: none) bounds the whole transfer. An existing file is replaced only if
+    `overwrite`. What arrives must be an MP3 (see Media), else UnexpectedMediaError."""
+    url, path, limit = _plan(http.base_url, ready, dest, limits, deadline, overwrite)
+    state = _State()
+    with _deadlines.call_scope(limit, settled=True) as call:
         _deadlines.settle(call, limits)
         file, temp = _temp_file(path)
         try:
@@ -460,24 +473,21 @@ def _segment(
         state.check(response)
 
 
-async def adownload(
+async def asave(
     http: httpx.AsyncClient,
-    url: str,
-    path: Path,
-    *,
+    ready: Song | SongSummary,
+    dest: str | os.PathLike[str],
     limits: _deadlines.Limits,
-    deadline: float | None = None,
-    progress: ProgressCallback | None = None,
+    deadline: float | None,
+    progress: ProgressCallback | None,
     overwrite: bool = False,
-    media: Media = MP3,
 ) -> Path:
-    """The async twin of download (chunk writes and the final fsync run in a worker
-    thread; the temp file is made and removed in this one, so that a cancellation at any
-    point leaves no file and no open handle)."""
-    check_destination(path, overwrite=overwrite)
-    url = _resolved_url(http.base_url, url)
-    state = _State(media=media)
-    with _deadlines.call_scope(deadline, settled=True) as call:
+    """The async twin of save (chunk writes and the final fsync run in a worker thread;
+    the temp file is made and removed in this one, so that a cancellation at any point
+    leaves no file and no open handle)."""
+    url, path, limit = _plan(http.base_url, ready, dest, limits, deadline, overwrite)
+    state = _State()
+    with _deadlines.call_scope(limit, settled=True) as call:
         _deadlines.settle(call, limits)
         raw_file, temp = _temp_file(path)
         try:
@@ -546,49 +556,3 @@ def media_of(song: Song | SongSummary) -> str:
     if not song.mp3_url:
         raise SongFailedError(song.id, "it is ready but has no mp3_url", status=str(song.status))
     return song.mp3_url
-
-
-def save(
-    http: httpx.Client,
-    ready: Song | SongSummary,
-    dest: str | os.PathLike[str],
-    limits: _deadlines.Limits,
-    deadline: float | None,
-    progress: ProgressCallback | None,
-    overwrite: bool = False,
-) -> Path:
-    """Download a ready song's mp3 to `dest` (see target_path for the destination rule)."""
-    path = target_path(dest, ready.id, ready.title)
-    limit = download_deadline(deadline, limits)
-    return download(
-        http,
-        media_of(ready),
-        path,
-        limits=limits,
-        deadline=limit,
-        progress=progress,
-        overwrite=overwrite,
-    )
-
-
-async def asave(
-    http: httpx.AsyncClient,
-    ready: Song | SongSummary,
-    dest: str | os.PathLike[str],
-    limits: _deadlines.Limits,
-    deadline: float | None,
-    progress: ProgressCallback | None,
-    overwrite: bool = False,
-) -> Path:
-    """The async twin of save."""
-    path = target_path(dest, ready.id, ready.title)
-    limit = download_deadline(deadline, limits)
-    return await adownload(
-        http,
-        media_of(ready),
-        path,
-        limits=limits,
-        deadline=limit,
-        progress=progress,
-        overwrite=overwrite,
-    )

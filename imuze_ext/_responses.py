@@ -362,13 +362,9 @@ def call_full(
     try:
         with _deadlines.call_scope():
             try:
-                detailed = send()
+                raw, parsed = _recorded(send().parsed)
             except Exception as exc:
-                raw = _answer_despite(exc)  # the generated parser gave up: judge the raw answer
-                parsed = None
-            else:
-                raw = _recorded()
-                parsed = detailed.parsed
+                raw, parsed = _answer_despite(exc), None  # the generated parser gave up
         return RawResponse(read(raw, parsed, operation, model, tolerance), raw)
     finally:
         _last_response.reset(reset)
@@ -385,13 +381,9 @@ async def acall_full(
     try:
         with _deadlines.call_scope():
             try:
-                detailed = await send()
+                raw, parsed = _recorded((await send()).parsed)
             except Exception as exc:
-                raw = _answer_despite(exc)  # the generated parser gave up: judge the raw answer
-                parsed = None
-            else:
-                raw = _recorded()
-                parsed = detailed.parsed
+                raw, parsed = _answer_despite(exc), None  # the generated parser gave up
         return RawResponse(read(raw, parsed, operation, model, tolerance), raw)
     finally:
         _last_response.reset(reset)
@@ -408,11 +400,11 @@ def _answer_despite(exc: Exception) -> httpx.Response:
     raise translated from exc
 
 
-def _recorded() -> httpx.Response:
+def _recorded(parsed: object) -> tuple[httpx.Response, object]:
     raw = _last_response.get()
     if raw is None:  # only when no response hook ran: an httpx client not built by imuze_ext
         raise ImuzeError("internal error: the HTTP answer was not recorded")
-    return raw
+    return raw, parsed
 
 
 def _choked(exc: Exception) -> bool:

@@ -135,19 +135,12 @@ class Songs(Resource):
         answer: RawResponse[Song] = self._send(get_song, id)
         return answer.parse()
 
-    def _poll(self, song_id: int) -> _polling.Fetched:
+    def _poll(self, ids: Sequence[int], one: bool) -> _polling.Polled:
         try:
-            answer: RawResponse[Song] = self._send(get_song, song_id)
+            answer = self._send(get_song, ids[0]) if one else self._send(list_songs)
         except ImuzeError as exc:
             return None, _polling.transient(exc)
-        return _polling.fetched(answer, self._tolerance)
-
-    def _poll_list(self, ids: Sequence[int]) -> _polling.ListFetched:
-        try:
-            answer: RawResponse[SongList] = self._send(list_songs)
-        except ImuzeError as exc:
-            return None, _polling.transient(exc)
-        return _polling.listed(answer, ids, self._tolerance)
+        return _polling.polled(answer, ids, self._tolerance)
 
     def wait(
         self,
@@ -161,15 +154,11 @@ class Songs(Resource):
         """Poll the song until it is ready and return it. SongFailedError at once when its
         status says it failed; SongTimeoutError after `timeout` seconds, which also bound
         each poll and its retries. The interval (from 0.5 s) grows up to 10 s."""
-        song_id = song_id_of(song)
-        return _polling.wait_for_song(
-            song_id,
-            lambda: self._poll(song_id),
-            timeout=timeout,
-            interval=interval,
-            clock=clock,
-            sleep=sleep,
-        )
+        ids = [song_id_of(song)]
+        what = f"GET song {ids[0]}"
+        poll = lambda: self._poll(ids, True)  # noqa: E731
+        found: list[Song] = _polling.wait_for(ids, poll, what, timeout, interval, clock, sleep)
+        return found[0]
 
     def wait_all(
         self,
@@ -183,14 +172,9 @@ class Songs(Resource):
         """Wait for many songs with one list request per round; return them in order.
         SongFailedError names the failed songs and the pending ones."""
         ids = [song_id_of(song) for song in songs]
-        return _polling.wait_for_songs(
-            ids,
-            lambda: self._poll_list(ids),
-            timeout=timeout,
-            interval=interval,
-            clock=clock,
-            sleep=sleep,
-        )
+        poll = lambda: self._poll(ids, False)  # noqa: E731
+        what = "GET the song list"
+        return _polling.wait_for(ids, poll, what, timeout, interval, clock, sleep)
 
     def download(
         self,
@@ -279,19 +263,12 @@ class AsyncSongs(AsyncResource):
         answer: RawResponse[Song] = await self._send(get_song, id)
         return answer.parse()
 
-    async def _poll(self, song_id: int) -> _polling.Fetched:
+    async def _poll(self, ids: Sequence[int], one: bool) -> _polling.Polled:
         try:
-            answer: RawResponse[Song] = await self._send(get_song, song_id)
+            answer = await (self._send(get_song, ids[0]) if one else self._send(list_songs))
         except ImuzeError as exc:
             return None, _polling.transient(exc)
-        return _polling.fetched(answer, self._tolerance)
-
-    async def _poll_list(self, ids: Sequence[int]) -> _polling.ListFetched:
-        try:
-            answer: RawResponse[SongList] = await self._send(list_songs)
-        except ImuzeError as exc:
-            return None, _polling.transient(exc)
-        return _polling.listed(answer, ids, self._tolerance)
+        return _polling.polled(answer, ids, self._tolerance)
 
     async def wait(
         self,
@@ -303,15 +280,13 @@ class AsyncSongs(AsyncResource):
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
     ) -> Song:
         """The async twin of Songs.wait."""
-        song_id = song_id_of(song)
-        return await _polling.await_song(
-            song_id,
-            lambda: self._poll(song_id),
-            timeout=timeout,
-            interval=interval,
-            clock=clock,
-            sleep=sleep,
+        ids = [song_id_of(song)]
+        poll = lambda: self._poll(ids, True)  # noqa: E731
+        what = f"GET song {ids[0]}"
+        found: list[Song] = await _polling.await_for(
+            ids, poll, what, timeout, interval, clock, sleep
         )
+        return found[0]
 
     async def wait_all(
         self,
@@ -324,14 +299,9 @@ class AsyncSongs(AsyncResource):
     ) -> builtins.list[SongSummary]:
         """The async twin of Songs.wait_all."""
         ids = [song_id_of(song) for song in songs]
-        return await _polling.await_songs(
-            ids,
-            lambda: self._poll_list(ids),
-            timeout=timeout,
-            interval=interval,
-            clock=clock,
-            sleep=sleep,
-        )
+        poll = lambda: self._poll(ids, False)  # noqa: E731
+        what = "GET the song list"
+        return await _polling.await_for(ids, poll, what, timeout, interval, clock, sleep)
 
     async def download(
         self,
