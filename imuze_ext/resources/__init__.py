@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Generic
 from imuze_client import Client
 from imuze_client.types import Response
 
-from .. import _deadlines
+from .. import _config, _deadlines
 from .._responses import M, RawResponse, acall_full, call_full
 from .._tolerance import Tolerance
 
@@ -36,17 +36,28 @@ Operations = Mapping[ModuleType, Operation[Any]]
 """A resource's table: each generated operation module, and its Operation."""
 
 
-class Resource:
-    """A sync resource: a generated client, how answers are read, the client's limits (each
-    call's deadline counts from its start, a wait for another call's login included), and
-    the operations table."""
+class _Base:
+    """What every resource holds: a generated client, how answers are read, the client's
+    limits (each call's deadline counts from its start, a wait for another call's login
+    included), the account the client logs in as (if any), and the operations table."""
 
     _operations: ClassVar[Operations] = {}
 
-    def __init__(self, client: Client, tolerance: Tolerance, limits: _deadlines.Limits) -> None:
+    def __init__(
+        self,
+        client: Client,
+        tolerance: Tolerance,
+        limits: _deadlines.Limits,
+        login: _config.Login | None = None,
+    ) -> None:
         self._client = client
         self._tolerance = tolerance
         self._limits = limits
+        self._login = login
+
+
+class Resource(_Base):
+    """A sync resource: its calls send the table's operations."""
 
     def _send(self, module: ModuleType, *args: Any) -> RawResponse[Any]:
         op = self._operations[module]
@@ -55,15 +66,8 @@ class Resource:
             return call_full(lambda: op.sync(self._client, *args), op.id, op.model, self._tolerance)
 
 
-class AsyncResource:
+class AsyncResource(_Base):
     """The async twin of Resource."""
-
-    _operations: ClassVar[Operations] = {}
-
-    def __init__(self, client: Client, tolerance: Tolerance, limits: _deadlines.Limits) -> None:
-        self._client = client
-        self._tolerance = tolerance
-        self._limits = limits
 
     async def _send(self, module: ModuleType, *args: Any) -> RawResponse[Any]:
         op = self._operations[module]

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from imuze_client import Client
 from imuze_client.api.authentication import create_token
 from imuze_client.models import TokenCredentials, TokenRequest, TokenResponse
 
-from .. import _config, _deadlines
+from .. import _config
 from .._responses import RawResponse
-from .._tolerance import Tolerance
 from . import AsyncResource, Operation, Operations, Resource
 
 OPERATIONS: Operations = {
@@ -45,16 +43,6 @@ class Authentication(Resource):
 
     _operations: ClassVar[Operations] = OPERATIONS
 
-    def __init__(
-        self,
-        client: Client,
-        tolerance: Tolerance,
-        limits: _deadlines.Limits,
-        login: _config.Login | None,
-    ) -> None:
-        super().__init__(client, tolerance, limits)
-        self._login = login
-
     def post(self, *, email: str | None = None, password: str | None = None) -> TokenResponse:
         """A new token (`.response`), as `POST /tokens` answers it."""
         body = token_request(email, password, self._login)
@@ -66,16 +54,6 @@ class AsyncAuthentication(AsyncResource):
     """The async twin of Authentication."""
 
     _operations: ClassVar[Operations] = OPERATIONS
-
-    def __init__(
-        self,
-        client: Client,
-        tolerance: Tolerance,
-        limits: _deadlines.Limits,
-        login: _config.Login | None,
-    ) -> None:
-        super().__init__(client, tolerance, limits)
-        self._login = login
 
     async def post(self, *, email: str | None = None, password: str | None = None) -> TokenResponse:
         """A new token (`.response`), as `POST /tokens` answers it."""
