@@ -23,14 +23,18 @@ from ._auth import ApiKeyAuth, LoginAuth
 from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport, default_deadline
 from ._tolerance import Tolerance
 from ._version import __version__
-from .resources.arrangements import (
+from .resources import (
     Arrangements,
     ArrangementsWithRawResponse,
     AsyncArrangements,
     AsyncArrangementsWithRawResponse,
+    AsyncAuthentication,
+    AsyncSongs,
+    AsyncSongsWithRawResponse,
+    Authentication,
+    Songs,
+    SongsWithRawResponse,
 )
-from .resources.authentication import AsyncAuthentication, Authentication
-from .resources.songs import AsyncSongs, AsyncSongsWithRawResponse, Songs, SongsWithRawResponse
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 """30 s for each attempt (its whole answer included), 10 s of it to connect: finite,

@@ -1,7 +1,10 @@
-"""`api.songs`: create, list, show, wait for, download and compose songs (sync and async).
+"""The API resources (`api.songs`, `api.arrangements`, `api.authentication`), sync and async.
 
-The operations are in one table; one poll of a wait is in _polling, the transfer in
-_download. The raw twins (`with_raw_response`) answer the calls that make one request.
+Each operation is one row of a table keyed by the generated module that sends it: its
+operationId, its success model, and its sync and async senders. A resource class (sync or
+async, plain or raw) calls `self._send(<generated module>, ...)`: the plain methods return
+the parsed model, the raw ones (`with_raw_response`) the RawResponse. One poll of a wait is
+in _polling, a download's transfer in _download.
 """
 
 from __future__ import annotations
@@ -9,32 +12,73 @@ from __future__ import annotations
 import builtins
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, overload
+from types import ModuleType
+from typing import Any, Generic, overload
 
 import anyio
 import httpx
 from imuze_client import Client
+from imuze_client.api.arrangements import get_arrangement, list_arrangements
+from imuze_client.api.authentication import create_token
 from imuze_client.api.songs import create_song, get_song, list_songs
-from imuze_client.models import Song, SongCreate, SongCreated, SongList, SongSummary
+from imuze_client.models import (
+    Arrangement,
+    ArrangementList,
+    Song,
+    SongCreate,
+    SongCreated,
+    SongList,
+    SongSummary,
+    TokenCredentials,
+    TokenRequest,
+    TokenResponse,
+)
+from imuze_client.types import Response
 
-from .. import _polling
-from .._deadlines import Limits
-from .._download import ProgressCallback, asave, check_dest, ready_media, save
-from .._responses import RawResponse
-from .._tolerance import Tolerance
-from ..errors import ImuzeError
-from . import AsyncResource, Operation, Operations, Resource
+from . import _config, _deadlines, _polling
+from ._deadlines import Limits
+from ._download import ProgressCallback, asave, check_dest, ready_media, save
+from ._responses import M, RawResponse, acall_full, call_full
+from ._tolerance import Tolerance
+from .errors import ImuzeError
 
-__all__ = ["DEFAULT_COMPOSE_TIMEOUT", "AsyncSongs", "SongRef", "Songs", "song_id_of"]
 
-DEFAULT_COMPOSE_TIMEOUT = 300.0
+@dataclass(frozen=True)
+class Operation(Generic[M]):
+    """One operation of the spec: its operationId, its success model, and how the
+    generated module sends it with a client and the call's arguments."""
 
-SongRef = int | Song | SongSummary | SongCreated
-"""A song id, or any song model the API answered."""
+    id: str
+    model: type[M]
+    sync: Callable[..., Response[Any]]
+    asyncio: Callable[..., Awaitable[Response[Any]]]
+
+
+Operations = Mapping[ModuleType, Operation[Any]]
+"""The operations table: each generated operation module, and its Operation."""
 
 OPERATIONS: Operations = {
+    list_arrangements: Operation(
+        "listArrangements",
+        ArrangementList,
+        lambda c: list_arrangements.sync_detailed(client=c),
+        lambda c: list_arrangements.asyncio_detailed(client=c),
+    ),
+    get_arrangement: Operation(
+        "getArrangement",
+        Arrangement,
+        lambda c, id: get_arrangement.sync_detailed(id, client=c),
+        lambda c, id: get_arrangement.asyncio_detailed(id, client=c),
+    ),
+    create_token: Operation(
+        "createToken",
+        TokenResponse,
+        lambda c, body: create_token.sync_detailed(client=c, body=body),
+        lambda c, body: create_token.asyncio_detailed(client=c, body=body),
+    ),
     create_song: Operation(
         "createSong",
         SongCreated,
@@ -54,6 +98,167 @@ OPERATIONS: Operations = {
         lambda c, id: get_song.asyncio_detailed(id, client=c),
     ),
 }
+
+
+class _Base:
+    """What every resource holds: a generated client, how answers are read, the client's
+    limits (each call's deadline counts from its start, a wait for another call's login
+    included), and the account the client logs in as (if any)."""
+
+    def __init__(
+        self,
+        client: Client,
+        tolerance: Tolerance,
+        limits: _deadlines.Limits,
+        login: _config.Login | None = None,
+    ) -> None:
+        self._client = client
+        self._tolerance = tolerance
+        self._limits = limits
+        self._login = login
+
+
+class Resource(_Base):
+    """A sync resource: its calls send the table's operations."""
+
+    def _send(self, module: ModuleType, *args: Any) -> RawResponse[Any]:
+        op = OPERATIONS[module]
+        with _deadlines.call_scope() as call:
+            _deadlines.settle(call, self._limits)
+            return call_full(lambda: op.sync(self._client, *args), op.id, op.model, self._tolerance)
+
+
+class AsyncResource(_Base):
+    """The async twin of Resource."""
+
+    async def _send(self, module: ModuleType, *args: Any) -> RawResponse[Any]:
+        op = OPERATIONS[module]
+        with _deadlines.call_scope() as call:
+            _deadlines.settle(call, self._limits)
+            return await acall_full(
+                lambda: op.asyncio(self._client, *args), op.id, op.model, self._tolerance
+            )
+
+
+class Arrangements(Resource):
+    """The arrangements (genres and instrumentations) that can voice a melody."""
+
+    @property
+    def with_raw_response(self) -> ArrangementsWithRawResponse:
+        """The same calls, answering RawResponse (the model with status and headers)."""
+        return ArrangementsWithRawResponse(self._client, self._tolerance, self._limits)
+
+    def list(self) -> ArrangementList:
+        """All arrangements in your scope (`count` and `response`)."""
+        answer: RawResponse[ArrangementList] = self._send(list_arrangements)
+        return answer.parse()
+
+    @overload
+    def get(self) -> ArrangementList: ...
+    @overload
+    def get(self, id: int) -> Arrangement: ...
+    def get(self, id: int | None = None) -> Arrangement | ArrangementList:
+        """Show one arrangement; with no id, list them all (the reference's spelling)."""
+        if id is None:
+            return self.list()
+        answer: RawResponse[Arrangement] = self._send(get_arrangement, id)
+        return answer.parse()
+
+
+class AsyncArrangements(AsyncResource):
+    """The async twin of Arrangements."""
+
+    @property
+    def with_raw_response(self) -> AsyncArrangementsWithRawResponse:
+        """The same calls, answering RawResponse (the model with status and headers)."""
+        return AsyncArrangementsWithRawResponse(self._client, self._tolerance, self._limits)
+
+    async def list(self) -> ArrangementList:
+        """All arrangements in your scope (`count` and `response`)."""
+        answer: RawResponse[ArrangementList] = await self._send(list_arrangements)
+        return answer.parse()
+
+    @overload
+    async def get(self) -> ArrangementList: ...
+    @overload
+    async def get(self, id: int) -> Arrangement: ...
+    async def get(self, id: int | None = None) -> Arrangement | ArrangementList:
+        """Show one arrangement; with no id, list them all (the reference's spelling)."""
+        if id is None:
+            return await self.list()
+        answer: RawResponse[Arrangement] = await self._send(get_arrangement, id)
+        return answer.parse()
+
+
+class ArrangementsWithRawResponse(Resource):
+    """`api.with_raw_response.arrangements`: each call answers a RawResponse."""
+
+    def list(self) -> RawResponse[ArrangementList]:
+        """All arrangements in your scope, with the HTTP answer."""
+        return self._send(list_arrangements)
+
+    @overload
+    def get(self) -> RawResponse[ArrangementList]: ...
+    @overload
+    def get(self, id: int) -> RawResponse[Arrangement]: ...
+    def get(self, id: int | None = None) -> RawResponse[Arrangement] | RawResponse[ArrangementList]:
+        """Show one arrangement (with no id, list them all), with the HTTP answer."""
+        return self._send(list_arrangements) if id is None else self._send(get_arrangement, id)
+
+
+class AsyncArrangementsWithRawResponse(AsyncResource):
+    """The async twin of ArrangementsWithRawResponse."""
+
+    async def list(self) -> RawResponse[ArrangementList]:
+        """All arrangements in your scope, with the HTTP answer."""
+        return await self._send(list_arrangements)
+
+    @overload
+    async def get(self) -> RawResponse[ArrangementList]: ...
+    @overload
+    async def get(self, id: int) -> RawResponse[Arrangement]: ...
+    async def get(
+        self, id: int | None = None
+    ) -> RawResponse[Arrangement] | RawResponse[ArrangementList]:
+        """Show one arrangement (with no id, list them all), with the HTTP answer."""
+        if id is None:
+            return await self._send(list_arrangements)
+        return await self._send(get_arrangement, id)
+
+
+def token_request(
+    email: str | None, password: str | None, login: _config.Login | None
+) -> TokenRequest:
+    """The login body: the email and password given, else the client's, else the
+    environment's (MissingCredentialsError when one is missing)."""
+    chosen = _config.resolve_login(email, password, login)
+    return TokenRequest(token=TokenCredentials(email=chosen.email, password=chosen.password))
+
+
+class Authentication(Resource):
+    """Tokens: log in with an email and a password."""
+
+    def post(self, *, email: str | None = None, password: str | None = None) -> TokenResponse:
+        """A new token (`.response`), as `POST /tokens` answers it."""
+        body = token_request(email, password, self._login)
+        answer: RawResponse[TokenResponse] = self._send(create_token, body)
+        return answer.parse()
+
+
+class AsyncAuthentication(AsyncResource):
+    """The async twin of Authentication."""
+
+    async def post(self, *, email: str | None = None, password: str | None = None) -> TokenResponse:
+        """A new token (`.response`), as `POST /tokens` answers it."""
+        body = token_request(email, password, self._login)
+        answer: RawResponse[TokenResponse] = await self._send(create_token, body)
+        return answer.parse()
+
+
+DEFAULT_COMPOSE_TIMEOUT = 300.0
+
+SongRef = int | Song | SongSummary | SongCreated
+"""A song id, or any song model the API answered."""
 
 
 def song_id_of(song: SongRef) -> int:
@@ -89,8 +294,6 @@ def list_of_strings(name: str, value: Sequence[str]) -> list[str]:
 
 class Songs(Resource):
     """Songs: create one, follow it until it is ready, download its mp3."""
-
-    _operations: ClassVar[Operations] = OPERATIONS
 
     def __init__(
         self, client: Client, http: httpx.Client, limits: Limits, tolerance: Tolerance
@@ -218,8 +421,6 @@ class Songs(Resource):
 class AsyncSongs(AsyncResource):
     """The async twin of Songs; waits run concurrently with asyncio.gather."""
 
-    _operations: ClassVar[Operations] = OPERATIONS
-
     def __init__(
         self, client: Client, http: httpx.AsyncClient, limits: Limits, tolerance: Tolerance
     ) -> None:
@@ -345,8 +546,6 @@ class SongsWithRawResponse(Resource):
     requests or stream a file, so they have no raw form: poll with `get`, and read an
     error's `.response`."""
 
-    _operations: ClassVar[Operations] = OPERATIONS
-
     def create(
         self,
         *,
@@ -373,8 +572,6 @@ class SongsWithRawResponse(Resource):
 
 class AsyncSongsWithRawResponse(AsyncResource):
     """The async twin of SongsWithRawResponse."""
-
-    _operations: ClassVar[Operations] = OPERATIONS
 
     async def create(
         self,
