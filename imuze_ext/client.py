@@ -156,11 +156,15 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
             self._bottom,
         )
 
-    def _bottom_for(self, http_client: _HttpT | None, trust_env: bool) -> _TransportT:
-        raise NotImplementedError
+    _asynchronous = False
 
-    def _shared(self, bottom: _TransportT) -> _TransportT:
-        raise NotImplementedError
+    def _bottom_for(self, http_client: _HttpT | None, trust_env: bool) -> Any:
+        """Where requests leave: the caller's httpx client, else our own pool."""
+        if http_client is not None:
+            return _deadlines.ClientTransport(http_client)
+        return _deadlines.http_transport(
+            DEFAULT_LIMITS, trust_env=trust_env, asynchronous=self._asynchronous
+        )
 
     def _stack(
         self, limits: _deadlines.Limits, timeout: httpx.Timeout, bottom: _TransportT
@@ -205,7 +209,7 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
             self.timeout if timeout is None else timeout,
             self.max_retries if max_retries is None else _check_retries(max_retries),
             kept if deadline is None else deadline,
-            self._shared(self._bottom),
+            _deadlines.SharedTransport(self._bottom),
         )
         return clone
 
@@ -240,14 +244,6 @@ class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
     arrangements: Arrangements
     songs: Songs
     authentication: Authentication
-
-    def _bottom_for(self, http_client: httpx.Client | None, trust_env: bool) -> httpx.BaseTransport:
-        if http_client is not None:
-            return _deadlines.ClientTransport(http_client)
-        return _deadlines.http_transport(DEFAULT_LIMITS, trust_env=trust_env)
-
-    def _shared(self, bottom: httpx.BaseTransport) -> httpx.BaseTransport:
-        return _deadlines.SharedTransport(bottom)
 
     def _stack(
         self, limits: _deadlines.Limits, timeout: httpx.Timeout, bottom: httpx.BaseTransport
@@ -291,15 +287,7 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     songs: AsyncSongs
     authentication: AsyncAuthentication
 
-    def _bottom_for(
-        self, http_client: httpx.AsyncClient | None, trust_env: bool
-    ) -> httpx.AsyncBaseTransport:
-        if http_client is not None:
-            return _deadlines.ClientTransport(http_client)
-        return _deadlines.http_transport(DEFAULT_LIMITS, trust_env=trust_env, asynchronous=True)
-
-    def _shared(self, bottom: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
-        return _deadlines.SharedTransport(bottom)
+    _asynchronous = True
 
     def _stack(
         self, limits: _deadlines.Limits, timeout: httpx.Timeout, bottom: httpx.AsyncBaseTransport
