@@ -10,7 +10,7 @@ import contextlib
 import errno
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Required, TypedDict, Unpack
 
 import httpx
 from imuze_client.models import Error
@@ -146,6 +146,15 @@ class APIStatusError(ImuzeError):
         )
 
 
+class StatusFields(TypedDict, total=False):
+    """What an APIStatusError carries besides its message (its keyword arguments)."""
+
+    response: Required[httpx.Response]
+    body: Required[object]
+    error: Error | None
+    field_errors: Mapping[str, tuple[str, ...]] | None
+
+
 class BadRequestError(APIStatusError):
     """400, 405, 406 or 415: the request itself was not acceptable."""
 
@@ -174,18 +183,9 @@ class RateLimitError(APIStatusError):
     """429: too many requests. `retry_after` is the server's hint in seconds, if any."""
 
     def __init__(
-        self,
-        message: str,
-        *,
-        response: httpx.Response,
-        body: object,
-        error: Error | None = None,
-        field_errors: Mapping[str, tuple[str, ...]] | None = None,
-        retry_after: float | None = None,
+        self, message: str, *, retry_after: float | None = None, **fields: Unpack[StatusFields]
     ) -> None:
-        super().__init__(
-            message, response=response, body=body, error=error, field_errors=field_errors
-        )
+        super().__init__(message, **fields)
         self.retry_after = retry_after
 
 
