@@ -35,7 +35,7 @@ PROFILE_CALLS = 1000
 
 # Where an imuze call spends its time, layer by layer (cumulative, under cProfile).
 LAYERS = {
-    "whole_call": ("resources/songs.py", "get"),
+    "whole_call": ("imuze_ext/resources.py", "get"),
     "generated_sync_detailed": ("api/songs/get_song.py", "sync_detailed"),
     "httpx_send": ("httpx/_client.py", "send"),
     "auth_flow": ("imuze_ext/_auth.py", "auth_flow"),

@@ -36,7 +36,7 @@ def compose(
 ) -> None:
     """Create a song, wait until it is ready, download its mp3: the whole workflow."""
     from imuze_ext._download import check_dest
-    from imuze_ext.resources.songs import compose_end, time_left
+    from imuze_ext.resources import compose_end, time_left
 
     from . import output
     from .play import check_player, play_file

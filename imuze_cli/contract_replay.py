@@ -46,7 +46,7 @@ def replay_row(
     Exit codes: 0 the deviation is gone, 1 it is still there, 2 usage or setup error.
     """
     from imuze_contract.target import SetupError
-    from imuze_ext._extras import requires_extra
+    from imuze_ext.errors import requires_extra
 
     def fail(message: str, cause: BaseException | None = None) -> NoReturn:
         _fail(ctx, message, cause)

@@ -27,8 +27,7 @@ from imuze_contract.options import RunOptions
 from imuze_contract.redact import Secrets
 from imuze_contract.target import SetupError, target_from_env
 from imuze_ext._config import ENV_BASE_URL
-from imuze_ext._extras import requires_extra
-from imuze_ext.errors import MissingCredentialsError
+from imuze_ext.errors import MissingCredentialsError, requires_extra
 
 from .errors import EXIT_INTERRUPTED, SetupProblem, UsageProblem, help_hint
 from .session import login_problem

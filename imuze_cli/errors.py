@@ -23,8 +23,7 @@ import rich.markup
 import typer
 from rich.console import Console
 
-from imuze_ext._extras import MissingExtraError
-from imuze_ext._logging import logger
+from imuze_ext._config import logger
 from imuze_ext.errors import (
     APIStatusError,
     ConfigurationError,
@@ -32,6 +31,7 @@ from imuze_ext.errors import (
     ImuzeError,
     InvalidCredentialsError,
     MissingCredentialsError,
+    MissingExtraError,
 )
 
 from .hints import hint_for

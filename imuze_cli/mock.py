@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from imuze_ext._extras import MOCK_PACKAGES, requires_extra
+from imuze_ext.errors import MOCK_PACKAGES, requires_extra
 from imuze_mock.config import EXEC_GRACE_SECONDS, MockConfig
 from imuze_mock.dialects import DIALECTS
 

@@ -65,12 +65,12 @@ def parse_target(target: str) -> int | Path:
 
 def check_player() -> None:
     """Fail before any download: the `play` extra is missing (exit 2), or no device (exit 1)."""
-    from imuze_ext import _logging
-    from imuze_ext._extras import requires_extra
+    from imuze_ext import _config
+    from imuze_ext.errors import requires_extra
 
     from . import playback
 
-    _logging.configure_from_env()  # IMUZE_LOG=debug shows what the audio backends said
+    _config.configure_from_env()  # IMUZE_LOG=debug shows what the audio backends said
     with requires_extra("play", "playback", playback.PLAY_PACKAGES):
         playback.load()
     playback.open_device().close()

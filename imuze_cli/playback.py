@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
-from imuze_ext._logging import logger
+from imuze_ext._config import logger
 from imuze_ext.errors import ImuzeError
 
 PLAY_PACKAGES = frozenset({"miniaudio", "cffi", "_cffi_backend"})

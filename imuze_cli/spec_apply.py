@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from imuze_ext._extras import MissingExtraError, requires_extra
+from imuze_ext.errors import MissingExtraError, requires_extra
 from imuze_spec.load import SpecLoadError
 
 from .errors import UsageProblem

@@ -31,7 +31,7 @@ from schemathesis.openapi.checks import (
     UndefinedStatusCode,
 )
 
-from imuze_ext._json_types import json_type
+from imuze_ext._responses import json_type
 
 from . import sentences
 from .check_table import row_of

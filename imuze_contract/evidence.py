@@ -16,7 +16,7 @@ from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
 from schemathesis.openapi.checks import JsonSchemaError, RejectedPositiveData, UndefinedContentType
 
-from imuze_ext._json_types import json_type
+from imuze_ext._responses import json_type
 
 #: An observed value bigger than this (as JSON) is left out of the evidence.
 MAX_EXAMPLE = 4_000

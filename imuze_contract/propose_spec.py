@@ -16,7 +16,7 @@ from typing import Any
 
 import jsonpath
 
-from imuze_ext._json_types import json_type
+from imuze_ext._responses import json_type
 
 Part = str | int
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from imuze_ext._json_types import json_type
+from imuze_ext._responses import json_type
 
 MAX_KEYS = 6
 MAX_LINE = 120

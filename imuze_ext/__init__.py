@@ -16,7 +16,7 @@ from ._version import __version__
 from .client import DEFAULT_TIMEOUT, AsyncImuze, Imuze, authorize
 from .errors import *  # noqa: F403 - every exception: errors.__all__
 from .redaction import RedactSecretsFilter
-from .resources.songs import SongRef
+from .resources import SongRef
 
 __all__ = [
     "DEFAULT_TIMEOUT",

@@ -18,8 +18,7 @@ import httpx
 from imuze_client.models import TokenCredentials, TokenRequest, TokenResponse
 
 from . import _deadlines
-from ._config import origin
-from ._logging import logger
+from ._config import logger, origin
 from ._responses import parse_response
 from ._tolerance import Tolerance
 from .redaction import REDACTED

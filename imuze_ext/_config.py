@@ -1,16 +1,23 @@
-"""Settings from arguments and environment (arguments win): base URL, credentials, strict mode."""
+"""Settings from arguments and environment (arguments win): base URL, credentials, strict, logs.
+
+The `imuze_ext` logger is silent unless the application configures logging or sets
+IMUZE_LOG=debug|info|warning; every record is redacted (see imuze_ext.redaction). Its
+NullHandler keeps Python's last-resort handler away from the library's records.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import httpx
 
 from .errors import ConfigurationError, InvalidCredentialsError, MissingCredentialsError
-from .redaction import REDACTED, redact_url
+from .redaction import REDACTED, RedactSecretsFilter, redact_url
 
 DEFAULT_BASE_URL = "https://api.imuze.io/api/4"
 
@@ -246,3 +253,33 @@ def resolve_login(
     login = _login(email, password)
     check_credentials(login)
     return login
+
+
+logger = logging.getLogger("imuze_ext")
+logger.addHandler(logging.NullHandler())
+logger.addFilter(RedactSecretsFilter())  # our own records, whatever a message carries
+
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
+
+
+class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The stderr handler IMUZE_LOG installs; marked so that it is installed once."""
+
+
+def configure_from_env(env: Mapping[str, str] | None = None) -> None:
+    """Turn the logger on when IMUZE_LOG is `debug`, `info` or `warning` (tolerated
+    deviations from the spec and scheduled retries only); unset or empty, leave it silent.
+    Another value is a ConfigurationError (a misspelt level would silently log nothing)."""
+    value = setting(ENV_LOG, env)
+    if value is None:
+        return
+    level = _LEVELS.get(value.strip().lower())
+    if level is None:
+        raise ConfigurationError(
+            f"invalid {ENV_LOG}={value!r}: expected debug, info or warning (or unset)"
+        )
+    logger.setLevel(level)
+    if not any(isinstance(h, _EnvHandler) for h in logger.handlers):
+        handler = _EnvHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s imuze_ext %(levelname)s %(message)s"))
+        logger.addHandler(handler)

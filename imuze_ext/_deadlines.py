@@ -30,7 +30,7 @@ import math
 import ssl
 import time
 import urllib.request
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -400,8 +400,10 @@ def _core_request(request: httpx.Request) -> httpcore.Request:
     )
 
 
-class _CoreStream(httpx.SyncByteStream):
-    def __init__(self, inner: Iterable[bytes], request: httpx.Request) -> None:
+class _CoreStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """httpcore's body stream (sync or async), its failures raised as httpx's."""
+
+    def __init__(self, inner: Any, request: httpx.Request) -> None:
         self._inner = inner
         self._request = request
 
@@ -409,61 +411,42 @@ class _CoreStream(httpx.SyncByteStream):
         with _httpx_errors(self._request):
             yield from self._inner
 
-    def close(self) -> None:
-        close = getattr(self._inner, "close", None)
-        if close is not None:
-            close()
-
-
-class _AsyncCoreStream(httpx.AsyncByteStream):
-    def __init__(self, inner: AsyncIterable[bytes], request: httpx.Request) -> None:
-        self._inner = inner
-        self._request = request
-
     async def __aiter__(self) -> AsyncIterator[bytes]:
         with _httpx_errors(self._request):
             async for chunk in self._inner:
                 yield chunk
 
+    def close(self) -> None:
+        self._inner.close()
+
     async def aclose(self) -> None:
-        aclose = getattr(self._inner, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await self._inner.aclose()
 
 
-class PoolTransport(httpx.BaseTransport):
-    """An httpx transport over one of httpcore's pools (direct or through a proxy)."""
+def _answer(answer: httpcore.Response, request: httpx.Request) -> httpx.Response:
+    stream = _CoreStream(answer.stream, request)
+    return httpx.Response(
+        answer.status, headers=answer.headers, stream=stream, extensions=answer.extensions
+    )
 
-    def __init__(self, pool: httpcore.ConnectionPool) -> None:
+
+class PoolTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """An httpx transport over one of httpcore's pools (direct or through a proxy; a sync
+    pool serves `handle_request`, an async one `handle_async_request`)."""
+
+    def __init__(self, pool: Any) -> None:
         self.pool = pool
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         with _httpx_errors(request):
-            answer = self.pool.handle_request(_core_request(request))
-        assert isinstance(answer.stream, Iterable)
-        stream = _CoreStream(answer.stream, request)
-        return httpx.Response(
-            answer.status, headers=answer.headers, stream=stream, extensions=answer.extensions
-        )
-
-    def close(self) -> None:
-        self.pool.close()
-
-
-class AsyncPoolTransport(httpx.AsyncBaseTransport):
-    """The async twin of PoolTransport."""
-
-    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
-        self.pool = pool
+            return _answer(self.pool.handle_request(_core_request(request)), request)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         with _httpx_errors(request):
-            answer = await self.pool.handle_async_request(_core_request(request))
-        assert isinstance(answer.stream, AsyncIterable)
-        stream = _AsyncCoreStream(answer.stream, request)
-        return httpx.Response(
-            answer.status, headers=answer.headers, stream=stream, extensions=answer.extensions
-        )
+            return _answer(await self.pool.handle_async_request(_core_request(request)), request)
+
+    def close(self) -> None:
+        self.pool.close()
 
     async def aclose(self) -> None:
         await self.pool.aclose()
@@ -527,47 +510,37 @@ def _proxy_settings(proxy: str) -> tuple[str, dict[str, Any]]:
     raise ValueError(f"unknown proxy scheme {url.scheme!r} in {redact_url(proxy)!r}")
 
 
-def _mounted(proxies: dict[str, str | None], pool_for: Callable[[str], _T]) -> dict[str, _T | None]:
-    return {pattern: None if url is None else pool_for(url) for pattern, url in proxies.items()}
-
-
-def http_transport(limits: httpx.Limits, *, trust_env: bool = True) -> httpx.BaseTransport:
+def http_transport(
+    limits: httpx.Limits, *, trust_env: bool = True, asynchronous: bool = False
+) -> PoolTransport | ClientTransport:
     """Our bottom: a pool whose sockets obey the call's deadlines (TLS verified), and, with
     `trust_env`, one through each proxy the environment names, chosen per URL by httpx's
-    own `mounts` routing."""
-    settings = {**_pool_settings(limits), "network_backend": DeadlineBackend()}
-    direct = PoolTransport(httpcore.ConnectionPool(**settings))
+    own `mounts` routing. `asynchronous`: httpcore's async pools, for an AsyncImuze."""
+    backend = AsyncDeadlineBackend() if asynchronous else DeadlineBackend()
+    settings = {**_pool_settings(limits), "network_backend": backend}
+    direct_pool, http_proxy, socks_proxy = _ASYNC_POOLS if asynchronous else _POOLS
+    direct = PoolTransport(direct_pool(**settings))
     proxies = environment_proxies() if trust_env else {}
     if not proxies:
         return direct
 
-    def through(url: str) -> httpx.BaseTransport:
+    def through(url: str) -> PoolTransport:
         kind, proxy = _proxy_settings(url)
-        pool = httpcore.HTTPProxy if kind == "http" else httpcore.SOCKSProxy
-        return PoolTransport(pool(**settings, **proxy))
+        return PoolTransport((http_proxy if kind == "http" else socks_proxy)(**settings, **proxy))
 
-    router = httpx.Client(transport=direct, mounts=_mounted(proxies, through), trust_env=False)
+    mounts = {pattern: None if url is None else through(url) for pattern, url in proxies.items()}
+    router = (httpx.AsyncClient if asynchronous else httpx.Client)(
+        transport=direct, mounts=mounts, trust_env=False
+    )
     return ClientTransport(router, owned=True)
 
 
-def async_http_transport(
-    limits: httpx.Limits, *, trust_env: bool = True
-) -> httpx.AsyncBaseTransport:
-    """The async twin of http_transport."""
-    settings = {**_pool_settings(limits), "network_backend": AsyncDeadlineBackend()}
-    direct = AsyncPoolTransport(httpcore.AsyncConnectionPool(**settings))
-    proxies = environment_proxies() if trust_env else {}
-    if not proxies:
-        return direct
-
-    def through(url: str) -> httpx.AsyncBaseTransport:
-        kind, proxy = _proxy_settings(url)
-        pool = httpcore.AsyncHTTPProxy if kind == "http" else httpcore.AsyncSOCKSProxy
-        return AsyncPoolTransport(pool(**settings, **proxy))
-
-    mounts = _mounted(proxies, through)
-    router = httpx.AsyncClient(transport=direct, mounts=mounts, trust_env=False)
-    return AsyncClientTransport(router, owned=True)
+_POOLS: tuple[Any, Any, Any] = (httpcore.ConnectionPool, httpcore.HTTPProxy, httpcore.SOCKSProxy)
+_ASYNC_POOLS: tuple[Any, Any, Any] = (
+    httpcore.AsyncConnectionPool,
+    httpcore.AsyncHTTPProxy,
+    httpcore.AsyncSOCKSProxy,
+)
 
 
 # The body: read within the call's time, bounded in size, decoded once.
@@ -621,47 +594,37 @@ def _check_chunk(request: httpx.Request, size: int, cap: int | None) -> None:
         raise httpx.ReadTimeout("the attempt's or the call's time is up", request=request)
 
 
-class GuardedStream(httpx.SyncByteStream):
-    """A body stream checked for time left after each chunk, and for size (`cap`)."""
+class GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body stream (sync or async) checked for time left after each chunk, and for size
+    (`cap`)."""
 
     def __init__(self, inner: Any, request: httpx.Request, cap: int | None) -> None:
         self._inner = inner
         self._request = request
         self._cap = cap
+        self._size = 0
+
+    def _check(self, chunk: bytes) -> bytes:
+        self._size += len(chunk)
+        _check_chunk(self._request, self._size, self._cap)
+        return chunk
 
     def __iter__(self) -> Iterator[bytes]:
-        size = 0
         for chunk in self._inner:
-            size += len(chunk)
-            _check_chunk(self._request, size, self._cap)
-            yield chunk
+            yield self._check(chunk)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            yield self._check(chunk)
 
     def close(self) -> None:
         self._inner.close()
-
-
-class AsyncGuardedStream(httpx.AsyncByteStream):
-    """The async twin of GuardedStream."""
-
-    def __init__(self, inner: Any, request: httpx.Request, cap: int | None) -> None:
-        self._inner = inner
-        self._request = request
-        self._cap = cap
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        size = 0
-        async for chunk in self._inner:
-            size += len(chunk)
-            _check_chunk(self._request, size, self._cap)
-            yield chunk
 
     async def aclose(self) -> None:
         await self._inner.aclose()
 
 
-def guarded(
-    raw: httpx.Response, request: httpx.Request, *, streamed: bool, asynchronous: bool = False
-) -> DecodedResponse:
+def guarded(raw: httpx.Response, request: httpx.Request, *, streamed: bool) -> DecodedResponse:
     """`raw` as a DecodedResponse over a guarded stream; a non-streamed body whose declared
     Content-Length is over MAX_BODY_BYTES is refused at once."""
     cap = None if streamed else MAX_BODY_BYTES
@@ -669,15 +632,10 @@ def guarded(
         declared = raw.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             raise _too_large(request, declared)
-    stream: Any = (
-        AsyncGuardedStream(raw.stream, request, cap)
-        if asynchronous
-        else GuardedStream(raw.stream, request, cap)
-    )
     return DecodedResponse(
         raw.status_code,
         headers=raw.headers,
-        stream=stream,
+        stream=GuardedStream(raw.stream, request, cap),
         extensions=raw.extensions,
         request=request,
     )
@@ -694,32 +652,22 @@ def _add_missing_headers(request: httpx.Request, defaults: httpx.Headers) -> Non
             request.headers[name] = value
 
 
-class ClientTransport(httpx.BaseTransport):
-    """Sends through an httpx.Client (its transport and mounts, event hooks and default
-    headers apply): a caller's, which the caller keeps and closes, or our own proxy router
-    (`owned`). Auth and redirects are left to the layers above, so that credentials are
-    attached once, only for the API's origin."""
+class ClientTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Sends through an httpx.Client or AsyncClient (its transport and mounts, event hooks
+    and default headers apply): a caller's, which the caller keeps and closes, or our own
+    proxy router (`owned`). Auth and redirects are left to the layers above, so that
+    credentials are attached once, only for the API's origin."""
 
-    def __init__(self, client: httpx.Client, *, owned: bool = False) -> None:
+    def __init__(self, client: Any, *, owned: bool = False) -> None:
         self.client = client
         self.owned = owned
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         _add_missing_headers(request, self.client.headers)
-        return self.client.send(request, stream=True, auth=None, follow_redirects=False)
-
-    def close(self) -> None:
-        """Close the client if it is ours; a caller's is left to the caller."""
-        if self.owned:
-            self.client.close()
-
-
-class AsyncClientTransport(httpx.AsyncBaseTransport):
-    """The async twin of ClientTransport, over an httpx.AsyncClient."""
-
-    def __init__(self, client: httpx.AsyncClient, *, owned: bool = False) -> None:
-        self.client = client
-        self.owned = owned
+        response: httpx.Response = self.client.send(
+            request, stream=True, auth=None, follow_redirects=False
+        )
+        return response
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Our sockets do not guard the caller's client, so the answer's headers are awaited
@@ -729,11 +677,17 @@ class AsyncClientTransport(httpx.AsyncBaseTransport):
         left = None if call is None else call.remaining()
         try:
             with anyio.fail_after(None if left is None else max(left, 0.0)):
-                return await self.client.send(
+                response: httpx.Response = await self.client.send(
                     request, stream=True, auth=None, follow_redirects=False
                 )
+                return response
         except TimeoutError:
             raise httpx.ReadTimeout("the attempt's time is up", request=request) from None
+
+    def close(self) -> None:
+        """Close the client if it is ours; a caller's is left to the caller."""
+        if self.owned:
+            self.client.close()
 
     async def aclose(self) -> None:
         """Close the client if it is ours; a caller's is left to the caller."""
@@ -741,28 +695,23 @@ class AsyncClientTransport(httpx.AsyncBaseTransport):
             await self.client.aclose()
 
 
-class SharedTransport(httpx.BaseTransport):
+class SharedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Another client's bottom transport, borrowed by `with_options`: the connection pool
     is shared, and closing it is left to the client that owns it."""
 
-    def __init__(self, owner: httpx.BaseTransport) -> None:
+    def __init__(self, owner: Any) -> None:
         self.owner = owner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self.owner.handle_request(request)
+        response: httpx.Response = self.owner.handle_request(request)
+        return response
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response: httpx.Response = await self.owner.handle_async_request(request)
+        return response
 
     def close(self) -> None:
         """Nothing to close: the owning client closes the pool."""
-
-
-class AsyncSharedTransport(httpx.AsyncBaseTransport):
-    """The async twin of SharedTransport."""
-
-    def __init__(self, owner: httpx.AsyncBaseTransport) -> None:
-        self.owner = owner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self.owner.handle_async_request(request)
 
     async def aclose(self) -> None:
         """Nothing to close: the owning client closes the pool."""

@@ -2,7 +2,8 @@
 
 A download: a temp file in the destination folder, fsync, atomic rename (a hard link when
 the caller did not ask to overwrite). What arrives is checked to be the media promised
-(_media: type, signature). The byte count is
+(`Media`: type, signature; an HTML page answered with 200 is an
+UnexpectedMediaError, in strict and tolerant modes alike). The byte count is
 checked against Content-Length; a broken transfer resumes (the RESUME rule of _retry) with a
 Range request guarded by `If-Range` (the first answer's strong ETag, else its
 Last-Modified), and the partial answer must continue the first one (same start, same total
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import re
 import stat
@@ -35,7 +37,6 @@ import httpx
 from imuze_client.models import Song, SongSummary
 
 from . import _deadlines, _polling, _responses, _retry
-from ._media import HEAD_BYTES, MP3, Media
 from ._tolerance import directory, resolve_url
 from .errors import (
     APIConnectionError,
@@ -44,9 +45,74 @@ from .errors import (
     ResponseValidationError,
     SongFailedError,
     SongNotReadyError,
+    UnexpectedMediaError,
 )
 
 _T = TypeVar("_T")
+
+GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
+"""Media types that say nothing of the content: the bytes' signature decides."""
+
+HEAD_BYTES = 64
+"""How many first bytes a message quotes, and the most the signature check needs."""
+
+
+@dataclass(frozen=True)
+class Media:
+    """What a media field promises: its name, its media types, how its bytes start."""
+
+    field: str
+    types: frozenset[str]
+    what: str
+    whole: bool = False
+    """Whether the signature check needs the whole body (JSON), not just its first bytes."""
+
+    def check_type(self, response: httpx.Response) -> None:
+        """Refuse an answer whose Content-Type is neither this media's nor a generic one."""
+        kind = media_type(response)
+        if kind not in self.types and kind not in GENERIC_TYPES:
+            raise UnexpectedMediaError(
+                f"{self.field} answered {kind}, not {self.what}", response=response
+            )
+
+    def check_head(self, head: bytes, complete: bytes | None, response: httpx.Response) -> None:
+        """Refuse bytes without this media's signature: `head` (the first HEAD_BYTES, or all
+        of a shorter body), `complete` the whole body when the media needs it (JSON)."""
+        if not self.signed(head, complete):
+            raise UnexpectedMediaError(
+                f"{self.field} did not send {self.what}: {describe(head, media_type(response))}",
+                response=response,
+                head=head,
+            )
+
+    def signed(self, head: bytes, complete: bytes | None) -> bool:
+        """Whether the bytes carry this media's signature."""
+        if self is MP3:
+            return head.startswith(b"ID3") or (
+                len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+            )
+        try:
+            json.loads(complete if complete is not None else head)
+        except ValueError:
+            return False
+        return True
+
+
+MP3 = Media("mp3_url", frozenset({"audio/mpeg", "audio/mp3", "audio/mpeg3"}), "an MP3")
+TIMELINE = Media("timeline_url", frozenset({"application/json"}), "JSON", whole=True)
+
+
+def media_type(response: httpx.Response) -> str:
+    """The answer's media type, lower case, without parameters ("" when none)."""
+    value: str = response.headers.get("Content-Type", "")
+    return value.split(";")[0].strip().lower()
+
+
+def describe(head: bytes, kind: str) -> str:
+    """The first bytes of a body, for a message: `text/html, starting '<!DOCTYPE html>…'`."""
+    text = head[:HEAD_BYTES].decode("latin-1")
+    shown = "".join(char if char.isprintable() else "." for char in text)
+    return f"{kind or 'no Content-Type'}, starting {shown!r}" if head else f"{kind}, empty"
 
 
 async def run_to_the_end(step: Callable[[], _T]) -> _T:
@@ -335,25 +401,38 @@ def _discard(file: IO[bytes], temp: Path) -> None:
     temp.unlink(missing_ok=True)
 
 
-def download(
-    http: httpx.Client,
-    url: str,
-    path: Path,
-    *,
+def _plan(
+    base: httpx.URL,
+    ready: Song | SongSummary,
+    dest: str | os.PathLike[str],
     limits: _deadlines.Limits,
-    deadline: float | None = None,
-    progress: ProgressCallback | None = None,
-    overwrite: bool = False,
-    media: Media = MP3,
-) -> Path:
-    """Stream `url` (resolved against the API base URL) to `path` atomically; return `path`.
-    `deadline` (seconds, None: none) bounds the whole transfer. An existing file is
-    replaced only if `overwrite` (DestinationExistsError otherwise, before any request).
-    What arrives must be the `media` promised (see _media), else UnexpectedMediaError."""
+    deadline: float | None,
+    overwrite: bool,
+) -> tuple[str, Path, float | None]:
+    """A download's URL (resolved against the API base URL), file (see target_path) and
+    deadline (see download_deadline); a taken destination is refused before any request."""
+    path = target_path(dest, ready.id, ready.title)
+    limit = download_deadline(deadline, limits)
+    url = media_of(ready)
     check_destination(path, overwrite=overwrite)
-    url = _resolved_url(http.base_url, url)
-    state = _State(media=media)
-    with _deadlines.call_scope(deadline, settled=True) as call:
+    return _resolved_url(base, url), path, limit
+
+
+def save(
+    http: httpx.Client,
+    ready: Song | SongSummary,
+    dest: str | os.PathLike[str],
+    limits: _deadlines.Limits,
+    deadline: float | None,
+    progress: ProgressCallback | None,
+    overwrite: bool = False,
+) -> Path:
+    """Stream a ready song's mp3 to its file atomically; return the file. `deadline`
+    (seconds, None: none) bounds the whole transfer. An existing file is replaced only if
+    `overwrite`. What arrives must be an MP3 (see Media), else UnexpectedMediaError."""
+    url, path, limit = _plan(http.base_url, ready, dest, limits, deadline, overwrite)
+    state = _State()
+    with _deadlines.call_scope(limit, settled=True) as call:
         _deadlines.settle(call, limits)
         file, temp = _temp_file(path)
         try:
@@ -394,24 +473,21 @@ def _segment(
         state.check(response)
 
 
-async def adownload(
+async def asave(
     http: httpx.AsyncClient,
-    url: str,
-    path: Path,
-    *,
+    ready: Song | SongSummary,
+    dest: str | os.PathLike[str],
     limits: _deadlines.Limits,
-    deadline: float | None = None,
-    progress: ProgressCallback | None = None,
+    deadline: float | None,
+    progress: ProgressCallback | None,
     overwrite: bool = False,
-    media: Media = MP3,
 ) -> Path:
-    """The async twin of download (chunk writes and the final fsync run in a worker
-    thread; the temp file is made and removed in this one, so that a cancellation at any
-    point leaves no file and no open handle)."""
-    check_destination(path, overwrite=overwrite)
-    url = _resolved_url(http.base_url, url)
-    state = _State(media=media)
-    with _deadlines.call_scope(deadline, settled=True) as call:
+    """The async twin of save (chunk writes and the final fsync run in a worker thread;
+    the temp file is made and removed in this one, so that a cancellation at any point
+    leaves no file and no open handle)."""
+    url, path, limit = _plan(http.base_url, ready, dest, limits, deadline, overwrite)
+    state = _State()
+    with _deadlines.call_scope(limit, settled=True) as call:
         _deadlines.settle(call, limits)
         raw_file, temp = _temp_file(path)
         try:
@@ -480,49 +556,3 @@ def media_of(song: Song | SongSummary) -> str:
     if not song.mp3_url:
         raise SongFailedError(song.id, "it is ready but has no mp3_url", status=str(song.status))
     return song.mp3_url
-
-
-def save(
-    http: httpx.Client,
-    ready: Song | SongSummary,
-    dest: str | os.PathLike[str],
-    limits: _deadlines.Limits,
-    deadline: float | None,
-    progress: ProgressCallback | None,
-    overwrite: bool = False,
-) -> Path:
-    """Download a ready song's mp3 to `dest` (see target_path for the destination rule)."""
-    path = target_path(dest, ready.id, ready.title)
-    limit = download_deadline(deadline, limits)
-    return download(
-        http,
-        media_of(ready),
-        path,
-        limits=limits,
-        deadline=limit,
-        progress=progress,
-        overwrite=overwrite,
-    )
-
-
-async def asave(
-    http: httpx.AsyncClient,
-    ready: Song | SongSummary,
-    dest: str | os.PathLike[str],
-    limits: _deadlines.Limits,
-    deadline: float | None,
-    progress: ProgressCallback | None,
-    overwrite: bool = False,
-) -> Path:
-    """The async twin of save."""
-    path = target_path(dest, ready.id, ready.title)
-    limit = download_deadline(deadline, limits)
-    return await adownload(
-        http,
-        media_of(ready),
-        path,
-        limits=limits,
-        deadline=limit,
-        progress=progress,
-        overwrite=overwrite,
-    )

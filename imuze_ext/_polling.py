@@ -31,8 +31,8 @@ MAX_INTERVAL = WAIT.backoff.cap
 GROWTH = WAIT.backoff.growth
 
 Clock = Callable[[], float]
-Fetched = tuple[Song | None, float | None]  # the song (None after a transient error), Retry-After
-ListFetched = tuple[Sequence[SongSummary] | None, float | None]
+Polled = tuple[Mapping[int, Any] | None, float | None]
+"""One poll: the songs fetched by id (None after an error the wait outlives), Retry-After."""
 _S = TypeVar("_S", Song, SongSummary)
 
 
@@ -147,20 +147,36 @@ def _check_statuses(
                 raise strict
 
 
-def fetched(answer: RawResponse[Song], tolerance: Tolerance) -> Fetched:
-    """A poll's song and the server's Retry-After, its status checked."""
-    song = answer.parse()
-    _check_statuses([song], "getSong", answer.http_response, tolerance)
-    return song, retry_after_seconds(answer.headers.get("Retry-After"))
+def polled(
+    answer: RawResponse[Song] | RawResponse[SongList], ids: Sequence[int], tolerance: Tolerance
+) -> Polled:
+    """A poll's songs by id (one song's answer, or the list's) and the server's Retry-After,
+    the awaited songs' statuses checked."""
+    parsed = answer.parse()
+    if isinstance(parsed, Song):
+        by_id: dict[int, Any] = {ids[0]: parsed}
+        operation = "getSong"
+    else:
+        by_id = {song.id: song for song in parsed.response}
+        operation = "listSongs"
+    awaited = [by_id[i] for i in ids if i in by_id]
+    _check_statuses(awaited, operation, answer.http_response, tolerance)
+    return by_id, retry_after_seconds(answer.headers.get("Retry-After"))
 
 
-def listed(answer: RawResponse[SongList], ids: Sequence[int], tolerance: Tolerance) -> ListFetched:
-    """A list poll's songs and the server's Retry-After, the awaited songs' statuses checked."""
-    songs = answer.parse().response
-    wanted = set(ids)
-    awaited = [s for s in songs if s.id in wanted]
-    _check_statuses(awaited, "listSongs", answer.http_response, tolerance)
-    return songs, retry_after_seconds(answer.headers.get("Retry-After"))
+def unlisted(ids: Sequence[int], by_id: Mapping[int, Any] | None) -> list[int]:
+    """The awaited songs a list answer does not show: each is read directly (the same poll
+    as `wait`), so a lagging list never fails a song that exists."""
+    return [] if by_id is None else [song_id for song_id in ids if song_id not in by_id]
+
+
+def merged(by_id: Mapping[int, Any], song_id: int, read: Polled) -> dict[int, Any]:
+    """`by_id` with a directly read song added in the list's shape (its other fields kept
+    as extras); unchanged when the read met a transient error."""
+    found = read[0]
+    if found is None or song_id not in found:
+        return dict(by_id)
+    return {**by_id, song_id: SongSummary.from_dict(found[song_id].to_dict())}
 
 
 def pick_ready(ids: Sequence[int], by_id: Mapping[int, _S], ready: dict[int, _S]) -> dict[int, str]:
@@ -227,124 +243,36 @@ class _Round:
         return delay
 
 
-def _one(song_id: int, fetched: Fetched) -> tuple[dict[int, Song] | None, float | None]:
-    song, retry_after = fetched
-    return (None if song is None else {song_id: song}), retry_after
-
-
-def _listed(fetched: ListFetched) -> tuple[dict[int, SongSummary] | None, float | None]:
-    songs, retry_after = fetched
-    return (None if songs is None else {song.id: song for song in songs}), retry_after
-
-
-def unlisted(state: _Round, by_id: Mapping[int, SongSummary] | None) -> list[int]:
-    """The pending songs a list answer does not show: each is read directly (the same
-    poll as `wait`), so a lagging list never fails a song that exists."""
-    if by_id is None:
-        return []
-    return [song_id for song_id in state.pending if song_id not in by_id]
-
-
-def as_summary(song: Song) -> SongSummary:
-    """A directly read song in the list's shape (its other fields kept as extras)."""
-    return SongSummary.from_dict(song.to_dict())
-
-
-def _merge(
-    by_id: dict[int, SongSummary] | None, song_id: int, fetched: Fetched
-) -> dict[int, SongSummary] | None:
-    song = fetched[0]
-    if by_id is not None and song is not None:
-        by_id[song_id] = as_summary(song)
-    return by_id
-
-
-def wait_for_song(
-    song_id: int,
-    fetch: Callable[[], Fetched],
-    *,
-    timeout: float,
-    interval: float,
-    clock: Clock,
-    sleep: Callable[[float], None],
-) -> Song:
-    """Poll `fetch` until the song is ready or the deadline passes (SongTimeoutError)."""
-    state = _Round([song_id], timeout, interval, clock)
-    with _deadlines.bounded(state.end):
-        while (
-            state.pending
-            and (delay := state.delay(*_one(song_id, fetch()), f"GET song {song_id}")) is not None
-        ):
-            sleep(delay)
-    song: Song = state.ready[song_id]
-    return song
-
-
-async def await_song(
-    song_id: int,
-    fetch: Callable[[], Awaitable[Fetched]],
-    *,
-    timeout: float,  # noqa: ASYNC109 - a polling deadline (injectable clock), not a cancel scope
-    interval: float,
-    clock: Clock,
-    sleep: Callable[[float], Awaitable[None]],
-) -> Song:
-    """The async twin of wait_for_song."""
-    state = _Round([song_id], timeout, interval, clock)
-    with _deadlines.bounded(state.end):
-        while (
-            state.pending
-            and (delay := state.delay(*_one(song_id, await fetch()), f"GET song {song_id}"))
-            is not None
-        ):
-            await sleep(delay)
-    song: Song = state.ready[song_id]
-    return song
-
-
-def wait_for_songs(
+def wait_for(
     ids: Sequence[int],
-    fetch_list: Callable[[], ListFetched],
-    fetch_one: Callable[[int], Fetched],
-    *,
+    poll: Callable[[], Polled],
+    what: str,
     timeout: float,
     interval: float,
     clock: Clock,
     sleep: Callable[[float], None],
-) -> list[SongSummary]:
-    """Poll the song list (one request per round) until every id is ready; a song the list
-    does not show yet is read directly with `fetch_one`, whose errors end the wait as they
-    end `wait` (404 NotFoundError, 410 GoneError)."""
+) -> list[Any]:
+    """Poll until every id is ready (in the order of `ids`), a song fails
+    (SongFailedError) or the deadline passes (SongTimeoutError)."""
     state = _Round(ids, timeout, interval, clock)
     with _deadlines.bounded(state.end):
-        while state.pending:
-            by_id, retry_after = _listed(fetch_list())
-            for song_id in unlisted(state, by_id):
-                by_id = _merge(by_id, song_id, fetch_one(song_id))
-            if (delay := state.delay(by_id, retry_after, "GET the song list")) is None:
-                break
+        while state.pending and (delay := state.delay(*poll(), what)) is not None:
             sleep(delay)
     return [state.ready[song_id] for song_id in ids]
 
 
-async def await_songs(
+async def await_for(
     ids: Sequence[int],
-    fetch_list: Callable[[], Awaitable[ListFetched]],
-    fetch_one: Callable[[int], Awaitable[Fetched]],
-    *,
+    poll: Callable[[], Awaitable[Polled]],
+    what: str,
     timeout: float,  # noqa: ASYNC109 - a polling deadline (injectable clock), not a cancel scope
     interval: float,
     clock: Clock,
     sleep: Callable[[float], Awaitable[None]],
-) -> list[SongSummary]:
-    """The async twin of wait_for_songs."""
+) -> list[Any]:
+    """The async twin of wait_for."""
     state = _Round(ids, timeout, interval, clock)
     with _deadlines.bounded(state.end):
-        while state.pending:
-            by_id, retry_after = _listed(await fetch_list())
-            for song_id in unlisted(state, by_id):
-                by_id = _merge(by_id, song_id, await fetch_one(song_id))
-            if (delay := state.delay(by_id, retry_after, "GET the song list")) is None:
-                break
+        while state.pending and (delay := state.delay(*(await poll()), what)) is not None:
             await sleep(delay)
     return [state.ready[song_id] for song_id in ids]

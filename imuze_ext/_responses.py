@@ -24,6 +24,7 @@ import functools
 import html.parser
 import importlib.resources
 import json
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, Self, TypeVar, final
@@ -36,7 +37,6 @@ from imuze_client.types import Response
 
 from . import _deadlines, _retry
 from ._config import origin
-from ._json_types import json_type
 from ._tolerance import (
     Deviation,
     Tolerance,
@@ -111,15 +111,77 @@ def _components() -> dict[str, Any]:
     return components
 
 
-@functools.cache
-def documented_success(operation: str) -> frozenset[int]:
-    """The 2xx statuses the packaged spec documents for an operationId."""
-    for item in packaged_spec()["paths"].values():
+def _operation(operation: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The path, path item and operation object of an operationId in the packaged spec."""
+    for path, item in packaged_spec()["paths"].items():
         for method in _METHODS:
             op = item.get(method)
             if op and op.get("operationId") == operation:
-                return frozenset(int(s) for s in op["responses"] if str(s).startswith("2"))
+                return path, item, op
     raise LookupError(f"no operation {operation!r} in the packaged spec")
+
+
+def _deref(node: Any) -> Any:
+    """`node` with its local `$ref`s (`#/components/...`) followed."""
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        node = functools.reduce(dict.__getitem__, node["$ref"][2:].split("/"), packaged_spec())
+    return node
+
+
+@functools.cache
+def documented_success(operation: str) -> frozenset[int]:
+    """The 2xx statuses the packaged spec documents for an operationId."""
+    return frozenset(int(s) for s in _operation(operation)[2]["responses"] if str(s)[0] == "2")
+
+
+@functools.cache
+def echo_fields(operation: str) -> tuple[str, ...]:
+    """The path parameters of an operation that reappear, by name, as properties of its
+    success answer's schema: an answer must name the thing asked for (GET /songs/{id}
+    answers a Song whose `id` is the id in the path)."""
+    _, item, op = _operation(operation)
+    params = [_deref(p) for p in [*item.get("parameters", []), *op.get("parameters", [])]]
+    names = [p["name"] for p in params if p.get("in") == "path"]
+    properties: set[str] = set()
+    for status, answer in op["responses"].items():
+        if str(status).startswith("2"):
+            for media in _deref(answer).get("content", {}).values():
+                properties.update(_deref(media.get("schema", {})).get("properties", {}))
+    return tuple(name for name in names if name in properties)
+
+
+def echo_mismatch(response: httpx.Response, operation: str) -> ResponseValidationError | None:
+    """The error for a (valid) answer that names another thing than the path asked for."""
+    fields = echo_fields(operation)
+    if not fields:
+        return None
+    template = re.escape(_operation(operation)[0])
+    pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", template) + "$"
+    asked = re.search(pattern, response.request.url.path)
+    data = response.json()
+    for name in fields:
+        got = str(data.get(name)) if isinstance(data, dict) else ""
+        if asked is not None and got != asked[name]:
+            return ResponseValidationError(
+                f"{_where(response)}: the answer's {name} is {got[:40]!r}, not the "
+                f"{asked[name][:40]!r} asked for",
+                response=response,
+            )
+    return None
+
+
+def drop_connection(response: httpx.Response) -> None:
+    """Close the connection an answer came on, so that the pool does not use it again."""
+    stream = response.extensions.get("network_stream")
+    if stream is not None:
+        stream.close()
+
+
+async def adrop_connection(response: httpx.Response) -> None:
+    """The async twin of drop_connection."""
+    stream = response.extensions.get("network_stream")
+    if stream is not None:
+        await stream.aclose()
 
 
 @functools.cache
@@ -363,14 +425,14 @@ def call_full(
     try:
         with _deadlines.call_scope():
             try:
-                detailed = send()
+                raw, parsed = _recorded(send().parsed)
             except Exception as exc:
-                raw = _answer_despite(exc)  # the generated parser gave up: judge the raw answer
-                parsed = None
-            else:
-                raw = _recorded()
-                parsed = detailed.parsed
-        return RawResponse(read(raw, parsed, operation, model, tolerance), raw)
+                raw, parsed = _answer_despite(exc), None  # the generated parser gave up
+        model_read = read(raw, parsed, operation, model, tolerance)
+        if (mismatch := echo_mismatch(raw, operation)) is not None:
+            drop_connection(raw)
+            raise mismatch
+        return RawResponse(model_read, raw)
     finally:
         _last_response.reset(reset)
 
@@ -386,14 +448,14 @@ async def acall_full(
     try:
         with _deadlines.call_scope():
             try:
-                detailed = await send()
+                raw, parsed = _recorded((await send()).parsed)
             except Exception as exc:
-                raw = _answer_despite(exc)  # the generated parser gave up: judge the raw answer
-                parsed = None
-            else:
-                raw = _recorded()
-                parsed = detailed.parsed
-        return RawResponse(read(raw, parsed, operation, model, tolerance), raw)
+                raw, parsed = _answer_despite(exc), None  # the generated parser gave up
+        model_read = read(raw, parsed, operation, model, tolerance)
+        if (mismatch := echo_mismatch(raw, operation)) is not None:
+            await adrop_connection(raw)
+            raise mismatch
+        return RawResponse(model_read, raw)
     finally:
         _last_response.reset(reset)
 
@@ -409,11 +471,11 @@ def _answer_despite(exc: Exception) -> httpx.Response:
     raise translated from exc
 
 
-def _recorded() -> httpx.Response:
+def _recorded(parsed: object) -> tuple[httpx.Response, object]:
     raw = _last_response.get()
     if raw is None:  # only when no response hook ran: an httpx client not built by imuze_ext
         raise ImuzeError("internal error: the HTTP answer was not recorded")
-    return raw
+    return raw, parsed
 
 
 def _choked(exc: Exception) -> bool:
@@ -669,6 +731,22 @@ def json_shape(body: object) -> str:
         more = ", …" if len(body) > 4 else ""
         return f"a {{{', '.join(keys)}{more}}} body"
     return f"a JSON {json_type(body)} body"
+
+
+def json_type(value: object) -> str:
+    """`null`, `boolean`, `integer`, `number`, `string`, `object` or `array` for a value from
+    `json.loads` (or a YAML document's JSON-compatible values)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "object" if isinstance(value, Mapping) else "array"
 
 
 def _text_body(response: httpx.Response, secrets: list[str]) -> ErrorBody:

@@ -40,8 +40,8 @@ import httpx
 import stamina
 
 from . import _deadlines, _responses
+from ._config import logger
 from ._deadlines import Call, Limits
-from ._logging import logger
 from .errors import APIConnectionError, APIStatusError, RateLimitError
 from .redaction import redact_headers, redact_url
 
@@ -353,7 +353,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         try:
             raw = await self._inner.handle_async_request(request)
             try:
-                response = _deadlines.guarded(raw, request, streamed=streamed, asynchronous=True)
+                response = _deadlines.guarded(raw, request, streamed=streamed)
                 if not streamed:
                     await response.aread()
                     response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)

@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ._logging import logger
+from ._config import logger
 from .errors import ResponseValidationError
 
 

@@ -18,19 +18,23 @@ from typing import Any, Generic, Self, TypeVar
 import httpx
 from imuze_client import Client
 
-from . import _config, _deadlines, _logging, _responses
+from . import _config, _deadlines, _responses
 from ._auth import ApiKeyAuth, LoginAuth
 from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport, default_deadline
 from ._tolerance import Tolerance
 from ._version import __version__
-from .resources.arrangements import (
+from .resources import (
     Arrangements,
     ArrangementsWithRawResponse,
     AsyncArrangements,
     AsyncArrangementsWithRawResponse,
+    AsyncAuthentication,
+    AsyncSongs,
+    AsyncSongsWithRawResponse,
+    Authentication,
+    Songs,
+    SongsWithRawResponse,
 )
-from .resources.authentication import AsyncAuthentication, Authentication
-from .resources.songs import AsyncSongs, AsyncSongsWithRawResponse, Songs, SongsWithRawResponse
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 """30 s for each attempt (its whole answer included), 10 s of it to connect: finite,
@@ -135,7 +139,7 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
         strict: bool | None = None,
         trust_env: bool = True,
     ) -> None:
-        _logging.configure_from_env()
+        _config.configure_from_env()
         if transport is not None and http_client is not None:
             raise ValueError("pass transport= or http_client=, not both")
         self.base_url = _config.resolve_base_url(base_url)
@@ -152,11 +156,15 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
             self._bottom,
         )
 
-    def _bottom_for(self, http_client: _HttpT | None, trust_env: bool) -> _TransportT:
-        raise NotImplementedError
+    _asynchronous = False
 
-    def _shared(self, bottom: _TransportT) -> _TransportT:
-        raise NotImplementedError
+    def _bottom_for(self, http_client: _HttpT | None, trust_env: bool) -> Any:
+        """Where requests leave: the caller's httpx client, else our own pool."""
+        if http_client is not None:
+            return _deadlines.ClientTransport(http_client)
+        return _deadlines.http_transport(
+            DEFAULT_LIMITS, trust_env=trust_env, asynchronous=self._asynchronous
+        )
 
     def _stack(
         self, limits: _deadlines.Limits, timeout: httpx.Timeout, bottom: _TransportT
@@ -201,7 +209,7 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
             self.timeout if timeout is None else timeout,
             self.max_retries if max_retries is None else _check_retries(max_retries),
             kept if deadline is None else deadline,
-            self._shared(self._bottom),
+            _deadlines.SharedTransport(self._bottom),
         )
         return clone
 
@@ -236,14 +244,6 @@ class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
     arrangements: Arrangements
     songs: Songs
     authentication: Authentication
-
-    def _bottom_for(self, http_client: httpx.Client | None, trust_env: bool) -> httpx.BaseTransport:
-        if http_client is not None:
-            return _deadlines.ClientTransport(http_client)
-        return _deadlines.http_transport(DEFAULT_LIMITS, trust_env=trust_env)
-
-    def _shared(self, bottom: httpx.BaseTransport) -> httpx.BaseTransport:
-        return _deadlines.SharedTransport(bottom)
 
     def _stack(
         self, limits: _deadlines.Limits, timeout: httpx.Timeout, bottom: httpx.BaseTransport
@@ -287,15 +287,7 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     songs: AsyncSongs
     authentication: AsyncAuthentication
 
-    def _bottom_for(
-        self, http_client: httpx.AsyncClient | None, trust_env: bool
-    ) -> httpx.AsyncBaseTransport:
-        if http_client is not None:
-            return _deadlines.AsyncClientTransport(http_client)
-        return _deadlines.async_http_transport(DEFAULT_LIMITS, trust_env=trust_env)
-
-    def _shared(self, bottom: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
-        return _deadlines.AsyncSharedTransport(bottom)
+    _asynchronous = True
 
     def _stack(
         self, limits: _deadlines.Limits, timeout: httpx.Timeout, bottom: httpx.AsyncBaseTransport

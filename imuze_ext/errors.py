@@ -1,4 +1,4 @@
-"""The exceptions imuze_ext raises: one small hierarchy under ImuzeError.
+"""The exceptions imuze_ext raises: one small hierarchy under ImuzeError (and a missing extra's).
 
 No message or repr here ever includes a request's headers or body, so tokens and
 passwords cannot leak through an exception.
@@ -6,10 +6,11 @@ passwords cannot leak through an exception.
 
 from __future__ import annotations
 
+import contextlib
 import errno
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Required, TypedDict, Unpack
 
 import httpx
 from imuze_client.models import Error
@@ -145,6 +146,15 @@ class APIStatusError(ImuzeError):
         )
 
 
+class StatusFields(TypedDict, total=False):
+    """What an APIStatusError carries besides its message (its keyword arguments)."""
+
+    response: Required[httpx.Response]
+    body: Required[object]
+    error: Error | None
+    field_errors: Mapping[str, tuple[str, ...]] | None
+
+
 class BadRequestError(APIStatusError):
     """400, 405, 406 or 415: the request itself was not acceptable."""
 
@@ -173,18 +183,9 @@ class RateLimitError(APIStatusError):
     """429: too many requests. `retry_after` is the server's hint in seconds, if any."""
 
     def __init__(
-        self,
-        message: str,
-        *,
-        response: httpx.Response,
-        body: object,
-        error: Error | None = None,
-        field_errors: Mapping[str, tuple[str, ...]] | None = None,
-        retry_after: float | None = None,
+        self, message: str, *, retry_after: float | None = None, **fields: Unpack[StatusFields]
     ) -> None:
-        super().__init__(
-            message, response=response, body=body, error=error, field_errors=field_errors
-        )
+        super().__init__(message, **fields)
         self.retry_after = retry_after
 
 
@@ -271,3 +272,35 @@ class SongNotReadyError(ImuzeError):
         super().__init__(f"song {song_id} is not ready yet (status: {status}); wait for it first")
         self.song_id = song_id
         self.status = status
+
+
+MOCK_PACKAGES = frozenset({"starlette", "uvicorn", "lameenc", "numpy", "httptools", "uvloop"})
+"""The top-level modules the `mock` extra installs."""
+
+
+class MissingExtraError(ImportError):
+    """A feature needs an optional extra that is not installed.
+
+    An ImportError, so that `except ImportError` still catches it; its message is one line
+    that names the extra and the command that installs it.
+    """
+
+    def __init__(self, extra: str, feature: str, missing: str) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs the '{extra}' extra ({missing} is not installed): "
+            f"pip install 'imuze[{extra}]'",
+            name=missing,
+        )
+
+
+@contextlib.contextmanager
+def requires_extra(extra: str, feature: str, packages: frozenset[str]) -> Iterator[None]:
+    """Turn a missing package of `extra` imported in the block into MissingExtraError."""
+    try:
+        yield
+    except ModuleNotFoundError as exc:
+        top = (exc.name or "").partition(".")[0]
+        if top not in packages:
+            raise
+        raise MissingExtraError(extra, feature, top) from None

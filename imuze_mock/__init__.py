@@ -41,7 +41,7 @@ def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'imuze_mock' has no attribute {name!r}")
-    from imuze_ext._extras import MOCK_PACKAGES, requires_extra
+    from imuze_ext.errors import MOCK_PACKAGES, requires_extra
 
     with requires_extra("mock", "the imuze mock", MOCK_PACKAGES):
         value = getattr(importlib.import_module(f".{module}", __name__), name)

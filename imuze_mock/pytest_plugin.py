@@ -52,7 +52,7 @@ _ATTEMPTS_CAP = 100
 
 def _require_mock(module: str) -> None:
     """Import a part of the mock, or fail the test with one line naming the missing extra."""
-    from imuze_ext._extras import MOCK_PACKAGES, MissingExtraError, requires_extra
+    from imuze_ext.errors import MOCK_PACKAGES, MissingExtraError, requires_extra
 
     try:
         with requires_extra("mock", "this imuze_mock fixture", MOCK_PACKAGES):

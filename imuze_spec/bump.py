@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from imuze_ext._extras import MissingExtraError, requires_extra
+from imuze_ext.errors import MissingExtraError, requires_extra
 
 from . import rules
 from .findings import Finding, Level

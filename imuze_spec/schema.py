@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from imuze_ext._json_types import json_type
+from imuze_ext._responses import json_type
 
 from .load import Node, Spec
 

@@ -216,7 +216,7 @@ def test_the_mock_names_its_extra_in_one_line(built: Matrix) -> None:
     imported = venv.run("python", "-c", "import imuze_mock; imuze_mock.create_app")
     assert imported.returncode == 1
     assert imported.stderr.strip().splitlines()[-1] == (
-        "imuze_ext._extras.MissingExtraError: the imuze mock needs the 'mock' extra"
+        "imuze_ext.errors.MissingExtraError: the imuze mock needs the 'mock' extra"
         f" (starlette is not installed): {MOCK_HINT}"
     )
 

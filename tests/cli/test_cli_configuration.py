@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from imuze_cli.app import app
 from imuze_cli.options import GLOBAL_OPTIONS
 from imuze_ext import _config
-from imuze_ext._logging import logger
+from imuze_ext._config import logger
 from imuze_mock import MockServer
 
 USAGE = 2

@@ -34,8 +34,7 @@ from imuze_cli.app import app
 from imuze_cli.errors import CLI_ERROR_TYPES, Interrupted, failure_of
 from imuze_cli.mock import _parser as mock_parser
 from imuze_cli.spec import app as spec_app
-from imuze_ext._extras import MissingExtraError
-from imuze_ext.errors import ImuzeError
+from imuze_ext.errors import ImuzeError, MissingExtraError
 from imuze_mock import MockServer, running
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -24,8 +24,13 @@ from imuze_ext import (
     NotFoundError,
     authorize,
 )
-from imuze_ext._config import ApiKey, Login, resolve_base_url, resolve_credentials
-from imuze_ext._logging import configure_from_env
+from imuze_ext._config import (
+    ApiKey,
+    Login,
+    configure_from_env,
+    resolve_base_url,
+    resolve_credentials,
+)
 from imuze_mock import MockServer
 
 

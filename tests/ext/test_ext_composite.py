@@ -29,7 +29,7 @@ from imuze_ext import (
     ImuzeError,
     SongTimeoutError,
 )
-from imuze_ext.resources.songs import AsyncSongs, Songs
+from imuze_ext.resources import AsyncSongs, Songs
 from imuze_mock import DEMO, MockConfig, create_app
 
 TIMEOUT = 1.5

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from imuze_ext import _config
-from imuze_ext._config import DEFAULT_BASE_URL, resolve_base_url
-from imuze_ext._logging import logger
+from imuze_ext._config import DEFAULT_BASE_URL, logger, resolve_base_url
 from imuze_ext.client import AsyncImuze, Imuze
 from imuze_ext.errors import (
     ConfigurationError,

@@ -18,7 +18,7 @@ from deviant import Receive, Scope, Send, serve
 from ext_helpers import API, Recorder, error_body, sequence, song_json
 
 from imuze_ext import AsyncImuze, Imuze
-from imuze_ext._logging import configure_from_env, logger
+from imuze_ext._config import configure_from_env, logger
 
 ARRANGEMENTS = {"count": 1, "response": [{"id": 1, "name": "Chamber Strings"}]}
 

@@ -13,7 +13,7 @@ import pytest
 from ext_helpers import API, Recorder, song_json
 
 from imuze_ext import AsyncImuze, Imuze, ResponseValidationError, UnexpectedMediaError
-from imuze_ext._media import MP3, TIMELINE, Media
+from imuze_ext._download import MP3, TIMELINE, Media
 
 SIGN_IN = b"<!DOCTYPE html><html><head><title>Sign in to continue</title></head></html>"
 FRAME = b"\xff\xfb\x90\x64" + bytes(400)

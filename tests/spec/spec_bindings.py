@@ -6,7 +6,7 @@ Nothing here is a hand-kept list; every binding is read from the code with `ast`
   operationId (`imuze_client.api.songs.get_song` for `getSong`, named by the generator's own
   `snake_case`), or, for a request an httpx.Auth flow has to send itself (the login), when one
   class holds both the operation's method and its literal path as string constants.
-- a resource method (imuze_ext/resources) reaches the operations of the generated modules
+- a resource method (imuze_ext/resources.py) reaches the operations of the generated modules
   it names, and of the methods of its class it calls (`self.list()`).
 - the CLI (every imuze_ext module that imports typer) reaches an operation when it calls
   `<anything>.<resource>.<method>(...)`, the resource being an attribute the client sets

@@ -86,4 +86,4 @@ def test_a_new_parameter_says_the_public_layer_needs_an_edit(tmp_path: Path) -> 
     assert result.exit_code == 0, result.stderr
     found = [f for f in yaml.safe_load(result.stdout) if f["id"] == "python-parameter-added"]
     assert found and "edit it to expose the new parameter" in found[0]["message"], found
-    assert any("imuze_ext/resources/songs.py" in place for place in found[0]["used_by"])
+    assert any("imuze_ext/resources.py" in place for place in found[0]["used_by"])

@@ -153,7 +153,7 @@ def test_the_issue_behaviour_edits_are_python_findings(tmp_path: Path) -> None:
 
     dropped = found[("ERR", "python-success-status-dropped", "getSong")]
     assert "no longer parses 200" in dropped.message
-    assert any(u.startswith("imuze_ext/resources/songs.py:") for u in dropped.used_by)
+    assert any(u.startswith("imuze_ext/resources.py:") for u in dropped.used_by)
     assert ("INFO", "python-success-status-parsed", "getSong") in found
     encoded = found[("ERR", "python-request-media-type-changed", "createSong")]
     assert "form-encoded" in encoded.message and "JSON" in encoded.message

@@ -112,7 +112,7 @@ def test_an_operation_id_rename_moves_the_module_and_breaks_its_importers(
     assert "imuze_client.api.songs.show_song" in finding.message
     assert "getSong -> showSong" in finding.message
     # the import and every call of get_song in imuze_ext, nothing else
-    expected = places("imuze_ext/resources/songs.py", "get_song")
+    expected = places("imuze_ext/resources.py", "get_song")
     assert len(expected) >= 3  # not vacuous: the import, a sync and an async call at least
     assert list(finding.used_by) == expected
 
@@ -140,7 +140,7 @@ def test_a_tag_rename_is_safe_on_the_wire_but_moves_every_function(
         ]
     ]
     assert all("api.songs -> api.music" in f.message for f in findings), findings
-    assert places("imuze_ext/resources/songs.py", "from imuze_client.api.songs import")[0] in (
+    assert places("imuze_ext/resources.py", "from imuze_client.api.songs import")[0] in (
         findings[0].used_by
     )
 
@@ -208,7 +208,7 @@ def test_tags_made_optional(edited: Callable[..., Path]) -> None:
     assert "`list[str] | Unset`" in optional.message
     assert optional.operations == ("createSong",)
     assert list(optional.used_by) == places(
-        "imuze_ext/resources/songs.py", 'tags=list_of_strings("tags", tags)'
+        "imuze_ext/resources.py", 'tags=list_of_strings("tags", tags)'
     )
     # required fields come first in attrs: `tags` moved behind `desired_length`; imuze_ext
     # passes keywords only, so nothing it does is affected
@@ -234,7 +234,7 @@ def test_a_new_required_field_in_song_create_breaks_every_constructor(
             "imuze_client.models.song_create.SongCreate.mood",
         )
     ]
-    assert list(finding.used_by) == places("imuze_ext/resources/songs.py", "SongCreate(")
+    assert list(finding.used_by) == places("imuze_ext/resources.py", "SongCreate(")
 
 
 def test_model_fields_removed_and_retyped_by_direction(edited: Callable[..., Path]) -> None:
@@ -270,7 +270,7 @@ def test_model_fields_removed_and_retyped_by_direction(edited: Callable[..., Pat
     # the keyword in the one SongCreate(...) call, not Songs.create's own desired_length=;
     # and the mock's read of the JSON property by name
     assert list(widened.used_by) == places(
-        "imuze_ext/resources/songs.py", "        desired_length=desired_length,"
+        "imuze_ext/resources.py", "        desired_length=desired_length,"
     ) + places("imuze_mock/handlers.py", 'body["desired_length"]')
 
 
@@ -290,8 +290,8 @@ def test_a_new_required_query_parameter_breaks_every_call(edited: Callable[..., 
             "imuze_client.api.songs.list_songs.limit",
         )
     ]
-    calls = places("imuze_ext/resources/songs.py", "list_songs.sync_detailed(") + places(
-        "imuze_ext/resources/songs.py", "list_songs.asyncio_detailed("
+    calls = places("imuze_ext/resources.py", "list_songs.sync_detailed(") + places(
+        "imuze_ext/resources.py", "list_songs.asyncio_detailed("
     )
     assert sorted(finding.used_by) == sorted(calls)
     assert len(calls) >= 2  # not vacuous: a sync and an async call at least

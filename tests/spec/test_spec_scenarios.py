@@ -54,5 +54,5 @@ def test_python_findings_name_the_blast_radius(scenario) -> None:
     case, found = scenario
     if case.name == "41-operation-id-renamed":
         (renamed,) = [f for f in found if f.side == "python"]
-        assert any(u.startswith("imuze_ext/resources/songs.py:") for u in renamed.used_by)
+        assert any(u.startswith("imuze_ext/resources.py:") for u in renamed.used_by)
         assert renamed.operation in {"getSong", "showSong"}
