@@ -24,11 +24,14 @@ __all__ = [
     "SECRET_QUERY_PARAMETERS",
     "RedactSecretsFilter",
     "body_secrets",
+    "field_repr",
     "is_secret_field",
     "redact",
     "redact_headers",
     "redact_url",
+    "redact_urls",
     "redact_values",
+    "redacted_repr",
     "sent_secrets",
 ]
 
@@ -85,6 +88,32 @@ def redact_url(text: str) -> str:
         return text
     text = _QUERY_PAIR.sub(_redact_pair, text)
     return _USERINFO.sub(rf"\g<scheme>{REDACTED}@", text)
+
+
+def redact_urls(value: object) -> object:
+    """`value` with `redact_url` applied to every string in it, through lists, tuples and
+    dict values (a decoded JSON document: a song's presigned mp3_url); copied, not changed."""
+    if isinstance(value, str):
+        return redact_url(value)
+    if isinstance(value, dict):
+        return {key: redact_urls(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_urls(item) for item in value)
+    return value
+
+
+def redacted_repr(value: object) -> str:
+    """`repr(value)` with every URL credential in its strings (those of its lists, tuples
+    and dicts too) replaced by the marker."""
+    return repr(redact_urls(value))
+
+
+def field_repr(model: str, field: str, value: object) -> str:
+    """The repr of a generated model's field: the marker for a credential (a secret field,
+    `password`, or any field of a credential model, `TokenResponse`), else `redacted_repr`."""
+    if is_secret_field(model) or is_secret_field(field):
+        return REDACTED
+    return redacted_repr(value)
 
 
 def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
