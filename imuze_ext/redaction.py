@@ -3,9 +3,12 @@
 The client's logs and error messages, the CLI's output and the contract runner's reports
 all hide secrets with these words: which headers (`SECRET_HEADERS`), which JSON fields
 (`is_secret_field`), which query parameters (`SECRET_QUERY_PARAMETERS`), one marker
-(`REDACTED`) and one minimum length (`MIN_SECRET_LENGTH`): a known secret at least that
-long is hidden wherever its text appears; a shorter one only where it stands whole, since
-it cannot be told from an ordinary word ("or" in "wrong email or password").
+(`REDACTED`) and one rule for a secret the caller knows (`replace_secret`). One of
+`MIN_SECRET_LENGTH` characters or more is hidden wherever its text appears. A shorter one
+is hidden where it is evidently that secret and not the server's prose: as the whole text,
+as a whole quoted value (`"pw"`), and, from `MIN_WORD_SECRET_LENGTH` characters and unless
+it is letters only, as a word of its own (`pw42` in `wrong password pw42,`, not in
+`pw421`). "or" or "wrong" as a password leaves "wrong email or password" as it is.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import httpx
 
 __all__ = [
     "MIN_SECRET_LENGTH",
+    "MIN_WORD_SECRET_LENGTH",
     "REDACTED",
     "SECRET_HEADERS",
     "SECRET_QUERY_PARAMETERS",
@@ -32,6 +36,7 @@ __all__ = [
     "redact_urls",
     "redact_values",
     "redacted_repr",
+    "replace_secret",
     "sent_secrets",
 ]
 
@@ -40,6 +45,10 @@ REDACTED = "[redacted]"
 
 MIN_SECRET_LENGTH = 8
 """The shortest known secret hidden wherever its text appears (not only where it stands)."""
+
+MIN_WORD_SECRET_LENGTH = 4
+"""The shortest known secret (not of letters only) hidden where it stands as a word of its
+own; a shorter one, or one of letters only, is hidden only as a whole text or quoted value."""
 
 SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie"}
@@ -123,15 +132,32 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     }
 
 
+def replace_secret(text: str, secret: str, replacement: str = REDACTED) -> str:
+    """`text` with a known `secret` replaced where it stands: anywhere once it has
+    MIN_SECRET_LENGTH characters; shorter, as the whole text, as a whole quoted value, and
+    (from MIN_WORD_SECRET_LENGTH, unless it is letters only) where no letter or digit
+    extends it into a longer word."""
+    if not secret or secret not in text:
+        return text
+    if len(secret) >= MIN_SECRET_LENGTH:
+        return text.replace(secret, replacement)
+    if text == secret:
+        return replacement
+    escaped = re.escape(secret)
+    if len(secret) >= MIN_WORD_SECRET_LENGTH and not secret.isalpha():
+        before = r"(?<![^\W_])" if secret[0].isalnum() else ""
+        after = r"(?![^\W_])" if secret[-1].isalnum() else ""
+        return re.sub(f"{before}{escaped}{after}", lambda _: replacement, text)
+    quoted = f"(?P<quote>[\"'])(?<!\\\\[\"']){escaped}(?P=quote)"
+    return re.sub(quoted, lambda m: f"{m['quote']}{replacement}{m['quote']}", text)
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret replaced by the marker where it stands: the whole text, or,
-    for a secret of MIN_SECRET_LENGTH characters or more, wherever it appears. Give the
-    secrets longest first, so that one containing another is hidden whole."""
+    """`text` with every known secret replaced by the marker where it stands (see
+    `replace_secret`). Give the secrets longest first, so that one containing another is
+    hidden whole."""
     for secret in secrets:
-        if text == secret:
-            return REDACTED
-        if len(secret) >= MIN_SECRET_LENGTH:
-            text = text.replace(secret, REDACTED)
+        text = replace_secret(text, secret)
     return text
 
 
