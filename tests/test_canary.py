@@ -167,7 +167,7 @@ def _client_artifacts(base_url: str, tmp: Path) -> dict[str, bytes]:
     out: dict[str, str] = {}
     with _logs() as lines:
         with Imuze(email=CANARIES["email"], password=CANARIES["password"], base_url=base_url) as c:
-            out["client repr"] = repr(c) + repr(c._auth)
+            out["client repr"] = repr(c) + repr(getattr(c, "__dict__", {}))
             c.arrangements.list()
             song = c.songs.create(title="canary", desired_length=5)
             ready = c.songs.wait(song.id, timeout=20)
@@ -408,12 +408,21 @@ def test_the_mock_issues_canary_tokens(api: str) -> None:
     assert answer.json()["response"].startswith(CANARIES["token"])
 
 
+SHOWN_SIGNED = b"X-Amz-Signature=[redacted]"
+"""How a presigned media URL is shown: the path kept, the signature the marker."""
+
+
 def test_the_client_writes_no_canary(api: str, tmp_path: Path) -> None:
-    _assert_clean(_client_artifacts(api, tmp_path))
+    artifacts = _client_artifacts(api, tmp_path)
+    _assert_clean(artifacts)
+    assert SHOWN_SIGNED in artifacts["client: song repr"]
 
 
 def test_the_cli_writes_no_canary(api: str, ready_song: int, tmp_path: Path) -> None:
-    _assert_clean(_cli_artifacts(api, tmp_path, ready_song))
+    artifacts = _cli_artifacts(api, tmp_path, ready_song)
+    _assert_clean(artifacts)
+    shown = [name for name, data in artifacts.items() if SHOWN_SIGNED in data]
+    assert any("songs show" in name for name in shown), "no command showed a signed URL"
 
 
 def test_imuze_contract_writes_no_canary(api: str, ready_song: int, tmp_path: Path) -> None:
