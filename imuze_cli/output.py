@@ -1,6 +1,8 @@
 """What the `imuze` commands print: tables and fields on stdout, progress on stderr, or JSON.
 
 Server text is escaped before rich sees it: a "[" in a title prints as is, never as markup.
+No URL is printed with its credentials: a presigned signature or user info is the marker
+of imuze_ext.redaction, in JSON and in fields alike.
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from imuze_ext.redaction import redact_url, redact_urls
+
 out: Console = Console(highlight=False)
 err: Console = Console(stderr=True, highlight=False)
 
 
 def emit_json(data: Any) -> None:
-    """Print `data` as indented JSON on stdout."""
-    typer.echo(json.dumps(data, indent=2, sort_keys=True))
+    """Print `data` as indented JSON on stdout, its URLs without credentials."""
+    typer.echo(json.dumps(redact_urls(data), indent=2, sort_keys=True))
 
 
 def _table(*columns: str) -> Table:
@@ -125,7 +129,7 @@ def print_arrangement(item: Arrangement, as_json: bool) -> None:
         return
     out.print(f"[bold]Arrangement {item.id}[/bold]: {escape(item.description)}", soft_wrap=True)
     out.print(f"  genres: {', '.join(item.genre_list) or '-'}", soft_wrap=True, markup=False)
-    out.print(f"  image:  {item.image_url or '-'}", soft_wrap=True, markup=False)
+    out.print(f"  image:  {redact_url(item.image_url or '-')}", soft_wrap=True, markup=False)
 
 
 def print_songs(listed: SongList, as_json: bool) -> None:
@@ -194,4 +198,4 @@ def _print_song_fields(
 def _print_fields(heading: str, fields: Sequence[tuple[str, str]]) -> None:
     out.print(f"[bold]{escape(heading)}[/bold]", soft_wrap=True)
     for name, value in fields:
-        out.print(f"  {name + ':':<13}{value}", soft_wrap=True, markup=False)
+        out.print(f"  {name + ':':<13}{redact_url(value)}", soft_wrap=True, markup=False)

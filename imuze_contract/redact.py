@@ -15,8 +15,8 @@ import json
 import threading
 from collections.abc import Iterable
 
-from imuze_ext.redaction import MIN_SECRET_LENGTH
 from imuze_ext.redaction import REDACTED as FILTERED
+from imuze_ext.redaction import replace_secret
 
 #: The variables a reproduction reads, per user: (token or key, password).
 TOKEN_VARIABLES = {"demo": "IMUZE_TOKEN", "other": "IMUZE_OTHER_TOKEN"}
@@ -33,15 +33,16 @@ class Secrets:
         self.add(*values)
 
     def add(self, *values: str | None) -> None:
-        """Remember secrets (None and too-short values are ignored)."""
+        """Remember secrets, whatever their length (None and "" are ignored): how a short
+        one is replaced is imuze_ext.redaction.replace_secret's rule."""
         with self._lock:
             for value in values:
-                if value and len(value) >= MIN_SECRET_LENGTH:
+                if value:
                     self._values.setdefault(value, None)
 
     def name(self, value: str | None, variable: str) -> None:
         """Remember a secret that `$variable` stands for in a reproduction."""
-        if value and len(value) >= MIN_SECRET_LENGTH:
+        if value:
             with self._lock:
                 self._values[value] = variable
 
@@ -66,8 +67,7 @@ class Secrets:
     def scrub(self, text: str) -> str:
         """`text` with every known secret (in any form) replaced by the marker."""
         for value, _ in self._longest_first():
-            if value in text:
-                text = text.replace(value, FILTERED)
+            text = replace_secret(text, value, FILTERED)
         return text
 
     def to_variables(self, text: str) -> str:
@@ -76,8 +76,7 @@ class Secrets:
         A JSON-escaped secret becomes its variable too: whoever expands it in a JSON text
         (replay.py, a reproduction's curl) escapes the value again."""
         for value, variable in self._longest_first():
-            if value in text:
-                text = text.replace(value, "${" + variable + "}" if variable else FILTERED)
+            text = replace_secret(text, value, "${" + variable + "}" if variable else FILTERED)
         return text
 
 

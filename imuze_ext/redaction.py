@@ -3,9 +3,12 @@
 The client's logs and error messages, the CLI's output and the contract runner's reports
 all hide secrets with these words: which headers (`SECRET_HEADERS`), which JSON fields
 (`is_secret_field`), which query parameters (`SECRET_QUERY_PARAMETERS`), one marker
-(`REDACTED`) and one minimum length (`MIN_SECRET_LENGTH`): a known secret at least that
-long is hidden wherever its text appears; a shorter one only where it stands whole, since
-it cannot be told from an ordinary word ("or" in "wrong email or password").
+(`REDACTED`) and one rule for a secret the caller knows (`replace_secret`). One of
+`MIN_SECRET_LENGTH` characters or more is hidden wherever its text appears. A shorter one
+is hidden where it is evidently that secret and not the server's prose: as the whole text,
+as a whole quoted value (`"pw"`), and, from `MIN_WORD_SECRET_LENGTH` characters and unless
+it is letters only, as a word of its own (`pw42` in `wrong password pw42,`, not in
+`pw421`). "or" or "wrong" as a password leaves "wrong email or password" as it is.
 """
 
 from __future__ import annotations
@@ -19,16 +22,21 @@ import httpx
 
 __all__ = [
     "MIN_SECRET_LENGTH",
+    "MIN_WORD_SECRET_LENGTH",
     "REDACTED",
     "SECRET_HEADERS",
     "SECRET_QUERY_PARAMETERS",
     "RedactSecretsFilter",
     "body_secrets",
+    "field_repr",
     "is_secret_field",
     "redact",
     "redact_headers",
     "redact_url",
+    "redact_urls",
     "redact_values",
+    "redacted_repr",
+    "replace_secret",
     "sent_secrets",
 ]
 
@@ -37,6 +45,10 @@ REDACTED = "[redacted]"
 
 MIN_SECRET_LENGTH = 8
 """The shortest known secret hidden wherever its text appears (not only where it stands)."""
+
+MIN_WORD_SECRET_LENGTH = 4
+"""The shortest known secret (not of letters only) hidden where it stands as a word of its
+own; a shorter one, or one of letters only, is hidden only as a whole text or quoted value."""
 
 SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "x-api-key", "cookie", "set-cookie"}
@@ -87,6 +99,32 @@ def redact_url(text: str) -> str:
     return _USERINFO.sub(rf"\g<scheme>{REDACTED}@", text)
 
 
+def redact_urls(value: object) -> object:
+    """`value` with `redact_url` applied to every string in it, through lists, tuples and
+    dict values (a decoded JSON document: a song's presigned mp3_url); copied, not changed."""
+    if isinstance(value, str):
+        return redact_url(value)
+    if isinstance(value, dict):
+        return {key: redact_urls(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_urls(item) for item in value)
+    return value
+
+
+def redacted_repr(value: object) -> str:
+    """`repr(value)` with every URL credential in its strings (those of its lists, tuples
+    and dicts too) replaced by the marker."""
+    return repr(redact_urls(value))
+
+
+def field_repr(model: str, field: str, value: object) -> str:
+    """The repr of a generated model's field: the marker for a credential (a secret field,
+    `password`, or any field of a credential model, `TokenResponse`), else `redacted_repr`."""
+    if is_secret_field(model) or is_secret_field(field):
+        return REDACTED
+    return redacted_repr(value)
+
+
 def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Headers fit for a log line: credentials replaced by the marker."""
     return {
@@ -94,15 +132,32 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     }
 
 
+def replace_secret(text: str, secret: str, replacement: str = REDACTED) -> str:
+    """`text` with a known `secret` replaced where it stands: anywhere once it has
+    MIN_SECRET_LENGTH characters; shorter, as the whole text, as a whole quoted value, and
+    (from MIN_WORD_SECRET_LENGTH, unless it is letters only) where no letter or digit
+    extends it into a longer word."""
+    if not secret or secret not in text:
+        return text
+    if len(secret) >= MIN_SECRET_LENGTH:
+        return text.replace(secret, replacement)
+    if text == secret:
+        return replacement
+    escaped = re.escape(secret)
+    if len(secret) >= MIN_WORD_SECRET_LENGTH and not secret.isalpha():
+        before = r"(?<![^\W_])" if secret[0].isalnum() else ""
+        after = r"(?![^\W_])" if secret[-1].isalnum() else ""
+        return re.sub(f"{before}{escaped}{after}", lambda _: replacement, text)
+    quoted = f"(?P<quote>[\"'])(?<!\\\\[\"']){escaped}(?P=quote)"
+    return re.sub(quoted, lambda m: f"{m['quote']}{replacement}{m['quote']}", text)
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret replaced by the marker where it stands: the whole text, or,
-    for a secret of MIN_SECRET_LENGTH characters or more, wherever it appears. Give the
-    secrets longest first, so that one containing another is hidden whole."""
+    """`text` with every known secret replaced by the marker where it stands (see
+    `replace_secret`). Give the secrets longest first, so that one containing another is
+    hidden whole."""
     for secret in secrets:
-        if text == secret:
-            return REDACTED
-        if len(secret) >= MIN_SECRET_LENGTH:
-            text = text.replace(secret, REDACTED)
+        text = replace_secret(text, secret)
     return text
 
 

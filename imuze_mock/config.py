@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .dialects import DIALECTS
@@ -86,6 +87,12 @@ class MockConfig:
     #: JSON with more values (array items, members, scalars) than this is refused before
     #: parsing: 400. Parsing and validating cost per value, on the GIL the server shares.
     max_json_values: int = MAX_JSON_VALUES
+    #: Test-only: makes each session token ``POST /tokens`` issues, in place of random hex
+    #: (a secrets test plants known tokens and looks for them in what a client writes).
+    issue_token: Callable[[], str] | None = field(default=None, repr=False)
+    #: Test-only: a query string every media URL carries (no ``?``), as a presigned URL's
+    #: signature does; the media routes ignore it.
+    media_query: str = field(default="", repr=False)
 
     @property
     def demo(self) -> Account:

@@ -12,7 +12,7 @@ Ruby client suggest one):
 - Media URLs are relative, served under `/media`: a song's mp3 (`mp3_url`, `mp3`) is
   protocol-relative (`//host/media/5.mp3`) for odd ids and path-absolute (`/media/6.mp3`) for
   even ids; its timeline (`timeline_url`) takes the other form. Both are served, as are the
-  spec's `/api/4/songs/{id}/...` paths.
+  spec's `/api/4/songs/{id}/...` paths. A media URL's query (a presigned signature) is kept.
 - Error bodies are Rails-style: `{"error": "..."}`, and `{"errors": {field: [messages]}}` on
   422 (ActiveRecord validation errors).
 - A path id that is not an integer is looked up like any other (`Song.find("abc")`) and
@@ -43,7 +43,9 @@ PREFIX = "/api/4"
 _UNKNOWN_ID = "9" * 20
 _ID_PATH = re.compile(r"^/api/4/(songs|arrangements)/([^/]+)(/.*)?$")
 _MEDIA_PATH = re.compile(r"^/media/([0-9]{1,30})(\.mp3|\.json)$")
-_MEDIA_URL = re.compile(r"^(https?:)(//[^/]+)/api/4/songs/([0-9]+)/(audio\.mp3|timeline\.json)$")
+_MEDIA_URL = re.compile(
+    r"^(https?:)(//[^/]+)/api/4/songs/([0-9]+)/(audio\.mp3|timeline\.json)(\?[^#]*)?$"
+)
 _MEDIA_FIELDS = ("mp3_url", "mp3", "timeline_url")
 _RENDERED_WITH_200 = (("POST", "/api/4/tokens"), ("POST", "/api/4/songs"))
 _MODEL_NAMES = {"songs": "Song", "arrangements": "Arrangement"}
@@ -164,7 +166,7 @@ def _relative_media_url(url: str, key: str) -> str:
     if not match:
         return url
     authority, song_id, name = match[2], int(match[3]), match[4]
-    path = f"/media/{song_id}{'.mp3' if name == 'audio.mp3' else '.json'}"
+    path = f"/media/{song_id}{'.mp3' if name == 'audio.mp3' else '.json'}{match[5] or ''}"
     protocol_relative = (song_id % 2 == 1) == (key != "timeline_url")
     return f"{authority}{path}" if protocol_relative else path
 

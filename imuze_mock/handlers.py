@@ -42,8 +42,10 @@ def origin(request: Request) -> str:
 
 
 def song_url(request: Request, song_id: int, name: str) -> str:
-    """The absolute URL of one of a song's media files."""
-    return f"{origin(request)}/api/4/songs/{song_id}/{name}"
+    """The absolute URL of one of a song's media files (with the configured media query)."""
+    url = f"{origin(request)}/api/4/songs/{song_id}/{name}"
+    query: str = request.app.state.mock.config.media_query
+    return f"{url}?{query}" if query else url
 
 
 async def create_token(call: Call) -> Response:

@@ -34,6 +34,7 @@ class MockState:
                 config.max_songs,
                 config.max_audio_bytes,
                 config.max_tokens,
+                config.issue_token,
             ),
             pool=RenderPool(config.render_workers, config.max_queue),
             faults=FaultInjector(config.faults, config.seed),

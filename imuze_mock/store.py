@@ -6,6 +6,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .catalog import Arrangement
@@ -66,6 +67,7 @@ class Store:
         max_songs: int,
         max_audio_bytes: int,
         max_tokens: int = 100_000,
+        issue_token: Callable[[], str] | None = None,
     ) -> None:
         self._lock = threading.Lock()
         self._by_email = {a.email: a for a in accounts}
@@ -73,6 +75,7 @@ class Store:
         self._token_ttl = token_ttl
         self._tokens: OrderedDict[str, tuple[Account, float]] = OrderedDict()
         self._max_tokens = max(1, max_tokens)
+        self._new_token = issue_token or (lambda: secrets.token_hex(16))
         self._max_songs = max(1, max_songs)
         self._max_audio_bytes = max_audio_bytes
         self._songs: OrderedDict[int, Song] = OrderedDict()
@@ -95,7 +98,7 @@ class Store:
     def issue_token(self, account: Account) -> tuple[str, Undo]:
         """A fresh random token for ``account``, valid for the configured TTL, and how to
         take it back (``revoke``) as if it was never issued."""
-        token = secrets.token_hex(16)
+        token = self._new_token()
         undo = Undo()
         with self._lock:
             self._tokens[token] = (account, time.monotonic() + self._token_ttl)

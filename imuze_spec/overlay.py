@@ -5,10 +5,12 @@ by python-jsonpath in its strict (RFC 9535) mode. The spec is edited as a round-
 document, so comments, key order and block text survive and adopting an overlay reads as a
 small `git diff`.
 
-Stricter than the Overlay text in one way, on purpose: an action whose target selects no node
+Stricter than the Overlay text in two ways, on purpose: an action whose target selects no node
 is an error, not a silent no-op, because an edit that lands nowhere is a proposal gone stale.
 A target written as a single node (names, indices and filters only) must select exactly one;
 a wildcard or a descendant segment (`*`, `..`) says "every match", and may select several.
+And an update that names one key twice once keys are text (`200:` and `'200':` in YAML, an
+integer and a string to the loader) is refused: one would silently replace the other.
 """
 
 from __future__ import annotations
@@ -118,7 +120,15 @@ def _selects_many(query: jsonpath.JSONPath | jsonpath.CompoundJSONPath) -> bool:
 
 
 def apply(doc: Any, actions: list[Action]) -> None:
-    """Apply `actions` to `doc` in place, in order; OverlayError names the action that fails."""
+    """Apply `actions` to `doc` in place, in order; OverlayError names the action that fails.
+    An update naming a key twice is refused before any action changes anything."""
+    for action in actions:
+        twice = _key_twice(action.update)
+        if twice:
+            raise OverlayError(
+                f"{action.name}: {twice}: a JSON object's names are text, so one value "
+                "would silently replace the other"
+            )
     for action in actions:
         try:
             query = _ENV.compile(action.target)
@@ -138,6 +148,26 @@ def apply(doc: Any, actions: list[Action]) -> None:
             continue
         for match in matches:
             _update(match.obj, action)
+
+
+def _key_twice(value: Any, at: str = "update") -> str | None:
+    """Where `value` names a key twice once keys are text (`200` and `'200'`), if it does."""
+    if isinstance(value, Mapping):
+        seen: dict[str, Any] = {}
+        for key, item in value.items():
+            text = str(key)
+            if text in seen:
+                return f"{at} has the key {text} twice ({seen[text]!r} and {key!r})"
+            seen[text] = key
+            found = _key_twice(item, f"{at}['{text}']")
+            if found:
+                return found
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            found = _key_twice(item, f"{at}[{number}]")
+            if found:
+                return found
+    return None
 
 
 def _path_order(match: jsonpath.JSONPathMatch) -> list[tuple[int, int, str]]:

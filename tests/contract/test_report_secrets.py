@@ -10,6 +10,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 from contract_helpers import FAST, TokenTap, contract, mock_config, serving, user_env
 
 import imuze_mock
@@ -48,15 +49,29 @@ def test_a_one_user_run_writes_no_token_and_no_password_form(tmp_path: Path) -> 
     assert leaked == set()
 
 
-def test_a_json_escaped_password_becomes_its_variable() -> None:
+# Shorter than MIN_SECRET_LENGTH (8): a password the run knows all the same.
+SHORT_PASSWORDS = ['Ö" \\q7', "pw42x", "q7Zk"]
+
+
+@pytest.mark.parametrize("password", [PASSWORD, *SHORT_PASSWORDS])
+def test_a_json_escaped_password_becomes_its_variable(password: str) -> None:
     secrets = Secrets()
-    secrets.name(PASSWORD, "IMUZE_PASSWORD")
+    secrets.name(password, "IMUZE_PASSWORD")
     for ensure_ascii in (True, False):
-        body = json.dumps({"token": {"email": "a@b.c", "password": PASSWORD}},
+        body = json.dumps({"token": {"email": "a@b.c", "password": password}},
                           ensure_ascii=ensure_ascii).encode()  # fmt: skip
         step = Step.build("POST", "http://api.test/tokens", {}, body, secrets)
         assert step.body == '{"token": {"email": "a@b.c", "password": "${IMUZE_PASSWORD}"}}'
-        assert not {form for form in _forms(PASSWORD) if form in secrets.scrub(body.decode())}
+        assert not {form for form in _forms(password) if form in secrets.scrub(body.decode())}
+
+
+@pytest.mark.parametrize("password", SHORT_PASSWORDS)
+def test_a_short_known_password_is_scrubbed_from_free_text(password: str) -> None:
+    secrets = Secrets([password])
+    message = f"the server said: wrong password {password} (try {json.dumps(password)})"
+    scrubbed = secrets.scrub(message)
+    assert not {form for form in _forms(password) if form in scrubbed}, scrubbed
+    assert scrubbed.startswith("the server said: wrong password [redacted]")
 
 
 def _run_with_fake_curl(script: str, tmp_path: Path, env: dict[str, str]) -> tuple[list[str], str]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 import json
 
+import httpx
 import mutagen.mp3
 import pytest
+
+from imuze_mock import DEMO, MockConfig
 
 
 @pytest.mark.parametrize("length", [1, 7, 30])
@@ -100,3 +103,24 @@ async def test_same_title_and_arrangement_download_identical_bytes(api):
 
     assert await mp3(first) == await mp3(second)
     assert await mp3(first) != await mp3(other)
+
+
+@pytest.mark.parametrize("dialect", ["spec", "rails"])
+async def test_a_chosen_media_query_and_chosen_tokens(make_api, dialect):
+    # Test-only options: a presigned-looking query on every media URL, tokens of our own.
+    issued = iter(["tok-one", "tok-two"])
+    query = "X-Amz-Credential=AKIA%2Fx&X-Amz-Signature=s1gn%22ed"
+    config = MockConfig(
+        render_delay=0.0, dialect=dialect, media_query=query, issue_token=lambda: next(issued)
+    )
+    async with make_api(config) as api:
+        login = {"token": {"email": DEMO.email, "password": DEMO.password}}
+        token = (await api.client.post("/tokens", json=login)).json()["response"]
+        assert token == "tok-one"
+        auth = {"Authorization": token}
+        created = await api.create(auth, length=2)
+        song = await api.wait_ready(auth, created.json()["id"])
+        for url in (song["mp3_url"], song["timeline_url"]):
+            assert url.endswith(f"?{query}")
+            absolute = httpx.URL("http://mock.test/api/4/").join(url)
+            assert (await api.client.get(absolute, headers=auth)).status_code == 200

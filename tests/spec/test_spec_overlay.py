@@ -202,3 +202,28 @@ def test_an_unquoted_status_key_merges_into_the_quoted_one(tmp_path: Path) -> No
     after = doc["paths"]["/songs"]["post"]["responses"]
     assert set(after) == set(SPEC["paths"]["/songs"]["post"]["responses"])
     assert after["201"] == {**before, "description": "Created, now said so"}
+
+
+def test_an_update_naming_a_key_twice_is_refused_by_name(tmp_path: Path) -> None:
+    # `200:` and `'200':` are two keys to the YAML loader and one name in JSON: merging both
+    # would let one replace the other, silently, whichever came last.
+    path, out = tmp_path / "o.yaml", tmp_path / "new.yaml"
+    path.write_text(
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
+        "  - target: $['paths']['/songs']['post']\n    description: two 201s\n"
+        "    update:\n      responses:\n"
+        "        201:\n          description: one\n"
+        "        '201':\n          description: other\n",
+        encoding="utf-8",
+    )
+    doc = copy.deepcopy(SPEC)
+    with pytest.raises(OverlayError) as refused:
+        apply(doc, read_actions(path))
+    assert str(refused.value).startswith(
+        "action 1 (two 201s): update['responses'] has the key 201 twice (201 and '201')"
+    )
+    assert doc == SPEC  # refused before anything changed
+    failed = _cli("apply", "spec/openapi.yaml", str(path), "-o", str(out))
+    assert failed.exit_code == 2
+    assert "has the key 201 twice (201 and '201')" in failed.stderr
+    assert not out.exists()

@@ -2,7 +2,8 @@
 removes; exact, wildcard and filter targets; quoted and unquoted numeric keys; arrays of up to
 14 items) give exactly what the independent implementation (oas-patch) gives, or are refused
 with a named OverlayError (a target that selects nothing, several nodes where it names one,
-or a value that is neither object nor array). No silent difference.
+a value that is neither object nor array, or an update naming a key twice, `200` and `'200'`,
+which is refused exactly then). No silent difference.
 
 An unquoted numeric key (`200:` in hand-written YAML) is an integer to the YAML loader; a JSON
 object's names are text, so oas-patch is given the overlay with its keys as text (it would
@@ -22,6 +23,7 @@ from imuze_spec.overlay import OverlayError, apply, parse_actions
 
 NAMES = st.sampled_from(["a", "b", "paths", "x-y", "200", "404", "10", "2"])
 ITEMS = st.sampled_from([f"t{n}" for n in range(15)])
+NUMBERS = st.sampled_from([200, 404, 10])
 scalars = st.one_of(ITEMS, st.integers(-3, 3), st.booleans(), st.none())
 documents = st.recursive(
     scalars,
@@ -36,6 +38,8 @@ values = st.recursive(
     lambda inner: st.one_of(
         st.lists(inner, max_size=3),
         st.dictionaries(st.one_of(NAMES, st.sampled_from([200, 404, 10])), inner, max_size=3),
+        # A key twice once keys are text: `200:` and `'200':` (refused, by name).
+        st.builds(lambda key, one, other: {key: one, str(key): other}, NUMBERS, inner, inner),
     ),
     max_leaves=8,
 )
@@ -105,6 +109,13 @@ def cases(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     return doc, overlay
 
 
+def _names_a_key_twice(value: Any) -> bool:
+    if isinstance(value, dict):
+        texts = [str(key) for key in value]
+        return len(set(texts)) < len(texts) or any(map(_names_a_key_twice, value.values()))
+    return isinstance(value, list) and any(map(_names_a_key_twice, value))
+
+
 def _as_text_keys(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(key): _as_text_keys(item) for key, item in value.items()}
@@ -125,11 +136,14 @@ def test_apply_gives_what_oas_patch_gives_or_refuses_by_name(
 ) -> None:
     doc, overlay = case
     ours = copy.deepcopy(doc)
+    twice = any(_names_a_key_twice(action.get("update")) for action in overlay["actions"])
     try:
         apply(ours, parse_actions(copy.deepcopy(overlay), "overlay"))
     except OverlayError as refused:
         assert str(refused).startswith("action "), refused
+        assert twice == ("twice" in str(refused)), refused
         return
+    assert not twice, "an update naming a key twice was applied"
     try:
         theirs = apply_overlay(copy.deepcopy(doc), _as_text_keys(overlay))
     except (TypeError, KeyError, IndexError, ValueError):

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="Arrangement")
+
+
+def _repr_of(field: str) -> Callable[[object], str]:
+    def redacted(value: object) -> str:
+        # Imported when a repr is made: imuze_ext imports this client, so not at import time.
+        from imuze_ext.redaction import field_repr
+
+        return field_repr("Arrangement", field, value)
+
+    return redacted
 
 
 @_attrs_define
@@ -24,11 +34,13 @@ class Arrangement:
         genre_list (list[str]): The genres the arrangement belongs to; tags match them.
     """
 
-    id: int
-    description: str
-    image_url: None | str
-    genre_list: list[str]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    id: int = _attrs_field(repr=_repr_of("id"))
+    description: str = _attrs_field(repr=_repr_of("description"))
+    image_url: None | str = _attrs_field(repr=_repr_of("image_url"))
+    genre_list: list[str] = _attrs_field(repr=_repr_of("genre_list"))
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=_repr_of("additional_properties")
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="ArrangementSummary")
+
+
+def _repr_of(field: str) -> Callable[[object], str]:
+    def redacted(value: object) -> str:
+        # Imported when a repr is made: imuze_ext imports this client, so not at import time.
+        from imuze_ext.redaction import field_repr
+
+        return field_repr("ArrangementSummary", field, value)
+
+    return redacted
 
 
 @_attrs_define
@@ -21,9 +31,11 @@ class ArrangementSummary:
         name (str): The arrangement's name.
     """
 
-    id: int
-    name: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    id: int = _attrs_field(repr=_repr_of("id"))
+    name: str = _attrs_field(repr=_repr_of("name"))
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=_repr_of("additional_properties")
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
@@ -9,6 +9,16 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Error")
+
+
+def _repr_of(field: str) -> Callable[[object], str]:
+    def redacted(value: object) -> str:
+        # Imported when a repr is made: imuze_ext imports this client, so not at import time.
+        from imuze_ext.redaction import field_repr
+
+        return field_repr("Error", field, value)
+
+    return redacted
 
 
 @_attrs_define
@@ -26,11 +36,13 @@ class Error:
             field (None | str | Unset): The offending request field or parameter, when there is one.
     """
 
-    code: int
-    error: str
-    message: str
-    field: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    code: int = _attrs_field(repr=_repr_of("code"))
+    error: str = _attrs_field(repr=_repr_of("error"))
+    message: str = _attrs_field(repr=_repr_of("message"))
+    field: None | str | Unset = _attrs_field(default=UNSET, repr=_repr_of("field"))
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=_repr_of("additional_properties")
+    )
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code

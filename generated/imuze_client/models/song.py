@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
@@ -9,6 +9,16 @@ from attrs import field as _attrs_field
 from ..models.song_status import SongStatus
 
 T = TypeVar("T", bound="Song")
+
+
+def _repr_of(field: str) -> Callable[[object], str]:
+    def redacted(value: object) -> str:
+        # Imported when a repr is made: imuze_ext imports this client, so not at import time.
+        from imuze_ext.redaction import field_repr
+
+        return field_repr("Song", field, value)
+
+    return redacted
 
 
 @_attrs_define
@@ -31,13 +41,15 @@ class Song:
         timeline_url (str): The song's timeline (sections and notes, as JSON).
     """
 
-    id: int
-    title: str
-    status: SongStatus | str
-    mp3_url: None | str
-    arrangement_name: str
-    timeline_url: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    id: int = _attrs_field(repr=_repr_of("id"))
+    title: str = _attrs_field(repr=_repr_of("title"))
+    status: SongStatus | str = _attrs_field(repr=_repr_of("status"))
+    mp3_url: None | str = _attrs_field(repr=_repr_of("mp3_url"))
+    arrangement_name: str = _attrs_field(repr=_repr_of("arrangement_name"))
+    timeline_url: str = _attrs_field(repr=_repr_of("timeline_url"))
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=_repr_of("additional_properties")
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id

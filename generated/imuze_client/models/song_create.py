@@ -1,12 +1,22 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="SongCreate")
+
+
+def _repr_of(field: str) -> Callable[[object], str]:
+    def redacted(value: object) -> str:
+        # Imported when a repr is made: imuze_ext imports this client, so not at import time.
+        from imuze_ext.redaction import field_repr
+
+        return field_repr("SongCreate", field, value)
+
+    return redacted
 
 
 @_attrs_define
@@ -29,11 +39,13 @@ class SongCreate:
             cannot tie up a renderer for hours.
     """
 
-    title: str
-    arrangement_id: int | None
-    tags: list[str]
-    desired_length: int
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    title: str = _attrs_field(repr=_repr_of("title"))
+    arrangement_id: int | None = _attrs_field(repr=_repr_of("arrangement_id"))
+    tags: list[str] = _attrs_field(repr=_repr_of("tags"))
+    desired_length: int = _attrs_field(repr=_repr_of("desired_length"))
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=_repr_of("additional_properties")
+    )
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title

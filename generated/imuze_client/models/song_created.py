@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
@@ -9,6 +9,16 @@ from attrs import field as _attrs_field
 from ..models.musical_mode import MusicalMode
 
 T = TypeVar("T", bound="SongCreated")
+
+
+def _repr_of(field: str) -> Callable[[object], str]:
+    def redacted(value: object) -> str:
+        # Imported when a repr is made: imuze_ext imports this client, so not at import time.
+        from imuze_ext.redaction import field_repr
+
+        return field_repr("SongCreated", field, value)
+
+    return redacted
 
 
 @_attrs_define
@@ -33,14 +43,16 @@ class SongCreated:
             `listSongs` for many songs) instead.
     """
 
-    id: int
-    title: str
-    musical_mode: MusicalMode | str
-    arrangement_id: int | None
-    timeline_url: str
-    mp3: str
-    status_channel: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    id: int = _attrs_field(repr=_repr_of("id"))
+    title: str = _attrs_field(repr=_repr_of("title"))
+    musical_mode: MusicalMode | str = _attrs_field(repr=_repr_of("musical_mode"))
+    arrangement_id: int | None = _attrs_field(repr=_repr_of("arrangement_id"))
+    timeline_url: str = _attrs_field(repr=_repr_of("timeline_url"))
+    mp3: str = _attrs_field(repr=_repr_of("mp3"))
+    status_channel: str = _attrs_field(repr=_repr_of("status_channel"))
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=_repr_of("additional_properties")
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +11,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="SongList")
+
+
+def _repr_of(field: str) -> Callable[[object], str]:
+    def redacted(value: object) -> str:
+        # Imported when a repr is made: imuze_ext imports this client, so not at import time.
+        from imuze_ext.redaction import field_repr
+
+        return field_repr("SongList", field, value)
+
+    return redacted
 
 
 @_attrs_define
@@ -26,9 +36,11 @@ class SongList:
         response (list[SongSummary]):
     """
 
-    count: int
-    response: list[SongSummary]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    count: int = _attrs_field(repr=_repr_of("count"))
+    response: list[SongSummary] = _attrs_field(repr=_repr_of("response"))
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=_repr_of("additional_properties")
+    )
 
     def to_dict(self) -> dict[str, Any]:
         count = self.count

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -11,6 +11,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="TokenRequest")
+
+
+def _repr_of(field: str) -> Callable[[object], str]:
+    def redacted(value: object) -> str:
+        # Imported when a repr is made: imuze_ext imports this client, so not at import time.
+        from imuze_ext.redaction import field_repr
+
+        return field_repr("TokenRequest", field, value)
+
+    return redacted
 
 
 @_attrs_define
@@ -25,8 +35,10 @@ class TokenRequest:
             demo'}.
     """
 
-    token: TokenCredentials
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    token: TokenCredentials = _attrs_field(repr=_repr_of("token"))
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=_repr_of("additional_properties")
+    )
 
     def to_dict(self) -> dict[str, Any]:
         token = self.token.to_dict()

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="TokenResponse")
+
+
+def _repr_of(field: str) -> Callable[[object], str]:
+    def redacted(value: object) -> str:
+        # Imported when a repr is made: imuze_ext imports this client, so not at import time.
+        from imuze_ext.redaction import field_repr
+
+        return field_repr("TokenResponse", field, value)
+
+    return redacted
 
 
 @_attrs_define
@@ -20,8 +30,10 @@ class TokenResponse:
         response (str): The token.
     """
 
-    response: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    response: str = _attrs_field(repr=_repr_of("response"))
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=_repr_of("additional_properties")
+    )
 
     def to_dict(self) -> dict[str, Any]:
         response = self.response
