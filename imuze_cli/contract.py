@@ -83,6 +83,7 @@ def contract(
     baseline: opt.Baseline = None,
     baseline_update: opt.BaselineUpdate = False,
     baseline_prune: opt.BaselinePrune = False,
+    min_coverage: opt.MinCoverage = None,
 ) -> None:
     """Check a live API against the iMuze spec and report every distinct deviation.
 
@@ -99,7 +100,8 @@ def contract(
     --rate-limit is set.
 
     Exit codes: 0 no new deviation, 1 new deviations (also when the budget
-    ended the run), 2 usage or setup error, 130 interrupted (Ctrl+C, SIGTERM).
+    ended the run), 2 usage or setup error, 3 no new deviation but less
+    coverage than --min-coverage, 130 interrupted (Ctrl+C, SIGTERM).
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -115,7 +117,7 @@ def contract(
     with _setup_problems(ctx, email, fail):
         target = target_from_env(base_url, email)
         rate = _rate(rate_limit) if rate_limit is not None else None
-        options = RunOptions(budget, max_examples, rate, seed, _readable(spec))
+        options = RunOptions(budget, max_examples, rate, seed, _readable(spec), min_coverage)
         outputs.check_writable()
         gate = _gate(baseline, baseline_update, baseline_prune)
     secrets.add(*target.secrets)

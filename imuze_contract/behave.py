@@ -62,6 +62,8 @@ class Behaviour:
     created: dict[str, list[int]] = field(default_factory=dict)
     #: The resources seen in a terminal state of their lifecycle.
     terminal: int = 0
+    #: The requests of the creates and what follows each (reads, polls, mass assignment).
+    create_requests: int = 0
 
 
 def probe_behaviour(session: Session, collector: Collector) -> Behaviour:
@@ -71,6 +73,7 @@ def probe_behaviour(session: Session, collector: Collector) -> Behaviour:
     for place in create_places(spec):
         phase.follow_create(place)
         phase.mass_assignment(place)
+    phase.done.create_requests = phase.done.sent
     for listed in list_places(spec):
         phase.listed_readable(listed)
     phase.cors()

@@ -30,9 +30,10 @@ from schemathesis.wfc.escalation import EscalatingAuthProvider
 from imuze_ext.redaction import redact_url
 
 from . import check_table
-from .behave import PER_CREATE, PER_LIST, probe_behaviour
+from .behave import PER_CREATE, PER_LIST, Behaviour, probe_behaviour
 from .collect import Collector
 from .config import contract_config, load_schema, spec_path, write_wfc_document
+from .coverage import AddedRequests
 from .options import RunOptions
 from .probes import Prober
 from .redact import TOKEN_VARIABLES, Secrets
@@ -42,6 +43,7 @@ from .session import Session
 from .shapes import one_line
 from .steps import Step, reproduction
 from .target import SetupError, Target
+from .traffic import BEHAVIOUR, PROBES, SCOPE, Traffic
 
 #: Called after each scenario with the cases run and the distinct deviations found so far.
 Progress = Callable[[int, int], None]
@@ -76,9 +78,11 @@ def run(
         name_issued_tokens(schema, target, secrets)
         collector = Collector(schema.raw_schema, secrets, target.base_url + "/tokens")
         collector.emails = {user.email: user.name for user in target.users if user.email}
-        session = Session(schema, target, secrets, collector.add_own)
+        traffic = Traffic(schema.raw_schema, target.base_url)
+        traffic.not_run = dict(report.context.checks_not_run)
+        session = Session(schema, target, secrets, collector.add_own, traffic)
         session.login_all()
-        spent = _drive(schema, deadline - time.monotonic(), collector, report, progress)
+        spent = _drive(schema, deadline - time.monotonic(), collector, report, progress, traffic)
         if not report.interrupted and not spent:
             try:
                 spent = _own_phases(session, collector, deadline, report)
@@ -89,6 +93,8 @@ def run(
     report.operations = sorted(collector.operations)
     report.deviations = collector.deviations()
     report.answered = collector.answered | session.answered
+    coverage = report.coverage = traffic.coverage()
+    report.min_coverage = options.min_coverage
     if spent:
         report.budget_spent = True
         report.notes.append(
@@ -98,6 +104,10 @@ def run(
     for check, why in report.context.checks_not_run if report.context else ():
         if check_table.row_of(check).off is None:  # not run for this run's reason
             report.notes.append(f"{check} could not run: {why}")
+    if report.coverage_short:
+        report.notes.append(
+            f"coverage {coverage.headline}: less than --min-coverage {options.min_coverage:g}%"
+        )
     _scrub(report, secrets, target.base_url + "/tokens")
     return report
 
@@ -160,18 +170,32 @@ def run_context(target: Target, options: RunOptions, seed: int) -> RunContext:
 
 def _own_phases(session: Session, collector: Collector, deadline: float, report: Report) -> bool:
     """The boundary, scope and behavioural probes; True when the deadline stopped them."""
+    traffic = session.traffic
+    assert traffic is not None  # the runner's session records its traffic
     prober = Prober(session, deadline, collector.add_probe, collector.add_error)
+    traffic.phase = PROBES
     prober.run()
     if not prober.out_of_time and time.monotonic() < deadline:
+        traffic.phase = SCOPE
         probe_list_scope(session, collector)
     if not prober.out_of_time and time.monotonic() < deadline:
+        traffic.phase = BEHAVIOUR
         done = probe_behaviour(session, collector)
         report.notes.append(
             f"the behavioural checks sent {done.sent} requests (at most {PER_CREATE} per "
             f"created resource, {PER_LIST} per list)"
         )
         report.notes += [f"{check} could not run: {why}" for check, why in done.not_run]
+        traffic.not_run.update(done.not_run)
+        traffic.added = _added(done)
     return prober.out_of_time
+
+
+def _added(done: Behaviour) -> AddedRequests:
+    """The behavioural phase's requests per resource it created, and the bound it keeps."""
+    created = sum(len(ids) for ids in done.created.values())
+    per = done.create_requests / created if created else float(done.create_requests)
+    return AddedRequests(done.sent, created, round(per, 2), PER_CREATE)
 
 
 def _drive(
@@ -180,6 +204,7 @@ def _drive(
     collector: Collector,
     report: Report,
     progress: Progress | None,
+    traffic: Traffic,
 ) -> bool:
     """Consume the engine's events until it finishes or the budget is spent (returns True)."""
     stream = from_schema(schema).execute()
@@ -196,6 +221,7 @@ def _drive(
         for event in stream:
             if isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
                 collector.add_scenario(event.recorder)
+                traffic.add_scenario(event.recorder)
                 if progress is not None:
                     progress(collector.cases, collector.distinct)
             elif isinstance(event, events.NonFatalError):
