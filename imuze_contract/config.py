@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.resources
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ def contract_config(
     seed: int | None,
     rate_limit: int | None = None,
     keep_going: bool = False,
+    disabled: Iterable[str] = (),
 ) -> SchemathesisConfig:
     """schemathesis.toml pointed at `target` with its users, budget and seed.
 
@@ -73,6 +75,8 @@ def contract_config(
         data["rate-limit"] = f"{rate_limit}/s"
     if keep_going:
         data["continue-on-failure"] = True
+    for name in disabled:  # checks this run switches off (RunOptions.behaviour)
+        data.setdefault("checks", {}).setdefault(name, {})["enabled"] = False
     return SchemathesisConfig.from_dict(data)
 
 

@@ -42,6 +42,9 @@ class RunOptions:
     spec: Path | None = None
     # The least coverage (percent, coverage.py says of what) a run must reach; None: no floor.
     min_coverage: float | None = None
+    # The behavioural checks (check_table.py rows with a family) and their phase; False is the
+    # baseline `make bench` measures their cost against.
+    behaviour: bool = True
 
     def __post_init__(self) -> None:
         if self.budget <= 0:

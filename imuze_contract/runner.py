@@ -68,11 +68,12 @@ def run(
     started = time.monotonic()
     deadline = started + options.budget
     rate = options.rate_limit_for(target.base_url, in_process=target.app is not None)
+    off = frozenset() if options.behaviour else check_table.behavioural()
     with tempfile.TemporaryDirectory(prefix="imuze-contract-") as workdir:
         wfc = write_wfc_document(target, Path(workdir) / "wfc-auth.yaml")
         config = contract_config(
             target, wfc, max_examples=options.max_examples, scenarios=options.max_examples,
-            seed=seed, rate_limit=rate, keep_going=True,
+            seed=seed, rate_limit=rate, keep_going=True, disabled=off,
         )  # fmt: skip
         schema = load_schema(target, config, options.spec)
         name_issued_tokens(schema, target, secrets)
@@ -81,6 +82,7 @@ def run(
         traffic = Traffic(schema.raw_schema, target.base_url)
         traffic.not_run = dict(report.context.checks_not_run)
         session = Session(schema, target, secrets, collector.add_own, traffic)
+        session.off = off
         session.login_all()
         spent = _drive(schema, deadline - time.monotonic(), collector, report, progress, traffic)
         if not report.interrupted and not spent:
@@ -162,7 +164,7 @@ def run_context(target: Target, options: RunOptions, seed: int) -> RunContext:
     """The run's context: its spec (path and hash), users, seed, and the checks it runs."""
     path = options.spec or spec_path()
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    ran, not_run = check_table.checks_of_run(len(target.users))
+    ran, not_run = check_table.checks_of_run(len(target.users), options.behaviour)
     users = tuple(user.name for user in target.users)
     spec = str(options.spec) if options.spec is not None else None
     return RunContext(spec, str(path.resolve()), digest, users, seed, ran, not_run)
@@ -178,7 +180,7 @@ def _own_phases(session: Session, collector: Collector, deadline: float, report:
     if not prober.out_of_time and time.monotonic() < deadline:
         traffic.phase = SCOPE
         probe_list_scope(session, collector)
-    if not prober.out_of_time and time.monotonic() < deadline:
+    if not prober.out_of_time and time.monotonic() < deadline and not session.off:  # on
         traffic.phase = BEHAVIOUR
         done = probe_behaviour(session, collector)
         report.notes.append(
