@@ -101,7 +101,7 @@ GOALS = (
     Goal("contract_with_behaviour_s", "that run with them (median)", "report", unit="s"),
     Goal(
         "contract_requests_per_created_resource",
-        "requests the behavioural phase adds per created resource (bounded: at most 7)",
+        "requests the behavioural phase adds per created resource (bounded: behave.PER_CREATE)",
         "report",
     ),
     Goal(

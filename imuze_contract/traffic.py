@@ -22,12 +22,14 @@ from schemathesis.engine.recorder import RecordedScenario
 from schemathesis.generation.case import Case
 
 from . import scope
-from .behave_places import create_places, list_places, properties
+from .behave import behaviour_places
+from .behave_places import properties
 from .check_table import CHECKS
 from .coverage import AddedRequests, Coverage, OperationCoverage, Route
 from .lifecycle import Machine, machine_of
 from .probe_values import integers, item_counts, lengths, operations, resolve, slots
 from .probe_values import unicode_values as unicode_probes
+from .probes import CHECK_OF_KIND
 
 #: Answers that say "no such route here": an off-spec request answered so is not a route.
 NOT_SERVED = frozenset({404, 405, 501})
@@ -213,43 +215,25 @@ def _why_not(
 
 def phase_places(spec: Mapping[str, Any]) -> dict[str, tuple[str, frozenset[str]]]:
     """For each check a phase of the runner's own runs: (its phase, the operations where it
-    applies), derived from the spec as the phases derive them."""
-    creates = list(create_places(spec))
-    lists = [place for place in list_places(spec) if place.item_id is not None]
-    touched = {p.create_id for p in creates} | {p.item_id for p in creates}
-    touched |= {p.list_id for p in creates if p.list_id is not None}
-    cycles = {
-        oid for p in creates if machine_of(p.reads[p.item_id], spec) is not None
-        for oid in (p.create_id, p.item_id, p.list_id) if oid is not None
-    }  # fmt: skip
+    applies), as each phase derives them from the spec."""
     probes: dict[str, set[str]] = {}
     for slot in slots(spec):
-        for check, applies in _PROBE_KINDS.items():
+        for kind, applies in _PROBES.items():
             if applies(slot.schema):
-                probes.setdefault(check, set()).add(slot.operation_id)
+                probes.setdefault(CHECK_OF_KIND[kind], set()).add(slot.operation_id)
     found = {check: (PROBES, frozenset(ops)) for check, ops in probes.items()}
     found[scope.CHECK] = (SCOPE, frozenset({scope.CREATE, scope.LIST}) & _ids(spec))
-    for check in ("read_your_writes", "round_trip"):
-        found[check] = (BEHAVIOUR, frozenset(touched))
-    found["server_owned_fields_ignored"] = (
-        BEHAVIOUR, frozenset({p.create_id for p in creates} | {p.item_id for p in creates}),
-    )  # fmt: skip
-    for check in ("lifecycle_transition_allowed", "lifecycle_fields_match_state",
-                  "lifecycle_reaches_terminal"):  # fmt: skip
-        found[check] = (BEHAVIOUR, frozenset(cycles))
-    found["listed_items_readable"] = (
-        BEHAVIOUR, frozenset({p.list_id for p in lists} | {str(p.item_id) for p in lists}),
-    )  # fmt: skip
-    found["missing_and_foreign_alike"] = (BEHAVIOUR, frozenset(p.item_id for p in creates))
+    found |= {check: (BEHAVIOUR, ops) for check, ops in behaviour_places(spec).items()}
     return found
 
 
-#: The boundary probes' checks (probes.CHECK_OF_KIND) and the schemas each probes.
-_PROBE_KINDS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
-    "large_integer_accepted": lambda schema: any(integers(schema)),
-    "long_string_accepted": lambda schema: bool(lengths(schema)),
-    "long_array_accepted": lambda schema: bool(item_counts(schema)),
-    "unicode_string_accepted": lambda schema: bool(unicode_probes(schema)),
+#: The boundary probes by kind (probes.CHECK_OF_KIND), and the schemas each kind probes.
+_PROBES: dict[str, Callable[[Mapping[str, Any]], bool]] = {
+    "maximum": lambda schema: bool(integers(schema)[0]),
+    "minimum": lambda schema: bool(integers(schema)[1]),
+    "maxLength": lambda schema: bool(lengths(schema)),
+    "maxItems": lambda schema: bool(item_counts(schema)),
+    "unicode": lambda schema: bool(unicode_probes(schema)),
 }
 
 
