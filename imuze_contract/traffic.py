@@ -11,6 +11,7 @@ reached is listed with zero requests.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -80,9 +81,11 @@ class Traffic:
 
     def answer(
         self, method: str, url: str, status: int, inputs: Iterable[str] = (),
-        checks: Iterable[str] = (), body: Any = None, phase: str | None = None,
+        checks: Iterable[str] = (), body: Callable[[], Any] | None = None,
+        phase: str | None = None,
     ) -> str | None:  # fmt: skip
-        """One answer: its operation's id, or None for an off-spec route (or another host)."""
+        """One answer: its operation's id, or None for an off-spec route (or another host).
+        `body` reads the answer's JSON, only when its lifecycle states are wanted."""
         parts = urlsplit(url)
         if (parts.scheme, parts.netloc) != (self._base.scheme, self._base.netloc):
             return None
@@ -102,7 +105,7 @@ class Traffic:
 
     def _note(
         self, operation_id: str, status: int, inputs: Iterable[str], checks: Iterable[str],
-        body: Any, phase: str,
+        body: Callable[[], Any] | None, phase: str,
     ) -> None:  # fmt: skip
         seen = self._seen[operation_id]
         seen.requests += 1
@@ -111,8 +114,8 @@ class Traffic:
         seen.checks.update(checks)
         seen.phases.add(phase)
         machine = self._machines[operation_id]
-        if machine is not None and 200 <= status < 300:
-            seen.states.update(_states(machine, body))
+        if machine is not None and body is not None and 200 <= status < 300:
+            seen.states.update(_states(machine, body()))
 
     def link(self, operation_id: str, name: str) -> None:
         """A link followed from (or into) an operation: a spec link, or a URL field fetched."""
@@ -121,10 +124,9 @@ class Traffic:
 
     def add_case(self, case: Case[Any], response: Response, checks: Iterable[str]) -> None:
         """An answer to one of the runner's own requests, judged by `checks`."""
-        body = _json(response) if 200 <= response.status_code < 300 else None
         request = response.request
         self.answer(str(request.method), str(request.url), response.status_code,
-                    inputs_of(case), checks, body)  # fmt: skip
+                    inputs_of(case), checks, lambda: _json(response))  # fmt: skip
 
     def add_scenario(self, recorder: RecordedScenario) -> None:
         """Every answer of one of the engine's scenarios, with the checks that judged it and
@@ -135,9 +137,9 @@ class Traffic:
             if node is None or response is None:
                 continue
             checks = [check.name for check in recorder.checks.get(case_id, [])]
-            body = _json(response) if 200 <= response.status_code < 300 else None
             found = self.answer(interaction.request.method, interaction.request.uri,
-                                response.status_code, inputs_of(node.value), checks, body,
+                                response.status_code, inputs_of(node.value), checks,
+                                functools.partial(_json, response),
                                 ENGINE)  # fmt: skip
             parent = recorder.cases.get(node.parent_id) if node.parent_id else None  # linked
             if found is not None and node.transition is not None and parent is not None:
