@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schemathesis.auths import AuthContext, CachingAuthProvider, SelectiveAuthProvider
 from schemathesis.engine import events, from_schema
@@ -29,8 +29,8 @@ from schemathesis.wfc.escalation import EscalatingAuthProvider
 
 from imuze_ext.redaction import redact_url
 
-from . import check_table
-from .behave import PER_CREATE, PER_LIST, Behaviour, probe_behaviour
+from . import check_table, traffic
+from .behave import PER_CREATE, PER_LIST, probe_behaviour
 from .collect import Collector
 from .config import contract_config, load_schema, spec_path, write_wfc_document
 from .coverage import AddedRequests
@@ -43,7 +43,9 @@ from .session import Session
 from .shapes import one_line
 from .steps import Step, reproduction
 from .target import SetupError, Target
-from .traffic import BEHAVIOUR, PROBES, SCOPE, Traffic
+
+if TYPE_CHECKING:  # the behavioural phase's record, for the coverage's added requests
+    from .behave import Behaviour
 
 #: Called after each scenario with the cases run and the distinct deviations found so far.
 Progress = Callable[[int, int], None]
@@ -79,12 +81,12 @@ def run(
         name_issued_tokens(schema, target, secrets)
         collector = Collector(schema.raw_schema, secrets, target.base_url + "/tokens")
         collector.emails = {user.email: user.name for user in target.users if user.email}
-        traffic = Traffic(schema.raw_schema, target.base_url)
-        traffic.not_run = dict(report.context.checks_not_run)
-        session = Session(schema, target, secrets, collector.add_own, traffic)
+        answers = traffic.Traffic(schema.raw_schema, target.base_url)
+        answers.not_run = dict(report.context.checks_not_run)
+        session = Session(schema, target, secrets, collector.add_own, answers)
         session.off = off
         session.login_all()
-        spent = _drive(schema, deadline - time.monotonic(), collector, report, progress, traffic)
+        spent = _drive(schema, deadline - time.monotonic(), collector, report, progress, answers)
         if not report.interrupted and not spent:
             try:
                 spent = _own_phases(session, collector, deadline, report)
@@ -95,7 +97,7 @@ def run(
     report.operations = sorted(collector.operations)
     report.deviations = collector.deviations()
     report.answered = collector.answered | session.answered
-    coverage = report.coverage = traffic.coverage()
+    coverage = report.coverage = answers.coverage()
     report.min_coverage = options.min_coverage
     if spent:
         report.budget_spent = True
@@ -172,24 +174,24 @@ def run_context(target: Target, options: RunOptions, seed: int) -> RunContext:
 
 def _own_phases(session: Session, collector: Collector, deadline: float, report: Report) -> bool:
     """The boundary, scope and behavioural probes; True when the deadline stopped them."""
-    traffic = session.traffic
-    assert traffic is not None  # the runner's session records its traffic
+    answers = session.traffic
+    assert answers is not None  # the runner's session records its answers
     prober = Prober(session, deadline, collector.add_probe, collector.add_error)
-    traffic.phase = PROBES
+    answers.phase = traffic.PROBES
     prober.run()
     if not prober.out_of_time and time.monotonic() < deadline:
-        traffic.phase = SCOPE
+        answers.phase = traffic.SCOPE
         probe_list_scope(session, collector)
     if not prober.out_of_time and time.monotonic() < deadline and not session.off:  # on
-        traffic.phase = BEHAVIOUR
+        answers.phase = traffic.BEHAVIOUR
         done = probe_behaviour(session, collector)
         report.notes.append(
             f"the behavioural checks sent {done.sent} requests (at most {PER_CREATE} per "
             f"created resource, {PER_LIST} per list)"
         )
         report.notes += [f"{check} could not run: {why}" for check, why in done.not_run]
-        traffic.not_run.update(done.not_run)
-        traffic.added = _added(done)
+        answers.not_run.update(done.not_run)
+        answers.added = _added(done)
     return prober.out_of_time
 
 
@@ -206,7 +208,7 @@ def _drive(
     collector: Collector,
     report: Report,
     progress: Progress | None,
-    traffic: Traffic,
+    answers: traffic.Traffic,
 ) -> bool:
     """Consume the engine's events until it finishes or the budget is spent (returns True)."""
     stream = from_schema(schema).execute()
@@ -223,7 +225,7 @@ def _drive(
         for event in stream:
             if isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
                 collector.add_scenario(event.recorder)
-                traffic.add_scenario(event.recorder)
+                answers.add_scenario(event.recorder)
                 if progress is not None:
                     progress(collector.cases, collector.distinct)
             elif isinstance(event, events.NonFatalError):
