@@ -171,7 +171,10 @@ def test_every_check_has_a_place_in_the_coverage() -> None:
     for check, row in CHECKS.items():
         if row.off or check == "error":
             continue
-        assert check in places or check in registered or check in SINGLE_ANSWER, check
+        assert check in places or check in registered or check in SINGLE_ANSWER, (
+            f"{check}: give its phase's places (e.g. behave.behaviour_places) to "
+            "traffic.phase_places, or coverage cannot say where it ran"
+        )
 
 
 def test_switching_the_behavioural_checks_off_says_why_they_did_not_run() -> None:
