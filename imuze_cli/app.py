@@ -5,6 +5,8 @@ or `--email` plus a password prompt; a password is never taken from the command 
 Exit codes: 0 success, 1 API error, 2 usage error. Errors print one line, no traceback
 (usage errors add a hint line); with --json they are JSON on stderr (see errors.py).
 Each command group has its module; this one assembles them in the order `--help` lists.
+Registering a command loads nothing of the client: each command loads what it needs when it
+runs (tests/cli/test_cli_launch.py checks that `imuze --help` imports no httpx nor imuze_ext).
 """
 
 from __future__ import annotations
@@ -16,19 +18,15 @@ from typing import Annotated
 
 import typer
 
-from imuze_ext import _config
-from imuze_ext._version import __version__
-
-from . import notices, output
+from . import launch, notices
 from .arrangements import arrangements_app
 from .compose import compose
 from .contract import contract
 from .contract_replay import replay_row
-from .errors import ImuzeGroup
 from .login import login
-from .options import BaseUrlOption
+from .options import BaseUrlOption, GlobalOptions
 from .play import play_song
-from .session import GlobalOptions
+from .root import ImuzeGroup
 from .songs import songs_app
 
 app: typer.Typer = typer.Typer(
@@ -36,8 +34,9 @@ app: typer.Typer = typer.Typer(
     name="imuze",
     help=(
         "Generate songs with the iMuze API: list arrangements, compose, wait, download, play."
-        f"\n\nCredentials: {_config.ENV_API_KEY}, or {_config.ENV_EMAIL} and "
-        f"{_config.ENV_PASSWORD} (or --email and a password prompt at a terminal)."
+        # imuze_ext._config's names, written out: `--help` loads no client module.
+        "\n\nCredentials: IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD (or --email and "
+        "a password prompt at a terminal)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -49,7 +48,7 @@ app.add_typer(songs_app, name="songs")
 
 def _print_version(value: bool) -> None:
     if value:
-        output.out.print(f"imuze {__version__}")
+        typer.echo(f"imuze {launch.version()}")
         raise typer.Exit()
 
 

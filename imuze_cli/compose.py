@@ -1,4 +1,7 @@
-"""`imuze compose`: the whole workflow in one command (create, wait, download, play)."""
+"""`imuze compose`: the whole workflow in one command (create, wait, download, play).
+
+The command loads the client and the printing when it runs (see app.py).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,6 @@ from pathlib import Path
 
 import typer
 
-from imuze_ext._download import check_dest
-
-from . import output
 from .options import (
     ArrangementOption,
     BaseUrlOption,
@@ -21,8 +21,6 @@ from .options import (
     TimeoutOption,
     TitleOption,
 )
-from .play import check_player, play_file
-from .session import client
 
 
 def compose(
@@ -39,18 +37,28 @@ def compose(
     base_url: BaseUrlOption = None,
 ) -> None:
     """Create a song, wait until it is ready, download its mp3: the whole workflow."""
+    from imuze_ext._download import check_dest
+    from imuze_ext.resources.songs import compose_end, time_left
+
+    from . import output
+    from .play import check_player, play_file
+    from .session import client
+
     if play:
         check_player()
     with client(ctx) as api:
         check_dest(out_path, overwrite=overwrite)  # a taken destination: before the song is made
-        created = api.songs.create(
+        end = compose_end(timeout)  # --timeout bounds the whole command, as compose() does
+        created = api.with_options(deadline=time_left(end)).songs.create(
             title=title, desired_length=length, arrangement_id=arrangement_id, tags=tag or ()
         )
         message = f"Rendering “{created.title}” (song {created.id})"
         with output.spinner(message, enabled=not as_json):
-            song = api.songs.wait(created, timeout=timeout)
+            song = api.songs.wait(created, timeout=time_left(end))
         with output.progress_bar(enabled=not as_json) as progress:
-            path = api.songs.download(song, out_path, progress=progress, overwrite=overwrite)
+            path = api.songs.download(
+                song, out_path, progress=progress, overwrite=overwrite, deadline=time_left(end)
+            )
         output.print_saved(path, song, as_json)
     if play:
         play_file(path, f"“{song.title}”", console=output.err, progress=not as_json)

@@ -71,7 +71,6 @@ ReportJson = Annotated[
         show_default=False,
     ),
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the report as JSON on stdout.")]
 Spec = Annotated[
     Path | None,
     typer.Option(

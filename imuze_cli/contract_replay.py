@@ -2,7 +2,8 @@
 
 Re-sends the row's recorded requests (imuze_contract.replay) with the credentials of the
 environment, and exits 0 when the deviation is gone, 1 when it is still there, 2 on a usage
-or setup error.
+or setup error. With --json, the verdict is a JSON object on stdout. What the replay needs
+loads when the command runs (see app.py).
 """
 
 from __future__ import annotations
@@ -13,20 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from imuze_contract.target import SetupError, Target, target_from_env
-from imuze_ext._extras import requires_extra
-from imuze_ext.errors import MissingCredentialsError
-
-from .errors import SetupProblem, UsageProblem, help_hint
 from .options import BaseUrlOption, JsonOption
-from .session import login_problem
 
 if TYPE_CHECKING:  # the replay and the report load when the command runs
     from imuze_contract.replay import Outcome
     from imuze_contract.report import Deviation
+    from imuze_contract.target import Target
 
 CONTRACT_PACKAGES = frozenset({"schemathesis", "hypothesis", "requests", "pyrate_limiter"})
 
@@ -51,30 +45,21 @@ def replay_row(
 
     Exit codes: 0 the deviation is gone, 1 it is still there, 2 usage or setup error.
     """
+    from imuze_contract.target import SetupError
+    from imuze_ext._extras import requires_extra
 
     def fail(message: str, cause: BaseException | None = None) -> NoReturn:
-        # Reported by the root command as every `imuze` error is (error: and hint: lines,
-        # JSON with --json).
-        raise SetupProblem(message, cause=cause, help_of=help_hint(ctx))
+        _fail(ctx, message, cause)
 
     with requires_extra("contract", "imuze contract replay", CONTRACT_PACKAGES):
         import schemathesis  # noqa: F401 - the replay judges with its checks
     from imuze_contract.replay import ReplayError, find_row, replay, spec_of
     from imuze_contract.report import Report
 
-    email = getattr(ctx.obj, "email", None)
     url = base_url or os.environ.get("IMUZE_BASE_URL")
 
     def target_at(api: str) -> Target:
-        try:
-            return target_from_env(api, email)
-        except SetupError as exc:
-            if isinstance(exc.__cause__, MissingCredentialsError):  # in the CLI's words
-                problem = login_problem(email)
-                raise UsageProblem(
-                    str(problem), hint=help_hint(ctx), kind=type(problem).__name__
-                ) from None
-            fail(str(exc), exc)
+        return _target(ctx, api)
 
     # The base URL and the credentials first, as every command checks them: then the report.
     target = target_at(url) if url else None
@@ -87,14 +72,58 @@ def replay_row(
         outcome = replay(deviation, target or target_at(report.base_url), spec=spec_of(report))
     except (ReplayError, SetupError) as exc:
         fail(str(exc), exc)
-    _say(number, deviation, outcome)
+    _say(number, deviation, outcome, as_json=as_json)
 
 
-def _say(number: int, deviation: Deviation, outcome: Outcome) -> NoReturn:
-    """Print the row and whether it is still there; exit with the outcome's code."""
+def _fail(ctx: typer.Context, message: str, cause: BaseException | None = None) -> NoReturn:
+    """Reported by the root command as every `imuze` error is (error: and hint: lines, JSON
+    with --json)."""
+    from .errors import SetupProblem, help_hint
+
+    raise SetupProblem(message, cause=cause, help_of=help_hint(ctx))
+
+
+def _target(ctx: typer.Context, api: str) -> Target:
+    """The API to replay against, with the environment's credentials."""
+    from imuze_contract.target import SetupError, target_from_env
+    from imuze_ext.errors import MissingCredentialsError
+
+    from .errors import UsageProblem, help_hint
+    from .session import login_problem
+
+    email = getattr(ctx.obj, "email", None)
+    try:
+        return target_from_env(api, email)
+    except SetupError as exc:
+        if isinstance(exc.__cause__, MissingCredentialsError):  # in the CLI's words
+            problem = login_problem(email)
+            raise UsageProblem(
+                str(problem), hint=help_hint(ctx), kind=type(problem).__name__
+            ) from None
+        _fail(ctx, str(exc), exc)
+
+
+def _say(number: int, deviation: Deviation, outcome: Outcome, *, as_json: bool) -> NoReturn:
+    """Print the row and whether it is still there (or that as JSON); exit with the outcome's
+    code."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    verdict = "still there" if outcome.still else "gone"
+    if as_json:
+        row = {
+            "row": number,
+            "fingerprint": deviation.fingerprint,
+            "operation_id": deviation.operation_id,
+            "check": deviation.check,
+            "status": deviation.status,
+            "location": deviation.location,
+        }
+        answer = {"still": outcome.still, "status": outcome.status, "detail": outcome.detail}
+        typer.echo(json.dumps({**row, "verdict": verdict, "replay": answer}, indent=2))
+        raise typer.Exit(outcome.exit_code)
     out = Console(highlight=False, soft_wrap=True)
     what = f"{number}. {deviation.operation_id} {deviation.check} {deviation.status or '-'} "
     what += f"{deviation.location} [{deviation.fingerprint}]"
-    verdict = "still there" if outcome.still else "gone"
     out.print(f"{escape(what)}: {verdict} ({escape(outcome.detail)})")
     raise typer.Exit(outcome.exit_code)

@@ -1,15 +1,14 @@
 """How the `imuze` CLI reports a failure: one line (plus a hint for usage errors), the
 documented exit code, no traceback; with --json, a JSON object on stderr instead.
 
-The root command runs typer's click core in non-standalone mode, so every failure, from
-parsing the command line to the API call, reaches `report` as an exception rather than
-being printed by typer (whose usage errors are a multi-line box). Only typer's public API
-is used: `typer.core.TyperGroup` (documented for `Typer(cls=...)`), `TyperException`,
-`Abort`, `Context`.
+The root command (root.py) runs typer's click core in non-standalone mode, so every
+failure, from parsing the command line to the API call, reaches `report_exception` as an
+exception rather than being printed by typer (whose usage errors are a multi-line box).
+Only typer's public API is used: `TyperException`, `Abort`, `Context`.
 
 JSON errors: `{"error": {"type": ..., "status": ..., "message": ...}}`, where `type` is
-the imuze_ext exception's class name (`NotFoundError`, `APIConnectionError`, ...) or
-`UsageError` for a bad command line, and `status` the HTTP status, else null.
+the imuze exception's class name (`NotFoundError`, `APIConnectionError`, ...) or one of
+`CLI_ERROR_TYPES` (README.md lists both), and `status` the HTTP status, else null.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from typing import Any
 
 import rich.markup
 import typer
-import typer.core
 from rich.console import Console
 
 from imuze_ext._extras import MissingExtraError
@@ -37,14 +35,13 @@ from imuze_ext.errors import (
 )
 
 from .hints import hint_for
+from .root import EXIT_INTERRUPTED as EXIT_INTERRUPTED
 
-EXIT_OK = 0
 EXIT_API_ERROR = 1
 """The API, the network, a file or the audio device failed: trying again may work."""
 EXIT_USAGE = 2
 """The command line or the set-up is wrong (bad option, no credentials, missing extra):
 nothing was attempted, and trying again as is will fail again."""
-EXIT_INTERRUPTED = 130
 
 _EXTRA_HINTS = {
     "play": "'imuze songs download ID' saves the mp3 for any player",
@@ -52,6 +49,23 @@ _EXTRA_HINTS = {
     "mock": "see 'imuze-mock --help'",
 }
 """What works without an extra, said under its error."""
+
+CLI_ERROR_TYPES: dict[str, str] = {
+    "UsageError": "the command line is wrong (exit 2)",
+    "SetupError": "imuze contract's set-up is wrong: the API, a login, a file (exit 2)",
+    "MissingExtraError": "the command needs an extra that is not installed (exit 2)",
+    "SpecLoadError": "imuze-spec cannot read a spec or an overlay (exit 2)",
+    "GenerationError": "imuze-spec cannot generate a client from the spec (exit 2)",
+    "BumpError": "imuze-spec bump cannot bump the version (exit 2)",
+    "PlaybackError": "imuze play cannot play the file (exit 1)",
+    "NoAudioDeviceError": "imuze play finds no audio device (exit 1)",
+    "OSError": "a file, a folder or a program could not be used (exit 1, 127 or 2)",
+    "Interrupted": "Ctrl-C or SIGTERM stopped the command (exit 130)",
+    "UnexpectedError": "a failure the CLI does not know: a bug to report (exit 1)",
+}
+"""The JSON error types of the command lines beside the imuze exceptions' names, and what
+each means (README.md lists them; tests/cli/test_cli_contract.py holds every failure to
+this set)."""
 
 err: Console = Console(stderr=True, highlight=False)
 
@@ -109,7 +123,7 @@ def failure_of(exc: BaseException) -> Failure:
         return exc.failure
     if isinstance(exc, typer.TyperException):  # click's errors, as vendored by typer
         code = getattr(exc, "exit_code", EXIT_API_ERROR)
-        kind = "UsageError" if code == EXIT_USAGE else type(exc).__name__
+        kind = "UsageError"  # a click error: the command line could not be carried out
         hint = help_hint(getattr(exc, "ctx", None)) if code == EXIT_USAGE else None
         return Failure(kind, None, _click_message(exc), code, hint)
     if isinstance(exc, UsageProblem):
@@ -130,12 +144,12 @@ def failure_of(exc: BaseException) -> Failure:
         return Failure(type(exc).__name__, None, str(exc), EXIT_API_ERROR, hint_for(exc))
     if isinstance(exc, OSError):
         text = f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
-        return Failure(type(exc).__name__, None, text, EXIT_API_ERROR)
+        return Failure("OSError", None, text, EXIT_API_ERROR)
     if isinstance(exc, Interrupted):
         return Failure("Interrupted", None, str(exc), EXIT_INTERRUPTED)
     if isinstance(exc, typer.Abort):
         return Failure("Interrupted", None, "aborted", EXIT_INTERRUPTED)
-    return Failure(type(exc).__name__, None, f"unexpected {type(exc).__name__}: {exc}", 1)
+    return Failure("UnexpectedError", None, f"unexpected {type(exc).__name__}: {exc}", 1)
 
 
 def _click_message(exc: typer.TyperException) -> str:
@@ -169,43 +183,11 @@ def report(failure: Failure, *, as_json: bool) -> None:
         err.print(f"hint: {rich.markup.escape(failure.hint)}", soft_wrap=True)
 
 
-class ImuzeGroup(typer.core.TyperGroup):
-    """The root command: runs click without its own error printing, then reports."""
-
-    def main(
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        windows_expand_args: bool = True,
-        **extra: Any,
-    ) -> Any:
-        argv = list(sys.argv[1:] if args is None else args)
-        try:
-            code = super().main(
-                args,  # as given: None lets typer expand globs on Windows
-                prog_name,
-                complete_var,
-                standalone_mode=False,
-                windows_expand_args=windows_expand_args,
-                **extra,
-            )
-        except Exception as exc:
-            failure = failure_of(exc)
-            if failure.message.startswith("unexpected "):
-                logger.debug("unexpected error", exc_info=True)  # IMUZE_LOG=debug shows it
-            if failure.message:  # empty: a group run with no command, its help already shown
-                report(failure, as_json=wants_json(argv))
-            code = failure.exit_code
-        else:
-            code = code if isinstance(code, int) else EXIT_OK
-            if code == EXIT_INTERRUPTED:  # typer's answer to Ctrl-C, which it kept silent
-                report(failure_of(Interrupted()), as_json=wants_json(argv))
-        return _finish(code, standalone_mode)
-
-
-def _finish(code: int, standalone_mode: bool) -> Any:
-    if standalone_mode:
-        sys.exit(code)
-    return code
+def report_exception(exc: BaseException, argv: Sequence[str]) -> int:
+    """Report `exc`, raised by the command line `argv`, and return its exit code."""
+    failure = failure_of(exc)
+    if failure.message.startswith("unexpected "):
+        logger.debug("unexpected error", exc_info=True)  # IMUZE_LOG=debug shows it
+    if failure.message:  # empty: a group run with no command, its help already shown
+        report(failure, as_json=wants_json(argv))
+    return failure.exit_code

@@ -6,17 +6,21 @@ a failure is reported the same way whichever face met it.
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from imuze_ext import _config
 from imuze_ext.errors import (
     APIConnectionError,
     APIStatusError,
+    APITimeoutError,
     SongNotReadyError,
     SongTimeoutError,
 )
 
 API_PREFIX = "/api/4"
+_OTHER_VERSION = re.compile(r"/api/v?\d+$")
 _COLLECTIONS = frozenset({"tokens", "songs", "arrangements"})
 """Paths that exist on every deployment: a 404 there means the base URL is wrong."""
 
@@ -43,6 +47,11 @@ def _own_hint(exc: BaseException) -> str | None:
         )
     if isinstance(exc, SongNotReadyError):
         return f"'imuze songs wait {exc.song_id}' waits until it is ready"
+    if isinstance(exc, APITimeoutError) and exc.limit == "deadline":
+        return (
+            "the call ran out of the time it was given, not the API: give it more with "
+            "--deadline S (compose: --timeout S)"
+        )
     if isinstance(exc, (APIConnectionError, httpx.TransportError)):
         return f"is the API up at that address? pass --base-url or set {_config.ENV_BASE_URL}"
     return None
@@ -61,13 +70,14 @@ def status_hint(status: int, url: httpx.URL) -> str | None:
 
 def base_url_hint(base: httpx.URL) -> str:
     """A 404 at `/tokens`, `/songs` or `/arrangements`: the base URL misses the API's path."""
-    text = str(base).rstrip("/")
+    path = base.path.rstrip("/")
     env = _config.ENV_BASE_URL
-    if not base.path.rstrip("/").endswith(API_PREFIX):
-        return (
-            f"the API lives under {API_PREFIX}: pass --base-url {text}{API_PREFIX} (or set {env})"
-        )
-    return f"is {text} the iMuze API? check --base-url (or {env})"
+    if path.endswith(API_PREFIX):
+        return f"is {str(base).rstrip('/')} the iMuze API? check --base-url (or {env})"
+    # another version of the API (/api/3) is replaced, not extended
+    fixed = _OTHER_VERSION.sub("", path) + API_PREFIX
+    suggested = str(base.copy_with(path=fixed))
+    return f"the API lives under {API_PREFIX}: pass --base-url {suggested} (or set {env})"
 
 
 def credentials_hint() -> str:

@@ -14,14 +14,14 @@ import sys
 def main() -> None:
     """The `imuze` console script."""
     if sys.argv[1:] == ["--version"]:
-        sys.stdout.write(f"imuze {_version()}\n")
+        sys.stdout.write(f"imuze {version()}\n")
         return
     from .app import main as run_app
 
     run_app()
 
 
-def _version() -> str:
+def version() -> str:
     """`imuze_ext.__version__`, read from its module without importing the package."""
     package = importlib.util.find_spec("imuze_ext")
     assert package is not None and package.submodule_search_locations is not None

@@ -2,6 +2,7 @@
 
 Nothing is stored: the CLI reads its credentials from the environment on every run, and
 `imuze login` tells whether they work before a script relies on them.
+The command loads the client when it runs (see app.py).
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ from typing import Annotated
 
 import typer
 
-from . import output
 from .options import BaseUrlOption, JsonOption
-from .session import client, key_client
 
 ApiKeyFlag = Annotated[
     bool,
@@ -31,6 +30,9 @@ def login(
     base_url: BaseUrlOption = None,
 ) -> None:
     """Check an email and password (asked for when not in the environment), or an API key."""
+    from . import output
+    from .session import client, key_client
+
     with key_client(ctx) if api_key else client(ctx, need_login=True) as api:
         songs = api.songs.list()  # the cheapest call that needs valid credentials
         if as_json:

@@ -2,7 +2,8 @@
 
 imuze_ext logs every wait it begins at INFO, marked `imuze_retry_after` when the server's
 Retry-After set it; the CLI prints those, one line each, so that a minute under
-maintenance is not a minute of silence. Nothing else of the library's logging shows,
+maintenance is not a minute of silence; a wait longer than `LONG_WAIT` seconds adds how to
+bound it (`--deadline`). Nothing else of the library's logging shows,
 unless IMUZE_LOG asks for it.
 """
 
@@ -12,7 +13,8 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
-from . import output
+LONG_WAIT = 5.0
+"""Seconds of a Retry-After wait past which its line says how to bound the waiting."""
 
 
 class RetryAfterNotice(logging.Handler):
@@ -21,10 +23,16 @@ class RetryAfterNotice(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if not getattr(record, "imuze_retry_after", False):
             return
+        from . import output  # loaded with the command that waits, not for `--help`
+
         seconds = float(getattr(record, "imuze_wait_seconds", 0.0))
         what = record.args[1] if isinstance(record.args, tuple) and len(record.args) > 1 else ""
+        hint = (
+            "; --deadline SECONDS bounds each call, waits included" if seconds > LONG_WAIT else ""
+        )
         output.err.print(
-            f"waiting {seconds:.1f} s, as the server asked (Retry-After), before retrying {what}",
+            f"waiting {seconds:.1f} s, as the server asked (Retry-After), before retrying {what}"
+            + hint,
             markup=False,
             highlight=False,
             soft_wrap=True,

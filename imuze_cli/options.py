@@ -9,10 +9,22 @@ that record. tests/cli/test_cli_tree.py checks that every command of the tree ha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+
+@dataclass
+class GlobalOptions:
+    """What the root command was given, kept in `ctx.obj` for the subcommands."""
+
+    base_url: str | None
+    email: str | None
+    as_json: bool = False
+    deadline: float | None = None
+
 
 _BASE_URL_HELP = "API base URL (default: $IMUZE_BASE_URL, else the public API)."
 _JSON_HELP = "Print machine-readable JSON (errors too, on stderr)."
@@ -66,7 +78,10 @@ TagOption = Annotated[
     list[str] | None, typer.Option("--tag", help="A genre or mood; repeat for several.")
 ]
 TimeoutOption = Annotated[
-    float, typer.Option("--timeout", min=0.001, help="Seconds to wait for the song at most.")
+    float,
+    typer.Option(
+        "--timeout", min=0.001, help="Seconds to wait at most (for compose: the whole command)."
+    ),
 ]
 OutOption = Annotated[
     Path,

@@ -3,6 +3,7 @@
 A song id is downloaded once to the per-user cache (see song_cache), then played; a
 file is played as is. The checks that need nothing from the network run first: the
 extra is installed, the target makes sense, there is an audio device to play on.
+What the command needs (the client, the audio backends) loads when it runs (see app.py).
 """
 
 from __future__ import annotations
@@ -10,19 +11,16 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import rich.progress
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from imuze_ext import _logging
-from imuze_ext._extras import requires_extra
-
-from . import output, playback, session, song_cache
-from .errors import Interrupted, UsageProblem
 from .options import BaseUrlOption, JsonOption
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .playback import Tick
 
 _SONG_ID = re.compile(r"[0-9]+")
 
@@ -36,6 +34,8 @@ def play_song(
     base_url: BaseUrlOption = None,
 ) -> None:
     """Play a song: by id (downloaded once to your cache) or from a file (the play extra)."""
+    from . import output, session
+
     song = parse_target(target)
     check_player()
     if isinstance(song, Path):
@@ -52,6 +52,8 @@ def play_song(
 
 def parse_target(target: str) -> int | Path:
     """A song id (only digits) or an existing audio file; a usage error otherwise."""
+    from .errors import UsageProblem
+
     if _SONG_ID.fullmatch(target):
         return int(target)
     path = Path(target).expanduser()
@@ -64,6 +66,11 @@ def parse_target(target: str) -> int | Path:
 
 def check_player() -> None:
     """Fail before any download: the `play` extra is missing (exit 2), or no device (exit 1)."""
+    from imuze_ext import _logging
+    from imuze_ext._extras import requires_extra
+
+    from . import playback
+
     _logging.configure_from_env()  # IMUZE_LOG=debug shows what the audio backends said
     with requires_extra("play", "playback", playback.PLAY_PACKAGES):
         playback.load()
@@ -72,6 +79,8 @@ def check_player() -> None:
 
 def cached_song(base_url: str, song_id: int) -> Path:
     """Where song `song_id` of this API is (or will be) cached."""
+    from . import song_cache
+
     return song_cache.song_path(base_url, song_id)
 
 
@@ -80,6 +89,11 @@ def play_file(path: Path, label: str, *, console: Console, progress: bool) -> fl
 
     Ctrl-C stops the sound and raises Interrupted ("stopped at 0:12 / 0:30", exit 130).
     """
+    import rich.progress
+    from rich.markup import escape
+
+    from . import playback
+
     duration = playback.probe(path).duration
     if not progress:
         return _play_or_stop(path, duration, on_tick=None)
@@ -98,7 +112,10 @@ def play_file(path: Path, label: str, *, console: Console, progress: bool) -> fl
         return _play_or_stop(path, duration, on_tick=tick)
 
 
-def _play_or_stop(path: Path, duration: float, *, on_tick: playback.Tick | None) -> float:
+def _play_or_stop(path: Path, duration: float, *, on_tick: Tick | None) -> float:
+    from . import playback
+    from .errors import Interrupted
+
     played = 0.0
 
     def tick(position: float) -> None:
@@ -115,6 +132,8 @@ def _play_or_stop(path: Path, duration: float, *, on_tick: playback.Tick | None)
 
 def emit_played(path: Path, played: float) -> None:
     """`imuze play --json`'s answer."""
+    from . import playback
+
     duration = playback.probe(path).duration
     data = {"path": str(path), "duration": round(duration, 3), "played": round(played, 3)}
     typer.echo(json.dumps(data, indent=2, sort_keys=True))

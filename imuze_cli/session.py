@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import typer
 
@@ -17,16 +16,7 @@ from imuze_ext.client import Imuze
 from imuze_ext.errors import ImuzeError, MissingCredentialsError
 
 from .errors import UsageProblem, help_hint
-
-
-@dataclass
-class GlobalOptions:
-    """What the root command was given, kept in `ctx.obj` for the subcommands."""
-
-    base_url: str | None
-    email: str | None
-    as_json: bool = False
-    deadline: float | None = None
+from .options import GlobalOptions
 
 
 def base_url(ctx: typer.Context) -> str:

@@ -1,15 +1,15 @@
-"""`imuze songs create|list|show|wait|download`: one step of the workflow each."""
+"""`imuze songs create|list|show|wait|download`: one step of the workflow each.
+
+Each command loads the client and the printing when it runs (see app.py).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from imuze_ext.client import Imuze
-from imuze_ext.errors import ImuzeError
-
-from . import output
 from .options import (
     ArrangementOption,
     BaseUrlOption,
@@ -21,7 +21,9 @@ from .options import (
     TimeoutOption,
     TitleOption,
 )
-from .session import client
+
+if TYPE_CHECKING:
+    from imuze_ext.client import Imuze
 
 songs_app: typer.Typer = typer.Typer(
     help="Create, list, show, wait for and download songs.", no_args_is_help=True
@@ -33,6 +35,9 @@ def songs_list(
     ctx: typer.Context, as_json: JsonOption = False, base_url: BaseUrlOption = None
 ) -> None:
     """List your songs and their status."""
+    from . import output
+    from .session import client
+
     with client(ctx) as api:
         output.print_songs(api.songs.list(), as_json)
 
@@ -42,6 +47,9 @@ def songs_show(
     ctx: typer.Context, id: int, as_json: JsonOption = False, base_url: BaseUrlOption = None
 ) -> None:
     """Show one song."""
+    from . import output
+    from .session import client
+
     with client(ctx) as api:
         output.print_song(api.songs.get(id), as_json)
 
@@ -57,6 +65,9 @@ def songs_create(
     base_url: BaseUrlOption = None,
 ) -> None:
     """Create a song; it starts processing (see `songs wait`)."""
+    from . import output
+    from .session import client
+
     with client(ctx) as api:
         created = api.songs.create(
             title=title, desired_length=length, arrangement_id=arrangement_id, tags=tag or ()
@@ -68,6 +79,8 @@ def songs_create(
 def arrangement_name(api: Imuze, arrangement_id: int | None) -> str:
     """The arrangement's name, as `songs show` prints it. The song exists by now: a failed
     look-up prints the id rather than failing the command (a retry would duplicate it)."""
+    from imuze_ext.errors import ImuzeError
+
     if arrangement_id is None:
         return "-"
     try:  # only the list names them (getArrangement answers a description)
@@ -87,6 +100,9 @@ def songs_wait(
     base_url: BaseUrlOption = None,
 ) -> None:
     """Wait until a song is ready."""
+    from . import output
+    from .session import client
+
     with client(ctx) as api:
         with output.spinner(f"Waiting for song {id}", enabled=not as_json):
             song = api.songs.wait(id, timeout=timeout)
@@ -103,6 +119,9 @@ def songs_download(
     base_url: BaseUrlOption = None,
 ) -> None:
     """Download a ready song's mp3."""
+    from . import output
+    from .session import client
+
     with client(ctx) as api:
         with output.progress_bar(enabled=not as_json) as progress:
             path = api.songs.download(id, out_path, progress=progress, overwrite=overwrite)

@@ -25,7 +25,8 @@ from imuze_spec.findings import Level
 from imuze_spec.load import SpecLoadError, load
 from imuze_spec.regenerate import GenerationError, regenerate
 
-from .errors import ImuzeGroup, UsageProblem
+from .errors import UsageProblem
+from .root import ImuzeGroup
 from .spec_apply import apply, overlay_module
 
 app = typer.Typer(
@@ -209,7 +210,7 @@ def bump_version(
     ] = "spec/released/openapi.yaml",
     new: Annotated[str, typer.Argument(help="The spec to release.")] = "spec/openapi.yaml",
     pyproject: Annotated[
-        Path, typer.Option(help="Where the package version lives ([project] version).")
+        Path, typer.Option(help=r"Where the package version lives (\[project] version).")
     ] = Path("pyproject.toml"),
     no_python: NoPython = False,
 ) -> None:

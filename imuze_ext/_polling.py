@@ -166,8 +166,9 @@ def listed(answer: RawResponse[SongList], ids: Sequence[int], tolerance: Toleran
 def pick_ready(ids: Sequence[int], by_id: Mapping[int, _S], ready: dict[int, _S]) -> dict[int, str]:
     """Record in `ready` the fetched songs that became ready; return pending id -> status.
 
-    A song whose status is a failure, or that is absent (not in your scope any more), ends
-    the wait: SongFailedError names every failed song and the pending ones.
+    A song whose status is a failure ends the wait: SongFailedError names every failed
+    song and the pending ones. A song absent from `by_id` stays pending: a list may lag
+    behind a create (a replica, a cache), and only a direct read says a song is gone.
     """
     pending: dict[int, str] = {}
     failures: dict[int, SongFailedError] = {}
@@ -176,7 +177,7 @@ def pick_ready(ids: Sequence[int], by_id: Mapping[int, _S], ready: dict[int, _S]
             continue
         song = by_id.get(song_id)
         if song is None:
-            failures[song_id] = SongFailedError(song_id, "it is no longer in your song list")
+            pending[song_id] = "not listed yet"
             continue
         try:
             if check_ready(song_id, song):
@@ -236,6 +237,28 @@ def _listed(fetched: ListFetched) -> tuple[dict[int, SongSummary] | None, float 
     return (None if songs is None else {song.id: song for song in songs}), retry_after
 
 
+def unlisted(state: _Round, by_id: Mapping[int, SongSummary] | None) -> list[int]:
+    """The pending songs a list answer does not show: each is read directly (the same
+    poll as `wait`), so a lagging list never fails a song that exists."""
+    if by_id is None:
+        return []
+    return [song_id for song_id in state.pending if song_id not in by_id]
+
+
+def as_summary(song: Song) -> SongSummary:
+    """A directly read song in the list's shape (its other fields kept as extras)."""
+    return SongSummary.from_dict(song.to_dict())
+
+
+def _merge(
+    by_id: dict[int, SongSummary] | None, song_id: int, fetched: Fetched
+) -> dict[int, SongSummary] | None:
+    song = fetched[0]
+    if by_id is not None and song is not None:
+        by_id[song_id] = as_summary(song)
+    return by_id
+
+
 def wait_for_song(
     song_id: int,
     fetch: Callable[[], Fetched],
@@ -282,19 +305,24 @@ async def await_song(
 def wait_for_songs(
     ids: Sequence[int],
     fetch_list: Callable[[], ListFetched],
+    fetch_one: Callable[[int], Fetched],
     *,
     timeout: float,
     interval: float,
     clock: Clock,
     sleep: Callable[[float], None],
 ) -> list[SongSummary]:
-    """Poll the song list (one request per round) until every id is ready."""
+    """Poll the song list (one request per round) until every id is ready; a song the list
+    does not show yet is read directly with `fetch_one`, whose errors end the wait as they
+    end `wait` (404 NotFoundError, 410 GoneError)."""
     state = _Round(ids, timeout, interval, clock)
     with _deadlines.bounded(state.end):
-        while (
-            state.pending
-            and (delay := state.delay(*_listed(fetch_list()), "GET the song list")) is not None
-        ):
+        while state.pending:
+            by_id, retry_after = _listed(fetch_list())
+            for song_id in unlisted(state, by_id):
+                by_id = _merge(by_id, song_id, fetch_one(song_id))
+            if (delay := state.delay(by_id, retry_after, "GET the song list")) is None:
+                break
             sleep(delay)
     return [state.ready[song_id] for song_id in ids]
 
@@ -302,6 +330,7 @@ def wait_for_songs(
 async def await_songs(
     ids: Sequence[int],
     fetch_list: Callable[[], Awaitable[ListFetched]],
+    fetch_one: Callable[[int], Awaitable[Fetched]],
     *,
     timeout: float,  # noqa: ASYNC109 - a polling deadline (injectable clock), not a cancel scope
     interval: float,
@@ -311,10 +340,11 @@ async def await_songs(
     """The async twin of wait_for_songs."""
     state = _Round(ids, timeout, interval, clock)
     with _deadlines.bounded(state.end):
-        while (
-            state.pending
-            and (delay := state.delay(*_listed(await fetch_list()), "GET the song list"))
-            is not None
-        ):
+        while state.pending:
+            by_id, retry_after = _listed(await fetch_list())
+            for song_id in unlisted(state, by_id):
+                by_id = _merge(by_id, song_id, await fetch_one(song_id))
+            if (delay := state.delay(by_id, retry_after, "GET the song list")) is None:
+                break
             await sleep(delay)
     return [state.ready[song_id] for song_id in ids]

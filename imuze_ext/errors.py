@@ -238,7 +238,7 @@ class SongTimeoutError(ImuzeError):
 
 class SongFailedError(ImuzeError):
     """A song ended without a usable mp3: its status says it failed (`failed`, `error`,
-    `cancelled`, `rejected`, `expired`...), or it was removed, or it is ready with no mp3
+    `cancelled`, `rejected`, `expired`...), or it is ready with no mp3
     URL. `status` is the status seen (None when the song has none), `reason` what the
     body or the client says. From `wait_all`: `failed` maps each failed song to its
     status, `pending` names the songs still in progress."""

@@ -1,4 +1,5 @@
-"""Every Python block of README.md runs, found and run by pytest-examples.
+"""Every Python block of README.md runs, found and run by pytest-examples, and passes
+`mypy --strict` as a reader's own project would check it.
 
 A block that defines test functions is a test module a reader copies into a project: each is
 a module of a fresh project with no pytest configuration at all (no pytest.ini,
@@ -114,3 +115,29 @@ def test_pytest_module_in_an_unconfigured_project(
     _lint(eval_example, example)
     expected = len(TEST_FUNCTION.findall(example.source))
     assert unconfigured_project_run.get(_module_name(example)) == ["passed"] * expected
+
+
+def test_every_block_passes_mypy_strict(tmp_path: Path) -> None:
+    """Every block, scripts and test modules alike, as modules of a project whose only mypy
+    setting is --strict (no configuration file: not this repository's)."""
+    names = {}
+    for example in EXAMPLES:
+        module = tmp_path / f"readme_line_{example.start_line}.py"
+        module.write_text(example.source, encoding="utf-8")
+        names[module.name] = example.start_line
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".cache"), "."],
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if not k.startswith("MYPY")},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    problems = []
+    for line in done.stdout.splitlines():
+        where, _, what = line.partition(": ")
+        file, _, number = where.partition(":")
+        if file in names and number.isdigit():  # README.md's line: the block's, plus its own
+            problems.append(f"README.md:{names[file] + int(number)}: {what}")
+    assert done.returncode == 0 and not problems, "\n".join(problems) or done.stdout + done.stderr

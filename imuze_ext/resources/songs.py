@@ -7,6 +7,7 @@ _download. The raw twins (`with_raw_response`) answer the calls that make one re
 from __future__ import annotations
 
 import builtins
+import math
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -19,7 +20,7 @@ from imuze_client import Client
 from imuze_client.api.songs import create_song, get_song, list_songs
 from imuze_client.models import Song, SongCreate, SongCreated, SongList, SongSummary
 
-from .. import _polling
+from .. import _deadlines, _polling
 from .._deadlines import Limits
 from .._download import ProgressCallback, asave, check_dest, ready_media, save
 from .._responses import RawResponse
@@ -30,6 +31,23 @@ from . import AsyncResource, Operation, Operations, Resource
 __all__ = ["DEFAULT_COMPOSE_TIMEOUT", "AsyncSongs", "SongRef", "Songs", "song_id_of"]
 
 DEFAULT_COMPOSE_TIMEOUT = 300.0
+
+_LAST_MOMENT = 0.001
+"""What a step is given when the composite call's time is all but spent: it then ends at
+once with its own typed timeout, instead of a ValueError for a zero timeout."""
+
+
+def compose_end(timeout: float) -> float:
+    """The monotonic moment a composite call of `timeout` seconds, starting now, must end."""
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise ValueError(f"timeout must be a finite number of seconds > 0, not {timeout!r}")
+    return time.monotonic() + timeout
+
+
+def time_left(end: float) -> float:
+    """The seconds a composite call's next step may take."""
+    return max(end - time.monotonic(), _LAST_MOMENT)
+
 
 SongRef = int | Song | SongSummary | SongCreated
 """A song id, or any song model the API answered."""
@@ -186,6 +204,7 @@ class Songs(Resource):
         return _polling.wait_for_songs(
             ids,
             lambda: self._poll_list(ids),
+            self._poll,
             timeout=timeout,
             interval=interval,
             clock=clock,
@@ -221,14 +240,19 @@ class Songs(Resource):
         progress: ProgressCallback | None = None,
         overwrite: bool = False,
     ) -> Path:
-        """Create a song, wait until it is ready (up to `timeout` s), download it to `dest`
-        (the rule of `download`; a taken destination is refused before the song is made)."""
+        """Create a song, wait until it is ready, download it to `dest` (the rule of
+        `download`; a taken destination is refused before the song is made). `timeout` (s)
+        bounds the whole call: the create, the wait and the download."""
         check_dest(dest, overwrite=overwrite)
-        created = self.create(
-            title=title, desired_length=desired_length, arrangement_id=arrangement_id, tags=tags
-        )
-        song = self.wait(created, timeout=timeout)
-        return self.download(song, dest, progress=progress, overwrite=overwrite)
+        end = compose_end(timeout)
+        with _deadlines.bounded(end):
+            created = self.create(
+                title=title, desired_length=desired_length, arrangement_id=arrangement_id, tags=tags
+            )
+            song = self.wait(created, timeout=time_left(end))
+            return self.download(
+                song, dest, progress=progress, overwrite=overwrite, deadline=time_left(end)
+            )
 
 
 class AsyncSongs(AsyncResource):
@@ -327,6 +351,7 @@ class AsyncSongs(AsyncResource):
         return await _polling.await_songs(
             ids,
             lambda: self._poll_list(ids),
+            self._poll,
             timeout=timeout,
             interval=interval,
             clock=clock,
@@ -359,14 +384,17 @@ class AsyncSongs(AsyncResource):
         progress: ProgressCallback | None = None,
         overwrite: bool = False,
     ) -> Path:
-        """Create a song, wait until it is ready (up to `timeout` s), download it to `dest`
-        (the rule of `download`; a taken destination is refused before the song is made)."""
+        """The async twin of Songs.compose: `timeout` bounds the whole call."""
         check_dest(dest, overwrite=overwrite)
-        created = await self.create(
-            title=title, desired_length=desired_length, arrangement_id=arrangement_id, tags=tags
-        )
-        song = await self.wait(created, timeout=timeout)
-        return await self.download(song, dest, progress=progress, overwrite=overwrite)
+        end = compose_end(timeout)
+        with _deadlines.bounded(end):
+            created = await self.create(
+                title=title, desired_length=desired_length, arrangement_id=arrangement_id, tags=tags
+            )
+            song = await self.wait(created, timeout=time_left(end))
+            return await self.download(
+                song, dest, progress=progress, overwrite=overwrite, deadline=time_left(end)
+            )
 
 
 class SongsWithRawResponse(Resource):

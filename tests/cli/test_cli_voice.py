@@ -67,7 +67,7 @@ def test_a_ready_song_shows_its_media(imuze_mock_server: MockServer) -> None:
 def test_compose_that_times_out_names_the_command_that_resumes_the_wait() -> None:
     with running(MockConfig(render_delay=30)) as server:
         result = CliRunner(env=logged_in_env(server)).invoke(
-            app, ["compose", "--title", "Night Drive", "--timeout", "0.01", "--out", "out-never"]
+            app, ["compose", "--title", "Night Drive", "--timeout", "1", "--out", "out-never"]
         )
     assert result.exit_code == 1
     error, hint = error_and_hint(result.stderr)

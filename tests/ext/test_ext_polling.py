@@ -167,12 +167,20 @@ def test_wait_all_times_out_naming_the_pending_songs() -> None:
     assert sum(fake.sleeps) == pytest.approx(20.0)
 
 
-def test_wait_all_fails_for_a_song_missing_from_the_list() -> None:
-    rec = Recorder(lambda r: httpx.Response(200, json=_listing("processing")))
+@pytest.mark.parametrize(("status", "error"), [(404, NotFoundError), (410, GoneError)])
+def test_wait_all_ends_for_a_missing_song_when_a_direct_read_says_it_is_gone(
+    status: int, error: type[Exception]
+) -> None:
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/songs/9"):
+            return httpx.Response(status, json=error_body(status))
+        return httpx.Response(200, json=_listing("processing"))
+
+    rec = Recorder(handle)
     fake = FakeTime()
-    with _api(rec) as api, pytest.raises(SongFailedError) as caught:
+    with _api(rec) as api, pytest.raises(error):
         api.songs.wait_all([1, 9], timeout=20.0, clock=fake.clock, sleep=fake.sleep)
-    assert caught.value.song_id == 9
+    assert rec.paths() == ["/api/4/songs", "/api/4/songs/9"]
 
 
 async def test_async_wait_deadline_with_fake_time() -> None:
