@@ -39,6 +39,20 @@ def settings_document() -> dict[str, Any]:
     return tomllib.loads(PACKAGE.joinpath(CONFIG_FILE).read_text(encoding="utf-8"))
 
 
+def checks_off_by_operation() -> dict[str, frozenset[str]]:
+    """operationId -> the checks schemathesis.toml switches off for that operation."""
+    found: dict[str, frozenset[str]] = {}
+    for entry in settings_document().get("operations", []):
+        operation_id = entry.get("include-operation-id")
+        off = {
+            name for name, conf in (entry.get("checks") or {}).items()
+            if isinstance(conf, dict) and conf.get("enabled") is False
+        }  # fmt: skip
+        if isinstance(operation_id, str) and off:
+            found[operation_id] = found.get(operation_id, frozenset()) | off
+    return found
+
+
 def contract_config(
     target: Target,
     wfc_path: Path,

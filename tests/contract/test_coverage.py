@@ -29,7 +29,13 @@ from imuze_contract.options import RunOptions
 from imuze_contract.probe_values import operations
 from imuze_contract.probes import CHECK_OF_KIND
 from imuze_contract.report import EXIT_COVERAGE, Report
-from imuze_contract.traffic import ENGINE, Traffic, documented_inputs, phase_places
+from imuze_contract.traffic import (
+    ENGINE,
+    OFF_HERE,
+    Traffic,
+    documented_inputs,
+    phase_places,
+)
 from imuze_ext._responses import packaged_spec
 
 BASE = "http://api.test/api/4"
@@ -74,6 +80,8 @@ def test_every_operation_of_the_spec_is_listed_zero_traffic_included() -> None:
     assert song.inputs_exercised == ["path id"] and song.inputs_not_exercised == []
     assert song.states_reached == ["ready"]
     assert "not_a_server_error" in song.checks_ran
+    arrangement = next(op for op in coverage.operations if op.operation_id == "getArrangement")
+    assert arrangement.checks_not_run["object_level_authorization"] == OFF_HERE
     token = next(op for op in coverage.operations if op.operation_id == "createToken")
     assert token.requests == 0 and token.statuses_observed == []
     body = ["body /token", "body /token/email", "body /token/password"]
