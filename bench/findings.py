@@ -88,6 +88,19 @@ def _pipeline(d: dict[str, Any]) -> str:
     )
 
 
+def _cost(d: dict[str, Any]) -> str:
+    runs = _get(d, "runs") or {}
+    if not runs:
+        return ""
+    seconds = {name: [round(r["seconds"], 1) for r in rs] for name, rs in runs.items()}
+    cases = {name: [r["cases"] for r in rs] for name, rs in runs.items()}
+    return (
+        f"the mock in its own process, two users, SEED {d.get('seed')}, {d.get('rounds')} "
+        f"rounds interleaved after a warm-up pair: seconds {seconds}, cases {cases}; the "
+        f"behavioural phase's bound: {d.get('per_created_bound')} requests per created resource"
+    )
+
+
 def _contract(d: dict[str, Any]) -> str:
     runs = _get(d, "runs") or {}
     if not runs:
@@ -205,6 +218,7 @@ def notes(details: dict[str, dict[str, Any]]) -> dict[str, str]:
         "wait_all_request_reduction": _wait_all(details.get("wait_all", {})),
         "pipeline_concurrency_speedup": _pipeline(details.get("pipeline", {})),
         "contract_inprocess_speedup": _contract(details.get("contract", {})),
+        "contract_behaviour_cost_ratio": _cost(details.get("contract_cost", {})),
         "mock_rss_growth_mb": _soak(details.get("soak", {})),
         "spec_diff_seconds": _spec_diff(details.get("spec_diff", {})),
         "client_site_packages_mb": _footprint(details.get("install_footprint", {})),

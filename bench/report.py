@@ -85,6 +85,26 @@ GOALS = (
         "x",
     ),
     Goal(
+        "contract_behaviour_cost_ratio",
+        "a default `imuze contract` run on the mock, with the behavioural checks ÷ without"
+        " (median wall time, interleaved)",
+        "≤ 1.5",
+        lambda v: v <= 1.5,
+        "x",
+    ),
+    Goal(
+        "contract_without_behaviour_s",
+        "that run without the behavioural checks (median)",
+        "report",
+        unit="s",
+    ),
+    Goal("contract_with_behaviour_s", "that run with them (median)", "report", unit="s"),
+    Goal(
+        "contract_requests_per_created_resource",
+        "requests the behavioural phase adds per created resource (bounded: behave.PER_CREATE)",
+        "report",
+    ),
+    Goal(
         "zoo_recall_imuze_contract",
         "bug zoo (35 classes): share `imuze contract` finds at its (operation, check), fixed seed",
         "= 1",

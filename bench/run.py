@@ -31,11 +31,14 @@ BENCHMARKS = (
     "wait_all",
     "pipeline",
     "contract",
+    "contract_cost",
     "zoo_recall",
     "http_load",
     "soak",
 )
 TIMEOUT = 300  # seconds per benchmark
+#: Benchmarks that need longer: eight default contract runs, interleaved.
+TIMEOUTS = {"contract_cost": 600}
 
 
 def _run_one(name: str, workdir: Path) -> dict[str, Any]:
@@ -46,7 +49,7 @@ def _run_one(name: str, workdir: Path) -> dict[str, Any]:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=TIMEOUT,
+        timeout=TIMEOUTS.get(name, TIMEOUT),
         check=False,
     )
     if done.returncode != 0 or not out.exists():

@@ -28,6 +28,7 @@ def contract(
     baseline: opt.Baseline = None,
     baseline_update: opt.BaselineUpdate = False,
     baseline_prune: opt.BaselinePrune = False,
+    min_coverage: opt.MinCoverage = None,
 ) -> None:
     """Check a live API against the iMuze spec and report every distinct deviation.
 
@@ -44,7 +45,8 @@ def contract(
     --rate-limit is set.
 
     Exit codes: 0 no new deviation, 1 new deviations (also when the budget
-    ended the run), 2 usage or setup error, 130 interrupted (Ctrl+C, SIGTERM).
+    ended the run), 2 usage or setup error, 3 no new deviation but less
+    coverage than --min-coverage, 130 interrupted (Ctrl+C, SIGTERM).
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -66,4 +68,5 @@ def contract(
         baseline=baseline,
         baseline_update=baseline_update,
         baseline_prune=baseline_prune,
+        min_coverage=min_coverage,
     )

@@ -112,3 +112,16 @@ BaselinePrune = Annotated[
         help="Drop the --baseline entries this run tested and did not see (stale).",
     ),
 ]
+MinCoverage = Annotated[
+    float | None,
+    typer.Option(
+        "--min-coverage",
+        min=0,
+        max=100,
+        metavar="PERCENT",
+        help="Fail (exit 3) a run without new deviations that exercised less: documented "
+        "(operation, status) pairs observed plus documented parameters and body properties "
+        "sent, over both documented, in percent (0-100).",
+        show_default=False,
+    ),
+]

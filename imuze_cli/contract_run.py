@@ -81,6 +81,7 @@ def run_contract(
     baseline: Path | None,
     baseline_update: bool,
     baseline_prune: bool,
+    min_coverage: float | None = None,
 ) -> None:
     """`imuze contract`'s run, with the options the command was given."""
     secrets = Secrets()
@@ -95,7 +96,7 @@ def run_contract(
     with _setup_problems(ctx, email, fail):
         target = target_from_env(base_url, email)
         rate = _rate(rate_limit) if rate_limit is not None else None
-        options = RunOptions(budget, max_examples, rate, seed, _readable(spec))
+        options = RunOptions(budget, max_examples, rate, seed, _readable(spec), min_coverage)
         outputs.check_writable()
         gate = _gate(baseline, baseline_update, baseline_prune)
     secrets.add(*target.secrets)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from imuze_contract.coverage import Coverage
 from imuze_contract.markdown import headline
 from imuze_contract.report import Deviation, Report
 
@@ -65,6 +66,8 @@ def render_terminal(report: Report, console: Console, reports: list[str] | None 
         console.print()
         for note in report.notes:
             console.print(f"[yellow]note:[/yellow] {escape(note)}")
+    if report.coverage is not None:
+        _coverage(console, report.coverage, report.min_coverage)
     console.print()
     written = f"Reports: {escape(', '.join(reports))}. " if reports else ""
     rows = deviations or accepted
@@ -77,3 +80,27 @@ def render_terminal(report: Report, console: Console, reports: list[str] | None 
     console.print(
         f"{written}{reproduce}Same requests again: {escape(report.rerun_command)}", style="dim"
     )
+
+
+def _coverage(console: Console, coverage: Coverage, minimum: float | None) -> None:
+    """The coverage section: a line per operation, what it did not observe, the checks that
+    did not run (grouped by why), the routes not in the spec, the requests added."""
+    verdict = coverage.verdict(minimum)
+    console.print()
+    console.print(
+        f"[bold]Coverage[/bold] {escape(coverage.headline)}" + (f" · {verdict}" if verdict else "")
+    )
+    for op in coverage.operations:
+        console.print(f"  [cyan]{escape(op.operation_id)}[/cyan]  {escape(op.line)}")
+        missing = [*op.statuses_not_observed, *op.inputs_not_exercised]
+        extra = ", ".join(map(str, op.statuses_undocumented))
+        if missing or extra:
+            line = f"not observed: {', '.join(missing) or 'none'}"
+            console.print("    " + escape(line + (f"; undocumented: {extra}" if extra else "")),
+                          style="dim")  # fmt: skip
+    for check, why, ops in coverage.not_run():
+        console.print(f"  not run: {check} on {escape(', '.join(ops))}: {escape(why)}", style="dim")
+    for route in coverage.not_in_spec:
+        console.print(f"  [yellow]not in the spec:[/yellow] {escape(route.line)}")
+    if coverage.added.bound:
+        console.print(f"  {escape(coverage.added.line)}", style="dim")

@@ -62,6 +62,31 @@ class Behaviour:
     created: dict[str, list[int]] = field(default_factory=dict)
     #: The resources seen in a terminal state of their lifecycle.
     terminal: int = 0
+    #: The requests of the creates and what follows each (reads, polls, mass assignment).
+    create_requests: int = 0
+
+
+def behaviour_places(spec: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """The operations where each check of this phase applies (it sends there and judges
+    what they answer), from the same places the phase reads: the run's coverage."""
+    creates = list(create_places(spec))
+    lists = [place for place in list_places(spec) if place.item_id is not None]
+    made = {p.create_id for p in creates} | {p.item_id for p in creates}
+    touched = made | {p.list_id for p in creates if p.list_id is not None}
+    cycles = {
+        oid for p in creates if machine_of(p.reads[p.item_id], spec) is not None
+        for oid in (p.create_id, p.item_id, p.list_id) if oid is not None
+    }  # fmt: skip
+    listed = {p.list_id for p in lists} | {str(p.item_id) for p in lists}
+    return {
+        "read_your_writes": frozenset(touched), "round_trip": frozenset(touched),
+        "server_owned_fields_ignored": frozenset(made),
+        "lifecycle_transition_allowed": frozenset(cycles),
+        "lifecycle_fields_match_state": frozenset(cycles),
+        "lifecycle_reaches_terminal": frozenset(cycles),
+        "listed_items_readable": frozenset(listed),
+        "missing_and_foreign_alike": frozenset(p.item_id for p in creates),
+    }  # fmt: skip
 
 
 def probe_behaviour(session: Session, collector: Collector) -> Behaviour:
@@ -71,6 +96,7 @@ def probe_behaviour(session: Session, collector: Collector) -> Behaviour:
     for place in create_places(spec):
         phase.follow_create(place)
         phase.mass_assignment(place)
+    phase.done.create_requests = phase.done.sent
     for listed in list_places(spec):
         phase.listed_readable(listed)
     phase.cors()

@@ -215,11 +215,24 @@ NO_SECOND_USER = (
 )
 
 
-def checks_of_run(users: int) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """(the checks a run with this many users runs, (check, why) for those it cannot)."""
+#: Why a behavioural check did not run in a run that switched them off (the bench's baseline).
+BEHAVIOUR_OFF = "the behavioural checks were switched off (RunOptions(behaviour=False))"
+
+
+def behavioural() -> frozenset[str]:
+    """The behavioural checks: the rows of a family."""
+    return frozenset(row.id for row in _ROWS if row.family)
+
+
+def checks_of_run(
+    users: int, behaviour: bool = True
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """(the checks a run with this many users runs, (check, why) for those it cannot);
+    without `behaviour`, the behavioural checks are among the latter."""
     ran, not_run = [], []
     for row in _ROWS:
         why = row.off or (NO_SECOND_USER if row.two_users and users < 2 else None)
+        why = why or (BEHAVIOUR_OFF if row.family and not behaviour else None)
         if why is None:
             ran.append(row.id)
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.resources
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,20 @@ def settings_document() -> dict[str, Any]:
     return tomllib.loads(PACKAGE.joinpath(CONFIG_FILE).read_text(encoding="utf-8"))
 
 
+def checks_off_by_operation() -> dict[str, frozenset[str]]:
+    """operationId -> the checks schemathesis.toml switches off for that operation."""
+    found: dict[str, frozenset[str]] = {}
+    for entry in settings_document().get("operations", []):
+        operation_id = entry.get("include-operation-id")
+        off = {
+            name for name, conf in (entry.get("checks") or {}).items()
+            if isinstance(conf, dict) and conf.get("enabled") is False
+        }  # fmt: skip
+        if isinstance(operation_id, str) and off:
+            found[operation_id] = found.get(operation_id, frozenset()) | off
+    return found
+
+
 def contract_config(
     target: Target,
     wfc_path: Path,
@@ -47,6 +62,7 @@ def contract_config(
     seed: int | None,
     rate_limit: int | None = None,
     keep_going: bool = False,
+    disabled: Iterable[str] = (),
 ) -> SchemathesisConfig:
     """schemathesis.toml pointed at `target` with its users, budget and seed.
 
@@ -73,6 +89,8 @@ def contract_config(
         data["rate-limit"] = f"{rate_limit}/s"
     if keep_going:
         data["continue-on-failure"] = True
+    for name in disabled:  # checks this run switches off (RunOptions.behaviour)
+        data.setdefault("checks", {}).setdefault(name, {})["enabled"] = False
     return SchemathesisConfig.from_dict(data)
 
 

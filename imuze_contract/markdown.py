@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .coverage import Coverage
 from .report import Deviation, Report
 
 
@@ -84,7 +85,46 @@ def render_markdown(report: Report) -> str:
     if report.notes:
         lines += ["", "### Notes", ""]
         lines += [f"- {note}" for note in report.notes]
+    if report.coverage is not None:
+        lines += _coverage(report.coverage, report.min_coverage)
     return "\n".join(lines) + "\n"
+
+
+def _list(items: list[str] | list[int]) -> str:
+    return _cell(", ".join(str(item) for item in items)) or "-"
+
+
+def _coverage(coverage: Coverage, minimum: float | None) -> list[str]:
+    """The coverage section: a row per operation of the spec, the checks that did not run
+    and why, the routes not in the spec, the requests the runner added."""
+    verdict = coverage.verdict(minimum)
+    headline = f"Coverage {coverage.headline}" + (f" · {verdict}" if verdict else "")
+    lines = ["", "### Coverage", "", headline, ""]
+    lines += [
+        "| Operation | Requests | Statuses observed | Not observed | Inputs exercised "
+        "| Not exercised | Checks ran | Links followed | Lifecycle states |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for op in coverage.operations:
+        undocumented = f" (undocumented: {_list(op.statuses_undocumented)})" if (
+            op.statuses_undocumented) else ""  # fmt: skip
+        lines.append(
+            f"| {_cell(op.operation_id)} ({_cell(op.label)}) | {op.requests} "
+            f"| {_list(op.statuses_observed)}{undocumented} | {_list(op.statuses_not_observed)} "
+            f"| {_list(op.inputs_exercised)} | {_list(op.inputs_not_exercised)} "
+            f"| {len(op.checks_ran)} of {len(op.checks_ran) + len(op.checks_not_run)} "
+            f"| {_list(op.links_followed)} | {_list(op.states_reached)} |"
+        )
+    not_run = coverage.not_run()
+    if not_run:
+        lines += ["", "Checks that did not run:", ""]
+        lines += [f"- `{check}` on {', '.join(ops)}: {why}" for check, why, ops in not_run]
+    if coverage.not_in_spec:
+        lines += ["", "Not in the spec (answered, not documented):", ""]
+        lines += [f"- {_cell(route.line)}" for route in coverage.not_in_spec]
+    if coverage.added.bound:
+        lines += ["", coverage.added.line[0].upper() + coverage.added.line[1:] + "."]
+    return lines
 
 
 def _reproduction(number: int, d: Deviation) -> list[str]:

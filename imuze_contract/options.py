@@ -40,6 +40,11 @@ class RunOptions:
     seed: int | None = None
     # The OpenAPI spec to hold the API to; None is the packaged one (imuze_contract/openapi.yaml).
     spec: Path | None = None
+    # The least coverage (percent, coverage.py says of what) a run must reach; None: no floor.
+    min_coverage: float | None = None
+    # The behavioural checks (check_table.py rows with a family) and their phase; False is the
+    # baseline `make bench` measures their cost against.
+    behaviour: bool = True
 
     def __post_init__(self) -> None:
         if self.budget <= 0:
@@ -48,6 +53,8 @@ class RunOptions:
             raise ValueError(f"max examples must be >= 1, not {self.max_examples}")
         if self.rate_limit is not None and self.rate_limit < 1:
             raise ValueError(f"the rate limit must be >= 1 request/s, not {self.rate_limit}")
+        if self.min_coverage is not None and not 0 <= self.min_coverage <= 100:
+            raise ValueError(f"the minimum coverage is a percent (0..100), not {self.min_coverage}")
 
     def rate_limit_for(self, base_url: str, in_process: bool = False) -> int | None:
         """Requests per second for this target (None: not throttled)."""

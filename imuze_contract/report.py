@@ -16,10 +16,13 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .coverage import Coverage
 from .steps import Step
 
 #: Stands for the operation(s) in a fix, so that one fix can name every operation it applies to.
 OPS = "@OPS@"
+#: The exit code of a run without new deviations that exercised less than --min-coverage.
+EXIT_COVERAGE = 3
 
 
 def fingerprint_of(operation_id: str, check: str, status: int | None, location: str) -> str:
@@ -204,14 +207,28 @@ class Report:
     rerun: list[str] = field(default_factory=list)
     # What the run held the API to and with what (None: a report from before contexts).
     context: RunContext | None = None
+    # What the run exercised, per operation of the spec (None: a report from before coverage).
+    coverage: Coverage | None = None
+    # --min-coverage: the least coverage percent the run had to reach (None: no floor).
+    min_coverage: float | None = None
+
+    @property
+    def coverage_short(self) -> bool:
+        """Whether the run exercised less than --min-coverage asks."""
+        if self.min_coverage is None or self.coverage is None:
+            return False
+        return self.coverage.percent < self.min_coverage
 
     @property
     def exit_code(self) -> int:
         """0 when the API keeps the contract (or deviates only as the baseline accepts), 1 on
-        a new deviation, 130 when interrupted. A spent budget is not an interruption."""
+        a new deviation, EXIT_COVERAGE when it keeps it but the run exercised less than
+        --min-coverage, 130 when interrupted. A spent budget is not an interruption."""
         if self.interrupted:
             return 130
-        return 1 if self.deviations else 0
+        if self.deviations:
+            return 1
+        return EXIT_COVERAGE if self.coverage_short else 0
 
     @property
     def rerun_command(self) -> str:
@@ -264,6 +281,8 @@ class Report:
             "rerun": self.rerun_command,
             "rerun_args": self.rerun,
             "context": self.context.to_dict() if self.context is not None else None,
+            "coverage": self.coverage.to_dict() if self.coverage is not None else None,
+            "min_coverage": self.min_coverage,
             "exit_code": self.exit_code,
         }
 
@@ -280,6 +299,8 @@ class Report:
         report.rerun = list(data.get("rerun_args", []))
         context = data.get("context")
         report.context = RunContext.from_dict(context) if isinstance(context, dict) else None
+        coverage = data.get("coverage")
+        report.coverage = Coverage.from_dict(coverage) if isinstance(coverage, dict) else None
         return report
 
 

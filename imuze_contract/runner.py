@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schemathesis.auths import AuthContext, CachingAuthProvider, SelectiveAuthProvider
 from schemathesis.engine import events, from_schema
@@ -29,10 +29,11 @@ from schemathesis.wfc.escalation import EscalatingAuthProvider
 
 from imuze_ext.redaction import redact_url
 
-from . import check_table
+from . import check_table, traffic
 from .behave import PER_CREATE, PER_LIST, probe_behaviour
 from .collect import Collector
 from .config import contract_config, load_schema, spec_path, write_wfc_document
+from .coverage import AddedRequests
 from .options import RunOptions
 from .probes import Prober
 from .redact import TOKEN_VARIABLES, Secrets
@@ -42,6 +43,9 @@ from .session import Session
 from .shapes import one_line
 from .steps import Step, reproduction
 from .target import SetupError, Target
+
+if TYPE_CHECKING:  # the behavioural phase's record, for the coverage's added requests
+    from .behave import Behaviour
 
 #: Called after each scenario with the cases run and the distinct deviations found so far.
 Progress = Callable[[int, int], None]
@@ -66,19 +70,23 @@ def run(
     started = time.monotonic()
     deadline = started + options.budget
     rate = options.rate_limit_for(target.base_url, in_process=target.app is not None)
+    off = frozenset() if options.behaviour else check_table.behavioural()
     with tempfile.TemporaryDirectory(prefix="imuze-contract-") as workdir:
         wfc = write_wfc_document(target, Path(workdir) / "wfc-auth.yaml")
         config = contract_config(
             target, wfc, max_examples=options.max_examples, scenarios=options.max_examples,
-            seed=seed, rate_limit=rate, keep_going=True,
+            seed=seed, rate_limit=rate, keep_going=True, disabled=off,
         )  # fmt: skip
         schema = load_schema(target, config, options.spec)
         name_issued_tokens(schema, target, secrets)
         collector = Collector(schema.raw_schema, secrets, target.base_url + "/tokens")
         collector.emails = {user.email: user.name for user in target.users if user.email}
-        session = Session(schema, target, secrets, collector.add_own)
+        answers = traffic.Traffic(schema.raw_schema, target.base_url)
+        answers.not_run = dict(report.context.checks_not_run)
+        session = Session(schema, target, secrets, collector.add_own, answers)
+        session.off = off
         session.login_all()
-        spent = _drive(schema, deadline - time.monotonic(), collector, report, progress)
+        spent = _drive(schema, deadline - time.monotonic(), collector, report, progress, answers)
         if not report.interrupted and not spent:
             try:
                 spent = _own_phases(session, collector, deadline, report)
@@ -89,6 +97,8 @@ def run(
     report.operations = sorted(collector.operations)
     report.deviations = collector.deviations()
     report.answered = collector.answered | session.answered
+    coverage = report.coverage = answers.coverage()
+    report.min_coverage = options.min_coverage
     if spent:
         report.budget_spent = True
         report.notes.append(
@@ -98,6 +108,10 @@ def run(
     for check, why in report.context.checks_not_run if report.context else ():
         if check_table.row_of(check).off is None:  # not run for this run's reason
             report.notes.append(f"{check} could not run: {why}")
+    if report.coverage_short:
+        report.notes.append(
+            f"coverage {coverage.headline}: less than --min-coverage {options.min_coverage:g}%"
+        )
     _scrub(report, secrets, target.base_url + "/tokens")
     return report
 
@@ -152,7 +166,7 @@ def run_context(target: Target, options: RunOptions, seed: int) -> RunContext:
     """The run's context: its spec (path and hash), users, seed, and the checks it runs."""
     path = options.spec or spec_path()
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    ran, not_run = check_table.checks_of_run(len(target.users))
+    ran, not_run = check_table.checks_of_run(len(target.users), options.behaviour)
     users = tuple(user.name for user in target.users)
     spec = str(options.spec) if options.spec is not None else None
     return RunContext(spec, str(path.resolve()), digest, users, seed, ran, not_run)
@@ -160,18 +174,32 @@ def run_context(target: Target, options: RunOptions, seed: int) -> RunContext:
 
 def _own_phases(session: Session, collector: Collector, deadline: float, report: Report) -> bool:
     """The boundary, scope and behavioural probes; True when the deadline stopped them."""
+    answers = session.traffic
+    assert answers is not None  # the runner's session records its answers
     prober = Prober(session, deadline, collector.add_probe, collector.add_error)
+    answers.phase = traffic.PROBES
     prober.run()
     if not prober.out_of_time and time.monotonic() < deadline:
+        answers.phase = traffic.SCOPE
         probe_list_scope(session, collector)
-    if not prober.out_of_time and time.monotonic() < deadline:
+    if not prober.out_of_time and time.monotonic() < deadline and not session.off:  # on
+        answers.phase = traffic.BEHAVIOUR
         done = probe_behaviour(session, collector)
         report.notes.append(
             f"the behavioural checks sent {done.sent} requests (at most {PER_CREATE} per "
             f"created resource, {PER_LIST} per list)"
         )
         report.notes += [f"{check} could not run: {why}" for check, why in done.not_run]
+        answers.not_run.update(done.not_run)
+        answers.added = _added(done)
     return prober.out_of_time
+
+
+def _added(done: Behaviour) -> AddedRequests:
+    """The behavioural phase's requests per resource it created, and the bound it keeps."""
+    created = sum(len(ids) for ids in done.created.values())
+    per = done.create_requests / created if created else float(done.create_requests)
+    return AddedRequests(done.sent, created, round(per, 2), PER_CREATE)
 
 
 def _drive(
@@ -180,6 +208,7 @@ def _drive(
     collector: Collector,
     report: Report,
     progress: Progress | None,
+    answers: traffic.Traffic,
 ) -> bool:
     """Consume the engine's events until it finishes or the budget is spent (returns True)."""
     stream = from_schema(schema).execute()
@@ -196,6 +225,7 @@ def _drive(
         for event in stream:
             if isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
                 collector.add_scenario(event.recorder)
+                answers.add_scenario(event.recorder)
                 if progress is not None:
                     progress(collector.cases, collector.distinct)
             elif isinstance(event, events.NonFatalError):

@@ -9,7 +9,7 @@ says 201 is a deviation like any other, even though the run logged in fine.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 from schemathesis.checks import CHECKS, CheckFunction, load_all_checks
@@ -26,6 +26,9 @@ from .redact import PASSWORD_VARIABLES, TOKEN_VARIABLES, Secrets
 from .shapes import one_line
 from .steps import Step
 from .target import SetupError, Target, User
+
+if TYPE_CHECKING:  # traffic.py reads the spec's places, which import this module
+    from .traffic import Traffic
 
 #: The checks that judge one answer on its own (no generated case, no run history needed).
 RESPONSE_CHECKS = SINGLE_ANSWER
@@ -73,12 +76,18 @@ class Session:
     """Logs the target's users in (each login judged) and sends the runner's own requests."""
 
     def __init__(
-        self, schema: BaseSchema, target: Target, secrets: Secrets, on_failure: OnFailure
-    ) -> None:
+        self, schema: BaseSchema, target: Target, secrets: Secrets, on_failure: OnFailure,
+        traffic: Traffic | None = None,
+    ) -> None:  # fmt: skip
         self.schema = schema
         self.target = target
         self.secrets = secrets
         self.on_failure = on_failure
+        #: Every answer, for the run's coverage (traffic.py); a request that no spec operation
+        #: sends (another method, another path) goes to `traffic.answer` directly.
+        self.traffic = traffic
+        #: Checks this run switched off (RunOptions.behaviour): never judged here either.
+        self.off: frozenset[str] = frozenset()
         self.tokens: dict[str, str] = {}
         self.sent = 0
         self.answered: set[tuple[str, int]] = set()
@@ -159,6 +168,7 @@ class Session:
     ) -> Response:
         """Send one request and report what the checks find in its answer."""
         case = self.case(operation_id, body=body, path=path, user=user, headers=headers)
+        checks = tuple(check for check in checks if check not in self.off)
         try:
             response = case.call()
         except Exception as exc:  # requests' and the ASGI transport's errors alike
@@ -168,6 +178,8 @@ class Session:
             raise Unreachable(message) from APIConnectionError(message)
         self.sent += 1
         self.answered.add((operation_id, response.status_code))
+        if self.traffic is not None:
+            self.traffic.add_case(case, response, checks)
         for name, failure in judge(case, response, checks):
             steps = [*(before or []), step_of(response, self.secrets)]
             self.on_failure(case.operation, case, response, name, failure, steps)
