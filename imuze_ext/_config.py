@@ -262,8 +262,16 @@ logger.addFilter(RedactSecretsFilter())  # our own records, whatever a message c
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
 
 
-class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The stderr handler IMUZE_LOG installs; marked so that it is installed once."""
+class _EnvHandler(logging.Handler):
+    """The stderr handler IMUZE_LOG installs, once. It writes to the `sys.stderr` of the
+    moment, as logging's own last-resort handler does: a program (or a test runner) that
+    swaps stderr later gets the lines, and a closed old stream is never written to."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # logging's contract: report, never raise
+            self.handleError(record)
 
 
 def configure_from_env(env: Mapping[str, str] | None = None) -> None:
@@ -280,6 +288,6 @@ def configure_from_env(env: Mapping[str, str] | None = None) -> None:
         )
     logger.setLevel(level)
     if not any(isinstance(h, _EnvHandler) for h in logger.handlers):
-        handler = _EnvHandler(sys.stderr)
+        handler = _EnvHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s imuze_ext %(levelname)s %(message)s"))
         logger.addHandler(handler)

@@ -107,6 +107,17 @@ def _presigned_query() -> str:
     return f"X-Amz-Credential=AKIA%2Fx&X-Amz-Signature={signature}"
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _logging_left_as_found() -> Iterator[None]:
+    """The commands run here with IMUZE_LOG=debug, which (as in a real process) turns the
+    client's logger on for good: put it back, so that later tests meet it as they expect."""
+    ours = logging.getLogger("imuze_ext")
+    level, handlers = ours.level, list(ours.handlers)
+    yield
+    ours.setLevel(level)
+    ours.handlers[:] = handlers
+
+
 @pytest.fixture(scope="module")
 def api() -> Iterator[str]:
     """The mock (rails dialect: deviations to report), two canary users, canary tokens,
@@ -298,7 +309,10 @@ CONTRACT_OUTPUTS = {
     "--propose": "overlay",
 }  # fmt: skip
 """Every file `imuze contract` writes, by its option (and the file's suffix here)."""
-CONTRACT_INPUTS = {"--budget", "--max-examples", "--rate-limit", "--seed", "--spec", "--base-url"}
+CONTRACT_INPUTS = {
+    "--budget", "--max-examples", "--rate-limit", "--seed", "--spec", "--base-url", "--email",
+    "--deadline", "--min-coverage",
+}  # fmt: skip
 """Its options that take a value and write nothing."""
 
 
