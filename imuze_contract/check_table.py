@@ -221,8 +221,9 @@ _ROWS = (
           f"{OPS} mishandles HEAD: answer it as GET without a body (most frameworks do)",
           severity="low", family="inputs",
           source="RFC 9110 §9.3.2 (HEAD), §15.5.6 (405); spec: Errors"),
-    Check("options_answered", "OPTIONS answered 2xx or 405, with Allow naming the path's "
-          "methods; never 5xx", "a rule the spec states in prose", False,
+    Check("options_answered", "OPTIONS answered 2xx or 405, an Allow naming the path's "
+          "methods on a 405 (and on a 2xx that sends one); never 5xx",
+          "a rule the spec states in prose", False,
           f"{OPS} mishandles OPTIONS: answer 405 (or 2xx) with Allow", severity="low",
           family="inputs",
           source="RFC 9110 §9.3.7 (OPTIONS is optional), §10.2.1 and §15.5.6 (Allow)"),

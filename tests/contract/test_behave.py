@@ -271,3 +271,29 @@ def test_tokens_in_a_sequence_or_with_little_entropy_are_caught_and_random_ones_
     shared = ["user-42-session-" + secrets.token_hex(4) for _ in range(MIN_TOKENS)]
     assert token_findings(shared)  # 8 random hex digits: 32 bits, and a long shared prefix
     assert all("tok-" not in finding for finding in token_findings(["tok-1", "tok-2"]))
+
+
+class _Phase:
+    """A phase that answers every raw request with one answer and notes what is reported."""
+
+    def __init__(self, answer: _Answer) -> None:
+        self.answer, self.reported = answer, []  # type: list[str]
+
+    def raw(self, *args: Any, **kwargs: Any) -> _Answer:
+        return self.answer
+
+    def report(self, operation_id: str, check: str, *args: Any) -> None:
+        self.reported.append(check)
+
+
+@pytest.mark.parametrize(
+    ("status", "allow", "caught"),
+    [(405, "GET, POST", False), (405, "", True), (405, "GET", True), (204, "", False),
+     (200, "GET, POST, HEAD", False), (200, "HEAD", True), (500, "GET, POST", True),
+     (404, "GET, POST", True)],
+)  # fmt: skip
+def test_options_is_judged_as_rfc_9110_says(status: int, allow: str, caught: bool) -> None:
+    (songs,) = [place for place in path_places(SPEC) if place.path == "/songs"]
+    phase = _Phase(_Answer(status, None, {"Allow": allow} if allow else {}))
+    behave_inputs._options(phase, songs, "http://testserver/api/4/songs")  # type: ignore[arg-type]
+    assert (phase.reported == ["options_answered"]) == caught
