@@ -202,11 +202,22 @@ def status_goes_back(app: App) -> App:
 
 
 def slow_lifecycle_as(status: str) -> Callable[[App], App]:
-    """Every song shown in `status` (ready: with its mp3), item and list alike."""
+    """Every song shown in `status`, item and list alike. Ready, its media are on another
+    origin (https: a CDN, which the run does not fetch), for the mock has not rendered them."""
     mp3 = _MP3 if status == "ready" else None
 
+    def item(body: Any) -> None:
+        _state(status, mp3)(body)
+        if status == "ready":
+            body["timeline_url"] = _MP3.replace("audio.mp3", "timeline.json")
+
+    def created(body: Any) -> None:
+        body.update(mp3=_MP3, timeline_url=_MP3.replace("audio.mp3", "timeline.json"))
+
     def layer(app: App) -> App:
-        app = z.rewrite_json(app, "GET", SONG, 200, _state(status, mp3))
+        if status == "ready":
+            app = z.rewrite_json(app, "POST", SONGS, 201, created)
+        app = z.rewrite_json(app, "GET", SONG, 200, item)
         return z.rewrite_json(app, "GET", SONGS, 200, _listed_state(status, mp3))
 
     return layer
