@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 #: Requests per path: HEAD, the GET it is compared with, OPTIONS, an Accept without JSON.
 PER_PATH = 4
+PATH_CHECKS = ("head_like_get", "options_answered", "accept_without_json")
 #: Requests per operation with a body: too deep, too large, a key twice, a wrong charset.
 PER_BODY = 4
 #: The size of the oversized body, in bytes (over 1 MiB).
@@ -54,7 +55,8 @@ def probe_inputs(phase: Phase, ids: Mapping[str, int]) -> None:
     for place in path_places(phase.spec):
         url = _url(phase, place.path, ids)
         if url is None:
-            phase.done.not_run.append(("head_like_get", f"no id known for {place.path}"))
+            why = f"for {place.path}: the run knows no id to fill it with"
+            phase.done.not_run += [(check, why) for check in PATH_CHECKS]
             continue
         _head(phase, place, url)
         _options(phase, place, url)

@@ -89,8 +89,8 @@ def follow_links(phase: Phase, links: Links) -> None:
     off_origin = [link for link in links.found.values() if not links.same_origin(link.url)]
     if off_origin:
         fields = ", ".join(sorted({link.field for link in off_origin}))
-        phase.done.not_run.append(("link_serves_its_media", f"{fields} led off the API's origin, "
-                                   "where the run sends no request (the origin rule)"))  # fmt: skip
+        why = f"for {fields}: it led off the API's origin, where the run sends nothing"
+        phase.done.not_run.append(("link_serves_its_media", f"{why} (the origin rule)"))
     own = [link for link in links.found.values() if links.same_origin(link.url)]
     kinds: set[tuple[str, str]] = set()
     firsts = [link for link in own if not _seen(kinds, (link.operation_id, link.field))]
