@@ -69,10 +69,14 @@ def _replaying(body: bytes) -> Receive:
 
 
 async def _send_json(send: Send, status: int, body: Any, headers: list[Any]) -> None:
+    """Answer JSON as the mock does (with its Cache-Control: no-store unless `headers` set
+    one), so that a variant's own answer differs from the mock's only in its one bug."""
     payload = json.dumps(body).encode()
     kept = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"content-type")]
     length = str(len(payload)).encode()
     kept += [(b"content-type", b"application/json"), (b"content-length", length)]
+    if not any(k.lower() == b"cache-control" for k, _ in kept):
+        kept.append((b"cache-control", b"no-store"))
     await send({"type": "http.response.start", "status": status, "headers": kept})
     await send({"type": "http.response.body", "body": payload})
 

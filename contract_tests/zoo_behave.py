@@ -4,8 +4,10 @@ Beside the 35-class zoo (zoo.py), which a schema check can see in one answer, th
 bugs issue 23 names: errors that disagree with their status, lists that repeat or invent
 items, stored values that differ from those sent, fields a client may set that only the server
 should, authenticated answers a shared cache may keep, CORS that grants credentials to anyone.
-Each names the (operationId, check) that must catch it. `LEGIT` are the behaviours a naive
-checker flags and the spec allows: tests/contract/test_zoo_behave.py proves they yield nothing.
+Each names the (operationId, check) that must catch it; the layers of the bugs in what no
+fuzzer sends or reads (links, HEAD and OPTIONS, odd bodies, tokens) are in zoo_probes.py.
+`LEGIT` are the behaviours a naive checker flags and the spec allows:
+tests/contract/test_zoo_behave.py proves they yield nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import imuze_mock
 
 from . import zoo_bugs as b
 from . import zoo_layers as z
+from . import zoo_probes as p
 from .broken import App, Message, Receive, Scope, Send, _header, _is, rewrite_raw
 from .zoo import Bug
 
@@ -123,6 +126,11 @@ def hide_newest(method: str, path: str, status: int) -> Callable[[App], App]:
     return layer
 
 
+def _dead_timeline(body: Any) -> None:
+    if isinstance(body.get("timeline_url"), str):
+        body["timeline_url"] = body["timeline_url"].replace(".json", ".jsn")
+
+
 def _duplicate_first(body: Any) -> None:
     items = body.get("response", [])
     if items:
@@ -194,11 +202,22 @@ def status_goes_back(app: App) -> App:
 
 
 def slow_lifecycle_as(status: str) -> Callable[[App], App]:
-    """Every song shown in `status` (ready: with its mp3), item and list alike."""
+    """Every song shown in `status`, item and list alike. Ready, its media are on another
+    origin (https: a CDN, which the run does not fetch), for the mock has not rendered them."""
     mp3 = _MP3 if status == "ready" else None
 
+    def item(body: Any) -> None:
+        _state(status, mp3)(body)
+        if status == "ready":
+            body["timeline_url"] = _MP3.replace("audio.mp3", "timeline.json")
+
+    def created(body: Any) -> None:
+        body.update(mp3=_MP3, timeline_url=_MP3.replace("audio.mp3", "timeline.json"))
+
     def layer(app: App) -> App:
-        app = z.rewrite_json(app, "GET", SONG, 200, _state(status, mp3))
+        if status == "ready":
+            app = z.rewrite_json(app, "POST", SONGS, 201, created)
+        app = z.rewrite_json(app, "GET", SONG, 200, item)
         return z.rewrite_json(app, "GET", SONGS, 200, _listed_state(status, mp3))
 
     return layer
@@ -262,6 +281,37 @@ BEHAVE_ZOO: tuple[Bug, ...] = (
         "URL filled in before the render"),
     Bug("cors_echo", echo_origin, "listArrangements", "cors_credentials_not_any_origin",
         "origin reflected to get past the wildcard rule"),
+    Bug("no_cache_control", p.answers_without("GET", SONG, b"cache-control"), "getSong",
+        "authenticated_answer_not_shared", "framework default: no Cache-Control at all"),
+    # Links and media (x-imuze-media).
+    Bug("timeline_dead_link", lambda app: z.rewrite_json(app, "GET", SONG, 200, _dead_timeline),
+        "getSong", "link_serves_its_media", "a URL built with the wrong extension", "apart"),
+    Bug("mp3_is_a_login_page", p.answer_when("GET", p.AUDIO, p.always, 200, b"text/html",
+        b"<html>sign in</html>"), "getSong", "link_serves_its_media",
+        "a storage bucket's sign-in page served 200", "apart"),
+    Bug("range_ignored", p.range_ignored, "getSong", "link_honours_range",
+        "a proxy that drops Range", "apart"),
+    Bug("media_for_anyone", p.media_cached_for_anyone, "getSong", "link_denied_to_others",
+        "a CDN keyed on the URL alone", "apart"),
+    # Inputs no fuzzer sends.
+    Bug("head_crashes", p.answer_when("HEAD", SONGS, p.always, 500), "listSongs",
+        "head_like_get", "a HEAD route without its GET handler", "inputs"),
+    Bug("options_crashes", p.answer_when("OPTIONS", ARRS, p.always, 500), "listArrangements",
+        "options_answered", "a CORS preflight handler that raises", "inputs"),
+    Bug("html_for_html", p.answer_when("GET", ARR, p.accepts_html_only, 200, b"text/html",
+        b"<html></html>"), "getArrangement", "accept_without_json",
+        "a browser view behind the same route", "inputs"),
+    Bug("deep_body_crashes", p.answer_when("POST", SONGS, p.nested_deeper_than(100), 500),
+        "createSong", "deep_body_refused", "a recursive parser's RecursionError", "inputs"),
+    Bug("large_body_crashes", p.answer_when("POST", "/tokens", p.larger_than(512 * 1024), 502),
+        "createToken", "oversized_body_refused", "a proxy buffer overflow", "inputs"),
+    Bug("latin1_crashes", p.answer_when("POST", SONGS, p.said_latin1, 500), "createSong",
+        "wrong_charset_refused", "UnicodeDecodeError unhandled", "inputs"),
+    Bug("first_key_wins", p.rewrite_body("POST", SONGS, p.first_key_wins), "createSong",
+        "duplicate_keys_consistent", "a parser differential: the first value kept", "inputs"),
+    # Tokens.
+    Bug("sequential_tokens", p.sequential_tokens, "createToken", "tokens_unguessable",
+        "an auto-increment token", "apart"),
 )  # fmt: skip
 
 #: Behaviours a naive checker flags and the spec allows (the mock itself declares one: a null
@@ -273,6 +323,9 @@ LEGIT: tuple[tuple[str, Callable[[App], App]], ...] = (
         b"https://app.imuze.io"), (b"access-control-allow-credentials", b"true"))),
     ("slow_lifecycle", slow_lifecycle),
     ("no_store_song", with_headers("GET", SONG, (b"cache-control", b"no-store, s-maxage=0"))),
+    ("options_implemented", p.options_implemented),
+    ("accept_ignored", p.without_header("GET", ARRS, b"accept")),
+    ("duplicate_keys_last_wins", p.rewrite_body("POST", SONGS, p.last_key_wins)),
 )  # fmt: skip
 
 

@@ -5,12 +5,15 @@ read of what it made (its item and its list: read-your-writes), every shared pro
 with what was sent (round trip, minus the transformations the spec declares), and a second
 create carrying every field only the server sets (mass assignment). For every list: each item
 the lister is shown is read back. One foreign-Origin request for CORS; with two users, another
-user's resource against a missing one. The requests it adds are bounded (PER_CREATE, PER_LIST)
-and the report says how many it sent.
+user's resource against a missing one. Then the links every answer carried (behave_links.py),
+the inputs no fuzzer sends (behave_inputs.py), and the tokens of MIN_TOKENS logins (tokens.py).
+The requests it adds are bounded (PER_CREATE, PER_LIST, PER_LINK, PER_PATH, PER_BODY,
+MIN_TOKENS logins) and the report says how many it sent.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,11 +21,15 @@ from typing import Any
 
 from schemathesis.core.transport import Response
 
+from .behave_inputs import probe_inputs
+from .behave_links import Links, follow_links
 from .behave_places import (
     CreatePlace,
     ListPlace,
     create_places,
+    item_schema,
     list_places,
+    properties,
     round_trip_fields,
     secured,
     server_owned,
@@ -31,10 +38,12 @@ from .behave_places import (
 from .check_table import row_of
 from .collect import Collector
 from .lifecycle import field_findings, machine_of, transition_findings
-from .probe_values import operations
+from .probe_values import operations, resolve
 from .report import Deviation
 from .session import Session, step_of
 from .steps import Step
+from .target import User
+from .tokens import MIN_TOKENS, token_findings
 
 #: Reads of a created resource after the first, to observe its lifecycle, LIFECYCLE_PAUSE apart.
 LIFECYCLE_POLLS = 2
@@ -42,6 +51,10 @@ LIFECYCLE_PAUSE = 0.1
 #: Requests per created resource: the create, its item read, its list, its lifecycle polls;
 #: and the mass-assignment create with its item read.
 PER_CREATE = 5 + LIFECYCLE_POLLS
+#: Reads of one created resource, SETTLE_PAUSE apart, until it is terminal and its media
+#: are served (spec: Media), before its links are fetched: at most once per run.
+SETTLE_POLLS = 10
+SETTLE_PAUSE = 0.2
 #: Listed items read back per list (the run's own first).
 LISTED_READS = 3
 PER_LIST = 1 + LISTED_READS
@@ -92,7 +105,7 @@ def behaviour_places(spec: Mapping[str, Any]) -> dict[str, frozenset[str]]:
 def probe_behaviour(session: Session, collector: Collector) -> Behaviour:
     """Run every behavioural check at every place of the spec; report what it finds."""
     spec = session.schema.raw_schema
-    phase = _Phase(session, collector, spec)
+    phase = Phase(session, collector, spec)
     for place in create_places(spec):
         phase.follow_create(place)
         phase.mass_assignment(place)
@@ -101,31 +114,65 @@ def probe_behaviour(session: Session, collector: Collector) -> Behaviour:
         phase.listed_readable(listed)
     phase.cors()
     phase.missing_and_foreign()
+    phase.settle()
+    follow_links(phase, phase.links)
+    probe_inputs(phase, phase.known_ids())
+    phase.tokens()
     if phase.done.created and not phase.done.terminal:
         phase.done.not_run.append(("lifecycle_reaches_terminal", "no created resource reached "
                                    "a terminal state while the run watched it"))  # fmt: skip
     return phase.done
 
 
-class _Phase:
+class Phase:
     def __init__(self, session: Session, collector: Collector, spec: Mapping[str, Any]) -> None:
         self.session, self.collector, self.spec = session, collector, spec
         self.labels = {oid: f"{method} {path}" for oid, method, path, _ in operations(spec)}
         self.done = Behaviour()
         self.users = [user.name for user in session.target.users]
+        self.base_url = session.target.base_url.rstrip("/")
+        self.links = Links(self.base_url)
+        #: The ids each list showed its lister (by the item read's operationId).
+        self.listed: dict[str, list[int]] = {}
+        #: Created resources not seen terminal: (place, id, their first reads).
+        self.pending: list[tuple[CreatePlace, int, Mapping[str, tuple[Response, Any]]]] = []
 
     def send(self, operation_id: str, **kwargs: Any) -> Response:
         self.done.sent += 1
         return self.session.send(operation_id, user=kwargs.pop("user", self.users[0]), **kwargs)
 
+    def raw(
+        self, operation_id: str, method: str, url: str, *, user: str | None = "",
+        headers: dict[str, str] | None = None, data: bytes | None = None,
+    ) -> Response | None:  # fmt: skip
+        """A request no operation of the spec describes (another method, a link, raw bytes),
+        sent through the run's transport as `user` ("": the first); None when unanswered."""
+        self.done.sent += 1
+        as_user = self.users[0] if user == "" else user
+        # The URL is sent as given; the operation's path parameters only have to be filled.
+        template = self.session.operation(operation_id).path
+        path = {name: 0 for name in re.findall(r"{([^}]+)}", template)}
+        case = self.session.case(operation_id, user=as_user, path=path)
+        # Given to the call, not the case: a case's Accept gives way to the transport's.
+        extra: dict[str, Any] = {"method": method, "url": url, "headers": headers or {}}
+        if data is not None:
+            extra["data"] = data
+        try:
+            return case.call(**extra)
+        except Exception:  # requests' and the ASGI transport's errors alike: no answer
+            return None
+
     def report(
-        self, operation_id: str, check: str, response: Response, location: str,
-        expected: str, actual: str, steps: list[Step],
+        self, operation_id: str, check: str, response: Response | None, location: str,
+        expected: str, actual: str, steps: list[Step] | None = None,
     ) -> None:  # fmt: skip
         row = row_of(check)
+        if steps is None:
+            steps = [self.step(response)] if response is not None else []
         deviation = Deviation(
             operation=self.labels[operation_id], operation_id=operation_id, check=check,
-            status=response.status_code, location=location, expected=expected, actual=actual,
+            status=response.status_code if response is not None else 0, location=location,
+            expected=expected, actual=actual,
             fix=row.fix, curl="", code="IMZ410", title=f"Expected {row.rule}", steps=steps,
         )  # fmt: skip
         self.collector.add_deviation(deviation, f"behave-{check}-{self.done.sent}")
@@ -199,6 +246,44 @@ class _Phase:
                         "state kept (x-imuze-lifecycle)", finding,
                         [*steps, *(self.step(r) for r in item_answers)])  # fmt: skip
         self.done.terminal += any(state in machine.terminal for state in history)
+        if history and history[-1] in machine.terminal:  # its media are served only now
+            self._note_links(place, reads, seen[-1][2])
+        else:
+            self.pending.append((place, new_id, reads))
+
+    def _note_links(
+        self, place: CreatePlace, reads: Mapping[str, tuple[Response, Any]], last: Any
+    ) -> None:
+        self.links.note(place.item_id, place.reads[place.item_id], last, self.spec)
+        for operation_id, (_, body) in reads.items():
+            self.links.note(operation_id, place.reads[operation_id], body, self.spec)
+
+    def note_served(self, operation_id: str, body: Any) -> None:
+        """Note the links of an answer (or list item) whose resource serves them: one with
+        no lifecycle, or in a terminal state of its lifecycle."""
+        schema = _read_schema(self.spec, operation_id)
+        machine = machine_of(schema, self.spec)
+        state = body.get(machine.field) if machine and isinstance(body, Mapping) else None
+        if machine is None or str(state) in machine.terminal:
+            self.links.note(operation_id, schema, body, self.spec)
+
+    def settle(self) -> None:
+        """When no created resource was seen terminal, read the first one again (at most
+        SETTLE_POLLS times) until it is, and note its links then."""
+        noted = {link.operation_id for link in self.links.found.values()}
+        if self.done.terminal or not self.pending or noted & set(self.pending[0][0].reads):
+            return
+        place, new_id, reads = self.pending[0]
+        machine = machine_of(place.reads[place.item_id], self.spec)
+        if machine is None:
+            return
+        for _ in range(SETTLE_POLLS):
+            time.sleep(SETTLE_PAUSE)
+            body = _json(self.send(place.item_id, path={"id": new_id}))
+            if isinstance(body, Mapping) and str(body.get(machine.field)) in machine.terminal:
+                self.done.terminal += 1
+                self._note_links(place, reads, body)
+                return
 
     def _compare(
         self, place: CreatePlace, sent: Mapping[str, Any],
@@ -253,11 +338,15 @@ class _Phase:
         if place.item_id is None:
             return
         listed = self.send(place.list_id)
-        ids = [i.get("id") for i in _items(listed) if isinstance(i, Mapping)]
+        found = [i.get("id") for i in _items(listed) if isinstance(i, Mapping)]
         own = set().union(*self.done.created.values()) if self.done.created else set()
-        ids = sorted((i for i in ids if isinstance(i, int)), key=lambda i: i not in own)
+        ids = sorted((i for i in found if isinstance(i, int)), key=lambda i: i not in own)
+        self.listed[place.item_id] = ids
+        items = {i.get("id"): i for i in _items(listed) if isinstance(i, Mapping)}
         for item_id in ids[:LISTED_READS]:
             item = self.send(place.item_id, path={"id": item_id})
+            self.note_served(place.item_id, _json(item))
+            self.note_served(place.list_id, items.get(item_id))
             if not 200 <= item.status_code < 300:
                 these = [self.step(listed), self.step(item)]
                 self.report(place.list_id, "listed_items_readable", item, "response[].id",
@@ -286,6 +375,62 @@ class _Phase:
                         f"the answer to a missing id: {_shape(missing)}",
                         f"{_shape(foreign)} for {self.users[0]}'s {ids[0]}",
                         [self.step(missing), self.step(foreign)])  # fmt: skip
+
+    def known_ids(self) -> dict[str, int]:
+        """An id for each templated path: the run's own created resource, else one listed."""
+        found: dict[str, int] = {}
+        for oid, method, path, _ in operations(self.spec):
+            if method != "GET" or "{id}" not in path:
+                continue
+            created = [ids[0] for place in create_places(self.spec)
+                       if place.item_id == oid for ids in [self.done.created.get(place.create_id)]
+                       if ids]  # fmt: skip
+            listed = self.listed.get(oid) or []
+            if created or listed:
+                found[path] = (created or listed)[0]
+        return found
+
+    def tokens(self) -> None:
+        """Log a user in until the run holds MIN_TOKENS tokens; judge them (tokens.py)."""
+        logging_in = [u for u in self.session.target.users if u.logs_in]
+        if not logging_in:
+            self.done.not_run.append(("tokens_unguessable", "the run logs in with API keys: "
+                                      "it obtains no token"))  # fmt: skip
+            return
+        issued = [self.session.tokens[u.name] for u in logging_in if u.name in self.session.tokens]
+        user, steps, answer = logging_in[0], [], None
+        while len(issued) < MIN_TOKENS:
+            answer = self.send("createToken", body=_login_body(user), user=None)
+            token = _field(answer, "response")
+            if not isinstance(token, str) or not token:
+                break
+            self.session.secrets.name(token, "IMUZE_TOKEN")
+            issued.append(token)
+            steps.append(self.step(answer))
+        if len(issued) < MIN_TOKENS:
+            self.done.not_run.append(("tokens_unguessable", f"the run obtained {len(issued)} "
+                                      f"tokens, fewer than {MIN_TOKENS}"))  # fmt: skip
+            return
+        for finding in token_findings(issued):
+            self.report("createToken", "tokens_unguessable", answer, "/response",
+                        "tokens no one can guess", finding, steps[-2:])  # fmt: skip
+
+
+def _login_body(user: User) -> dict[str, Any]:
+    return {"token": {"email": user.email, "password": user.password}}
+
+
+def _read_schema(spec: Mapping[str, Any], operation_id: str) -> Mapping[str, Any]:
+    """The model of an item read's answer, or of a list's items."""
+    operation = next(op for oid, _, _, op in operations(spec) if oid == operation_id)
+    schema = item_schema(operation, spec)
+    listed = properties(schema, spec).get("response", {}).get("items")
+    resolved, _ = resolve(listed, "", spec)
+    return (
+        resolved
+        if isinstance(resolved, Mapping) and "count" in schema.get("properties", {})
+        else schema
+    )
 
 
 def _example(place: CreatePlace) -> dict[str, Any] | None:

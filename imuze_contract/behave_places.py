@@ -110,7 +110,7 @@ def create_places(spec: Mapping[str, Any]) -> Iterator[CreatePlace]:
         item = by_path.get(("GET", f"{path}/{{id}}"))
         if method != "POST" or "id" not in properties(created, spec) or item is None:
             continue
-        reads = {operation_id: created, item[0]: _item_schema(item[1], spec)}
+        reads = {operation_id: created, item[0]: item_schema(item[1], spec)}
         list_id = lists.get(path)
         if list_id is not None:
             listed = _json_schema(
@@ -122,7 +122,7 @@ def create_places(spec: Mapping[str, Any]) -> Iterator[CreatePlace]:
         yield CreatePlace(operation_id, item[0], list_id, request, reads)
 
 
-def _item_schema(operation: Mapping[str, Any], spec: Mapping[str, Any]) -> Mapping[str, Any]:
+def item_schema(operation: Mapping[str, Any], spec: Mapping[str, Any]) -> Mapping[str, Any]:
     return _json_schema((operation.get("responses") or {}).get("200"), spec)
 
 
@@ -154,3 +154,77 @@ def server_owned(place: CreatePlace, spec: Mapping[str, Any]) -> dict[str, Mappi
             if name not in request or prop.get("readOnly"):
                 found.setdefault(name, prop)
     return found
+
+
+#: A URL-valued property's declaration of what it leads to: {type: <media type or type/*>,
+#: range: <whether a single Range is honoured>}.
+MEDIA = "x-imuze-media"
+
+
+def is_link(name: str, prop: Mapping[str, Any]) -> bool:
+    """A URL-valued property: `format: uri`, or a name ending in `_url`."""
+    return prop.get("format") == "uri" or name.endswith("_url")
+
+
+def link_places(spec: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """(schema name, property, its x-imuze-media or {}) for every URL-valued property."""
+    for schema_name, schema in (spec.get("components", {}).get("schemas") or {}).items():
+        if not isinstance(schema, Mapping):
+            continue
+        for name, prop in properties(schema, spec).items():
+            if is_link(name, prop):
+                declared = prop.get(MEDIA)
+                yield str(schema_name), name, declared if isinstance(declared, Mapping) else {}
+
+
+def links_of(schema: Mapping[str, Any], spec: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """A read model's URL-valued properties that declare their media: name -> x-imuze-media."""
+    return {
+        name: prop[MEDIA]
+        for name, prop in properties(schema, spec).items()
+        if is_link(name, prop) and isinstance(prop.get(MEDIA), Mapping)
+    }
+
+
+@dataclass(frozen=True)
+class PathPlace:
+    """A path of the spec, the methods it defines, and the operation that speaks for it
+    (its GET, else its first)."""
+
+    path: str
+    methods: tuple[str, ...]
+    operation_id: str
+    get_id: str | None
+
+
+def path_places(spec: Mapping[str, Any]) -> Iterator[PathPlace]:
+    """Every path of the spec (for HEAD, OPTIONS and a non-JSON Accept)."""
+    by_path: dict[str, list[tuple[str, str]]] = {}
+    for operation_id, method, path, _ in operations(spec):
+        by_path.setdefault(path, []).append((method, operation_id))
+    for path, defined in by_path.items():
+        gets = [oid for method, oid in defined if method == "GET"]
+        methods = tuple(method for method, _ in defined)
+        yield PathPlace(path, methods, gets[0] if gets else defined[0][1], next(iter(gets), None))
+
+
+def body_places(spec: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """(operationId, request schema) of every operation that takes a JSON body."""
+    for operation_id, _, _, operation in operations(spec):
+        schema = _json_schema(operation.get("requestBody"), spec)
+        if schema:
+            yield operation_id, schema
+
+
+def schema_depth(node: Any, spec: Mapping[str, Any], seen: int = 0) -> int:
+    """How deep a JSON value the schema describes can nest (refs followed; 64 for a cycle)."""
+    node, _ = resolve(node, "", spec)
+    if not isinstance(node, Mapping) or seen > 64:
+        return 0 if seen <= 64 else 64
+    children = [*(node.get("properties") or {}).values(), node.get("items"),
+                *(node.get("anyOf") or []), *(node.get("oneOf") or []),
+                *(node.get("allOf") or [])]  # fmt: skip
+    nested = [schema_depth(child, spec, seen + 1) for child in children if child is not None]
+    inner = max(nested, default=0)
+    own = 1 if node.get("type") in ("object", "array") or "properties" in node else 0
+    return inner + own

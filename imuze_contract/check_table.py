@@ -175,11 +175,12 @@ _ROWS = (
           "server (security)", severity="high", family="mass_assignment",
           source="the read models' properties the create request lacks, and readOnly; "
           "OWASP API3"),
-    Check("authenticated_answer_not_shared", "an authenticated answer no shared cache keeps",
-          SECURITY, True,
-          f"{OPS} lets a shared cache keep an authenticated answer: send Cache-Control: "
-          "private or no-store (security)", severity="high", family="caching",
-          source="RFC 9111 §3.5 (storing answers to authenticated requests); OWASP API8"),
+    Check("authenticated_answer_not_shared", "an answer to a secured operation with "
+          "Cache-Control: private or no-store, and no public", SECURITY, True,
+          f"{OPS} does not forbid shared caches to keep an authenticated answer: send "
+          "Cache-Control: private or no-store, never public (security)", severity="high",
+          family="caching",
+          source="RFC 9111 §3.5 and §5.2.2 (private, no-store, public); OWASP API8"),
     Check("cors_credentials_not_any_origin", "CORS credentials granted to no wildcard or "
           "echoed Origin", SECURITY, True,
           f"{OPS} grants credentials to any origin: allow-list the origins (security)",
@@ -198,6 +199,63 @@ _ROWS = (
           "within the lifecycle's bound", "a rule the spec states in its lifecycle", False,
           f"{OPS} never finishes a resource: fix the server",
           source="spec: AnySongStatus x-imuze-lifecycle (bound_seconds)", family="lifecycle"),
+    # Links and media (behave_links.py): every URL-valued field fetched.
+    Check("link_serves_its_media", "a URL in an answer that answers 2xx with the media type "
+          "its x-imuze-media names", "a link that leads nowhere, or to something else",
+          False, f"{OPS} answers a link that does not serve what the spec names: fix the "
+          "server, or the field's x-imuze-media", severity="high", family="links",
+          source="spec: Media, and each URL-valued property's x-imuze-media (type)"),
+    Check("link_honours_range", "206 with the byte asked for, to a single Range on a link "
+          "that promises ranges", "a rule the spec states in prose", False,
+          f"{OPS} answers a link that ignores Range: serve single byte ranges (206)",
+          severity="low", family="links",
+          source="spec: Media (honour a single Range), x-imuze-media range; RFC 9110 §14.2"),
+    Check("link_denied_to_others", "a link on the API's origin denied (4xx) to another "
+          "user than its owner", SECURITY, False,
+          f"{OPS} answers a link that any user can fetch: check its owner (security)",
+          two_users=True, severity="high", family="links",
+          source="spec: Scope and Media (fetched with the owner's Authorization); OWASP API1"),
+    # Inputs no fuzzer sends (behave_inputs.py): every path, every request body.
+    Check("head_like_get", "HEAD answered as GET without a body where GET is defined, else "
+          "4xx; never 5xx", "a rule the spec states in prose", False,
+          f"{OPS} mishandles HEAD: answer it as GET without a body (most frameworks do)",
+          severity="low", family="inputs",
+          source="RFC 9110 §9.3.2 (HEAD), §15.5.6 (405); spec: Errors"),
+    Check("options_answered", "OPTIONS answered 2xx or 405, an Allow naming the path's "
+          "methods on a 405 (and on a 2xx that sends one); never 5xx",
+          "a rule the spec states in prose", False,
+          f"{OPS} mishandles OPTIONS: answer 405 (or 2xx) with Allow", severity="low",
+          family="inputs",
+          source="RFC 9110 §9.3.7 (OPTIONS is optional), §10.2.1 and §15.5.6 (Allow)"),
+    Check("accept_without_json", "406, or a JSON answer, to an Accept that excludes JSON",
+          "a rule the spec states in prose", False,
+          f"{OPS} answers an Accept without JSON with something else: answer 406 (or JSON)",
+          severity="low", family="inputs", source="RFC 9110 §12.5.1 and §15.5.7; spec: Errors"),
+    Check("deep_body_refused", "a 4xx, never 5xx, to a body nested deeper than its schema",
+          SERVER_ERROR, False,
+          f"{OPS} fails on a deeply nested body: cap the parser's depth and answer 400",
+          severity="medium", family="inputs",
+          source="the request schemas' depth; OWASP API4 (unrestricted resource consumption)"),
+    Check("oversized_body_refused", "413 or another 4xx, never 5xx, to a body over 1 MiB "
+          "that breaks the schema", SERVER_ERROR, False,
+          f"{OPS} fails on a large body: limit the body size and answer 413",
+          severity="medium", family="inputs",
+          source="RFC 9110 §15.5.14 (413); OWASP API4 (unrestricted resource consumption)"),
+    Check("duplicate_keys_consistent", "a 4xx, or the last value kept, for a JSON key sent "
+          "twice; never 5xx", "a rule the spec states in prose", False,
+          f"{OPS} reads a duplicated JSON key as no other parser does: refuse it (400) or "
+          "keep the last value", severity="low", family="inputs",
+          source="RFC 8259 §4 (names SHOULD be unique); ECMA-262 JSON.parse keeps the last"),
+    Check("wrong_charset_refused", "a 4xx, never 5xx, to latin-1 bytes said to be JSON in "
+          "latin-1", SERVER_ERROR, False,
+          f"{OPS} fails on a body that is not UTF-8: answer 400", severity="low",
+          family="inputs", source="RFC 8259 §8.1 (JSON exchanged is UTF-8); spec: Errors (400)"),
+    # Tokens (behave.py, tokens.py): what POST /tokens issues.
+    Check("tokens_unguessable", "tokens without a sequence, of at least 64 bits of "
+          "estimated entropy", SECURITY, False,
+          f"{OPS} issues guessable tokens: draw them from a CSPRNG (128 bits or more)",
+          severity="high", family="tokens",
+          source="RFC 6749 §10.10 (tokens not guessable); OWASP API2 (broken authentication)"),
 )  # fmt: skip
 
 #: Every check, by id.

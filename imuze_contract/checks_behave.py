@@ -145,20 +145,20 @@ def list_ids_unique(
 def authenticated_answer_not_shared(
     ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
 ) -> bool | None:
-    """RFC 9111 §3.5: a shared cache keeps an answer to an authorized request only when it says
-    `public`, `s-maxage` or `must-revalidate`; a secured operation's answer says none of them
-    unless it also says `private` or `no-store`."""
+    """Every answer to a secured operation says `private` or `no-store` (RFC 9111 §5.2.2.5,
+    §5.2.2.7) and never `public` (§5.2.2.9, which lets a shared cache keep an answer to an
+    authorized request, §3.5). Silence is not enough: a shared cache may still keep an
+    answer with `s-maxage` or `must-revalidate` from another layer, and heuristics apply."""
     if _operation_id(case) not in _places()["secured"]:
         return None
     directives = {
         part.strip().split("=")[0].lower() for part in _header(response, "cache-control").split(",")
     }
-    if directives & {"private", "no-store"} or not directives & {"public", "s-maxage",
-                                                                  "must-revalidate"}:  # fmt: skip
+    if directives & {"private", "no-store"} and "public" not in directives:
         return None
     _raise(SharedCacheable, authenticated_answer_not_shared, case, response, "Cache-Control",
            "an authenticated answer no shared cache keeps (private or no-store, no public)",
-           f"Cache-Control: {_header(response, 'cache-control')[:80]}")  # fmt: skip
+           f"Cache-Control: {_header(response, 'cache-control')[:80] or '(none)'}")  # fmt: skip
     return None
 
 

@@ -31,6 +31,8 @@ from imuze_ext.redaction import redact_url
 
 from . import check_table, traffic
 from .behave import PER_CREATE, PER_LIST, probe_behaviour
+from .behave_inputs import PER_BODY, PER_PATH
+from .behave_links import PER_LINK
 from .collect import Collector
 from .config import contract_config, load_schema, spec_path, write_wfc_document
 from .coverage import AddedRequests
@@ -43,6 +45,7 @@ from .session import Session
 from .shapes import one_line
 from .steps import Step, reproduction
 from .target import SetupError, Target
+from .tokens import MIN_TOKENS
 
 if TYPE_CHECKING:  # the behavioural phase's record, for the coverage's added requests
     from .behave import Behaviour
@@ -187,7 +190,8 @@ def _own_phases(session: Session, collector: Collector, deadline: float, report:
         done = probe_behaviour(session, collector)
         report.notes.append(
             f"the behavioural checks sent {done.sent} requests (at most {PER_CREATE} per "
-            f"created resource, {PER_LIST} per list)"
+            f"created resource, {PER_LIST} per list, {PER_LINK} per link, {PER_PATH} per path, "
+            f"{PER_BODY} per request body, and logins up to {MIN_TOKENS} tokens)"
         )
         report.notes += [f"{check} could not run: {why}" for check, why in done.not_run]
         answers.not_run.update(done.not_run)

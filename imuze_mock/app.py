@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import dialects, handlers, media
+from .caching import no_store
 from .config import MockConfig
 from .errors import ApiError
 from .guard import guard
@@ -108,9 +109,11 @@ def create_app(config: MockConfig | None = None) -> Starlette:
         finally:
             state.pool.shutdown()
 
-    # A dialect is a layer over the spec-exact app, inside the server-error handler; the
-    # request limits come next, before routing and any other work.
-    layers = [Middleware(dialects.rails)] if config.dialect == "rails" else []
+    # Every answer forbids caching (caching.py), the dialect's and the limits' too. A dialect
+    # is a layer over the spec-exact app, inside the server-error handler; the request limits
+    # come next, before routing and any other work.
+    layers = [Middleware(no_store)]
+    layers += [Middleware(dialects.rails)] if config.dialect == "rails" else []
     layers.append(Middleware(guard, config=config))
     app = Starlette(
         routes=_routes(state),
