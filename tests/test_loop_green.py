@@ -55,7 +55,7 @@ def _copy(tmp: Path) -> Path:
             target.symlink_to(os.readlink(source))
         elif source.is_file():
             shutil.copy2(source, target)
-    (clone / ".venv").symlink_to(ROOT / ".venv")
+    _share_the_venv(clone)
     subprocess.run(["git", "init", "-q"], cwd=clone, check=True)
     subprocess.run(["git", "add", "-A"], cwd=clone, check=True)
     subprocess.run(
@@ -63,6 +63,18 @@ def _copy(tmp: Path) -> Path:
          "-qm", "as tested"], cwd=clone, check=True,
     )  # fmt: skip
     return clone
+
+
+def _share_the_venv(clone: Path) -> None:
+    """The copy's .venv: links to the repository's (set up already, never written to), and a
+    setup stamp of its own, newer than the copy's files, so that no make target (nor the
+    recursive `make generate` of `make adopt`) reinstalls into the shared one."""
+    venv = clone / ".venv"
+    venv.mkdir()
+    for entry in (ROOT / ".venv").iterdir():
+        if entry.name != ".setup-stamp":
+            (venv / entry.name).symlink_to(entry)
+    (venv / ".setup-stamp").touch()
 
 
 def _env(clone: Path) -> dict[str, str]:
@@ -83,8 +95,11 @@ def _run(clone: Path, *argv: str, ok: tuple[int, ...] = (0,)) -> str:
 
 
 def _make(clone: Path, *targets: str) -> str:
-    # The copy's .venv is the shared one, set up already: its stamp is not remade.
-    return _run(clone, "make", "-o", ".venv/.setup-stamp", *targets)
+    stamp = clone / ".venv/.setup-stamp"
+    before = stamp.stat().st_mtime_ns
+    out = _run(clone, "make", *targets)
+    assert stamp.stat().st_mtime_ns == before, f"make {targets} ran the setup again:\n{out}"
+    return out
 
 
 def _acknowledge(clone: Path) -> list[str]:

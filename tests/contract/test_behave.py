@@ -34,6 +34,10 @@ from imuze_contract.lifecycle import field_findings, machine_of, machines, trans
 from imuze_contract.probe_values import operations
 from imuze_ext._responses import packaged_spec
 
+# Runs again after the spec changed (tests/test_loop_green.py): every place a behavioural
+# check applies is read from the spec in force.
+pytestmark = pytest.mark.loop
+
 SPEC = packaged_spec()
 LABELS = {oid: f"{method} {path}" for oid, method, path, _ in operations(SPEC)}
 
