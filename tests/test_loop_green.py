@@ -18,7 +18,8 @@ in the copy, in one pytest process per change, and must pass: they depend on the
 derive their expectations from the spec in force. The marked tests are a chosen subset, to
 keep `make test` near its budget: the spec's own rules (contract_tests/test_spec.py), the
 generated models (tests/test_generated_models.py, contract_tests/test_contract_models.py), the
-mock's answers held to the spec (tests/mock/test_strict.py, tests/mock/test_never_500.py) and
+mock's answers held to the spec (tests/mock/test_strict.py, tests/mock/test_never_500.py, and a
+contract run against the spec-exact mock in tests/contract/test_runner_cli.py) and
 where each behavioural check applies (tests/contract/test_behave.py); each says why. The
 tests of the rails dialect's exact deviations, the zoo's expected misses and the proposal's
 round trip still assume the spec as written today, and are not marked. Both changes take
