@@ -26,6 +26,11 @@ METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
 
 
+# The tests marked `loop` run again after the spec changed (tests/test_loop_green.py): they
+# hold the spec in force to its own rules. The ones comparing it with the upstream reference
+# (spec/upstream/) do not: after an API change, that document is upstream's to update.
+
+
 def operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
     for path, item in SPEC["paths"].items():
         for method in METHODS:
@@ -55,6 +60,7 @@ def validator_for(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
     )
 
 
+@pytest.mark.loop
 def test_spec_is_valid_openapi_3_1() -> None:
     assert SPEC["openapi"].startswith("3.1")
     errors = [e.message for e in OpenAPIV31SpecValidator(SPEC).iter_errors()]
@@ -74,6 +80,7 @@ def test_operation_ids_are_unique_and_the_documented_six() -> None:
     }
 
 
+@pytest.mark.loop
 def test_every_operation_has_one_tag_and_a_description() -> None:
     declared = {tag["name"] for tag in SPEC["tags"]}
     for _, _, op in operations():
@@ -81,6 +88,7 @@ def test_every_operation_has_one_tag_and_a_description() -> None:
         assert op["summary"] and op["description"]
 
 
+@pytest.mark.loop
 def test_only_create_token_is_anonymous() -> None:
     for _, _, op in operations():
         anonymous = op.get("security", SPEC["security"]) == []
@@ -103,6 +111,7 @@ def expected_codes(path: str, op: dict[str, Any]) -> set[str]:
     return codes
 
 
+@pytest.mark.loop
 def test_every_operation_documents_a_2xx_and_the_errors_it_can_produce() -> None:
     for path, _, op in operations():
         responses = op["responses"]
@@ -112,9 +121,22 @@ def test_every_operation_documents_a_2xx_and_the_errors_it_can_produce() -> None
         for code in responses:
             if code.startswith(("4", "5")):
                 schema = resolve(responses[code])["content"]["application/json"]["schema"]
-                assert schema == {"$ref": "#/components/schemas/Error"}
+                assert _reads_as_error(schema), (op["operationId"], code, schema)
 
 
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _reads_as_error(schema: dict[str, Any]) -> bool:
+    """The error body is `Error`, or (an adopted proposal: `imuze contract --propose` adds
+    each observed error shape beside it) an anyOf/oneOf with `Error` among its branches."""
+    if schema == ERROR:
+        return True
+    resolved = resolve(schema)
+    return any(ERROR in resolved.get(key, []) for key in ("anyOf", "oneOf"))
+
+
+@pytest.mark.loop
 def test_429_and_503_carry_retry_after() -> None:
     for _, _, op in operations():
         for code in ("429", "503"):
@@ -135,6 +157,7 @@ def spec_examples() -> Iterator[tuple[str, dict[str, Any], Any]]:
                 yield f"{method} {path} {where}", media["schema"], media["example"]
 
 
+@pytest.mark.loop
 @pytest.mark.parametrize(("where", "schema", "example"), list(spec_examples()))
 def test_every_spec_example_validates(where: str, schema: dict[str, Any], example: Any) -> None:
     errors = [e.message for e in validator_for(schema).iter_errors(example)]
@@ -276,6 +299,7 @@ def same_tree(a: Path, b: Path) -> bool:
     return not mismatch and not errors
 
 
+@pytest.mark.loop
 def test_generation_is_deterministic_and_matches_the_committed_client(tmp_path: Path) -> None:
     first = generate(tmp_path / "one")
     second = generate(tmp_path / "two")
@@ -283,6 +307,7 @@ def test_generation_is_deterministic_and_matches_the_committed_client(tmp_path: 
     assert same_tree(first, ROOT / "generated" / "imuze_client")
 
 
+@pytest.mark.loop
 def test_a_renamed_field_makes_the_committed_client_stale(tmp_path: Path) -> None:
     edited = tmp_path / "spec"
     shutil.copytree(ROOT / "spec", edited)

@@ -17,7 +17,6 @@ generated value; and its entries carry the reason and date a reviewer needs.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +24,11 @@ from typing import Any
 
 import yaml
 
+from imuze_ext.accepted import AcceptedEntry, AcceptedFileError, read_accepted
+
 from .check_table import PER_STATUS
 from .report import Accepted, Report, StaleEntry, fingerprint_of
 
-_FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 HEADER = """\
 # Deviations of the API from the iMuze spec that this project accepts (imuze contract
 # --baseline). A run fails only on a deviation not listed here; listed ones are reported apart.
@@ -89,39 +89,19 @@ def load(
     """The baseline at `path` (empty when the file does not exist yet); BaselineError when an
     entry is malformed, names an operation or check not in `operations` / `checks`, or still
     has the reason --baseline-update wrote (unless `placeholders`: a run that updates it)."""
-    if not path.exists():
-        return Baseline()
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"cannot read the baseline {path}: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise BaselineError(f"{path}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
-    raw = document.get("accepted", []) if isinstance(document, Mapping) else None
-    if not isinstance(raw, list):
-        raise BaselineError(f"{path}: 'accepted' must be a list of entries")
-    context = document.get("context") if isinstance(document, Mapping) else None
-    entries = [
-        _entry(path, n, item, operations, checks, placeholders) for n, item in enumerate(raw, 1)
-    ]
+        read = read_accepted(path, "baseline file", "deviation", placeholders)
+    except AcceptedFileError as exc:
+        raise BaselineError(f"{exc} ({exc.hint})") from None
+    context = (read.document or {}).get("context")
+    entries = [_entry(entry, operations, checks) for entry in read.entries]
     return Baseline(entries, dict(context) if isinstance(context, Mapping) else None)
 
 
-def _entry(
-    path: Path,
-    n: int,
-    item: Any,
-    operations: Collection[str],
-    checks: Collection[str],
-    placeholders: bool = False,
-) -> Entry:
-    where = f"{path}: entry {n}"
-    if not isinstance(item, Mapping):
-        raise BaselineError(f"{where} is not a mapping")
-    fingerprint = str(item.get("fingerprint", ""))
-    if not _FINGERPRINT.match(fingerprint):
-        raise BaselineError(f"{where} needs a 16-hex-digit fingerprint")
-    where = f"{where} ({fingerprint})"
+def _entry(entry: AcceptedEntry, operations: Collection[str], checks: Collection[str]) -> Entry:
+    """An entry read (imuze_ext.accepted: fingerprint, reason, date), with what it stands for
+    checked against the spec, the checks and its fingerprint."""
+    item, where = entry.fields, entry.where
     operation, check = str(item.get("operation", "")), str(item.get("check", ""))
     if operation not in operations:
         raise BaselineError(f"{where} names the operation {operation!r}, which the spec has not")
@@ -131,25 +111,9 @@ def _entry(
     if status is not None and not isinstance(status, int):
         raise BaselineError(f"{where}: status must be an integer or null")
     location = str(item.get("location", ""))
-    if fingerprint_of(operation, check, status, location) != fingerprint:
+    if fingerprint_of(operation, check, status, location) != entry.fingerprint:
         raise BaselineError(f"{where} does not match its operation, check, status and location")
-    reason = str(item.get("reason") or "").strip()
-    if not reason:
-        raise BaselineError(f"{where} needs a reason: write why this deviation is accepted")
-    if reason == UPDATE_REASON and not placeholders:
-        raise BaselineError(
-            f"{where} still reads {UPDATE_REASON!r}: write why this deviation is accepted "
-            "(or drop the entry, and fix the server)"
-        )
-    date = item.get("date")
-    if isinstance(date, str):
-        try:
-            date = dt.date.fromisoformat(date)
-        except ValueError:
-            date = None
-    if not isinstance(date, dt.date):
-        raise BaselineError(f"{where} needs a date (YYYY-MM-DD)")
-    return Entry(fingerprint, operation, check, status, location, reason, date)
+    return Entry(entry.fingerprint, operation, check, status, location, entry.reason, entry.date)
 
 
 def tested(entry: Entry, report: Report, tested_operations: Collection[str]) -> bool:

@@ -159,6 +159,8 @@ def generate_clients(specs: Sequence[Path], roots: Sequence[Path]) -> list[Path]
         raise GenerationError(
             "the pinned generator is not installed: pip install 'imuze[spec]' (or make setup)"
         )
+    for spec in specs:
+        _refuse_what_it_cannot_write(spec)
     outs = [root / PACKAGE for root in roots]
     processes = [
         subprocess.Popen(  # noqa: S603 - a fixed argv, this interpreter, no shell
@@ -183,3 +185,30 @@ def generate_clients(specs: Sequence[Path], roots: Sequence[Path]) -> list[Path]
         if process.returncode != 0 or not (out / "__init__.py").is_file():
             raise GenerationError(_reason(spec, output))
     return outs
+
+
+def _refuse_what_it_cannot_write(spec: Path) -> None:
+    """GenerationError naming a construct the pinned generator writes invalid Python for,
+    before running it: a boolean `const` (its model template writes `flag != Trueand not
+    isinstance(...)`, which ruff then refuses as a syntax error in models/NAME.py)."""
+    try:
+        doc = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return  # the generator names what it cannot read
+    stack: list[tuple[object, str]] = [(doc, "#")]
+    seen: set[int] = set()
+    while stack:
+        node, pointer = stack.pop()
+        if id(node) in seen:  # YAML aliases share nodes
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            if isinstance(node.get("const"), bool):
+                raise GenerationError(
+                    f"cannot generate the client from {spec}: a boolean const at {pointer}/const"
+                    " (the pinned openapi-python-client writes invalid Python for it); write "
+                    f"`type: boolean` with a description instead of `const: {node['const']}`"
+                )
+            stack.extend((v, f"{pointer}/{k}") for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, f"{pointer}/{i}") for i, v in enumerate(node))

@@ -12,28 +12,16 @@ becomes the new baseline. So the list always equals the accepted breaks since th
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from imuze_ext.accepted import AcceptedEntry, AcceptedFileError, read_accepted
 
 from . import rules
 from .findings import Finding, Level
-from .load import SpecLoadError, read_file
+from .load import SpecLoadError
 
-_FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 PLACEHOLDER = "WHY THIS BREAK IS ACCEPTED"
-# Reasons that say nothing: the template's placeholder and what people type to silence a gate.
-_EMPTY_REASONS = re.compile(
-    r"^(why this break is accepted|say why|why|reason|todo|tbd|fixme|xxx+|n/?a|none|ok|"
-    r"accepted|because|\.+|-+|\?+)[.!]*$",
-    re.IGNORECASE,
-)
-REASON_HINT = (
-    "write why this break is accepted: who is affected and what they do about it "
-    "(e.g. 'no released client sends this field; announced in the 4.2 notes')"
-)
 
 
 @dataclass(frozen=True)
@@ -66,66 +54,26 @@ class Verdict:
 
 
 def read(path: Path) -> list[Acknowledgement]:
-    """The acknowledgements in `path` (none when it does not exist); SpecLoadError if malformed."""
-    if not path.exists() and not path.is_symlink():
-        return []
-    text = read_file(str(path), path, "acknowledgements file")
+    """The acknowledgements in `path` (none when it does not exist); SpecLoadError if malformed
+    (imuze_ext.accepted reads the file: the contract baseline's reader too)."""
     try:
-        doc = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise SpecLoadError(
-            f"{path}: invalid YAML ({getattr(exc, 'problem', exc)})",
-            hint="check it with a YAML linter (yamllint)",
-        ) from None
-    except ValueError as exc:  # YAML's own date constructor: 2026-02-30
-        raise SpecLoadError(
-            f"{path}: an impossible value ({exc})", hint="write dates as real YYYY-MM-DD days"
-        ) from None
-    if not isinstance(doc, dict):
-        raise SpecLoadError(
-            f"{path}: not a mapping with an 'accepted' list",
-            hint="start the file with `accepted:` and list one entry per acknowledged break",
-        )
-    entries = doc.get("accepted")
-    if entries is None:
-        entries = []
-    if not isinstance(entries, list):
-        raise SpecLoadError(f"{path}: 'accepted' must be a list")
-    return [_entry(path, n, entry) for n, entry in enumerate(entries, 1)]
+        entries = read_accepted(path, "acknowledgements file", "break").entries
+    except AcceptedFileError as exc:
+        raise SpecLoadError(str(exc), hint=exc.hint) from None
+    return [_entry(entry) for entry in entries]
 
 
-def _entry(path: Path, n: int, entry: object) -> Acknowledgement:
-    """Entry `n` of the file, checked field by field."""
-    if not isinstance(entry, dict):
-        raise SpecLoadError(f"{path}: entry {n} is not a mapping")
-    fingerprint = str(entry.get("fingerprint", ""))
-    reason = str(entry.get("reason") or "").strip()
-    date = entry.get("date")
-    if not _FINGERPRINT.match(fingerprint):
-        raise SpecLoadError(f"{path}: entry {n} needs a 16-hex-digit fingerprint")
-    if not reason or _EMPTY_REASONS.match(reason):
-        said = f"a placeholder ({reason!r})" if reason else "an empty one"
-        raise SpecLoadError(
-            f"{path}: entry {n} ({fingerprint}) needs a reason that says why, not {said}",
-            hint=REASON_HINT,
-        )
-    if isinstance(date, str):
-        try:
-            date = dt.date.fromisoformat(date)
-        except ValueError:
-            date = None
-    if not isinstance(date, dt.date):
-        raise SpecLoadError(
-            f"{path}: entry {n} ({fingerprint}) needs a date (YYYY-MM-DD)",
-            hint="the day the break was accepted, e.g. 2026-01-31",
-        )
-    rule = entry.get("rule")
+def _entry(entry: AcceptedEntry) -> Acknowledgement:
+    """An entry read, with the rule it cites checked."""
+    rule = entry.fields.get("rule")
     if rule is not None and str(rule) not in rules.RULES:
         raise SpecLoadError(
-            f"{path}: entry {n} ({fingerprint}) cites {rule!r}, which is no rule of "
-            "`imuze-spec rules`"
+            f"{entry.where} cites {rule!r}, which is no rule of `imuze-spec rules`",
+            hint="`imuze-spec rules` lists them; or drop `rule:`",
         )
-    return Acknowledgement(fingerprint, reason, date, None if rule is None else str(rule))
+    return Acknowledgement(
+        entry.fingerprint, entry.reason, entry.date, None if rule is None else str(rule)
+    )
 
 
 def judge(

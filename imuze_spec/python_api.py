@@ -23,6 +23,7 @@ from typing import Any
 import griffe
 import yaml
 
+from . import _public_layer
 from ._behaviour import Behaviour, read_all
 from ._compare import compare
 from ._generation import (
@@ -168,14 +169,20 @@ def _generated(specs: list[Path]) -> list[_Generated]:
 
 
 def _with_uses(finding: Finding, used_by: tuple[str, ...]) -> Finding:
-    """The finding with the places our code uses what changed; a new parameter that our
-    code's calls do not pass says that the public layer needs an edit to expose it."""
-    if finding.id == "python-parameter-added" and used_by:
-        message = (
-            f"{finding.message}; the public layer calls it without it ({', '.join(used_by)}): "
-            "edit it to expose the new parameter"
-        )
-        return replace(finding, used_by=used_by, message=message)
+    """The finding with the places our code uses what changed; a new optional parameter of an
+    operation that a public method sending it does not take says that the public layer needs
+    an edit to expose it (`imuze.Imuze.songs.list()` does not gain it by regeneration)."""
+    if finding.id == "python-parameter-added" and finding.operation:
+        parameter = finding.location.rsplit(".", 1)[-1]
+        unexposed = _public_layer.missing(finding.operation, parameter)
+        if unexposed:
+            names = ", ".join(f"{s.name}()" for s in unexposed)
+            message = (
+                f"{finding.message}; the public layer does not take `{parameter}` ({names}): "
+                "edit it to expose the new parameter"
+            )
+            places = tuple(dict.fromkeys([*used_by, *(s.place for s in unexposed)]))
+            return replace(finding, used_by=places, message=message)
     return replace(finding, used_by=used_by)
 
 

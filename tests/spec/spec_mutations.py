@@ -167,7 +167,9 @@ def _varied_item(rnd: random.Random) -> dict[str, Any]:
         "meta": {"$ref": "#/components/schemas/Meta"},
     }
     if rnd.random() < 0.5:
-        props["flag"] = {"const": pick([True, "on"])}
+        # A string const only: for a boolean one the pinned generator writes invalid Python
+        # (`flag != Trueand not ...`), which imuze-spec refuses by name (GenerationError).
+        props["flag"] = {"const": pick(["yes", "on"])}
     required = ["id", "code", *rnd.sample(["note", "kind", "tags", "meta"], k=2)]
     return {"type": "object", "required": required, "properties": props}
 

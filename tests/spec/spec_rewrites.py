@@ -145,9 +145,13 @@ def _style(param: dict[str, Any]) -> str | None:
 
 
 def _header_case(doc: Doc, rnd: random.Random) -> int:
+    # A header parameter's name in one case, upper or lower: the generator names the keyword
+    # parameter from its spelling, and mixed case (`x-tRACE-iD`) is a new keyword
+    # (`x_t_race_i_d`), a real Python change; a name in one case is the same keyword.
+    # Response headers, which the client does not read by name, swap case letter by letter.
     found = [p for p in parameters(doc) if p.get("in") == "header"]
     for param in found:
-        param["name"] = param["name"].swapcase()
+        param["name"] = rnd.choice([str.upper, str.lower])(param["name"])
     for op in operations(doc):
         for response in (op.get("responses") or {}).values():
             headers = response.get("headers")

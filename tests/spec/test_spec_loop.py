@@ -14,6 +14,7 @@ from spec_edits import SPEC, real_spec
 from typer.testing import CliRunner
 
 from imuze_cli.spec import app
+from imuze_spec import _public_layer
 
 runner = CliRunner()
 REASONS = {
@@ -86,4 +87,26 @@ def test_a_new_parameter_says_the_public_layer_needs_an_edit(tmp_path: Path) -> 
     assert result.exit_code == 0, result.stderr
     found = [f for f in yaml.safe_load(result.stdout) if f["id"] == "python-parameter-added"]
     assert found and "edit it to expose the new parameter" in found[0]["message"], found
+    assert "the public layer does not take `genre`" in found[0]["message"]
+    assert "imuze.Imuze.songs.list()" in found[0]["message"]
+    assert "imuze.AsyncImuze.songs.list()" in found[0]["message"]
     assert any("imuze_ext/resources.py" in place for place in found[0]["used_by"])
+
+
+def test_every_operation_has_public_senders_and_a_parameter_they_take_needs_no_edit() -> None:
+    """By construction over the spec's operations: each is sent by a public method of
+    imuze_ext, found from the resources' source; a parameter the methods take is not one the
+    public layer lacks (`songs.get(id)`), one they do not take is (`songs.list()`, `genre`)."""
+    doc = real_spec()
+    operations = [
+        op["operationId"]
+        for item in doc["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    ]
+    for operation in operations:
+        names = {s.name for s in _public_layer.senders(operation)}
+        assert any(n.startswith("imuze.Imuze.") for n in names), (operation, names)
+    assert _public_layer.missing("getSong", "id") == []
+    lacking = {s.name for s in _public_layer.missing("listSongs", "genre")}
+    assert {"imuze.Imuze.songs.list", "imuze.AsyncImuze.songs.list"} <= lacking

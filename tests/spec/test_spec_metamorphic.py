@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from spec_edits import real_spec
 from spec_mutations import MUTATIONS, Mutation, mutation_applies, varied_spec
@@ -126,6 +126,10 @@ def test_every_generator_neutral_rewrite_at_once_draws_no_python_alarm(tmp_path:
     assert _alarms(_python(tmp_path, BASE, new)) == [], applied
 
 
+def _kinds(*names: str) -> list[Rewrite]:
+    return [next(r for r in REWRITES if r.name == name) for name in names]
+
+
 @settings(
     max_examples=2,
     derandomize=True,  # the same draws in every run: a CI gate, not a lottery (see CHANGELOG)
@@ -135,6 +139,22 @@ def test_every_generator_neutral_rewrite_at_once_draws_no_python_alarm(tmp_path:
 @given(
     kinds=st.lists(st.sampled_from(NEUTRAL), min_size=3, max_size=6, unique_by=lambda r: r.name),
     seed=st.integers(0, 99),
+)
+# Draws that once failed: header-name-case swapped a header parameter's case letter by letter
+# (X-Trace-Id -> x-tRACE-iD), which the generator names a new keyword (x_t_race_i_d), a real
+# Python change; it now writes the name in one case. Seed 8's varied spec had `const: true`,
+# for which the generator writes invalid Python; the builder now writes string consts.
+@example(
+    kinds=_kinds("nullable-type-as-anyof", "anyof-disjoint-as-oneof", "header-name-case"), seed=0
+)
+@example(
+    kinds=_kinds(
+        "parameter-deprecated-false",
+        "components-reordered",
+        "regex-plus-as-bounds",
+        "regex-digit-escape",
+    ),
+    seed=8,
 )
 def test_random_combinations_draw_no_python_alarm(
     tmp_path: Path, kinds: list[Rewrite], seed: int
@@ -152,3 +172,16 @@ def test_each_python_mutation_is_an_err(tmp_path: Path, mutation: Mutation) -> N
     assert any(f.level == Level.ERR and f.side == "python" for f in found), [
         f"{f.level.name} {f.id}" for f in found
     ]
+
+
+def test_a_spec_the_generator_would_write_invalid_python_for_is_a_named_error(
+    tmp_path: Path,
+) -> None:
+    """A boolean `const`: the pinned generator writes `flag != Trueand not ...` (a syntax
+    error ruff refuses); imuze-spec names the construct and where it is, before generating."""
+    from imuze_spec.python_api import GenerationError
+
+    doc = varied_spec(random.Random(8))
+    doc["components"]["schemas"]["Item"]["properties"]["flag"] = {"const": True}
+    with pytest.raises(GenerationError, match=r"a boolean const at #/components/schemas/Item"):
+        _python(tmp_path, BASE, doc)
