@@ -21,8 +21,8 @@ from typing import Any
 
 from schemathesis.core.transport import Response
 
-from .behave_inputs import probe_inputs
-from .behave_links import Links, follow_links
+from .behave_inputs import input_places_of_checks, probe_inputs
+from .behave_links import Links, follow_links, link_places_of_checks
 from .behave_places import (
     CreatePlace,
     ListPlace,
@@ -79,6 +79,10 @@ class Behaviour:
     create_requests: int = 0
 
 
+LOGIN_OPERATION = "createToken"
+"""The login the token check repeats until the run holds MIN_TOKENS tokens."""
+
+
 def behaviour_places(spec: Mapping[str, Any]) -> dict[str, frozenset[str]]:
     """The operations where each check of this phase applies (it sends there and judges
     what they answer), from the same places the phase reads: the run's coverage."""
@@ -99,7 +103,13 @@ def behaviour_places(spec: Mapping[str, Any]) -> dict[str, frozenset[str]]:
         "lifecycle_reaches_terminal": frozenset(cycles),
         "listed_items_readable": frozenset(listed),
         "missing_and_foreign_alike": frozenset(p.item_id for p in creates),
+        "tokens_unguessable": frozenset({LOGIN_OPERATION}) & _operation_ids(spec),
+        **link_places_of_checks(spec), **input_places_of_checks(spec),
     }  # fmt: skip
+
+
+def _operation_ids(spec: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset(operation_id for operation_id, _, _, _ in operations(spec))
 
 
 def probe_behaviour(session: Session, collector: Collector) -> Behaviour:
@@ -158,9 +168,12 @@ class Phase:
         if data is not None:
             extra["data"] = data
         try:
-            return case.call(**extra)
+            response = case.call(**extra)
         except Exception:  # requests' and the ASGI transport's errors alike: no answer
             return None
+        if self.session.traffic is not None:  # the coverage sees it, off-spec routes too
+            self.session.traffic.answer(method, url, response.status_code)
+        return response
 
     def report(
         self, operation_id: str, check: str, response: Response | None, location: str,
@@ -400,7 +413,7 @@ class Phase:
         issued = [self.session.tokens[u.name] for u in logging_in if u.name in self.session.tokens]
         user, steps, answer = logging_in[0], [], None
         while len(issued) < MIN_TOKENS:
-            answer = self.send("createToken", body=_login_body(user), user=None)
+            answer = self.send(LOGIN_OPERATION, body=_login_body(user), user=None)
             token = _field(answer, "response")
             if not isinstance(token, str) or not token:
                 break
@@ -412,7 +425,7 @@ class Phase:
                                       f"tokens, fewer than {MIN_TOKENS}"))  # fmt: skip
             return
         for finding in token_findings(issued):
-            self.report("createToken", "tokens_unguessable", answer, "/response",
+            self.report(LOGIN_OPERATION, "tokens_unguessable", answer, "/response",
                         "tokens no one can guess", finding, steps[-2:])  # fmt: skip
 
 

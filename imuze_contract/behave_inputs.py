@@ -37,6 +37,22 @@ EXTRA_DEPTH = 256
 _FIRST = "Zz First Of Two"
 
 
+def input_places_of_checks(spec: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """Where each check of the odd inputs applies: every path (by the operation that speaks
+    for it) and every operation that takes a JSON body (the run's coverage)."""
+    paths = frozenset(place.operation_id for place in path_places(spec))
+    bodies = frozenset(operation_id for operation_id, _ in body_places(spec))
+    return {
+        "head_like_get": paths,
+        "options_answered": paths,
+        "accept_without_json": paths,
+        "deep_body_refused": bodies,
+        "oversized_body_refused": bodies,
+        "duplicate_keys_consistent": bodies,
+        "wrong_charset_refused": bodies,
+    }
+
+
 def _url(phase: Phase, path: str, ids: Mapping[str, int]) -> str | None:
     """The path filled with an id the run knows for it (None: it knows none)."""
     if "{id}" not in path:

@@ -23,7 +23,8 @@ from schemathesis.core.transport import Response
 
 from imuze_ext._config import origin
 
-from .behave_places import links_of
+from .behave_places import item_schema, links_of
+from .probe_values import operations
 
 if TYPE_CHECKING:
     from .behave import Phase
@@ -71,6 +72,21 @@ class Links:
             return False
 
 
+def link_places_of_checks(spec: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """The operations whose answers carry a URL field that declares its media: where each
+    link check applies (the run's coverage)."""
+    media = {oid: links_of(item_schema(op, spec), spec) for oid, _, _, op in operations(spec)}
+    linked = frozenset(oid for oid, links in media.items() if links)
+    ranged = frozenset(
+        oid for oid, links in media.items() if any(m.get("range") is True for m in links.values())
+    )
+    return {
+        "link_serves_its_media": linked,
+        "link_honours_range": ranged,
+        "link_denied_to_others": linked,
+    }
+
+
 def _media_type(response: Response) -> str:
     values = response.headers.get("content-type") or response.headers.get("Content-Type") or []
     text = values[0] if isinstance(values, list) and values else str(values or "")
@@ -108,6 +124,8 @@ def _fetch(phase: Phase, link: Link) -> None:
     owner = phase.users[0]
     declared = str(link.media.get("type", ""))
     got = phase.raw(link.operation_id, "GET", link.url, user=owner)
+    if got is not None and phase.session.traffic is not None:
+        phase.session.traffic.link(link.operation_id, link.field)
     if got is None or not 200 <= got.status_code < 300 or not _admits(declared, _media_type(got)):
         kind = "" if got is None else _media_type(got) or "untyped"
         actual = "no answer" if got is None else f"{got.status_code} {kind}"
