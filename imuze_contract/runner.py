@@ -100,6 +100,14 @@ def run(
     report.operations = sorted(collector.operations)
     report.deviations = collector.deviations()
     report.answered = collector.answered | session.answered
+    _close(report, options, answers, spent)
+    _scrub(report, secrets, target.base_url + "/tokens")
+    return report
+
+
+def _close(report: Report, options: RunOptions, answers: traffic.Traffic, spent: bool) -> None:
+    """The report's coverage and its notes: the budget, the checks that could not run, and
+    a coverage below --min-coverage."""
     coverage = report.coverage = answers.coverage()
     report.min_coverage = options.min_coverage
     if spent:
@@ -115,8 +123,6 @@ def run(
         report.notes.append(
             f"coverage {coverage.headline}: less than --min-coverage {options.min_coverage:g}%"
         )
-    _scrub(report, secrets, target.base_url + "/tokens")
-    return report
 
 
 class _NamingProvider:

@@ -214,15 +214,20 @@ def _read_models() -> dict[str, Any]:
     return {name: schema for name, schema in schemas.items() if schema in models}
 
 
-def test_every_url_field_names_its_media_and_is_in_an_answer_the_run_reads() -> None:
+def test_every_url_field_that_names_its_media_is_in_an_answer_the_run_reads() -> None:
+    """On the spec in force: every URL-valued property is a link place, and each that
+    declares its media (x-imuze-media) is in a read model the phase notes links from. Whether
+    every URL field declares it is a rule of our curation (tests/contract/test_curation.py):
+    one adopted from a drift report is not judged until someone says what it serves."""
     places = list(link_places(SPEC))
     uris = {(name, prop) for name, schema in SPEC["components"]["schemas"].items()
             for prop, node in (schema.get("properties") or {}).items()
             if node.get("format") == "uri" or prop.endswith("_url")}  # fmt: skip
     assert {(name, prop) for name, prop, _ in places} == uris
-    assert {"mp3_url", "timeline_url", "mp3", "image_url"} == {prop for _, prop in uris}
     read = _read_models()
     for name, prop, media in places:
+        if not media:
+            continue
         assert media.get("type") and isinstance(media.get("range"), bool), (name, prop)
         assert name in read, f"{name}.{prop} is in no answer the phase reads"
         assert prop in links_of(read[name], SPEC)

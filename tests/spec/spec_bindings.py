@@ -230,7 +230,7 @@ def bindings(ops: list[SpecOperation], ext_dir: Path, mock_dir: Path) -> Binding
     imported = generated_modules(ext_trees.values())
     login = auth_flow_operations(ext_trees.values(), ops)
     ext = {by_module[m] for m in imported if m in by_module} | login
-    resources = [tree for path, tree in ext_trees.items() if "resources" in path.parts]
+    resources = [tree for path, tree in ext_trees.items() if path.stem == "resources"]
     methods = resource_methods(resources, by_module)
     client = ext_trees[ext_dir / "client.py"]
     cli_dir = ext_dir.parent / "imuze_cli"

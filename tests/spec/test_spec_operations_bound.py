@@ -97,7 +97,7 @@ def test_a_mock_route_deleted_is_named(tmp_path: Path) -> None:
 def test_a_resource_method_deleted_is_named(tmp_path: Path) -> None:
     ext, mock = copy_sources(tmp_path)
     edit(
-        ext / "resources" / "arrangements.py",
+        ext / "resources.py",
         "from imuze_client.api.arrangements import get_arrangement, list_arrangements",
         "from imuze_client.api.arrangements import list_arrangements",
     )
@@ -129,7 +129,7 @@ def test_the_login_flow_deleted_is_named(tmp_path: Path) -> None:
     # api.authentication.post() still exposes createToken; the CLI reached it by the login
     assert found == ["createToken (POST /tokens) is not reachable from the imuze CLI"]
     edit(
-        ext / "resources" / "authentication.py",
+        ext / "resources.py",
         "from imuze_client.api.authentication import create_token",
         "",
     )
