@@ -29,6 +29,15 @@ from imuze_mock.music.synth import SAMPLE_RATE as MOCK_SAMPLE_RATE
 LENGTH = 1  # seconds: the null backend plays in real time
 
 
+def as_from_a_shell() -> None:
+    """In the child, before exec: SIGINT as a shell starts a command, its default action and
+    unblocked. A test runner's process may carry another disposition (SIG_IGN is inherited
+    across exec, and Python then never raises KeyboardInterrupt), which is not the user's
+    world this test is about."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 @pytest.fixture
 def song(imuze_mock_server: MockServer, tmp_path: Path) -> tuple[int, Path]:
     """A ready song of the live mock: its id and its mp3, downloaded by the client."""
@@ -306,6 +315,7 @@ def test_a_real_ctrl_c_stops_the_sound_and_exits_130(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=as_from_a_shell,
     )
     try:
         assert process.stdout is not None

@@ -19,6 +19,15 @@ from imuze_cli.contract_run import STARTED
 DEEP = ["--max-examples", "1000", "--seed", "1", "--rate-limit", "1000/s"]
 
 
+def as_from_a_shell() -> None:
+    """In the child, before exec: SIGINT as a shell starts a command, its default action and
+    unblocked. A test runner's process may carry another disposition (SIG_IGN is inherited
+    across exec, and Python then never raises KeyboardInterrupt), which is not the user's
+    world this test is about."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 @pytest.mark.parametrize(("dialect", "code"), [("rails", 1), ("spec", 0)])
 def test_a_spent_budget_exits_on_what_was_found_not_130(dialect: str, code: int) -> None:
     with serving(imuze_mock.create_app(mock_config(dialect))) as base_url:
@@ -44,6 +53,7 @@ def test_ctrl_c_and_sigterm_exit_130_with_the_partial_report(signum: int) -> Non
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "imuze"), "contract", *DEEP],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=as_from_a_shell,
         )  # fmt: skip
         guard = threading.Timer(HANG_GUARD, process.kill)
         guard.start()
