@@ -9,7 +9,18 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .broken import App, Message, Receive, Scope, Send, _header, _is, _read_body, _replaying
+from .broken import (
+    App,
+    Message,
+    Receive,
+    Scope,
+    Send,
+    _header,
+    _is,
+    _read_body,
+    _replaying,
+    rewrite_raw,
+)
 from .broken import _with_header as with_header
 
 AUDIO = "/songs/{id}/audio.mp3"
@@ -186,36 +197,17 @@ def media_cached_for_anyone(app: App) -> App:
 def sequential_tokens(app: App) -> App:
     """Tokens issued as `tok-000001`, `tok-000002`, ... (each stands for a real one)."""
     real: dict[bytes, bytes] = {}
+    issuing = rewrite_raw(
+        app,
+        "POST",
+        "/tokens",
+        lambda status, headers, body: (status, headers, _renamed(body, real)),
+    )
 
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        sent = _header(scope, b"authorization")
-        if sent in real:
+        if scope["type"] == "http" and (sent := _header(scope, b"authorization")) in real:
             scope = with_header(scope, b"authorization", real[sent])
-        if not _is(scope, "POST", "/tokens"):
-            await app(scope, receive, send)
-            return
-        start: Message = {}
-        chunks: list[bytes] = []
-
-        async def renaming(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            body = _renamed(b"".join(chunks), real)
-            headers = [
-                (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
-            ]
-            headers.append((b"content-length", str(len(body)).encode()))
-            await send({**start, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-
-        await app(scope, receive, renaming)
+        await issuing(scope, receive, send)
 
     return wrapped
 
