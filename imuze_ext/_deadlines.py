@@ -68,11 +68,6 @@ class Call:
     attempt_end: float | None = None
     attempt_seconds: float | None = None
 
-    def remaining(self, now: float | None = None) -> float | None:
-        """Seconds left of the attempt and the call (None: no limit)."""
-        until = self.until
-        return None if until is None else until - (time.monotonic() if now is None else now)
-
 
 _call: contextvars.ContextVar[Call | None] = contextvars.ContextVar("imuze_call", default=None)
 _bound: contextvars.ContextVar[float | None] = contextvars.ContextVar("imuze_bound", default=None)
@@ -243,8 +238,7 @@ class _Stream(httpcore.NetworkStream):
 class DeadlineBackend(httpcore.NetworkBackend):
     """httpcore's sync backend, each operation bounded by the call's time left."""
 
-    def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
-        self._inner = inner or httpcore.SyncBackend()
+    _inner = httpcore.SyncBackend()
 
     def connect_tcp(
         self, host: str, port: int, timeout: float | None = None, *args: Any, **kwargs: Any
@@ -286,8 +280,7 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
 class AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
     """The async twin of DeadlineBackend, over httpcore's automatic backend."""
 
-    def __init__(self, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
-        self._inner = inner or httpcore.AnyIOBackend()
+    _inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
         self, host: str, port: int, timeout: float | None = None, *args: Any, **kwargs: Any
@@ -565,9 +558,9 @@ class ClientTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         in a cancel scope that ends with the attempt (the body is guarded chunk by chunk)."""
         _add_missing_headers(request, self.client.headers)
         call = _call.get()
-        left = None if call is None else call.remaining()
+        until = None if call is None else call.until
         try:
-            with anyio.fail_after(None if left is None else max(left, 0.0)):
+            with anyio.fail_after(None if until is None else max(until - time.monotonic(), 0)):
                 response: httpx.Response = await self.client.send(
                     request, stream=True, auth=None, follow_redirects=False
                 )

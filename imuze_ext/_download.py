@@ -209,13 +209,11 @@ def check_destination(path: Path, *, overwrite: bool) -> None:
             os.fspath(path),
             replaceable=True,
         )
-    for folder in path.parents:
-        if folder.exists():
-            if not folder.is_dir():
-                raise DestinationExistsError(
-                    f"{folder} is a file, not a folder to save into", os.fspath(folder)
-                )
-            return
+    folder = next((f for f in path.parents if f.exists()), None)
+    if folder is not None and not folder.is_dir():
+        raise DestinationExistsError(
+            f"{folder} is a file, not a folder to save into", os.fspath(folder)
+        )
 
 
 def check_dest(dest: str | os.PathLike[str], *, overwrite: bool) -> None:
@@ -225,14 +223,6 @@ def check_dest(dest: str | os.PathLike[str], *, overwrite: bool) -> None:
     check_destination(target, overwrite=overwrite or not the_file)
 
 
-def _validator(response: httpx.Response) -> str | None:
-    etag: str | None = response.headers.get("ETag")
-    if etag and not etag.startswith("W/"):  # If-Range takes a strong ETag only
-        return etag
-    modified: str | None = response.headers.get("Last-Modified")
-    return modified
-
-
 def plan_segment(response: httpx.Response, state: _State) -> int:
     """Where this answer's bytes start in the file (0 restarts); sets `state.total`. An
     error status, or a partial answer that does not continue the first one, is raised."""
@@ -240,7 +230,9 @@ def plan_segment(response: httpx.Response, state: _State) -> int:
         state.media.check_type(response)
     if response.status_code == 200:
         state.total = _content_length(response)
-        state.validator = _validator(response)
+        etag = response.headers.get("ETag")  # If-Range takes a strong ETag only
+        strong = etag and not etag.startswith("W/")
+        state.validator = etag if strong else response.headers.get("Last-Modified")
         return 0
     if response.status_code == 206 and state.received and state.validator is not None:
         match = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", ""))
@@ -272,20 +264,6 @@ def _content_length(response: httpx.Response) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
 
 
-def _failure(exc: Exception, state: _State) -> Exception:
-    """The typed error of a failed transfer, saying how far it got."""
-    got = f"{state.received} of {state.total if state.total is not None else '?'} bytes"
-    if isinstance(exc, httpx.TimeoutException):
-        timed_out = _responses.typed(exc)
-        assert timed_out is not None
-        timed_out.args = (f"download {timed_out} after {got}",)
-        return timed_out
-    if isinstance(exc, (httpx.TransportError, _retry.BodyCutOff)):
-        host = httpx.URL(state.url).host
-        return APIConnectionError(f"download from {host} failed after {got}: {type(exc).__name__}")
-    return _responses.typed(exc) or exc
-
-
 def _resolved_url(base: httpx.URL, url: str) -> str:
     """The media URL resolved against the API base URL, and checked by httpx."""
     resolved = url if url.startswith(("https://", "http://")) else resolve_url(directory(base), url)
@@ -299,12 +277,23 @@ def _resolved_url(base: httpx.URL, url: str) -> str:
 
 
 def _resume(exc: Exception, state: _State) -> float:
-    """The wait before resuming after `exc` (the RESUME rule); else its typed error."""
+    """The wait before resuming after `exc` (the RESUME rule); else the typed error of the
+    failed transfer, saying how far it got."""
     if isinstance(exc, ImuzeError):
         raise exc
     delay = _retry.resume_delay(state.call, exc)
     if delay is None:
-        raise _failure(exc, state) from exc
+        got = f"{state.received} of {state.total if state.total is not None else '?'} bytes"
+        if isinstance(exc, httpx.TimeoutException):
+            timed_out = _responses.typed(exc)
+            assert timed_out is not None
+            timed_out.args = (f"download {timed_out} after {got}",)
+            raise timed_out from exc
+        if isinstance(exc, (httpx.TransportError, _retry.BodyCutOff)):
+            host = httpx.URL(state.url).host
+            failed = f"download from {host} failed after {got}: {type(exc).__name__}"
+            raise APIConnectionError(failed) from exc
+        raise (_responses.typed(exc) or exc) from exc
     what = f"download of {httpx.URL(state.url).path}"
     _retry.announce_wait(what, delay, retry_after=False)
     _retry.log_retry(state.call.attempts, what, delay, type(exc).__name__)

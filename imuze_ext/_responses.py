@@ -96,11 +96,6 @@ def packaged_spec() -> dict[str, Any]:
     return spec
 
 
-def _components() -> dict[str, Any]:
-    components: dict[str, Any] = packaged_spec()["components"]
-    return components
-
-
 def _operation(operation: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """The path, path item and operation object of an operationId in the packaged spec."""
     for path, item in packaged_spec()["paths"].items():
@@ -126,9 +121,8 @@ def documented_success(operation: str) -> frozenset[int]:
 
 @functools.cache
 def echo_fields(operation: str) -> tuple[str, ...]:
-    """The path parameters of an operation that reappear, by name, as properties of its
-    success answer's schema: an answer must name the thing asked for (GET /songs/{id}
-    answers a Song whose `id` is the id in the path)."""
+    """The path parameters that reappear as properties of the success answer: an answer
+    names the thing asked for (GET /songs/{id} answers a Song whose `id` is that id)."""
     _, item, op = _operation(operation)
     params = [_deref(p) for p in [*item.get("parameters", []), *op.get("parameters", [])]]
     names = [p["name"] for p in params if p.get("in") == "path"]
@@ -162,13 +156,10 @@ def echo_mismatch(response: httpx.Response, operation: str) -> ResponseValidatio
 
 @functools.cache
 def validator(schema_name: str) -> jsonschema_rs.Draft202012Validator:
-    """A compiled validator for one component schema of the packaged spec.
-
-    `format` stays an annotation (jsonschema-rs' default for 2020-12): a relative media URL
-    passes `format: uri` here and is resolved, and reported, by read().
-    """
+    """A compiled validator for one component schema of the packaged spec (`format` is an
+    annotation: a relative media URL passes `format: uri`, then read() resolves it)."""
     return jsonschema_rs.Draft202012Validator(
-        {"$ref": f"#/components/schemas/{schema_name}", "components": _components()}
+        {"$ref": f"#/components/schemas/{schema_name}", "components": packaged_spec()["components"]}
     )
 
 
@@ -211,10 +202,8 @@ def read(
     model: type[M],
     tolerance: Tolerance,
 ) -> M:
-    """The validated model of an answer to `operation`, its media URLs resolved.
-
-    `parsed` is what the generated code made of it (reused when nothing changed), or None.
-    """
+    """The validated model of an answer to `operation`, its media URLs resolved (`parsed`:
+    the generated code's model, reused when nothing changed, or None)."""
     if not 200 <= response.status_code < 300:
         raise status_error(response, operation, tolerance)
     data = decode_json(response)
@@ -260,11 +249,8 @@ def build_model(model: type[M], data: Any, response: httpx.Response) -> M:
 def status_error(
     response: httpx.Response, operation: str | None = None, tolerance: Tolerance | None = None
 ) -> ImuzeError:
-    """The typed exception for an answer whose status is not a success.
-
-    With an `operation` and a `tolerance`, an error body that is not the spec's Error is a
-    reported deviation (in strict mode, the returned error is a ResponseValidationError).
-    """
+    """The typed exception for an answer whose status is not a success; with an `operation`
+    and a `tolerance`, a body that is not the spec's Error is a reported deviation."""
     status = response.status_code
     if 200 <= status < 300:
         return ResponseValidationError(
@@ -477,11 +463,6 @@ def request_of(exc: BaseException) -> httpx.Request | None:
     return request if isinstance(request, httpx.Request) else None
 
 
-def _at(exc: BaseException) -> str:
-    request = request_of(exc)
-    return f"{request.method} {where(request.url)}: " if request is not None else ""
-
-
 def _said(exc: BaseException) -> str:
     text = redact_url(str(exc))
     name = type(exc).__name__
@@ -494,27 +475,28 @@ def typed(exc: BaseException) -> ImuzeError | None:
     if isinstance(exc, ImuzeError):
         return exc
     request = request_of(exc)
+    at = f"{request.method} {where(request.url)}: " if request is not None else ""
     if isinstance(exc, httpx.TimeoutException):
         limit, elapsed, phrase = _deadlines.describe_timeout(_deadlines.current())
         return APITimeoutError(
-            f"timed out: {_at(exc)}{phrase} ({elapsed:.1f} s in all; {type(exc).__name__})",
+            f"timed out: {at}{phrase} ({elapsed:.1f} s in all; {type(exc).__name__})",
             request=request,
             limit=limit,
             elapsed=elapsed,
         )
     if isinstance(exc, httpx.LocalProtocolError):  # h11's text quotes the header value
         return ImuzeError(
-            f"{_at(exc)}the request could not be sent: a header or the body is not valid "
+            f"{at}the request could not be sent: a header or the body is not valid "
             "HTTP (LocalProtocolError)"
         )
     if isinstance(exc, httpx.TooManyRedirects):
-        return APIConnectionError(f"{_at(exc)}too many redirects (a loop?)", request=request)
+        return APIConnectionError(f"{at}too many redirects (a loop?)", request=request)
     if isinstance(exc, httpx.DecodingError):
         return ResponseValidationError(
-            f"{_at(exc)}the body could not be decoded as its Content-Encoding says ({_said(exc)})"
+            f"{at}the body could not be decoded as its Content-Encoding says ({_said(exc)})"
         )
     if isinstance(exc, httpx.TransportError | httpx.RequestError):
-        return APIConnectionError(f"connection failed: {_at(exc)}{_said(exc)}", request=request)
+        return APIConnectionError(f"connection failed: {at}{_said(exc)}", request=request)
     if isinstance(exc, httpx.HTTPStatusError):
         return status_error(exc.response)
     if isinstance(exc, httpx.InvalidURL):
@@ -555,8 +537,7 @@ class ErrorBody:
 def read_error_body(response: httpx.Response, is_error: Callable[[object], bool]) -> ErrorBody:
     """Read an error answer; `is_error(body)` says whether JSON is the spec's Error."""
     secrets = sent_secrets(response.request)
-    content = response.content
-    if not content.strip():
+    if not response.content.strip():
         return ErrorBody("", None, None, shape="an empty body")
     try:
         body: object = redact_values(response.json(), secrets)
@@ -567,24 +548,16 @@ def read_error_body(response: httpx.Response, is_error: Callable[[object], bool]
         named = {error.field: (error.message,)} if isinstance(error.field, str) else {}
         reason = _readable(f"{error.error}: {error.message}", secrets)
         return ErrorBody(body, error, reason, _redacted_fields(named, secrets))
-    fields = _field_errors(body.get("errors")) if isinstance(body, dict) else {}
-    return ErrorBody(
-        body,
-        None,
-        _readable(_reason_of(body), secrets),
-        _redacted_fields(fields, secrets),
-        shape=json_shape(body),
+    fields = _redacted_fields(
+        _field_errors(body.get("errors")) if isinstance(body, dict) else {}, secrets
     )
+    return ErrorBody(body, None, _readable(_reason_of(body), secrets), fields, json_shape(body))
 
 
 def _readable(text: str | None, secrets: list[str]) -> str | None:
     """Redacted first (so no cut leaves half a secret), then one line of MAX_REASON chars."""
-    if text is None:
-        return None
-    line = " ".join(redact(text, secrets).split())
-    if not line:
-        return None
-    return line if len(line) <= MAX_REASON else line[: MAX_REASON - 1] + "…"
+    line = " ".join(redact(text or "", secrets).split())
+    return line[: MAX_REASON - 1] + "…" if len(line) > MAX_REASON else line or None
 
 
 def _text(value: object) -> str | None:
@@ -622,14 +595,8 @@ def _head(body: Mapping[str, Any], depth: int) -> str | None:
     if isinstance(error, dict) and depth < 3:
         error = _reason_of(error, depth + 1)
     error_text = _text(error)
-    message = next(
-        (
-            text
-            for key in ("message", "detail", "error_description", "description", "msg")
-            if (text := _text(body.get(key)))
-        ),
-        None,
-    )
+    keys = ("message", "detail", "error_description", "description", "msg")
+    message = next(filter(None, (_text(body.get(key)) for key in keys)), None)
     title = _text(body.get("title"))
     if error_text:
         return f"{error_text}: {message}" if message and message != error_text else error_text
@@ -675,12 +642,8 @@ def _field_errors(errors: object) -> dict[str, tuple[str, ...]]:
     fields: dict[str, tuple[str, ...]] = {}
     if isinstance(errors, dict):
         for name, messages in errors.items():
-            if isinstance(messages, list):
-                fields[str(name)] = tuple(
-                    m if isinstance(m, str) else _compact(m) for m in messages
-                )
-            else:
-                fields[str(name)] = (messages if isinstance(messages, str) else _compact(messages),)
+            listed = messages if isinstance(messages, list) else [messages]
+            fields[str(name)] = tuple(m if isinstance(m, str) else _compact(m) for m in listed)
     elif isinstance(errors, list):
         for item in errors:
             if isinstance(item, dict) and (named := _field_of(item)):
