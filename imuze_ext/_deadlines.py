@@ -483,22 +483,20 @@ class DecodedResponse(httpx.Response):
     reader share the result); JSON nested too deeply is a ValueError like any bad JSON."""
 
     _decoded: Any = _UNSET
-    _decode_error: ValueError | None = None
+    """The decoded body, or the ValueError that decoding it raised."""
 
     def json(self, **kwargs: Any) -> Any:
         if kwargs:
             return super().json(**kwargs)
-        if self._decode_error is not None:
-            raise self._decode_error
         if self._decoded is _UNSET:
             try:
                 self._decoded = super().json()
             except RecursionError:
-                self._decode_error = ValueError("the JSON is nested too deeply")
-                raise self._decode_error from None
+                self._decoded = ValueError("the JSON is nested too deeply")
             except ValueError as exc:  # UnicodeDecodeError is a ValueError too
-                self._decode_error = exc
-                raise
+                self._decoded = exc
+        if isinstance(self._decoded, ValueError):
+            raise self._decoded
         return self._decoded
 
 

@@ -81,8 +81,12 @@ class Media:
                 signed = True
             except ValueError:
                 signed = False
-        if not signed:
-            shown = describe(head, _responses.media_type(response))
+        if not signed:  # the message quotes the first bytes, unprintable ones as dots
+            kind = _responses.media_type(response)
+            text = "".join(
+                c if c.isprintable() else "." for c in head[:HEAD_BYTES].decode("latin-1")
+            )
+            shown = f"{kind or 'no Content-Type'}, starting {text!r}" if head else f"{kind}, empty"
             raise UnexpectedMediaError(
                 f"{self.field} did not send {self.what}: {shown}", response=response, head=head
             )
@@ -90,13 +94,6 @@ class Media:
 
 MP3 = Media("mp3_url", frozenset({"audio/mpeg", "audio/mp3", "audio/mpeg3"}), "an MP3")
 TIMELINE = Media("timeline_url", frozenset({"application/json"}), "JSON", whole=True)
-
-
-def describe(head: bytes, kind: str) -> str:
-    """The first bytes of a body, for a message: `text/html, starting '<!DOCTYPE html>…'`."""
-    text = head[:HEAD_BYTES].decode("latin-1")
-    shown = "".join(char if char.isprintable() else "." for char in text)
-    return f"{kind or 'no Content-Type'}, starting {shown!r}" if head else f"{kind}, empty"
 
 
 async def run_to_the_end(step: Callable[[], _T]) -> _T:
