@@ -510,15 +510,13 @@ def _too_large(request: httpx.Request, size: int | str) -> ResponseValidationErr
 def guarded(raw: httpx.Response, request: httpx.Request, *, streamed: bool) -> DecodedResponse:
     """`raw` as a DecodedResponse over a guarded stream (a declared Content-Length over
     MAX_BODY_BYTES is refused at once, unless `streamed`)."""
-    cap = None if streamed else MAX_BODY_BYTES
-    if not streamed:
-        declared = raw.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            raise _too_large(request, declared)
+    declared = raw.headers.get("Content-Length", "")
+    if not streamed and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large(request, declared)
     return DecodedResponse(
         raw.status_code,
         headers=raw.headers,
-        stream=_Body(raw.stream, request, guard=True, cap=cap),
+        stream=_Body(raw.stream, request, guard=True, cap=None if streamed else MAX_BODY_BYTES),
         extensions=raw.extensions,
         request=request,
     )
