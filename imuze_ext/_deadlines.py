@@ -1,21 +1,12 @@
 """Time limits: one per attempt (`timeout`), one per call (`deadline`), one per wait, enforced.
 
-A *call* is one method of the client (`songs.get`, `songs.download`...): its login, its
-request, and all their retries. The call's state lives in a context variable, so every
-layer under it (the auth flow, the retrying transport, the sockets, the body stream) sees
-the same deadline and spends the same retry budget, in sync code and in async tasks alike.
-
-- An attempt (one request and its whole answer body) ends by `attempt_end`: its start
-  plus the attempt limit (see `attempt_seconds`). Streamed bodies (downloads) have no
-  attempt limit: for them `timeout` is a stall limit, httpx's read timeout.
-- A call ends by `deadline`: its start plus the call's deadline, and never after the end
-  of an enclosing wait (`bounded`).
-
-Enforcement, from the bottom up: our sockets (a network backend of httpcore's) give every
-connect, read and write what is left at most, so a trickling server cannot hold an attempt
-open; each body chunk is checked against the time left and a size cap (a caller's own
-transport or httpx client, which our sockets do not cover, is bounded chunk by chunk, and
-its headers in a cancel scope when async).
+A *call* is one method of the client (its login, request and retries). Its state lives in a
+context variable, so every layer under it sees the same deadline and retry budget, in sync
+code and async tasks alike. An attempt ends by `attempt_end` (streamed bodies have none:
+`timeout` is their stall limit); a call by its deadline, never after an enclosing wait's.
+Our sockets give every connect, read and write at most what is left, so a trickling server
+cannot hold an attempt open; each body chunk is checked against the time left and a size cap
+(which bounds a caller's own transport too; its headers in a cancel scope when async).
 """
 
 # ruff: noqa: ASYNC109 - httpcore's stream interface takes `timeout=`; we only shorten it
@@ -30,9 +21,9 @@ import math
 import ssl
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import anyio
 import httpcore
@@ -40,8 +31,6 @@ import httpx
 
 from .errors import ResponseValidationError
 from .redaction import redact_url
-
-_T = TypeVar("_T")
 
 Limit = Literal["timeout", "deadline", "stall"]
 
@@ -79,22 +68,13 @@ class Call:
     attempt_end: float | None = None
     attempt_seconds: float | None = None
 
-    def _update(self) -> None:
-        self.until = _earliest(self.attempt_end, self.deadline)
-
-    def remaining(self, now: float | None = None) -> float | None:
-        """Seconds left of the attempt and the call (None: no limit)."""
-        until = self.until
-        return None if until is None else until - (time.monotonic() if now is None else now)
-
 
 _call: contextvars.ContextVar[Call | None] = contextvars.ContextVar("imuze_call", default=None)
 _bound: contextvars.ContextVar[float | None] = contextvars.ContextVar("imuze_bound", default=None)
 
 
 def attempt_seconds(timeout: httpx.Timeout) -> float | None:
-    """The wall clock of one attempt: the largest value `timeout` sets (a float timeout
-    sets them all), or None when it sets none."""
+    """The wall clock of one attempt: the largest value `timeout` sets, or None."""
     values = [v for v in (timeout.connect, timeout.read, timeout.write, timeout.pool) if v]
     return max(values) if values else None
 
@@ -112,40 +92,27 @@ def current() -> Call | None:
 
 
 def _earliest(a: float | None, b: float | None) -> float | None:
-    if a is None:
-        return b
-    return a if b is None or a < b else b
+    return min((t for t in (a, b) if t is not None), default=None)
 
 
-class call_scope:  # lower case: used as a context manager, as contextlib names its own
+@contextlib.contextmanager
+def call_scope(deadline: float | None = None, *, settled: bool = False) -> Iterator[Call]:
     """Run one call: its layers share this Call. Nested scopes join the outer call.
 
     With `settled`, `deadline` is the call's deadline (None: none); otherwise the
     retrying transport settles it from its client's Limits on the first request.
     """
-
-    __slots__ = ("_call", "_token")
-
-    def __init__(self, deadline: float | None = None, *, settled: bool = False) -> None:
-        outer = _call.get()
-        self._token: contextvars.Token[Call | None] | None = None
-        if outer is not None:
-            self._call = outer
-            return
-        now = time.monotonic()
-        own = None if deadline is None else now + deadline
-        end = _earliest(own, _bound.get())
-        self._call = Call(now, end, deadline, settled=settled, until=end)
-
-    def __enter__(self) -> Call:
-        if self._call is not _call.get():
-            self._token = _call.set(self._call)
-        return self._call
-
-    def __exit__(self, *exc: object) -> None:
-        if self._token is not None:
-            _call.reset(self._token)
-            self._token = None
+    if (outer := _call.get()) is not None:
+        yield outer
+        return
+    now = time.monotonic()
+    end = _earliest(None if deadline is None else now + deadline, _bound.get())
+    call = Call(now, end, deadline, settled=settled, until=end)
+    token = _call.set(call)
+    try:
+        yield call
+    finally:
+        _call.reset(token)
 
 
 def settle(call: Call, limits: Limits) -> None:
@@ -157,18 +124,17 @@ def settle(call: Call, limits: Limits) -> None:
         call.deadline_seconds = limits.deadline
         if limits.deadline is not None:
             call.deadline = _earliest(call.deadline, call.started + limits.deadline)
-            call._update()
+            call.until = _earliest(call.attempt_end, call.deadline)
 
 
 def begin_attempt(call: Call, seconds: float | None, request: httpx.Request) -> None:
-    """Start an attempt now; it may last `seconds` (None: only the call's deadline). The
-    request's own timeouts are shortened to the call's time left (for a transport of the
-    caller's, which our sockets do not guard)."""
+    """Start an attempt that may last `seconds` (None: until the deadline); shorten the
+    request's timeouts to the call's time left (for a caller's transport, not our sockets)."""
     call.attempts += 1
     call.attempt_started = time.monotonic()
     call.attempt_seconds = seconds
     call.attempt_end = None if seconds is None else call.attempt_started + seconds
-    call._update()
+    call.until = _earliest(call.attempt_end, call.deadline)
     if call.deadline is None:
         return
     left = call.deadline - call.attempt_started
@@ -181,8 +147,8 @@ def begin_attempt(call: Call, seconds: float | None, request: httpx.Request) -> 
 
 
 def may_wait(call: Call, delay: float, now: float | None = None) -> bool:
-    """Whether the call may sleep `delay` s and try again: a retry is left, and the next
-    attempt would start before the deadline. A yes spends the retry."""
+    """Whether the call may sleep `delay` s and try again before its deadline, with a retry
+    left; a yes spends the retry."""
     if call.retries_left is not None and call.retries_left <= 0:
         return False
     if call.deadline is not None:
@@ -205,8 +171,8 @@ def bounded(end: float) -> Iterator[None]:
 
 
 def io_timeout(given: float | None, expired: type[Exception] = TimeoutError) -> float | None:
-    """The timeout of one read, write or connect: httpx's own, shortened to what is left of
-    the attempt and the call; raises `expired` when nothing is left."""
+    """The timeout of one read, write or connect, shortened to the attempt's and the call's
+    time left; `expired` is raised when nothing is left."""
     call = _call.get()
     if call is None or call.until is None:
         return given
@@ -216,25 +182,17 @@ def io_timeout(given: float | None, expired: type[Exception] = TimeoutError) -> 
     return left if given is None else min(given, left)
 
 
-def limit_hit(call: Call | None, now: float | None = None) -> Limit:
-    """Which limit a timeout hit: the call's deadline, the attempt's timeout, else the
-    stall (httpx's per-operation timeout: no byte for that long)."""
-    if call is None:
-        return "stall"
-    now = time.monotonic() if now is None else now
-    if call.deadline is not None and now >= call.deadline - 0.005:
-        return "deadline"
-    if call.attempt_end is not None and now >= call.attempt_end - 0.005:
-        return "timeout"
-    return "stall"
-
-
 def describe_timeout(call: Call | None) -> tuple[Limit, float, str]:
-    """(limit, seconds the call ran, a readable phrase) for a timed-out call."""
-    now = time.monotonic()
-    limit = limit_hit(call, now)
+    """(limit, seconds the call ran, a readable phrase) for a timed-out call: the limit is
+    the call's deadline, the attempt's timeout, else the stall (no byte for that long)."""
     if call is None:
-        return limit, 0.0, "no answer within the read timeout"
+        return "stall", 0.0, "no answer within the read timeout"
+    now = time.monotonic()
+    limit: Limit = "stall"
+    if call.deadline is not None and now >= call.deadline - 0.005:
+        limit = "deadline"
+    elif call.attempt_end is not None and now >= call.attempt_end - 0.005:
+        limit = "timeout"
     elapsed = now - call.started
     tries = f" after {call.attempts} attempt{'s' * (call.attempts != 1)}"
     if limit == "deadline":
@@ -280,19 +238,13 @@ class _Stream(httpcore.NetworkStream):
 class DeadlineBackend(httpcore.NetworkBackend):
     """httpcore's sync backend, each operation bounded by the call's time left."""
 
-    def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
-        self._inner = inner or httpcore.SyncBackend()
+    _inner = httpcore.SyncBackend()
 
     def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
+        self, host: str, port: int, timeout: float | None = None, *args: Any, **kwargs: Any
     ) -> httpcore.NetworkStream:
         wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._inner.connect_tcp(host, port, wait, local_address, socket_options))
+        return _Stream(self._inner.connect_tcp(host, port, wait, *args, **kwargs))
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
@@ -328,20 +280,13 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
 class AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
     """The async twin of DeadlineBackend, over httpcore's automatic backend."""
 
-    def __init__(self, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
-        self._inner = inner or httpcore.AnyIOBackend()
+    _inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
+        self, host: str, port: int, timeout: float | None = None, *args: Any, **kwargs: Any
     ) -> httpcore.AsyncNetworkStream:
         wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        stream = await self._inner.connect_tcp(host, port, wait, local_address, socket_options)
-        return _AsyncStream(stream)
+        return _AsyncStream(await self._inner.connect_tcp(host, port, wait, *args, **kwargs))
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
@@ -356,65 +301,70 @@ def ssl_context() -> ssl.SSLContext:
 # The bottom of our own stack: httpcore's pools over those sockets, behind httpx's transport
 # interface, and the user's proxies chosen from the environment as httpx chooses them.
 
-_HTTPCORE_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
-    (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout),
-    (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.TimeoutException, httpx.TimeoutException),
-    (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError),
-    (httpcore.WriteError, httpx.WriteError),
-    (httpcore.NetworkError, httpx.NetworkError),
-    (httpcore.ProxyError, httpx.ProxyError),
-    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
-    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
-    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore.ProtocolError, httpx.ProtocolError),
-)
-"""httpcore's exceptions, most specific first, and the httpx ones they are raised as."""
-
 
 @contextlib.contextmanager
 def _httpx_errors(request: httpx.Request) -> Iterator[None]:
-    """httpcore's exceptions raised as httpx's, as httpx's own transports raise them."""
+    """httpcore's exceptions raised as httpx's namesakes (the most specific one), as httpx's
+    own transports raise them."""
     try:
         yield
     except Exception as exc:
-        for theirs, ours in _HTTPCORE_ERRORS:
-            if isinstance(exc, theirs):
+        names = [c.__name__ for c in type(exc).__mro__ if getattr(httpcore, c.__name__, 0) is c]
+        for ours in (getattr(httpx, name, None) for name in names):
+            if isinstance(ours, type) and issubclass(ours, httpx.TransportError):
                 raise ours(str(exc), request=request) from exc
         raise
 
 
+def _core_url(url: httpx.URL) -> httpcore.URL:
+    return httpcore.URL(
+        scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+    )
+
+
 def _core_request(request: httpx.Request) -> httpcore.Request:
-    url = request.url
     return httpcore.Request(
         method=request.method,
-        url=httpcore.URL(
-            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
-        ),
+        url=_core_url(request.url),
         headers=request.headers.raw,
         content=request.stream,
         extensions=request.extensions,
     )
 
 
-class _CoreStream(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """httpcore's body stream (sync or async), its failures raised as httpx's."""
+class _Body(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body stream (sync or async): httpcore's failures raised as httpx's; with `guard`,
+    checked after each chunk for time left and for size (`cap`)."""
 
-    def __init__(self, inner: Any, request: httpx.Request) -> None:
+    def __init__(
+        self, inner: Any, request: httpx.Request, *, guard: bool = False, cap: int | None = None
+    ) -> None:
         self._inner = inner
         self._request = request
+        self._guard = guard
+        self._cap = cap
+        self._size = 0
+
+    def _check(self, chunk: bytes) -> bytes:
+        if not self._guard:
+            return chunk
+        self._size += len(chunk)
+        if self._cap is not None and self._size > self._cap:
+            raise _too_large(self._request, f"over {self._size}")
+        call = _call.get()
+        if call is not None and call.until is not None and call.until <= time.monotonic():
+            raise httpx.ReadTimeout("the attempt's or the call's time is up", request=self._request)
+        return chunk
 
     def __iter__(self) -> Iterator[bytes]:
         with _httpx_errors(self._request):
-            yield from self._inner
+            for chunk in self._inner:
+                yield self._check(chunk)
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         with _httpx_errors(self._request):
             async for chunk in self._inner:
-                yield chunk
+                yield self._check(chunk)
 
     def close(self) -> None:
         self._inner.close()
@@ -424,15 +374,14 @@ class _CoreStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 
 def _answer(answer: httpcore.Response, request: httpx.Request) -> httpx.Response:
-    stream = _CoreStream(answer.stream, request)
+    stream = _Body(answer.stream, request)
     return httpx.Response(
         answer.status, headers=answer.headers, stream=stream, extensions=answer.extensions
     )
 
 
 class PoolTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """An httpx transport over one of httpcore's pools (direct or through a proxy; a sync
-    pool serves `handle_request`, an async one `handle_async_request`)."""
+    """An httpx transport over one of httpcore's pools (sync or async, direct or proxied)."""
 
     def __init__(self, pool: Any) -> None:
         self.pool = pool
@@ -453,9 +402,8 @@ class PoolTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 
 def environment_proxies() -> dict[str, str | None]:
-    """The proxies httpx uses with `trust_env=True`, as its `mounts` patterns: HTTP_PROXY,
-    HTTPS_PROXY and ALL_PROXY (`http://`, `https://`, `all://`; a bare host:port is http),
-    and each NO_PROXY entry a pattern that goes direct (None); NO_PROXY=* turns them off."""
+    """The proxies httpx uses with `trust_env=True`, as `mounts` patterns (a NO_PROXY entry
+    goes direct: None; NO_PROXY=* turns them all off)."""
     found = urllib.request.getproxies()
     mounts: dict[str, str | None] = {}
     for scheme in ("http", "https", "all"):
@@ -481,100 +429,74 @@ def _direct_pattern(host: str) -> str:
     return f"all://[{host}]" if address.version == 6 else f"all://{host}"
 
 
-def _pool_settings(limits: httpx.Limits) -> dict[str, Any]:
-    """What httpx's transport gives its pool, for ours (no retries: ours are above it)."""
-    return {
-        "ssl_context": ssl_context(),
-        "max_connections": limits.max_connections,
-        "max_keepalive_connections": limits.max_keepalive_connections,
-        "keepalive_expiry": limits.keepalive_expiry,
-    }
-
-
-def _proxy_settings(proxy: str) -> tuple[str, dict[str, Any]]:
-    """The kind of a proxy URL (`http` or `socks5`) and what httpcore's proxy pool takes."""
+def _proxy_pool(proxy: str, settings: dict[str, Any], asynchronous: bool) -> PoolTransport:
+    """A pool through one proxy URL (http(s) or socks5), on our sockets."""
     parsed = httpx.Proxy(proxy)
     url = parsed.url
-    settings: dict[str, Any] = {
-        "proxy_url": httpcore.URL(
-            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
-        ),
-        "proxy_auth": parsed.raw_auth,
-    }
+    settings = {**settings, "proxy_url": _core_url(url), "proxy_auth": parsed.raw_auth}
     if url.scheme in ("http", "https"):
         settings["proxy_headers"] = parsed.headers.raw
         settings["proxy_ssl_context"] = parsed.ssl_context
-        return "http", settings
-    if url.scheme in ("socks5", "socks5h"):
-        return "socks5", settings
-    raise ValueError(f"unknown proxy scheme {url.scheme!r} in {redact_url(proxy)!r}")
+        pool: Any = httpcore.AsyncHTTPProxy if asynchronous else httpcore.HTTPProxy
+    elif url.scheme in ("socks5", "socks5h"):
+        pool = httpcore.AsyncSOCKSProxy if asynchronous else httpcore.SOCKSProxy
+    else:
+        raise ValueError(f"unknown proxy scheme {url.scheme!r} in {redact_url(proxy)!r}")
+    return PoolTransport(pool(**settings))
 
 
 def http_transport(
     limits: httpx.Limits, *, trust_env: bool = True, asynchronous: bool = False
 ) -> PoolTransport | ClientTransport:
-    """Our bottom: a pool whose sockets obey the call's deadlines (TLS verified), and, with
-    `trust_env`, one through each proxy the environment names, chosen per URL by httpx's
-    own `mounts` routing. `asynchronous`: httpcore's async pools, for an AsyncImuze."""
-    backend = AsyncDeadlineBackend() if asynchronous else DeadlineBackend()
-    settings = {**_pool_settings(limits), "network_backend": backend}
-    direct_pool, http_proxy, socks_proxy = _ASYNC_POOLS if asynchronous else _POOLS
-    direct = PoolTransport(direct_pool(**settings))
+    """Our bottom: a pool whose sockets obey the call's deadlines and, with `trust_env`, one
+    per proxy the environment names, routed by httpx's `mounts` (async pools for AsyncImuze)."""
+    settings: dict[str, Any] = {
+        "ssl_context": ssl_context(),
+        "max_connections": limits.max_connections,
+        "max_keepalive_connections": limits.max_keepalive_connections,
+        "keepalive_expiry": limits.keepalive_expiry,
+        "network_backend": AsyncDeadlineBackend() if asynchronous else DeadlineBackend(),
+    }
+    pool = httpcore.AsyncConnectionPool if asynchronous else httpcore.ConnectionPool
+    direct = PoolTransport(pool(**settings))
     proxies = environment_proxies() if trust_env else {}
     if not proxies:
         return direct
-
-    def through(url: str) -> PoolTransport:
-        kind, proxy = _proxy_settings(url)
-        return PoolTransport((http_proxy if kind == "http" else socks_proxy)(**settings, **proxy))
-
-    mounts = {pattern: None if url is None else through(url) for pattern, url in proxies.items()}
+    mounts = {
+        pattern: None if url is None else _proxy_pool(url, settings, asynchronous)
+        for pattern, url in proxies.items()
+    }
     router = (httpx.AsyncClient if asynchronous else httpx.Client)(
         transport=direct, mounts=mounts, trust_env=False
     )
     return ClientTransport(router, owned=True)
 
 
-_POOLS: tuple[Any, Any, Any] = (httpcore.ConnectionPool, httpcore.HTTPProxy, httpcore.SOCKSProxy)
-_ASYNC_POOLS: tuple[Any, Any, Any] = (
-    httpcore.AsyncConnectionPool,
-    httpcore.AsyncHTTPProxy,
-    httpcore.AsyncSOCKSProxy,
-)
-
-
 # The body: read within the call's time, bounded in size, decoded once.
-
-
-class JSONTooDeepError(ValueError):
-    """A JSON text nested deeper than Python's parser goes."""
 
 
 _UNSET: Any = object()
 
 
 class DecodedResponse(httpx.Response):
-    """An httpx.Response whose `json()` decodes the body once and keeps the result: the
-    generated parser and the tolerant reader get the same data, and a JSON text too deeply
-    nested for Python's parser is a ValueError like any bad JSON."""
+    """An httpx.Response whose `json()` decodes the body once (the generated parser and our
+    reader share the result); JSON nested too deeply is a ValueError like any bad JSON."""
 
     _decoded: Any = _UNSET
-    _decode_error: ValueError | None = None
+    """The decoded body, or the ValueError that decoding it raised."""
 
     def json(self, **kwargs: Any) -> Any:
         if kwargs:
             return super().json(**kwargs)
-        if self._decode_error is not None:
-            raise self._decode_error
         if self._decoded is _UNSET:
             try:
                 self._decoded = super().json()
             except RecursionError:
-                self._decode_error = JSONTooDeepError("the JSON is nested too deeply")
-                raise self._decode_error from None
+                self._decoded = ValueError("the JSON is nested too deeply")
             except ValueError as exc:  # UnicodeDecodeError is a ValueError too
-                self._decode_error = exc
-                raise
+                self._decoded = exc
+        if isinstance(self._decoded, ValueError):
+            raise self._decoded
         return self._decoded
 
 
@@ -585,57 +507,16 @@ def _too_large(request: httpx.Request, size: int | str) -> ResponseValidationErr
     )
 
 
-def _check_chunk(request: httpx.Request, size: int, cap: int | None) -> None:
-    """After each chunk: the size so far within `cap`, and time left."""
-    if cap is not None and size > cap:
-        raise _too_large(request, f"over {size}")
-    call = _call.get()
-    if call is not None and call.until is not None and call.until <= time.monotonic():
-        raise httpx.ReadTimeout("the attempt's or the call's time is up", request=request)
-
-
-class GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A body stream (sync or async) checked for time left after each chunk, and for size
-    (`cap`)."""
-
-    def __init__(self, inner: Any, request: httpx.Request, cap: int | None) -> None:
-        self._inner = inner
-        self._request = request
-        self._cap = cap
-        self._size = 0
-
-    def _check(self, chunk: bytes) -> bytes:
-        self._size += len(chunk)
-        _check_chunk(self._request, self._size, self._cap)
-        return chunk
-
-    def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._inner:
-            yield self._check(chunk)
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:
-            yield self._check(chunk)
-
-    def close(self) -> None:
-        self._inner.close()
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
 def guarded(raw: httpx.Response, request: httpx.Request, *, streamed: bool) -> DecodedResponse:
-    """`raw` as a DecodedResponse over a guarded stream; a non-streamed body whose declared
-    Content-Length is over MAX_BODY_BYTES is refused at once."""
-    cap = None if streamed else MAX_BODY_BYTES
-    if not streamed:
-        declared = raw.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            raise _too_large(request, declared)
+    """`raw` as a DecodedResponse over a guarded stream (a declared Content-Length over
+    MAX_BODY_BYTES is refused at once, unless `streamed`)."""
+    declared = raw.headers.get("Content-Length", "")
+    if not streamed and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large(request, declared)
     return DecodedResponse(
         raw.status_code,
         headers=raw.headers,
-        stream=GuardedStream(raw.stream, request, cap),
+        stream=_Body(raw.stream, request, guard=True, cap=None if streamed else MAX_BODY_BYTES),
         extensions=raw.extensions,
         request=request,
     )
@@ -653,8 +534,7 @@ def _add_missing_headers(request: httpx.Request, defaults: httpx.Headers) -> Non
 
 
 class ClientTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """Sends through an httpx.Client or AsyncClient (its transport and mounts, event hooks
-    and default headers apply): a caller's, which the caller keeps and closes, or our own
+    """Sends through an httpx.Client or AsyncClient: a caller's (the caller closes it) or our
     proxy router (`owned`). Auth and redirects are left to the layers above, so that
     credentials are attached once, only for the API's origin."""
 
@@ -674,9 +554,9 @@ class ClientTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         in a cancel scope that ends with the attempt (the body is guarded chunk by chunk)."""
         _add_missing_headers(request, self.client.headers)
         call = _call.get()
-        left = None if call is None else call.remaining()
+        until = None if call is None else call.until
         try:
-            with anyio.fail_after(None if left is None else max(left, 0.0)):
+            with anyio.fail_after(None if until is None else max(until - time.monotonic(), 0)):
                 response: httpx.Response = await self.client.send(
                     request, stream=True, auth=None, follow_redirects=False
                 )
@@ -722,8 +602,7 @@ def effective_timeout(
     default: httpx.Timeout,
     http_client: httpx.Client | httpx.AsyncClient | None,
 ) -> httpx.Timeout:
-    """The timeout of each request: the one passed; else the caller's client's own, when it
-    set one; else ours (`default`)."""
+    """The timeout passed; else the caller's client's own, if set; else ours (`default`)."""
     if timeout is default and http_client is not None:
         if http_client.timeout != HTTPX_DEFAULT_TIMEOUT:
             return http_client.timeout

@@ -1,24 +1,18 @@
 """Answers: a generated operation's outcome as a validated model, a RawResponse, or a typed error.
 
-Success is any 2xx whose body matches the operation's success schema (jsonschema-rs, from
-the packaged spec, because the generated `from_dict` checks presence, not types). A 2xx
-the operation does not document, a media URL that is not absolute and an error body that
-is not the spec's Error are tolerated and reported (see _tolerance). The generated
-functions parse only the statuses the spec documents, and can fail with KeyError,
-ValueError (including `HTTPStatus(599)`) or TypeError on a bad answer: a response hook
-keeps the raw httpx response of the current call, and every answer is judged from it.
-Every failure raised while sending becomes one of our typed exceptions (`typed`); no
-message quotes a header value, and URLs are redacted.
-
-An error answer's reason is read whatever the body's shape: the spec's Error;
-`{"error": "..."}`, `{"error": {"message": ...}}`, `{"message": ...}`, problem+json
-(`title`, `detail`); Rails' `{"errors": {field: [msgs]}}` and `{"errors": [...]}`;
-text/plain; an HTML page (its title, else its first heading). The reason is redacted of
-every credential the request carried (imuze_ext.redaction), then shortened.
+Success is any 2xx whose body matches the operation's success schema (jsonschema-rs: the
+generated `from_dict` checks presence, not types); undocumented 2xx, relative media URLs
+and foreign error bodies are tolerated and reported (_tolerance). The generated parsers
+fail on statuses the spec does not document, so a response hook keeps the raw answer of
+the current call and every answer is judged from it. Every failure while sending becomes
+a typed exception (`typed`); no message quotes a header value, and URLs are redacted.
+An error answer's reason is read whatever the body's shape (the spec's Error, the common
+JSON error shapes, Rails' `errors`, text, an HTML page's title), redacted and shortened.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import html.parser
@@ -93,22 +87,13 @@ _SECRET_SCHEMAS = frozenset({"TokenResponse"})
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-def packaged_spec_text() -> str:
-    """The text of the spec packaged with the client (`imuze_ext/openapi.yaml`)."""
-    return importlib.resources.files("imuze_ext").joinpath("openapi.yaml").read_text("utf-8")
-
-
 @functools.cache
 def packaged_spec() -> dict[str, Any]:
     """The spec packaged with the client, parsed once per process (do not change it)."""
+    text = importlib.resources.files("imuze_ext").joinpath("openapi.yaml").read_text("utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    spec: dict[str, Any] = yaml.load(packaged_spec_text(), Loader=loader)  # noqa: S506 - safe
+    spec: dict[str, Any] = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     return spec
-
-
-def _components() -> dict[str, Any]:
-    components: dict[str, Any] = packaged_spec()["components"]
-    return components
 
 
 def _operation(operation: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
@@ -136,9 +121,8 @@ def documented_success(operation: str) -> frozenset[int]:
 
 @functools.cache
 def echo_fields(operation: str) -> tuple[str, ...]:
-    """The path parameters of an operation that reappear, by name, as properties of its
-    success answer's schema: an answer must name the thing asked for (GET /songs/{id}
-    answers a Song whose `id` is the id in the path)."""
+    """The path parameters that reappear as properties of the success answer: an answer
+    names the thing asked for (GET /songs/{id} answers a Song whose `id` is that id)."""
     _, item, op = _operation(operation)
     params = [_deref(p) for p in [*item.get("parameters", []), *op.get("parameters", [])]]
     names = [p["name"] for p in params if p.get("in") == "path"]
@@ -170,29 +154,12 @@ def echo_mismatch(response: httpx.Response, operation: str) -> ResponseValidatio
     return None
 
 
-def drop_connection(response: httpx.Response) -> None:
-    """Close the connection an answer came on, so that the pool does not use it again."""
-    stream = response.extensions.get("network_stream")
-    if stream is not None:
-        stream.close()
-
-
-async def adrop_connection(response: httpx.Response) -> None:
-    """The async twin of drop_connection."""
-    stream = response.extensions.get("network_stream")
-    if stream is not None:
-        await stream.aclose()
-
-
 @functools.cache
 def validator(schema_name: str) -> jsonschema_rs.Draft202012Validator:
-    """A compiled validator for one component schema of the packaged spec.
-
-    `format` stays an annotation (jsonschema-rs' default for 2020-12): a relative media URL
-    passes `format: uri` here and is resolved, and reported, by read().
-    """
+    """A compiled validator for one component schema of the packaged spec (`format` is an
+    annotation: a relative media URL passes `format: uri`, then read() resolves it)."""
     return jsonschema_rs.Draft202012Validator(
-        {"$ref": f"#/components/schemas/{schema_name}", "components": _components()}
+        {"$ref": f"#/components/schemas/{schema_name}", "components": packaged_spec()["components"]}
     )
 
 
@@ -235,10 +202,8 @@ def read(
     model: type[M],
     tolerance: Tolerance,
 ) -> M:
-    """The validated model of an answer to `operation`, its media URLs resolved.
-
-    `parsed` is what the generated code made of it (reused when nothing changed), or None.
-    """
+    """The validated model of an answer to `operation`, its media URLs resolved (`parsed`:
+    the generated code's model, reused when nothing changed, or None)."""
     if not 200 <= response.status_code < 300:
         raise status_error(response, operation, tolerance)
     data = decode_json(response)
@@ -284,11 +249,8 @@ def build_model(model: type[M], data: Any, response: httpx.Response) -> M:
 def status_error(
     response: httpx.Response, operation: str | None = None, tolerance: Tolerance | None = None
 ) -> ImuzeError:
-    """The typed exception for an answer whose status is not a success.
-
-    With an `operation` and a `tolerance`, an error body that is not the spec's Error is a
-    reported deviation (in strict mode, the returned error is a ResponseValidationError).
-    """
+    """The typed exception for an answer whose status is not a success; with an `operation`
+    and a `tolerance`, a body that is not the spec's Error is a reported deviation."""
     status = response.status_code
     if 200 <= status < 300:
         return ResponseValidationError(
@@ -301,21 +263,18 @@ def status_error(
     else:
         reason = f"{phrase}: {read_body.reason}" if read_body.reason else phrase
     message = f"{status} {reason} ({_where(response)})"
-    kwargs: dict[str, Any] = {
-        "response": response,
-        "body": read_body.body,
-        "error": read_body.error,
-        "field_errors": read_body.field_errors,
-    }
-    typed: APIStatusError
+    kwargs: dict[str, Any] = {}
     if status == 429:
-        retry_after = _retry.retry_after_seconds(response.headers.get("Retry-After"))
-        typed = RateLimitError(message, retry_after=retry_after, **kwargs)
-    else:
-        cls = _STATUS_ERRORS.get(status)
-        if cls is None:
-            cls = ServerError if status >= 500 else APIStatusError
-        typed = cls(message, **kwargs)
+        kwargs["retry_after"] = _retry.retry_after_seconds(response.headers.get("Retry-After"))
+    cls = _STATUS_ERRORS.get(status) or (ServerError if status >= 500 else APIStatusError)
+    typed = cls(
+        message,
+        response=response,
+        body=read_body.body,
+        error=read_body.error,
+        field_errors=read_body.field_errors,
+        **kwargs,
+    )
     if operation is not None and tolerance is not None:
         deviation = foreign_error_body(
             operation, status, read_body.shape, read_body.error is not None
@@ -425,14 +384,16 @@ def call_full(
     try:
         with _deadlines.call_scope():
             try:
-                raw, parsed = _recorded(send().parsed)
+                parsed = send().parsed
             except Exception as exc:
-                raw, parsed = _answer_despite(exc), None  # the generated parser gave up
-        model_read = read(raw, parsed, operation, model, tolerance)
-        if (mismatch := echo_mismatch(raw, operation)) is not None:
-            drop_connection(raw)
+                _parser_gave_up(exc)
+                parsed = None
+        raw, mismatch = _judged(parsed, operation, model, tolerance)
+        if mismatch is not None:
+            if (stream := raw.http_response.extensions.get("network_stream")) is not None:
+                stream.close()  # the pool must not use this connection again
             raise mismatch
-        return RawResponse(model_read, raw)
+        return raw
     finally:
         _last_response.reset(reset)
 
@@ -448,39 +409,41 @@ async def acall_full(
     try:
         with _deadlines.call_scope():
             try:
-                raw, parsed = _recorded((await send()).parsed)
+                parsed = (await send()).parsed
             except Exception as exc:
-                raw, parsed = _answer_despite(exc), None  # the generated parser gave up
-        model_read = read(raw, parsed, operation, model, tolerance)
-        if (mismatch := echo_mismatch(raw, operation)) is not None:
-            await adrop_connection(raw)
+                _parser_gave_up(exc)
+                parsed = None
+        raw, mismatch = _judged(parsed, operation, model, tolerance)
+        if mismatch is not None:
+            if (stream := raw.http_response.extensions.get("network_stream")) is not None:
+                await stream.aclose()  # the pool must not use this connection again
             raise mismatch
-        return RawResponse(model_read, raw)
+        return raw
     finally:
         _last_response.reset(reset)
 
 
-def _answer_despite(exc: Exception) -> httpx.Response:
-    """The recorded answer when the generated code choked on it; else `exc`, typed."""
-    raw = _last_response.get()
-    if raw is not None and _choked(exc):
-        return raw
+def _parser_gave_up(exc: Exception) -> None:
+    """Nothing when the generated code choked on a recorded answer's status or body (the
+    answer is judged from the record); else `exc`, typed, is raised."""
+    choked = isinstance(exc, (KeyError, ValueError, TypeError, AttributeError))
+    if choked and _last_response.get() is not None:
+        return
     translated = typed(exc)
     if translated is None or translated is exc:
         raise exc
     raise translated from exc
 
 
-def _recorded(parsed: object) -> tuple[httpx.Response, object]:
+def _judged(
+    parsed: object, operation: str, model: type[M], tolerance: Tolerance
+) -> tuple[RawResponse[M], ResponseValidationError | None]:
+    """The recorded answer read as `model`, and the error when it names another thing."""
     raw = _last_response.get()
     if raw is None:  # only when no response hook ran: an httpx client not built by imuze_ext
         raise ImuzeError("internal error: the HTTP answer was not recorded")
-    return raw, parsed
-
-
-def _choked(exc: Exception) -> bool:
-    """Whether the generated code failed on the answer's status or body (not on sending)."""
-    return isinstance(exc, (KeyError, ValueError, TypeError, AttributeError))
+    model_read = read(raw, parsed, operation, model, tolerance)
+    return RawResponse(model_read, raw), echo_mismatch(raw, operation)
 
 
 def where(url: httpx.URL) -> str:
@@ -500,11 +463,6 @@ def request_of(exc: BaseException) -> httpx.Request | None:
     return request if isinstance(request, httpx.Request) else None
 
 
-def _at(exc: BaseException) -> str:
-    request = request_of(exc)
-    return f"{request.method} {where(request.url)}: " if request is not None else ""
-
-
 def _said(exc: BaseException) -> str:
     text = redact_url(str(exc))
     name = type(exc).__name__
@@ -517,27 +475,28 @@ def typed(exc: BaseException) -> ImuzeError | None:
     if isinstance(exc, ImuzeError):
         return exc
     request = request_of(exc)
+    at = f"{request.method} {where(request.url)}: " if request is not None else ""
     if isinstance(exc, httpx.TimeoutException):
         limit, elapsed, phrase = _deadlines.describe_timeout(_deadlines.current())
         return APITimeoutError(
-            f"timed out: {_at(exc)}{phrase} ({elapsed:.1f} s in all; {type(exc).__name__})",
+            f"timed out: {at}{phrase} ({elapsed:.1f} s in all; {type(exc).__name__})",
             request=request,
             limit=limit,
             elapsed=elapsed,
         )
     if isinstance(exc, httpx.LocalProtocolError):  # h11's text quotes the header value
         return ImuzeError(
-            f"{_at(exc)}the request could not be sent: a header or the body is not valid "
+            f"{at}the request could not be sent: a header or the body is not valid "
             "HTTP (LocalProtocolError)"
         )
     if isinstance(exc, httpx.TooManyRedirects):
-        return APIConnectionError(f"{_at(exc)}too many redirects (a loop?)", request=request)
+        return APIConnectionError(f"{at}too many redirects (a loop?)", request=request)
     if isinstance(exc, httpx.DecodingError):
         return ResponseValidationError(
-            f"{_at(exc)}the body could not be decoded as its Content-Encoding says ({_said(exc)})"
+            f"{at}the body could not be decoded as its Content-Encoding says ({_said(exc)})"
         )
     if isinstance(exc, httpx.TransportError | httpx.RequestError):
-        return APIConnectionError(f"connection failed: {_at(exc)}{_said(exc)}", request=request)
+        return APIConnectionError(f"connection failed: {at}{_said(exc)}", request=request)
     if isinstance(exc, httpx.HTTPStatusError):
         return status_error(exc.response)
     if isinstance(exc, httpx.InvalidURL):
@@ -578,8 +537,7 @@ class ErrorBody:
 def read_error_body(response: httpx.Response, is_error: Callable[[object], bool]) -> ErrorBody:
     """Read an error answer; `is_error(body)` says whether JSON is the spec's Error."""
     secrets = sent_secrets(response.request)
-    content = response.content
-    if not content.strip():
+    if not response.content.strip():
         return ErrorBody("", None, None, shape="an empty body")
     try:
         body: object = redact_values(response.json(), secrets)
@@ -587,33 +545,19 @@ def read_error_body(response: httpx.Response, is_error: Callable[[object], bool]
         return _text_body(response, secrets)
     if isinstance(body, dict) and is_error(body):
         error = Error.from_dict(body)
-        named: dict[str, tuple[str, ...]] = {}
-        if isinstance(error.field, str):
-            named[error.field] = (error.message,)
-        return ErrorBody(
-            body,
-            error,
-            _readable(f"{error.error}: {error.message}", secrets),
-            _redacted_fields(named, secrets),
-        )
-    fields = _field_errors(body.get("errors")) if isinstance(body, dict) else {}
-    return ErrorBody(
-        body,
-        None,
-        _readable(_reason_of(body), secrets),
-        _redacted_fields(fields, secrets),
-        shape=json_shape(body),
+        named = {error.field: (error.message,)} if isinstance(error.field, str) else {}
+        reason = _readable(f"{error.error}: {error.message}", secrets)
+        return ErrorBody(body, error, reason, _redacted_fields(named, secrets))
+    fields = _redacted_fields(
+        _field_errors(body.get("errors")) if isinstance(body, dict) else {}, secrets
     )
+    return ErrorBody(body, None, _readable(_reason_of(body), secrets), fields, json_shape(body))
 
 
 def _readable(text: str | None, secrets: list[str]) -> str | None:
     """Redacted first (so no cut leaves half a secret), then one line of MAX_REASON chars."""
-    if text is None:
-        return None
-    line = " ".join(redact(text, secrets).split())
-    if not line:
-        return None
-    return line if len(line) <= MAX_REASON else line[: MAX_REASON - 1] + "…"
+    line = " ".join(redact(text or "", secrets).split())
+    return line[: MAX_REASON - 1] + "…" if len(line) > MAX_REASON else line or None
 
 
 def _text(value: object) -> str | None:
@@ -651,14 +595,8 @@ def _head(body: Mapping[str, Any], depth: int) -> str | None:
     if isinstance(error, dict) and depth < 3:
         error = _reason_of(error, depth + 1)
     error_text = _text(error)
-    message = next(
-        (
-            text
-            for key in ("message", "detail", "error_description", "description", "msg")
-            if (text := _text(body.get(key)))
-        ),
-        None,
-    )
+    keys = ("message", "detail", "error_description", "description", "msg")
+    message = next(filter(None, (_text(body.get(key)) for key in keys)), None)
     title = _text(body.get("title"))
     if error_text:
         return f"{error_text}: {message}" if message and message != error_text else error_text
@@ -704,12 +642,8 @@ def _field_errors(errors: object) -> dict[str, tuple[str, ...]]:
     fields: dict[str, tuple[str, ...]] = {}
     if isinstance(errors, dict):
         for name, messages in errors.items():
-            if isinstance(messages, list):
-                fields[str(name)] = tuple(
-                    m if isinstance(m, str) else _compact(m) for m in messages
-                )
-            else:
-                fields[str(name)] = (messages if isinstance(messages, str) else _compact(messages),)
+            listed = messages if isinstance(messages, list) else [messages]
+            fields[str(name)] = tuple(m if isinstance(m, str) else _compact(m) for m in listed)
     elif isinstance(errors, list):
         for item in errors:
             if isinstance(item, dict) and (named := _field_of(item)):
@@ -733,71 +667,61 @@ def json_shape(body: object) -> str:
     return f"a JSON {json_type(body)} body"
 
 
+_JSON_TYPES: tuple[tuple[type, str], ...] = (
+    (type(None), "null"),
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (Mapping, "object"),
+)
+
+
 def json_type(value: object) -> str:
     """`null`, `boolean`, `integer`, `number`, `string`, `object` or `array` for a value from
     `json.loads` (or a YAML document's JSON-compatible values)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "object" if isinstance(value, Mapping) else "array"
+    return next((name for kind, name in _JSON_TYPES if isinstance(value, kind)), "array")
+
+
+def media_type(response: httpx.Response) -> str:
+    """The answer's media type, lower case, without parameters ("" when none)."""
+    value: str = response.headers.get("Content-Type", "")
+    return value.split(";")[0].strip().lower()
 
 
 def _text_body(response: httpx.Response, secrets: list[str]) -> ErrorBody:
     text = response.text
-    media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if media_type in ("text/html", "application/xhtml+xml") or _looks_like_html(text):
-        return ErrorBody(text, None, _readable(_html_reason(text), secrets), shape="an HTML page")
-    shape = f"a {media_type} body" if media_type else "a non-JSON body"
+    kind = media_type(response)
+    html_start = text.lstrip()[:15].lower().startswith(("<!doctype html", "<html"))
+    if kind in ("text/html", "application/xhtml+xml") or html_start:
+        finder = TitleFinder()
+        with contextlib.suppress(AssertionError, ValueError):  # html.parser gives up on some
+            finder.feed(text)
+            finder.close()
+        reason = finder.found.get("title", "").strip() or finder.found.get("h", "").strip()
+        return ErrorBody(text, None, _readable(reason or None, secrets), shape="an HTML page")
+    shape = f"a {kind} body" if kind else "a non-JSON body"
     return ErrorBody(text, None, _readable(text, secrets), shape=shape)
 
 
-def _looks_like_html(text: str) -> bool:
-    start = text.lstrip()[:15].lower()
-    return start.startswith(("<!doctype html", "<html"))
-
-
-def _html_reason(text: str) -> str | None:
-    finder = TitleFinder()
-    try:
-        finder.feed(text)
-        finder.close()
-    except (AssertionError, ValueError):  # html.parser gives up on some malformed markup
-        pass
-    return finder.title.strip() or finder.heading.strip() or None
-
-
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-
-
 class TitleFinder(html.parser.HTMLParser):
-    """Collects an HTML page's <title> and first heading."""
+    """Collects an HTML page's <title> and first heading (`found["title"]`, `found["h"]`)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.title = ""
-        self.heading = ""
+        self.found: dict[str, str] = {}
         self._in: str | None = None
-        self._done: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        kind = "title" if tag == "title" else "heading" if tag in _HEADINGS else None
-        if kind and kind not in self._done:
+        kind = "title" if tag == "title" else "h" if re.fullmatch("h[1-6]", tag) else None
+        if kind and (kind == self._in or kind not in self.found):
             self._in = kind
+            self.found.setdefault(kind, "")
 
     def handle_endtag(self, tag: str) -> None:
-        if self._in and (tag == "title" or tag in _HEADINGS):
-            self._done.add(self._in)
+        if self._in and (tag == "title" or re.fullmatch("h[1-6]", tag)):
             self._in = None
 
     def handle_data(self, data: str) -> None:
-        if self._in == "title":
-            self.title += data
-        elif self._in == "heading":
-            self.heading += data
+        if self._in is not None:
+            self.found[self._in] += data

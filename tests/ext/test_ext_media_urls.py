@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 
 from imuze_cli.app import app
 from imuze_ext import AsyncImuze, Imuze, ResponseValidationError
-from imuze_ext._responses import _components
+from imuze_ext._responses import packaged_spec
 from imuze_ext._tolerance import (
     LIST_ITEMS,
     MEDIA_FIELDS,
@@ -100,7 +100,7 @@ def test_resolving_any_text_gives_a_url_or_none_never_a_stray_exception(referenc
 
 
 def test_the_media_fields_table_covers_every_url_of_the_spec() -> None:
-    schemas = _components()["schemas"]
+    schemas = packaged_spec()["components"]["schemas"]
     urls = {
         (name, prop)
         for name, schema in schemas.items()
