@@ -33,6 +33,7 @@ from imuze_client.models import (
     TokenRequest,
     TokenResponse,
 )
+from imuze_client.types import Response
 
 from . import _config, _deadlines, _polling
 from ._deadlines import Limits
@@ -53,22 +54,55 @@ _SC = TypeVar("_SC")
 
 @dataclass(frozen=True)
 class Operation(Generic[M]):
-    """One operation of the spec: its operationId and its success model."""
+    """One operation of the spec: its operationId, its success model, and how the
+    generated module sends it with a client and the call's arguments."""
 
     id: str
     model: type[M]
+    sync: Callable[..., Response[Any]]
+    asyncio: Callable[..., Awaitable[Response[Any]]]
 
 
 Operations = Mapping[ModuleType, Operation[Any]]
-"""The operations table: each generated operation module (which sends it), and its Operation."""
+"""The operations table: each generated operation module, and its Operation."""
 
 OPERATIONS: Operations = {
-    list_arrangements: Operation("listArrangements", ArrangementList),
-    get_arrangement: Operation("getArrangement", Arrangement),
-    create_token: Operation("createToken", TokenResponse),
-    create_song: Operation("createSong", SongCreated),
-    list_songs: Operation("listSongs", SongList),
-    get_song: Operation("getSong", Song),
+    list_arrangements: Operation(
+        "listArrangements",
+        ArrangementList,
+        lambda c: list_arrangements.sync_detailed(client=c),
+        lambda c: list_arrangements.asyncio_detailed(client=c),
+    ),
+    get_arrangement: Operation(
+        "getArrangement",
+        Arrangement,
+        lambda c, id: get_arrangement.sync_detailed(id, client=c),
+        lambda c, id: get_arrangement.asyncio_detailed(id, client=c),
+    ),
+    create_token: Operation(
+        "createToken",
+        TokenResponse,
+        lambda c, body: create_token.sync_detailed(client=c, body=body),
+        lambda c, body: create_token.asyncio_detailed(client=c, body=body),
+    ),
+    create_song: Operation(
+        "createSong",
+        SongCreated,
+        lambda c, body: create_song.sync_detailed(client=c, body=body),
+        lambda c, body: create_song.asyncio_detailed(client=c, body=body),
+    ),
+    list_songs: Operation(
+        "listSongs",
+        SongList,
+        lambda c: list_songs.sync_detailed(client=c),
+        lambda c: list_songs.asyncio_detailed(client=c),
+    ),
+    get_song: Operation(
+        "getSong",
+        Song,
+        lambda c, id: get_song.sync_detailed(id, client=c),
+        lambda c, id: get_song.asyncio_detailed(id, client=c),
+    ),
 }
 
 
@@ -104,23 +138,23 @@ class _Base(Generic[_H]):
 class Resource(_Base[httpx.Client]):
     """A sync resource: its calls send the table's operations."""
 
-    def _send(self, module: ModuleType, *args: Any, **kwargs: Any) -> RawResponse[Any]:
+    def _send(self, module: ModuleType, *args: Any) -> RawResponse[Any]:
         op = OPERATIONS[module]
-        send = lambda: module.sync_detailed(*args, client=self._client, **kwargs)  # noqa: E731
         with _deadlines.call_scope() as call:
             _deadlines.settle(call, self._limits)
-            return call_full(send, op.id, op.model, self._tolerance)
+            return call_full(lambda: op.sync(self._client, *args), op.id, op.model, self._tolerance)
 
 
 class AsyncResource(_Base[httpx.AsyncClient]):
     """The async twin of Resource."""
 
-    async def _send(self, module: ModuleType, *args: Any, **kwargs: Any) -> RawResponse[Any]:
+    async def _send(self, module: ModuleType, *args: Any) -> RawResponse[Any]:
         op = OPERATIONS[module]
-        send = lambda: module.asyncio_detailed(*args, client=self._client, **kwargs)  # noqa: E731
         with _deadlines.call_scope() as call:
             _deadlines.settle(call, self._limits)
-            return await acall_full(send, op.id, op.model, self._tolerance)
+            return await acall_full(
+                lambda: op.asyncio(self._client, *args), op.id, op.model, self._tolerance
+            )
 
 
 class _ArrangementCalls(Resource, Generic[_A, _AL]):
@@ -210,7 +244,7 @@ class Authentication(Resource):
     def post(self, *, email: str | None = None, password: str | None = None) -> TokenResponse:
         """A new token (`.response`), as `POST /tokens` answers it."""
         body = token_request(email, password, self._login)
-        answer: RawResponse[TokenResponse] = self._send(create_token, body=body)
+        answer: RawResponse[TokenResponse] = self._send(create_token, body)
         return answer.parse()
 
 
@@ -220,7 +254,7 @@ class AsyncAuthentication(AsyncResource):
     async def post(self, *, email: str | None = None, password: str | None = None) -> TokenResponse:
         """A new token (`.response`), as `POST /tokens` answers it."""
         body = token_request(email, password, self._login)
-        answer: RawResponse[TokenResponse] = await self._send(create_token, body=body)
+        answer: RawResponse[TokenResponse] = await self._send(create_token, body)
         return answer.parse()
 
 
@@ -289,7 +323,7 @@ class _SongCalls(Resource, Generic[_S, _SL, _SC]):
     ) -> _SC:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = create_body(title, desired_length, arrangement_id, tags)
-        answer: _SC = self._out(self._send(create_song, body=body))
+        answer: _SC = self._out(self._send(create_song, body))
         return answer
 
     post = create
@@ -324,7 +358,7 @@ class _AsyncSongCalls(AsyncResource, Generic[_S, _SL, _SC]):
     ) -> _SC:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = create_body(title, desired_length, arrangement_id, tags)
-        answer: _SC = self._out(await self._send(create_song, body=body))
+        answer: _SC = self._out(await self._send(create_song, body))
         return answer
 
     post = create
