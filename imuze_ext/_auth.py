@@ -73,17 +73,6 @@ class ApiKeyAuth(httpx.Auth):
             request.headers["Authorization"] = self._key
         yield request
 
-    # httpx's own sync/async flows wrap `auth_flow` in a second generator, there to read
-    # bodies this flow never reads: the key is sent as is, one generator step per request.
-    sync_auth_flow = auth_flow
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        if origin(request.url) == self._origin:
-            request.headers["Authorization"] = self._key
-        yield request
-
     def __repr__(self) -> str:
         return f"ApiKeyAuth(key={REDACTED})"
 

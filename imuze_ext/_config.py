@@ -197,26 +197,13 @@ def resolve_credentials(
 ) -> Credentials:
     """Pick the credentials: explicit key, explicit login, env key, env login, in that order;
     checked (see check_credentials)."""
-    return check_credentials(_pick(api_key, email, password, env))
-
-
-def _pick(
-    api_key: str | None,
-    email: str | None,
-    password: str | None,
-    env: Mapping[str, str] | None,
-) -> Credentials:
     env_key, env_email, env_password = (
         setting(name, env) for name in (ENV_API_KEY, ENV_EMAIL, ENV_PASSWORD)
     )
-    if api_key:
-        return ApiKey(api_key)
-    if email or password:
-        return _login(email or env_email, password or env_password)
-    if env_key:
-        return ApiKey(env_key)
-    if env_email or env_password:
-        return _login(env_email, env_password)
+    if api_key or (env_key and not (email or password)):
+        return check_credentials(ApiKey(api_key or env_key or ""))
+    if email or password or env_email or env_password:
+        return resolve_login(email, password, None, env)
     raise MissingCredentialsError(
         "no credentials: pass api_key=..., or email=... and password=..., "
         f"or set {ENV_API_KEY}, or {ENV_EMAIL} and {ENV_PASSWORD}"

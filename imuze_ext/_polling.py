@@ -1,20 +1,15 @@
 """Waiting for songs: the status rule, the schedule of polls, one poll, and the wait loops.
 
-The status rule (see `progress`): `ready` ends a wait with the song; a failure word
-(FAILED_STATUSES) ends it at once with SongFailedError; `processing` keeps it going, and
-so does any other value, reported once as a deviation (an error in strict mode).
-
-The schedule and the rules are pure and shared by the sync and async loops; the clock
-and the sleep are injected, so tests run without waiting. The wait's deadline also bounds
-every poll, its retries included (`_deadlines.bounded`, on the real monotonic clock).
+The rules are pure and shared by both loops, whose clock and sleep are injected. The wait's
+deadline also bounds every poll, its retries included (`_deadlines.bounded`).
 """
 
 from __future__ import annotations
 
 import enum
-import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
@@ -28,7 +23,6 @@ from .errors import ImuzeError, SongFailedError, SongTimeoutError
 
 DEFAULT_INTERVAL = WAIT.backoff.initial
 MAX_INTERVAL = WAIT.backoff.cap
-GROWTH = WAIT.backoff.growth
 
 Clock = Callable[[], float]
 Polled = tuple[Mapping[int, Any] | None, float | None]
@@ -36,21 +30,20 @@ Polled = tuple[Mapping[int, Any] | None, float | None]
 _S = TypeVar("_S", Song, SongSummary)
 
 
+@dataclass
 class Schedule:
-    """When to poll next: the interval grows by GROWTH up to MAX_INTERVAL (or the initial
+    """When to poll next: the interval grows by WAIT's growth up to MAX_INTERVAL (or the initial
     interval, if larger), a Retry-After lengthens one wait, and nothing passes the deadline."""
 
-    def __init__(self, deadline: float, interval: float, cap: float) -> None:
-        self.deadline = deadline
-        self.interval = interval
-        self.cap = cap
+    deadline: float
+    interval: float
+    cap: float
 
     @classmethod
     def start(cls, now: float, timeout: float, interval: float) -> Schedule:
-        if not (math.isfinite(timeout) and timeout > 0):
-            raise ValueError(f"timeout must be a finite number of seconds > 0, not {timeout!r}")
-        if not (math.isfinite(interval) and interval > 0):
-            raise ValueError(f"interval must be a finite number of seconds > 0, not {interval!r}")
+        """The schedule of a wait of `timeout` s from `now` (ValueError for a bad number)."""
+        _deadlines.check_seconds("timeout", timeout)
+        _deadlines.check_seconds("interval", interval)
         return cls(deadline=now + timeout, interval=interval, cap=max(interval, MAX_INTERVAL))
 
     def next_delay(self, now: float, retry_after: float | None) -> float | None:
@@ -59,7 +52,7 @@ class Schedule:
         if remaining <= 0:
             return None
         delay = max(self.interval, retry_after or 0.0)
-        self.interval = min(self.interval * GROWTH, self.cap)
+        self.interval = min(self.interval * WAIT.backoff.growth, self.cap)
         return min(delay, remaining)
 
 

@@ -1,26 +1,16 @@
 """The retry policy: what is repeated, when and how long to wait, as data; one loop per twin.
 
-Three rules, side by side (`REQUEST`, `RESUME`, `WAIT`): each names the statuses and the
-failures worth another try and its backoff curve. Requests: 2 retries (3 attempts) by
-default, from 0.5 s doubled each time plus up to 0.5 s of jitter, capped at 8 s; a
-`Retry-After` (seconds or HTTP date) replaces the backoff when it is at most 30 s, and a
-longer one is not waited for: the error is raised with its `retry_after`, and the caller
-decides. Download resumes: a cut-off body or a network failure, on the same curve. Waits
-for a song: the interval grows x1.5 up to 10 s, and a 429, 502, 503, 504 or a network
-failure is outlived.
+Three rules side by side (`REQUEST`, `RESUME`, `WAIT`), each with its statuses, failures and
+backoff curve. A `Retry-After` over 30 s is not waited for: the error is raised with its
+`retry_after`, and the caller decides. The budget is the call's (see _deadlines): the login,
+the request and a download's resumed segments spend the same `max_retries`, and no wait is
+begun that would end after the call's deadline.
 
-The budget is the call's (see _deadlines): the login, the request and a download's resumed
-segments all spend the same `max_retries`, and no wait is begun that would end after the
-call's deadline: the call then fails at once with its last error.
-
-What may be replayed is read from the packaged spec: a request with an idempotent method
-(RFC 9110), or an operation whose success answer links to nothing it created (a login: a
-second token does no harm). A create (`POST /songs`, whose answer links to the new song) is
-repeated only when the server provably did not process it: the connection failed before
-the request was sent, or it answered 429 or 503. Never after a 500 or a read timeout.
-
-The loop is a plain one; stamina's testing mode (`stamina.set_testing`, which the mock's
-pytest fixtures turn on) makes its waits zero, as it does stamina's own.
+What may be replayed is read from the packaged spec: an idempotent method (RFC 9110), or an
+operation whose success answer links to nothing it created (a login). A create (`POST /songs`)
+is repeated only when the server provably did not process it: the connection failed before
+the request was sent, or it answered 429 or 503; never after a 500 or a read timeout.
+stamina's testing mode (`stamina.set_testing`) makes the waits zero.
 """
 
 from __future__ import annotations
@@ -30,6 +20,7 @@ import email.utils
 import functools
 import itertools
 import logging
+import math
 import random
 import re
 import time
@@ -165,11 +156,6 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when.timestamp() - now)
 
 
-def backoff(retry: int) -> float:
-    """The wait before request retry number `retry` (1, 2, ...)."""
-    return REQUEST.backoff.delay(retry)
-
-
 def default_deadline(attempt: float | None, max_retries: int) -> float | None:
     """A call's default deadline: every attempt at its timeout, plus the longest backoff
     before each retry; None when attempts are unbounded."""
@@ -222,16 +208,15 @@ def _request_delay(
         if not should_retry_status(request, response.status_code):
             return None
         asked = retry_after_seconds(response.headers.get("Retry-After"))
-        if asked is not None and REQUEST.retry_after_cap is not None:
-            if asked > REQUEST.retry_after_cap:
-                return None
+        if asked is not None and asked > (REQUEST.retry_after_cap or math.inf):
+            return None
         cause = f"status {response.status_code}"
     else:
         assert exc is not None
         if not should_retry_error(request, exc):
             return None
         asked, cause = None, type(exc).__name__
-    delay = backoff(call.attempts) if asked is None else asked
+    delay = REQUEST.backoff.delay(call.attempts) if asked is None else asked
     if not _deadlines.may_wait(call, delay):
         return None
     what = f"{request.method} {request.url.path}"
@@ -272,6 +257,13 @@ def _log(request: httpx.Request, attempt: int, started: float, outcome: object) 
     )
 
 
+def _begin(request: httpx.Request, call: Call, limits: Limits) -> tuple[float, bool]:
+    """Start an attempt: when it started, and whether its body is streamed by the caller."""
+    streamed = bool(request.extensions.get(STREAM_EXTENSION))
+    _deadlines.begin_attempt(call, None if streamed else limits.attempt, request)
+    return time.perf_counter(), streamed
+
+
 class RetryTransport(httpx.BaseTransport):
     """Wraps a transport: logs each attempt, reads each body, and retries by REQUEST."""
 
@@ -289,8 +281,6 @@ class RetryTransport(httpx.BaseTransport):
                     if (delay := _request_delay(request, call, None, exc)) is None:
                         raise
                 else:
-                    if response.status_code not in REQUEST.statuses:
-                        return response
                     if (delay := _request_delay(request, call, response, None)) is None:
                         return response  # its body is read: the last answer is handed back
                     response.close()
@@ -298,9 +288,7 @@ class RetryTransport(httpx.BaseTransport):
             raise AssertionError("unreachable: the loop returns or raises")
 
     def _attempt(self, request: httpx.Request, call: Call, num: int) -> httpx.Response:
-        started = time.perf_counter()
-        streamed = bool(request.extensions.get(STREAM_EXTENSION))
-        _deadlines.begin_attempt(call, None if streamed else self._limits.attempt, request)
+        started, streamed = _begin(request, call, self._limits)
         try:
             raw = self._inner.handle_request(request)
             try:
@@ -338,8 +326,6 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                     if (delay := _request_delay(request, call, None, exc)) is None:
                         raise
                 else:
-                    if response.status_code not in REQUEST.statuses:
-                        return response
                     if (delay := _request_delay(request, call, response, None)) is None:
                         return response
                     await response.aclose()
@@ -347,9 +333,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             raise AssertionError("unreachable: the loop returns or raises")
 
     async def _attempt(self, request: httpx.Request, call: Call, num: int) -> httpx.Response:
-        started = time.perf_counter()
-        streamed = bool(request.extensions.get(STREAM_EXTENSION))
-        _deadlines.begin_attempt(call, None if streamed else self._limits.attempt, request)
+        started, streamed = _begin(request, call, self._limits)
         try:
             raw = await self._inner.handle_async_request(request)
             try:

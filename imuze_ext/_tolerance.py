@@ -1,19 +1,9 @@
 """Deviations from the spec: the pure rules that spot them, and what a client does with one.
 
-The spec stays the precise contract; the client is a tolerant reader. The drift that real
-deployments plausibly show is accepted, and reported:
-
-- an undocumented 2xx status whose body matches the operation's success schema;
-- a media URL that is not absolute (protocol-relative, path-absolute or relative): each is
-  resolved per RFC 3986 against the API base URL read as a directory (as httpx reads a
-  base_url), so the models handed to users carry URLs they can fetch as they are;
-- an error answer whose body is not the spec's `Error`;
-- a song status the spec does not name and the client cannot place (not a failure word).
-
-The rules only decide. `Tolerance` then logs a deviation at WARNING on the `imuze_ext`
-logger, once per client instance for each (kind, operation) pair, so a long-running process
-learns about the drift without a line per request; in strict mode (`Imuze(strict=True)` or
-IMUZE_STRICT=1) every deviation is a ResponseValidationError that names it.
+The client is a tolerant reader of the drift real deployments plausibly show (one
+`DeviationKind` each). A media URL that is not absolute is resolved per RFC 3986 against the
+base URL read as a directory, so users get URLs they can fetch. `Tolerance` logs a deviation
+once per client for each (kind, operation); in strict mode it is a ResponseValidationError.
 """
 
 from __future__ import annotations

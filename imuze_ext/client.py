@@ -1,12 +1,9 @@
 """The entry points: `Imuze`, `AsyncImuze` (one generic base) and `authorize`.
 
-Each instance owns one pooled httpx client, with the auth flow, the retrying transport
-and a finite default timeout, and hands it to the generated client, whose operations the
-resources call. Every `Imuze` stacks the same layers: its httpx client (base URL, auth
-flow, headers, timeout, the response hook of _responses), then the retrying transport,
-then the bottom, where requests leave: our own pool, a transport the caller gave, or the
-caller's own httpx client (through its public `send`, so that its transport and mounts,
-event hooks and default headers all apply, while ours add auth, retries and the base URL).
+Each client stacks the same layers: its httpx client (base URL, auth flow, headers, timeout,
+the response hook of _responses), the retrying transport, then the bottom where requests
+leave: our own pool, a transport the caller gave, or the caller's httpx client (through its
+public `send`, so that its mounts, event hooks and default headers apply too).
 """
 
 from __future__ import annotations
@@ -63,12 +60,9 @@ _NO_COOKIES = _KeepNone()
 class _KeepsNoCookies:
     """The `cookies` of an httpx client, always empty; setting it is refused.
 
-    The API authenticates each request by its `Authorization` header and documents no
-    cookie, so a client of ours stores none and sends none: a `Set-Cookie` (a load
-    balancer's, a CDN's on a media redirect) is dropped. That is one less thing that could
-    carry a credential where it should not go, and it saves httpx's cookie handling on every
-    answer. httpx reads a client's jar through its public `cookies` property, which this
-    overrides (tests/ext/test_ext_cookieless.py fails if an httpx upgrade stores one anyway).
+    The API authenticates by header and documents no cookie, so a `Set-Cookie` (a load
+    balancer's, a CDN's on a media redirect) is dropped: one less place a credential could
+    travel. httpx reads the jar through its public `cookies` property, which this overrides.
     """
 
     @property
@@ -254,9 +248,10 @@ class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
             event_hooks={"response": [_responses.remember_response]},
         )
         client = Client(base_url=self.base_url).set_httpx_client(self._http)
-        self.arrangements = Arrangements(client, self._tolerance, limits)
-        self.songs = Songs(client, self._http, limits, self._tolerance)
-        self.authentication = Authentication(client, self._tolerance, limits, self._login)
+        parts = (client, self._http, self._tolerance, limits)
+        self.arrangements = Arrangements(*parts)
+        self.songs = Songs(*parts)
+        self.authentication = Authentication(*parts, self._login)
 
     @property
     def with_raw_response(self) -> ImuzeWithRawResponse:
@@ -298,9 +293,10 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
             event_hooks={"response": [_responses.aremember_response]},
         )
         client = Client(base_url=self.base_url).set_async_httpx_client(self._http)
-        self.arrangements = AsyncArrangements(client, self._tolerance, limits)
-        self.songs = AsyncSongs(client, self._http, limits, self._tolerance)
-        self.authentication = AsyncAuthentication(client, self._tolerance, limits, self._login)
+        parts = (client, self._http, self._tolerance, limits)
+        self.arrangements = AsyncArrangements(*parts)
+        self.songs = AsyncSongs(*parts)
+        self.authentication = AsyncAuthentication(*parts, self._login)
 
     @property
     def with_raw_response(self) -> AsyncImuzeWithRawResponse:

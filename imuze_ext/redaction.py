@@ -20,26 +20,6 @@ from collections.abc import Iterable, Mapping
 
 import httpx
 
-__all__ = [
-    "MIN_SECRET_LENGTH",
-    "MIN_WORD_SECRET_LENGTH",
-    "REDACTED",
-    "SECRET_HEADERS",
-    "SECRET_QUERY_PARAMETERS",
-    "RedactSecretsFilter",
-    "body_secrets",
-    "field_repr",
-    "is_secret_field",
-    "redact",
-    "redact_headers",
-    "redact_url",
-    "redact_urls",
-    "redact_values",
-    "redacted_repr",
-    "replace_secret",
-    "sent_secrets",
-]
-
 REDACTED = "[redacted]"
 """What stands where a secret was."""
 
@@ -111,18 +91,13 @@ def redact_urls(value: object) -> object:
     return value
 
 
-def redacted_repr(value: object) -> str:
-    """`repr(value)` with every URL credential in its strings (those of its lists, tuples
-    and dicts too) replaced by the marker."""
-    return repr(redact_urls(value))
-
-
 def field_repr(model: str, field: str, value: object) -> str:
     """The repr of a generated model's field: the marker for a credential (a secret field,
-    `password`, or any field of a credential model, `TokenResponse`), else `redacted_repr`."""
+    `password`, or any field of a credential model, `TokenResponse`), else its repr with
+    every URL credential in its strings replaced by the marker."""
     if is_secret_field(model) or is_secret_field(field):
         return REDACTED
-    return redacted_repr(value)
+    return repr(redact_urls(value))
 
 
 def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -1,23 +1,19 @@
 """The API resources (`api.songs`, `api.arrangements`, `api.authentication`), sync and async.
 
-Each operation is one row of a table keyed by the generated module that sends it: its
-operationId, its success model, and its sync and async senders. A resource class (sync or
-async, plain or raw) calls `self._send(<generated module>, ...)`: the plain methods return
-the parsed model, the raw ones (`with_raw_response`) the RawResponse. One poll of a wait is
-in _polling, a download's transfer in _download.
+Each method sends one row of `OPERATIONS` with `self._send(<generated module>, ...)`: the
+plain methods return the parsed model, the raw ones (`with_raw_response`) the RawResponse.
 """
 
 from __future__ import annotations
 
 import builtins
-import math
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Generic, overload
+from typing import Any, Generic, TypeVar, overload
 
 import anyio
 import httpx
@@ -45,6 +41,15 @@ from ._download import ProgressCallback, asave, check_dest, ready_media, save
 from ._responses import M, RawResponse, acall_full, call_full
 from ._tolerance import Tolerance
 from .errors import ImuzeError
+
+_H = TypeVar("_H", httpx.Client, httpx.AsyncClient)
+_R = TypeVar("_R", bound="_Base[Any]")
+# What a call answers, in the plain face (the model) or the raw one (its RawResponse).
+_A = TypeVar("_A")
+_AL = TypeVar("_AL")
+_S = TypeVar("_S")
+_SL = TypeVar("_SL")
+_SC = TypeVar("_SC")
 
 
 @dataclass(frozen=True)
@@ -101,25 +106,36 @@ OPERATIONS: Operations = {
 }
 
 
-class _Base:
-    """What every resource holds: a generated client, how answers are read, the client's
-    limits (each call's deadline counts from its start, a wait for another call's login
-    included), and the account the client logs in as (if any)."""
+class _Base(Generic[_H]):
+    """What every resource holds: the generated client and the httpx client under it, how
+    answers are read, the client's limits, and the account it logs in as (if any)."""
 
     def __init__(
         self,
         client: Client,
+        http: _H,
         tolerance: Tolerance,
-        limits: _deadlines.Limits,
+        limits: Limits,
         login: _config.Login | None = None,
     ) -> None:
         self._client = client
+        self._http: _H = http
         self._tolerance = tolerance
         self._limits = limits
         self._login = login
 
+    _raw = False
 
-class Resource(_Base):
+    def _twin(self, cls: type[_R]) -> _R:
+        """This resource's other face (its raw one), on the same clients."""
+        return cls(self._client, self._http, self._tolerance, self._limits)
+
+    def _out(self, answer: RawResponse[Any]) -> Any:
+        """What a call answers: the parsed model, or the RawResponse in the raw face."""
+        return answer if self._raw else answer.parse()
+
+
+class Resource(_Base[httpx.Client]):
     """A sync resource: its calls send the table's operations."""
 
     def _send(self, module: ModuleType, *args: Any) -> RawResponse[Any]:
@@ -129,7 +145,7 @@ class Resource(_Base):
             return call_full(lambda: op.sync(self._client, *args), op.id, op.model, self._tolerance)
 
 
-class AsyncResource(_Base):
+class AsyncResource(_Base[httpx.AsyncClient]):
     """The async twin of Resource."""
 
     async def _send(self, module: ModuleType, *args: Any) -> RawResponse[Any]:
@@ -141,90 +157,76 @@ class AsyncResource(_Base):
             )
 
 
-class Arrangements(Resource):
+class _ArrangementCalls(Resource, Generic[_A, _AL]):
+    """The arrangements' calls: models, or RawResponses in the raw face."""
+
+    def list(self) -> _AL:
+        """All arrangements in your scope (`count` and `response`)."""
+        answer: _AL = self._out(self._send(list_arrangements))
+        return answer
+
+    @overload
+    def get(self) -> _AL: ...
+    @overload
+    def get(self, id: int) -> _A: ...
+    def get(self, id: int | None = None) -> _A | _AL:
+        """Show one arrangement; with no id, list them all (the reference's spelling)."""
+        sent = self._send(list_arrangements) if id is None else self._send(get_arrangement, id)
+        answer: _A | _AL = self._out(sent)
+        return answer
+
+
+class _AsyncArrangementCalls(AsyncResource, Generic[_A, _AL]):
+    """The async twin of _ArrangementCalls."""
+
+    async def list(self) -> _AL:
+        """All arrangements in your scope (`count` and `response`)."""
+        answer: _AL = self._out(await self._send(list_arrangements))
+        return answer
+
+    @overload
+    async def get(self) -> _AL: ...
+    @overload
+    async def get(self, id: int) -> _A: ...
+    async def get(self, id: int | None = None) -> _A | _AL:
+        """Show one arrangement; with no id, list them all (the reference's spelling)."""
+        sent = self._send(list_arrangements) if id is None else self._send(get_arrangement, id)
+        answer: _A | _AL = self._out(await sent)
+        return answer
+
+
+class Arrangements(_ArrangementCalls[Arrangement, ArrangementList]):
     """The arrangements (genres and instrumentations) that can voice a melody."""
 
     @property
     def with_raw_response(self) -> ArrangementsWithRawResponse:
         """The same calls, answering RawResponse (the model with status and headers)."""
-        return ArrangementsWithRawResponse(self._client, self._tolerance, self._limits)
-
-    def list(self) -> ArrangementList:
-        """All arrangements in your scope (`count` and `response`)."""
-        answer: RawResponse[ArrangementList] = self._send(list_arrangements)
-        return answer.parse()
-
-    @overload
-    def get(self) -> ArrangementList: ...
-    @overload
-    def get(self, id: int) -> Arrangement: ...
-    def get(self, id: int | None = None) -> Arrangement | ArrangementList:
-        """Show one arrangement; with no id, list them all (the reference's spelling)."""
-        if id is None:
-            return self.list()
-        answer: RawResponse[Arrangement] = self._send(get_arrangement, id)
-        return answer.parse()
+        return self._twin(ArrangementsWithRawResponse)
 
 
-class AsyncArrangements(AsyncResource):
+class AsyncArrangements(_AsyncArrangementCalls[Arrangement, ArrangementList]):
     """The async twin of Arrangements."""
 
     @property
     def with_raw_response(self) -> AsyncArrangementsWithRawResponse:
         """The same calls, answering RawResponse (the model with status and headers)."""
-        return AsyncArrangementsWithRawResponse(self._client, self._tolerance, self._limits)
-
-    async def list(self) -> ArrangementList:
-        """All arrangements in your scope (`count` and `response`)."""
-        answer: RawResponse[ArrangementList] = await self._send(list_arrangements)
-        return answer.parse()
-
-    @overload
-    async def get(self) -> ArrangementList: ...
-    @overload
-    async def get(self, id: int) -> Arrangement: ...
-    async def get(self, id: int | None = None) -> Arrangement | ArrangementList:
-        """Show one arrangement; with no id, list them all (the reference's spelling)."""
-        if id is None:
-            return await self.list()
-        answer: RawResponse[Arrangement] = await self._send(get_arrangement, id)
-        return answer.parse()
+        return self._twin(AsyncArrangementsWithRawResponse)
 
 
-class ArrangementsWithRawResponse(Resource):
+class ArrangementsWithRawResponse(
+    _ArrangementCalls[RawResponse[Arrangement], RawResponse[ArrangementList]]
+):
     """`api.with_raw_response.arrangements`: each call answers a RawResponse."""
 
-    def list(self) -> RawResponse[ArrangementList]:
-        """All arrangements in your scope, with the HTTP answer."""
-        return self._send(list_arrangements)
-
-    @overload
-    def get(self) -> RawResponse[ArrangementList]: ...
-    @overload
-    def get(self, id: int) -> RawResponse[Arrangement]: ...
-    def get(self, id: int | None = None) -> RawResponse[Arrangement] | RawResponse[ArrangementList]:
-        """Show one arrangement (with no id, list them all), with the HTTP answer."""
-        return self._send(list_arrangements) if id is None else self._send(get_arrangement, id)
+    _raw = True
 
 
-class AsyncArrangementsWithRawResponse(AsyncResource):
+class AsyncArrangementsWithRawResponse(
+    _AsyncArrangementCalls[RawResponse[Arrangement], RawResponse[ArrangementList]]
+):
     """The async twin of ArrangementsWithRawResponse."""
 
-    async def list(self) -> RawResponse[ArrangementList]:
-        """All arrangements in your scope, with the HTTP answer."""
-        return await self._send(list_arrangements)
-
-    @overload
-    async def get(self) -> RawResponse[ArrangementList]: ...
-    @overload
-    async def get(self, id: int) -> RawResponse[Arrangement]: ...
-    async def get(
-        self, id: int | None = None
-    ) -> RawResponse[Arrangement] | RawResponse[ArrangementList]:
-        """Show one arrangement (with no id, list them all), with the HTTP answer."""
-        if id is None:
-            return await self._send(list_arrangements)
-        return await self._send(get_arrangement, id)
+    _raw = True
 
 
 def token_request(
@@ -264,8 +266,7 @@ with its own typed timeout, not a ValueError for a zero timeout."""
 
 def compose_end(timeout: float) -> float:
     """The monotonic moment a composite call of `timeout` seconds, starting now, must end."""
-    if not (math.isfinite(timeout) and timeout > 0):
-        raise ValueError(f"timeout must be a finite number of seconds > 0, not {timeout!r}")
+    _deadlines.check_seconds("timeout", timeout)
     return time.monotonic() + timeout
 
 
@@ -309,19 +310,8 @@ def list_of_strings(name: str, value: Sequence[str]) -> list[str]:
     return items
 
 
-class Songs(Resource):
-    """Songs: create one, follow it until it is ready, download its mp3."""
-
-    def __init__(
-        self, client: Client, http: httpx.Client, limits: Limits, tolerance: Tolerance
-    ) -> None:
-        super().__init__(client, tolerance, limits)
-        self._http = http
-
-    @property
-    def with_raw_response(self) -> SongsWithRawResponse:
-        """The calls that make one request, answering RawResponse (model, status, headers)."""
-        return SongsWithRawResponse(self._client, self._tolerance, self._limits)
+class _SongCalls(Resource, Generic[_S, _SL, _SC]):
+    """The songs' calls that make one request: models, or RawResponses in the raw face."""
 
     def create(
         self,
@@ -330,30 +320,73 @@ class Songs(Resource):
         desired_length: int,
         arrangement_id: int | None = None,
         tags: Sequence[str] = (),
-    ) -> SongCreated:
+    ) -> _SC:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = create_body(title, desired_length, arrangement_id, tags)
-        answer: RawResponse[SongCreated] = self._send(create_song, body)
-        return answer.parse()
+        answer: _SC = self._out(self._send(create_song, body))
+        return answer
 
     post = create
     """The reference's spelling of `create`."""
 
-    def list(self) -> SongList:
+    def list(self) -> _SL:
         """Your songs (`count` and `response`), with each one's status."""
-        answer: RawResponse[SongList] = self._send(list_songs)
-        return answer.parse()
+        answer: _SL = self._out(self._send(list_songs))
+        return answer
 
     @overload
-    def get(self) -> SongList: ...
+    def get(self) -> _SL: ...
     @overload
-    def get(self, id: int) -> Song: ...
-    def get(self, id: int | None = None) -> Song | SongList:
+    def get(self, id: int) -> _S: ...
+    def get(self, id: int | None = None) -> _S | _SL:
         """Show one song; with no id, list them all."""
-        if id is None:
-            return self.list()
-        answer: RawResponse[Song] = self._send(get_song, id)
-        return answer.parse()
+        sent = self._send(list_songs) if id is None else self._send(get_song, id)
+        answer: _S | _SL = self._out(sent)
+        return answer
+
+
+class _AsyncSongCalls(AsyncResource, Generic[_S, _SL, _SC]):
+    """The async twin of _SongCalls."""
+
+    async def create(
+        self,
+        *,
+        title: str,
+        desired_length: int,
+        arrangement_id: int | None = None,
+        tags: Sequence[str] = (),
+    ) -> _SC:
+        """Create a song (still processing). With no arrangement_id, the tags choose one."""
+        body = create_body(title, desired_length, arrangement_id, tags)
+        answer: _SC = self._out(await self._send(create_song, body))
+        return answer
+
+    post = create
+    """The reference's spelling of `create`."""
+
+    async def list(self) -> _SL:
+        """Your songs (`count` and `response`), with each one's status."""
+        answer: _SL = self._out(await self._send(list_songs))
+        return answer
+
+    @overload
+    async def get(self) -> _SL: ...
+    @overload
+    async def get(self, id: int) -> _S: ...
+    async def get(self, id: int | None = None) -> _S | _SL:
+        """Show one song; with no id, list them all."""
+        sent = self._send(list_songs) if id is None else self._send(get_song, id)
+        answer: _S | _SL = self._out(await sent)
+        return answer
+
+
+class Songs(_SongCalls[Song, SongList, SongCreated]):
+    """Songs: create one, follow it until it is ready, download its mp3."""
+
+    @property
+    def with_raw_response(self) -> SongsWithRawResponse:
+        """The calls that make one request, answering RawResponse (model, status, headers)."""
+        return self._twin(SongsWithRawResponse)
 
     def _poll(self, ids: Sequence[int], one: bool) -> _polling.Polled:
         try:
@@ -443,51 +476,13 @@ class Songs(Resource):
             )
 
 
-class AsyncSongs(AsyncResource):
+class AsyncSongs(_AsyncSongCalls[Song, SongList, SongCreated]):
     """The async twin of Songs; waits run concurrently with asyncio.gather."""
-
-    def __init__(
-        self, client: Client, http: httpx.AsyncClient, limits: Limits, tolerance: Tolerance
-    ) -> None:
-        super().__init__(client, tolerance, limits)
-        self._http = http
 
     @property
     def with_raw_response(self) -> AsyncSongsWithRawResponse:
         """The calls that make one request, answering RawResponse (model, status, headers)."""
-        return AsyncSongsWithRawResponse(self._client, self._tolerance, self._limits)
-
-    async def create(
-        self,
-        *,
-        title: str,
-        desired_length: int,
-        arrangement_id: int | None = None,
-        tags: Sequence[str] = (),
-    ) -> SongCreated:
-        """Create a song (still processing). With no arrangement_id, the tags choose one."""
-        body = create_body(title, desired_length, arrangement_id, tags)
-        answer: RawResponse[SongCreated] = await self._send(create_song, body)
-        return answer.parse()
-
-    post = create
-    """The reference's spelling of `create`."""
-
-    async def list(self) -> SongList:
-        """Your songs (`count` and `response`), with each one's status."""
-        answer: RawResponse[SongList] = await self._send(list_songs)
-        return answer.parse()
-
-    @overload
-    async def get(self) -> SongList: ...
-    @overload
-    async def get(self, id: int) -> Song: ...
-    async def get(self, id: int | None = None) -> Song | SongList:
-        """Show one song; with no id, list them all."""
-        if id is None:
-            return await self.list()
-        answer: RawResponse[Song] = await self._send(get_song, id)
-        return answer.parse()
+        return self._twin(AsyncSongsWithRawResponse)
 
     async def _poll(self, ids: Sequence[int], one: bool) -> _polling.Polled:
         try:
@@ -571,61 +566,20 @@ class AsyncSongs(AsyncResource):
             )
 
 
-class SongsWithRawResponse(Resource):
+class SongsWithRawResponse(
+    _SongCalls[RawResponse[Song], RawResponse[SongList], RawResponse[SongCreated]]
+):
     """`api.with_raw_response.songs`: the calls that make one request, each answering a
     RawResponse. The workflows (`wait`, `wait_all`, `download`, `compose`) make many
     requests or stream a file, so they have no raw form: poll with `get`, and read an
     error's `.response`."""
 
-    def create(
-        self,
-        *,
-        title: str,
-        desired_length: int,
-        arrangement_id: int | None = None,
-        tags: Sequence[str] = (),
-    ) -> RawResponse[SongCreated]:
-        """Create a song, with the HTTP answer (its status and headers)."""
-        return self._send(create_song, create_body(title, desired_length, arrangement_id, tags))
-
-    def list(self) -> RawResponse[SongList]:
-        """Your songs, with the HTTP answer."""
-        return self._send(list_songs)
-
-    @overload
-    def get(self) -> RawResponse[SongList]: ...
-    @overload
-    def get(self, id: int) -> RawResponse[Song]: ...
-    def get(self, id: int | None = None) -> RawResponse[Song] | RawResponse[SongList]:
-        """Show one song (with no id, list them all), with the HTTP answer."""
-        return self._send(list_songs) if id is None else self._send(get_song, id)
+    _raw = True
 
 
-class AsyncSongsWithRawResponse(AsyncResource):
+class AsyncSongsWithRawResponse(
+    _AsyncSongCalls[RawResponse[Song], RawResponse[SongList], RawResponse[SongCreated]]
+):
     """The async twin of SongsWithRawResponse."""
 
-    async def create(
-        self,
-        *,
-        title: str,
-        desired_length: int,
-        arrangement_id: int | None = None,
-        tags: Sequence[str] = (),
-    ) -> RawResponse[SongCreated]:
-        """Create a song, with the HTTP answer (its status and headers)."""
-        body = create_body(title, desired_length, arrangement_id, tags)
-        return await self._send(create_song, body)
-
-    async def list(self) -> RawResponse[SongList]:
-        """Your songs, with the HTTP answer."""
-        return await self._send(list_songs)
-
-    @overload
-    async def get(self) -> RawResponse[SongList]: ...
-    @overload
-    async def get(self, id: int) -> RawResponse[Song]: ...
-    async def get(self, id: int | None = None) -> RawResponse[Song] | RawResponse[SongList]:
-        """Show one song (with no id, list them all), with the HTTP answer."""
-        if id is None:
-            return await self._send(list_songs)
-        return await self._send(get_song, id)
+    _raw = True

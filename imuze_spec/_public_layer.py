@@ -1,7 +1,8 @@
 """The public layer's reach: which imuze_ext resource methods send an operation, and what they take.
 
 The resources module (imuze_ext/resources.py) lists its operations in `OPERATIONS`, keyed by the
-generated module that sends each; its methods send one with `self._send(<module>, ...)`. So the
+generated module that sends each; its methods (some on a base that a plain and a raw resource
+share) send one with `self._send(<module>, ...)`. So the
 methods that send an operation are read from the source, and whether one takes a parameter from
 its signature: a new optional parameter of the generated operation that no method takes is one
 the public layer (`imuze.Imuze.songs.list()`) needs an edit to expose.
@@ -56,10 +57,10 @@ def _all_senders() -> tuple[tuple[str, Sender], ...]:
     path = Path(str(module.__file__))
     rel = f"imuze_ext/{path.name}"
     for cls, method, sent in _sends(ast.parse(path.read_text(encoding="utf-8")), ids):
-        function = getattr(getattr(module, cls), method.name)
-        signature = inspect.signature(function)
+        owner = getattr(module, cls)
+        signature = inspect.signature(getattr(owner, method.name))
         kinds = {p.kind for p in signature.parameters.values()}
-        for face in faces.get(cls, [f"imuze_ext.{cls}"]):
+        for face in _reached(module, owner, faces):
             sender = Sender(
                 f"{face}.{method.name}",
                 f"{rel}:{method.lineno}",
@@ -68,6 +69,18 @@ def _all_senders() -> tuple[tuple[str, Sender], ...]:
             )
             found.append((sent, sender))
     return tuple(found)
+
+
+def _reached(module: Any, owner: type, faces: dict[str, list[str]]) -> list[str]:
+    """How a user reaches the methods of `owner`: through it or a subclass (a shared base of
+    a plain and a raw resource); `imuze_ext.<name>` when no client attribute holds one."""
+    found = [
+        face
+        for name, cls in vars(module).items()
+        if isinstance(cls, type) and issubclass(cls, owner)
+        for face in faces.get(name, [])
+    ]
+    return found or [f"imuze_ext.{owner.__name__}"]
 
 
 def _sends(tree: ast.Module, ids: dict[str, str]) -> list[tuple[str, Any, str]]:
