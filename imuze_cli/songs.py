@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from .listing import add_list_and_show
 from .options import (
     ArrangementOption,
     JsonOption,
@@ -30,33 +31,25 @@ songs_app: typer.Typer = typer.Typer(
 )
 
 
-@songs_app.command("list")
-@with_global_options
-def songs_list(
-    ctx: typer.Context,
-    as_json: JsonOption = False,
-) -> None:
-    """List your songs and their status."""
+def _print_list(api: Imuze, as_json: bool) -> None:
     from . import output
-    from .session import client
 
-    with client(ctx) as api:
-        output.print_songs(api.songs.list(), as_json)
+    output.print_songs(api.songs.list(), as_json)
 
 
-@songs_app.command("show")
-@with_global_options
-def songs_show(
-    ctx: typer.Context,
-    id: int,
-    as_json: JsonOption = False,
-) -> None:
-    """Show one song."""
+def _print_one(api: Imuze, id: int, as_json: bool) -> None:
     from . import output
-    from .session import client
 
-    with client(ctx) as api:
-        output.print_song(api.songs.get(id), as_json)
+    output.print_song(api.songs.get(id), as_json)
+
+
+add_list_and_show(
+    songs_app,
+    list_help="List your songs and their status.",
+    show_help="Show one song.",
+    print_list=_print_list,
+    print_one=_print_one,
+)
 
 
 @songs_app.command("create")
