@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .listing import add_list_and_show
+from .listing import resource_app
 from .options import (
     ArrangementOption,
     JsonOption,
@@ -26,29 +26,11 @@ from .options import (
 if TYPE_CHECKING:
     from imuze_ext.client import Imuze
 
-songs_app: typer.Typer = typer.Typer(
-    help="Create, list, show, wait for and download songs.", no_args_is_help=True
-)
-
-
-def _print_list(api: Imuze, as_json: bool) -> None:
-    from . import output
-
-    output.print_songs(api.songs.list(), as_json)
-
-
-def _print_one(api: Imuze, id: int, as_json: bool) -> None:
-    from . import output
-
-    output.print_song(api.songs.get(id), as_json)
-
-
-add_list_and_show(
-    songs_app,
+songs_app: typer.Typer = resource_app(
+    "songs",
+    help="Create, list, show, wait for and download songs.",
     list_help="List your songs and their status.",
     show_help="Show one song.",
-    print_list=_print_list,
-    print_one=_print_one,
 )
 
 
