@@ -75,6 +75,7 @@ def _rows() -> tuple[Check, ...]:
     for fields in tomllib.loads(text)["checks"]:
         named: dict[str, Any] = {"disposition": SPEC_EDIT}
         named |= {k: NAMED.get(v, v) if isinstance(v, str) else v for k, v in fields.items()}
+        named["fix"] = named["fix"].replace("@OPS@", OPS)
         rows.append(Check(**named))
     return tuple(rows)
 
