@@ -7,37 +7,11 @@ from __future__ import annotations
 
 import typer
 
-from .options import JsonOption, with_global_options
+from .listing import resource_app
 
-arrangements_app: typer.Typer = typer.Typer(
-    help="List and show arrangements.", no_args_is_help=True
+arrangements_app: typer.Typer = resource_app(
+    "arrangements",
+    help="List and show arrangements.",
+    list_help="List the arrangements.",
+    show_help="Show one arrangement.",
 )
-
-
-@arrangements_app.command("list")
-@with_global_options
-def arrangements_list(
-    ctx: typer.Context,
-    as_json: JsonOption = False,
-) -> None:
-    """List the arrangements."""
-    from . import output
-    from .session import client
-
-    with client(ctx) as api:
-        output.print_arrangements(api.arrangements.list(), as_json)
-
-
-@arrangements_app.command("show")
-@with_global_options
-def arrangements_show(
-    ctx: typer.Context,
-    id: int,
-    as_json: JsonOption = False,
-) -> None:
-    """Show one arrangement."""
-    from . import output
-    from .session import client
-
-    with client(ctx) as api:
-        output.print_arrangement(api.arrangements.get(id), as_json)

@@ -86,20 +86,14 @@ def _fail(ctx: typer.Context, message: str, cause: BaseException | None = None) 
 def _target(ctx: typer.Context, api: str) -> Target:
     """The API to replay against, with the environment's credentials."""
     from imuze_contract.target import SetupError, target_from_env
-    from imuze_ext.errors import MissingCredentialsError
 
-    from .errors import UsageProblem, help_hint
-    from .session import login_problem
+    from .session import raise_missing_login
 
     email = getattr(ctx.obj, "email", None)
     try:
         return target_from_env(api, email)
     except SetupError as exc:
-        if isinstance(exc.__cause__, MissingCredentialsError):  # in the CLI's words
-            problem = login_problem(email)
-            raise UsageProblem(
-                str(problem), hint=help_hint(ctx), kind=type(problem).__name__
-            ) from None
+        raise_missing_login(ctx, email, exc)
         _fail(ctx, str(exc), exc)
 
 

@@ -27,10 +27,10 @@ from imuze_contract.options import RunOptions
 from imuze_contract.redact import Secrets
 from imuze_contract.target import SetupError, target_from_env
 from imuze_ext._config import ENV_BASE_URL
-from imuze_ext.errors import MissingCredentialsError, requires_extra
+from imuze_ext.errors import requires_extra
 
 from .errors import EXIT_INTERRUPTED, SetupProblem, UsageProblem, help_hint
-from .session import login_problem
+from .session import raise_missing_login
 
 if TYPE_CHECKING:  # the report, the baseline and the renderers load when a run needs them
     from imuze_contract.baseline import Baseline, Gate
@@ -147,11 +147,7 @@ def _setup_problems(ctx: typer.Context, email: str | None, fail: Fail) -> Iterat
     try:
         yield
     except SetupError as exc:
-        if isinstance(exc.__cause__, MissingCredentialsError):  # in the CLI's words
-            problem = login_problem(email)
-            raise UsageProblem(
-                str(problem), hint=help_hint(ctx), kind=type(problem).__name__
-            ) from None
+        raise_missing_login(ctx, email, exc)
         fail(str(exc), exc)
     except (ValueError, typer.BadParameter, BaselineError) as exc:
         fail(str(exc), exc)

@@ -35,18 +35,28 @@ _BASE_URL_HELP = "API base URL (default: $IMUZE_BASE_URL, else the public API)."
 _JSON_HELP = "Print machine-readable JSON (errors too, on stderr)."
 
 
+_V = TypeVar("_V")
+
+
 def _root_options(ctx: typer.Context) -> Any:
     return ctx.find_root().obj
+
+
+def _here_or_global(ctx: typer.Context, name: str, value: _V | None) -> _V | None:
+    """A command's option `name` wins and is recorded on the root's options; without it, the
+    root's applies."""
+    options = _root_options(ctx)
+    if value is not None and options is not None:
+        setattr(options, name, value)
+    given: _V | None = value if value is not None else getattr(options, name, None)
+    return given
 
 
 def _base_url_here_or_global(
     ctx: typer.Context, _param: typer.CallbackParam, value: str | None
 ) -> str | None:
-    """A command's `--base-url` wins and is recorded; without it, the root's applies."""
-    options = _root_options(ctx)
-    if value is not None and options is not None:
-        options.base_url = value
-    return value if value is not None else getattr(options, "base_url", None)
+    """`--base-url`, here or before the subcommand."""
+    return _here_or_global(ctx, "base_url", value)
 
 
 def _json_here_or_global(ctx: typer.Context, _param: typer.CallbackParam, value: bool) -> bool:
@@ -92,23 +102,15 @@ def _finite(value: float | None) -> float | None:
 def _email_here_or_global(
     ctx: typer.Context, _param: typer.CallbackParam, value: str | None
 ) -> str | None:
-    """A command's `--email` wins and is recorded; without it, the root's applies."""
-    value = _not_blank(value)
-    options = _root_options(ctx)
-    if value is not None and options is not None:
-        options.email = value
-    return value if value is not None else getattr(options, "email", None)
+    """`--email`, here or before the subcommand; a blank one is refused."""
+    return _here_or_global(ctx, "email", _not_blank(value))
 
 
 def _deadline_here_or_global(
     ctx: typer.Context, _param: typer.CallbackParam, value: float | None
 ) -> float | None:
-    """A command's `--deadline` wins and is recorded; without it, the root's applies."""
-    value = _finite(value)
-    options = _root_options(ctx)
-    if value is not None and options is not None:
-        options.deadline = value
-    return value if value is not None else getattr(options, "deadline", None)
+    """`--deadline`, here or before the subcommand; a finite number of seconds."""
+    return _here_or_global(ctx, "deadline", _finite(value))
 
 
 EmailOption = Annotated[

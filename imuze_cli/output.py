@@ -108,18 +108,24 @@ def print_saved(path: Path, song: Song | None, as_json: bool) -> None:
     out.print(f"Saved {path} ({length}, {size:,} bytes)", soft_wrap=True, markup=False)
 
 
-def print_arrangements(listed: ArrangementList, as_json: bool) -> None:
-    """The arrangements as a table."""
+def _print_table(
+    listed: ArrangementList | SongList, empty: str, rows: Table, as_json: bool
+) -> None:
+    """A listed page as JSON, or its table, or `empty` when it lists nothing."""
     if as_json:
         emit_json(listed.to_dict())
-        return
-    if not listed.response:
-        out.print("No arrangements.")
-        return
+    elif not listed.response:
+        out.print(empty)
+    else:
+        out.print(rows)
+
+
+def print_arrangements(listed: ArrangementList, as_json: bool) -> None:
+    """The arrangements as a table."""
     table = _table("id", "name")
     for item in listed.response:
         table.add_row(str(item.id), escape(item.name))
-    out.print(table)
+    _print_table(listed, "No arrangements.", table, as_json)
 
 
 def print_arrangement(item: Arrangement, as_json: bool) -> None:
@@ -134,21 +140,11 @@ def print_arrangement(item: Arrangement, as_json: bool) -> None:
 
 def print_songs(listed: SongList, as_json: bool) -> None:
     """The songs as a table."""
-    if as_json:
-        emit_json(listed.to_dict())
-        return
-    if not listed.response:
-        out.print("No songs yet: create one with `imuze compose`.")
-        return
     table = _table("id", "title", "status", "arrangement")
     for song in listed.response:
-        table.add_row(
-            str(song.id),
-            escape(song.title),
-            escape(str(song.status)),
-            escape(song.arrangement_name),
-        )
-    out.print(table)
+        row = (song.title, str(song.status), song.arrangement_name)
+        table.add_row(str(song.id), *map(escape, row))
+    _print_table(listed, "No songs yet: create one with `imuze compose`.", table, as_json)
 
 
 def print_song(song: Song, as_json: bool) -> None:

@@ -97,6 +97,14 @@ def login_problem(
     return missing_credentials(prompts=False)
 
 
+def raise_missing_login(ctx: typer.Context, email: str | None, exc: BaseException) -> None:
+    """A set-up error caused by missing credentials, raised again in the CLI's words (the
+    login problem, as a usage error); any other error is left to the caller."""
+    if isinstance(exc.__cause__, MissingCredentialsError):
+        problem = login_problem(email)
+        raise UsageProblem(str(problem), hint=help_hint(ctx), kind=type(problem).__name__) from None
+
+
 def can_prompt() -> bool:
     """Ask only a person at a terminal: piped or closed stdin never gets a prompt."""
     return sys.stdin is not None and sys.stdin.isatty()

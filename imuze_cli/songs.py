@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from .listing import resource_app
 from .options import (
     ArrangementOption,
     JsonOption,
@@ -25,38 +26,12 @@ from .options import (
 if TYPE_CHECKING:
     from imuze_ext.client import Imuze
 
-songs_app: typer.Typer = typer.Typer(
-    help="Create, list, show, wait for and download songs.", no_args_is_help=True
+songs_app: typer.Typer = resource_app(
+    "songs",
+    help="Create, list, show, wait for and download songs.",
+    list_help="List your songs and their status.",
+    show_help="Show one song.",
 )
-
-
-@songs_app.command("list")
-@with_global_options
-def songs_list(
-    ctx: typer.Context,
-    as_json: JsonOption = False,
-) -> None:
-    """List your songs and their status."""
-    from . import output
-    from .session import client
-
-    with client(ctx) as api:
-        output.print_songs(api.songs.list(), as_json)
-
-
-@songs_app.command("show")
-@with_global_options
-def songs_show(
-    ctx: typer.Context,
-    id: int,
-    as_json: JsonOption = False,
-) -> None:
-    """Show one song."""
-    from . import output
-    from .session import client
-
-    with client(ctx) as api:
-        output.print_song(api.songs.get(id), as_json)
 
 
 @songs_app.command("create")

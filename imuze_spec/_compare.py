@@ -3,7 +3,7 @@ and what each operation module does (method, path, statuses, media type, wire na
 
 Each change becomes a Finding (side "python") plus the `keys` that a use in imuze_ext, the
 CLI or the mock must match to be in its blast radius (see _usage.py). The ids and their
-levels are the Python rows of the rule table (_python_rules.py). The parts, by kind of
+levels are the Python rows of the rule table (rules.toml). The parts, by kind of
 change: _compare_operations.py (api modules, modules, functions), _compare_signatures.py
 (parameters and returns), _compare_models.py (models, fields, enums, classes) and
 _compare_behaviour.py (what the generated code does).

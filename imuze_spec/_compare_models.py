@@ -133,13 +133,13 @@ def _field_kept(m: _Model, field: Field, after: Field) -> None:
             keys=(f"{m.name}.{name}", field.key),
         )
     if after.required and not field.required:
-        m.add(
+        says = "" if m.sent else " (the client only parses this model)"
+        _constructors_must_pass(
+            m,
             "python-model-field-became-required",
             name,
-            f"{short}.{name} became required: every {short}(...) must now pass it"
-            + ("" if m.sent else " (the client only parses this model)"),
-            keys=m.construct,
-            softened=None if m.sent else Level.INFO,
+            f"{short}.{name} became required: every {short}(...) must now pass it{says}",
+            Level.INFO,
         )
     elif field.required and not after.required:
         m.add(
@@ -151,16 +151,22 @@ def _field_kept(m: _Model, field: Field, after: Field) -> None:
         )
 
 
+def _constructors_must_pass(m: _Model, rule: str, name: str, text: str, lower: Level) -> None:
+    """A field every constructor call must now pass: the rule's level for a model the client
+    sends, `lower` for one it only receives (only hand-built instances break)."""
+    m.add(rule, name, text, keys=m.construct, softened=None if m.sent else lower)
+
+
 def _field_added(m: _Model, field: Field) -> None:
     short, name = m.short, field.name
     if field.required:
-        m.add(
+        who = "must now pass it" if m.sent else "built by hand (e.g. in tests) must pass it"
+        _constructors_must_pass(
+            m,
             "python-model-required-field-added",
             name,
-            f"{short}.{name}: `{field.type}` is new and required: every {short}(...) "
-            + ("must now pass it" if m.sent else "built by hand (e.g. in tests) must pass it"),
-            keys=m.construct,
-            softened=None if m.sent else Level.WARN,
+            f"{short}.{name}: `{field.type}` is new and required: every {short}(...) {who}",
+            Level.WARN,
         )
     else:
         m.add(

@@ -75,21 +75,12 @@ def functions(c: Comparer, handled: set[str]) -> None:
         module = name.rsplit(".", 1)[0]
         return module in c.old.modules and module in c.new.modules and module not in handled
 
-    for name in sorted(set(c.old.functions) - set(c.new.functions)):
-        if kept(name):
-            module = name.rsplit(".", 1)[0]
-            c.add(
-                "python-function-removed",
-                name,
-                f"function {name} is gone",
-                operation=c.operation_of(module),
-            )
-    for name in sorted(set(c.new.functions) - set(c.old.functions)):
-        if kept(name):
-            module = name.rsplit(".", 1)[0]
-            c.add(
-                "python-function-added",
-                name,
-                f"new function {name}",
-                operation=c.operation_of(module),
-            )
+    before, after = set(c.old.functions), set(c.new.functions)
+    for rule, names, say in (
+        ("python-function-removed", before - after, "function {} is gone"),
+        ("python-function-added", after - before, "new function {}"),
+    ):
+        for name in sorted(names):
+            if kept(name):
+                module = name.rsplit(".", 1)[0]
+                c.add(rule, name, say.format(name), operation=c.operation_of(module))

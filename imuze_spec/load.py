@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -230,6 +231,13 @@ def check_tree(source: str, doc: Any) -> None:
 
 def _check_refs(spec: Spec, node: Any) -> None:
     """Every `$ref` must name something: a dangling one is a broken spec, not a change."""
+    for ref in refs_below(spec, node):
+        spec.pointer(ref)
+
+
+def refs_below(spec: Spec, node: Any, *, follow: bool = False) -> Iterator[str]:
+    """Every `$ref` string below `node`, once each, as the walk meets it; with `follow`, also
+    those below the node each one names (`spec.deref`)."""
     stack, seen = [node], set()
     while stack:
         item = stack.pop()
@@ -237,8 +245,10 @@ def _check_refs(spec: Spec, node: Any) -> None:
             ref = item.get("$ref")
             if isinstance(ref, str) and ref not in seen:
                 seen.add(ref)
-                spec.pointer(ref)
-            stack.extend(item.values())
+                yield ref
+                if follow:
+                    stack.append(spec.deref(item)[0])
+            stack.extend(v for k, v in item.items() if k != "$ref")
         elif isinstance(item, list):
             stack.extend(item)
 

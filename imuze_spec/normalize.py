@@ -78,19 +78,17 @@ _DEFAULT_STYLE = {"query": "form", "cookie": "form", "path": "simple", "header":
 def normalize(spec: Spec) -> Spec:
     """The canonical form of `spec` (its text kept as it was)."""
     doc = copy_tree(spec.doc)
+    rewrites: dict[str, Callable[[Node], None]] = {
+        "schema": _schema,
+        "parameter": _parameter,
+        "responses": _responses,
+        "content": _lower_keys,
+        "headers": _headers,
+        "operation": _operation,
+    }
     for node, kind in walk(doc):
-        if kind == "schema":
-            _schema(node)
-        elif kind == "parameter":
-            _parameter(node)
-        elif kind == "responses":
-            _responses(node)
-        elif kind == "content":
-            _lower_keys(node)
-        elif kind == "headers":
-            _headers(node)
-        elif kind == "operation":
-            _operation(node)
+        if kind in rewrites:
+            rewrites[kind](node)
     return Spec(spec.source, doc, spec.text)
 
 

@@ -6,14 +6,18 @@ document as a whole, or `api` for the generated Python package), what it means i
 and which keywords or fields of the document it judges (`keywords`, as `object.field`, the
 objects named as in the OpenAPI 3.1 schema and `schema` for JSON Schema keywords). A rule
 reported below its level says when (`softened`); `adds` marks an addition (a minor bump).
-`imuze-spec rules` lists the table; `spec/accepted-changes.yaml` entries may cite a rule id.
+The rows are data, one a line of `rules.toml`. `imuze-spec rules` lists the table;
+`spec/accepted-changes.yaml` entries may cite a rule id.
 """
 
 from __future__ import annotations
 
 import json
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
 from .findings import Level
 
@@ -47,34 +51,36 @@ class Rule:
         }
 
 
-def rule(
-    id_: str,
-    level: Level,
-    direction: str,
-    description: str,
-    keywords: str = "",
-    *,
-    side: str = "wire",
-    adds: bool = False,
-    softened: str = "",
-) -> Rule:
-    """A row, its keywords given as one space-separated string."""
-    return Rule(id_, level, direction, description, tuple(keywords.split()), side, adds, softened)
-
-
 class UnknownRuleError(RuntimeError):
     """A finding named a rule that the table lacks: a bug in imuze-spec, never a spec error."""
 
 
-def _table() -> dict[str, Rule]:
-    from ._python_rules import PYTHON_RULES
-    from ._wire_rules import WIRE_RULES
+def _row(side: str, fields: dict[str, Any], sets: dict[str, str]) -> Rule:
+    """A rule from its line of `rules.toml`, each `@name` in its keywords expanded."""
+    words = str(fields.get("keywords", "")).split()
+    keywords = [k for w in words for k in (sets[w[1:]].split() if w.startswith("@") else [w])]
+    return Rule(
+        id=fields["id"],
+        level=Level[fields["level"]],
+        direction=fields["direction"],
+        description=fields["description"],
+        keywords=tuple(keywords),
+        side=side,
+        adds=fields.get("adds", False),
+        softened=fields.get("softened", ""),
+    )
 
+
+def _table() -> dict[str, Rule]:
+    """The rows of `rules.toml`, by id: the wire rules, then the Python rules."""
+    data = tomllib.loads(resources.files(__package__).joinpath("rules.toml").read_text("utf-8"))
     table: dict[str, Rule] = {}
-    for row in (*WIRE_RULES, *PYTHON_RULES):
-        if row.id in table:
-            raise UnknownRuleError(f"rule {row.id} is listed twice")
-        table[row.id] = row
+    for side in ("wire", "python"):
+        for fields in data[side]:
+            row = _row(side, fields, data["keywords"])
+            if row.id in table:
+                raise UnknownRuleError(f"rule {row.id} is listed twice")
+            table[row.id] = row
     return table
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import rules
 from ..findings import Finding, Level
-from ..load import Node, Spec, SpecLoadError
+from ..load import Node, Spec, SpecLoadError, refs_below
 from ..schema import DOC_KEYS, Schemas
 
 ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
@@ -171,18 +171,7 @@ def _reads(spec: Spec) -> dict[str, set[str]]:
     for (method, _), entry in spec.operations().items():
         op = entry["op"]
         name = str(op.get("operationId") or f"{method} {entry['path']}")
-        refs: set[str] = set()
-        stack: list[Any] = [op.get("responses")]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                ref = node.get("$ref")
-                if isinstance(ref, str) and ref not in refs:
-                    refs.add(ref)
-                    stack.append(spec.deref(node)[0])
-                stack.extend(v for k, v in node.items() if k != "$ref")
-            elif isinstance(node, list):
-                stack.extend(node)
+        refs = set(refs_below(spec, op.get("responses"), follow=True))
         found[name] = refs
     return found
 

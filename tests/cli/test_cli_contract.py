@@ -125,6 +125,21 @@ def test_contract_replay_json_prints_its_verdict_as_json(mock: MockServer, tmp_p
         assert result.exit_code == (1 if verdict["replay"]["still"] else 0)
 
 
+def test_contract_replay_without_a_password_names_what_to_set(
+    mock: MockServer, tmp_path: Path
+) -> None:
+    report = json.loads(REPORT.read_text(encoding="utf-8"))
+    report["base_url"] = mock.base_url
+    (tmp_path / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    env = {**logged_in_env(mock), "IMUZE_PASSWORD": None}
+    args = ["--json", "contract", "replay", "1", "--report", str(tmp_path / "report.json")]
+    result = CliRunner(env=env).invoke(app, args)
+    error = json_error(result.stderr)
+    assert result.exit_code == 2
+    assert error["type"] == "MissingCredentialsError"
+    assert error["message"] == f"no password for {mock.demo.email}: set IMUZE_PASSWORD"
+
+
 @pytest.mark.parametrize("path", list(dict(leaves(SPEC_TREE))), ids=" ".join)
 def test_imuze_spec_json_is_json(path: tuple[str, ...], tmp_path: Path) -> None:
     command = dict(leaves(SPEC_TREE))[path]

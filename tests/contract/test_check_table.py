@@ -1,6 +1,6 @@
-"""One row per check: a check's metadata lives in imuze_contract/check_table.py, and its id
-appears, quoted, in at most one other product module (the code that implements or handles
-it), never in a second table keyed by the same strings."""
+"""One row per check: a check's metadata lives in imuze_contract/checks.toml (read by
+check_table.py), and its id appears, quoted, in at most one other product module (the code
+that implements or handles it), never in a second table keyed by the same strings."""
 
 from __future__ import annotations
 

@@ -113,7 +113,7 @@ def test_a_cli_command_deleted_is_named(tmp_path: Path) -> None:
     ext, mock = copy_sources(tmp_path)
     cli = ext.parent / "imuze_cli"
     edit(
-        cli / "arrangements.py",
+        cli / "listing.py",
         "output.print_arrangement(api.arrangements.get(id), as_json)",
         "pass",
     )
