@@ -162,7 +162,7 @@ def rails_deviations(spec: Spec) -> set[Row]:
             rows.add((operation_id, "malformed_path_id_answers_400", 404, "path id"))
     for operation_id, statuses in _RAILS_ERRORS.items():  # Rails error bodies
         for status in statuses:
-            shapes = [(_RAILS_ERROR, "code, message")]
+            shapes: list[tuple[Any, str]] = [(_RAILS_ERROR, "code, message")]
             if status == 422:
                 shapes.append((_RAILS_INVALID, "code, error, message"))
             for body, lacks in shapes:
