@@ -36,10 +36,10 @@ Not marked, with the reason:
   about 80 s of CPU per change; where each behavioural check applies is read from the spec,
   and tests/contract/test_behave.py (marked) holds those places to the spec in force.
 
-Both changes take about 205 s of CPU together (measured on a 2-core machine shared by other
-jobs: 193 s user and 12 s system, 323 s of wall time, the drift 183 s and the hand edit 129 s;
-before the mock, client, contract and zoo suites joined the marked set, 133 s of CPU and
-232 s of wall time). The marked suites alone take about 75 s of CPU per change.
+Both changes take about 190 s of CPU together (measured: 176 s user and 11 s system, 178 s
+of wall time, the drift 88 s and the hand edit 86 s; on the 2-core machine shared by other jobs
+the wall time grew to 323 s). Before the mock, client, contract and zoo suites joined the
+marked set: 133 s of CPU. The marked suites alone take about 75 s of CPU per change.
 """
 
 from __future__ import annotations
