@@ -19,6 +19,7 @@ from contract_helpers import App, Receive, Scope, Send, contract, mock_config, s
 
 import imuze_mock
 from contract_tests.broken import wrong_type
+from contract_tests.in_force import rails_deviations, spec_in_force
 from imuze_contract.replay import replay
 from imuze_contract.report import Report, fingerprint_of
 from imuze_contract.target import target_from_env
@@ -97,6 +98,8 @@ def test_the_baseline_workflow_on_the_rails_dialect(
     accepted = _keys(first["accepted"])
     entries = yaml.safe_load(written.read_text())["accepted"]
     assert len(entries) == len(accepted) >= 20
+    # Each accepted row is one the spec in force forbids of the rails dialect.
+    assert accepted <= rails_deviations(spec_in_force())
     assert all(entry["reason"] and entry["date"] for entry in entries)
     # A deviation fixed since: its entry, for an operation the run tests, turns stale.
     fixed = {"operation": "listSongs", "check": "status_code_conformance", "status": 418,

@@ -18,7 +18,13 @@ from ext_helpers import API
 from imuze_ext import AsyncImuze, Imuze, ResponseValidationError
 from imuze_ext._responses import _METHODS, _deref, echo_fields, packaged_spec
 
-ARRANGEMENT = {"id": 8, "description": "Strings", "image_url": None, "genre_list": ["calm"]}
+# The tests marked `loop` run again after the spec changed (tests/test_loop_green.py): the
+# echoing operations and the answers' shapes are read from the spec in force.
+
+# An arrangement as the spec in force writes one (its example), so a renamed property follows.
+ARRANGEMENT: dict[str, Any] = {
+    **_deref({"$ref": "#/components/schemas/Arrangement"})["example"], "id": 8,
+}  # fmt: skip
 
 
 def _spec_echoes() -> dict[str, tuple[str, ...]]:
@@ -48,8 +54,13 @@ SPEC_ECHOES = _spec_echoes()
 ECHOING = sorted(op for op, names in SPEC_ECHOES.items() if names)
 
 
+def test_today_s_spec_echoes_in_these_operations() -> None:
+    """Not `loop`: pins the spec as written today (a new echoing operation joins here)."""
+    assert ECHOING == ["getArrangement", "getSong"]
+
+
+@pytest.mark.loop
 def test_the_echo_fields_are_the_specs() -> None:
-    assert ECHOING == ["getArrangement", "getSong"]  # the spec as it is: a new one joins here
     for operation, names in SPEC_ECHOES.items():
         assert echo_fields(operation) == names, operation
 
@@ -65,6 +76,7 @@ ASK: dict[str, tuple[str, Callable[[Any], Any], dict[str, Any]]] = {
 }
 
 
+@pytest.mark.loop
 def test_every_echoing_operation_is_asked_here() -> None:
     assert sorted(ASK) == ECHOING
 
@@ -73,6 +85,7 @@ def _answering(body: dict[str, Any]) -> httpx.MockTransport:
     return httpx.MockTransport(lambda request: httpx.Response(200, json=body))
 
 
+@pytest.mark.loop
 @pytest.mark.parametrize("operation", ECHOING)
 def test_an_answer_about_another_thing_is_refused(operation: str) -> None:
     path, ask, other = ASK[operation]
@@ -88,6 +101,7 @@ def test_an_answer_about_another_thing_is_refused(operation: str) -> None:
     asyncio.run(run())
 
 
+@pytest.mark.loop
 @pytest.mark.parametrize("operation", ECHOING)
 def test_the_raw_twin_refuses_it_too(operation: str) -> None:
     _, ask, other = ASK[operation]
@@ -96,6 +110,7 @@ def test_the_raw_twin_refuses_it_too(operation: str) -> None:
             ask(api.with_raw_response)
 
 
+@pytest.mark.loop
 @pytest.mark.parametrize("operation", ECHOING)
 def test_the_thing_asked_for_passes(operation: str) -> None:
     _, ask, other = ASK[operation]
