@@ -92,27 +92,41 @@ def current() -> Call | None:
 
 
 def _earliest(a: float | None, b: float | None) -> float | None:
-    return min((t for t in (a, b) if t is not None), default=None)
+    # on every call's path: plain branches, not min() over a generator
+    if a is None:
+        return b
+    return a if b is None or a < b else b
 
 
-@contextlib.contextmanager
-def call_scope(deadline: float | None = None, *, settled: bool = False) -> Iterator[Call]:
+class call_scope:  # lower case: used as a context manager, as contextlib names its own
     """Run one call: its layers share this Call. Nested scopes join the outer call.
 
     With `settled`, `deadline` is the call's deadline (None: none); otherwise the
     retrying transport settles it from its client's Limits on the first request.
+    A class rather than a generator: it is entered several times on every call's path.
     """
-    if (outer := _call.get()) is not None:
-        yield outer
-        return
-    now = time.monotonic()
-    end = _earliest(None if deadline is None else now + deadline, _bound.get())
-    call = Call(now, end, deadline, settled=settled, until=end)
-    token = _call.set(call)
-    try:
-        yield call
-    finally:
-        _call.reset(token)
+
+    __slots__ = ("_call", "_token")
+
+    def __init__(self, deadline: float | None = None, *, settled: bool = False) -> None:
+        self._token: contextvars.Token[Call | None] | None = None
+        outer = _call.get()
+        if outer is not None:
+            self._call = outer
+            return
+        now = time.monotonic()
+        end = _earliest(None if deadline is None else now + deadline, _bound.get())
+        self._call = Call(now, end, deadline, settled=settled, until=end)
+
+    def __enter__(self) -> Call:
+        if self._call is not _call.get():
+            self._token = _call.set(self._call)
+        return self._call
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _call.reset(self._token)
+            self._token = None
 
 
 def settle(call: Call, limits: Limits) -> None:
