@@ -152,6 +152,21 @@ def test_connection_error_names_scheme_host_and_port() -> None:
     assert "POST http://127.0.0.1:9/api/4/tokens" in one_error_line(result.output)
 
 
+def test_imuze_log_of_one_invocation_does_not_reach_the_next() -> None:
+    """Two invocations in one process: the first with IMUZE_LOG=info logs, the second
+    without it prints its one error line and no log line (the latest setting wins)."""
+    env = {**CLEAN_ENV, "IMUZE_EMAIL": "a@example.com", "IMUZE_PASSWORD": "pw"}
+    args = ["--base-url", UNREACHABLE, "songs", "list"]
+    level = logging.getLogger("imuze_ext").level
+    logged = CliRunner(env={**env, "IMUZE_LOG": "info"}).invoke(app, args)
+    assert logged.exit_code == 1
+    assert "imuze_ext INFO" in logged.output or "imuze_ext WARNING" in logged.output
+    quiet = CliRunner(env=env).invoke(app, args)
+    assert quiet.exit_code == 1
+    assert "POST http://127.0.0.1:9/api/4/tokens" in one_error_line(quiet.output)
+    assert logging.getLogger("imuze_ext").level == level  # put back as IMUZE_LOG found it
+
+
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
