@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from typing import Annotated
 
 import typer
@@ -86,9 +87,19 @@ contract_app.command("replay")(with_global_options(replay_row))
 app.add_typer(contract_app, name="contract")
 
 
+def _forget_an_earlier_imuze_log() -> None:
+    """Take off the imuze_ext logger what an earlier run in this process with IMUZE_LOG set
+    put on it, before notices.shown() notes the logger's state. imuze_ext is loaded only
+    when a run already used it: `imuze --help` stays light."""
+    config = sys.modules.get("imuze_ext._config")
+    if config is not None:
+        config.configure_from_env()
+
+
 def main() -> None:
     """The `imuze` console script."""
     if not os.environ.get("IMUZE_LOG"):
+        _forget_an_earlier_imuze_log()
         # stamina reports scheduled retries as warnings; the CLI stays quiet unless asked.
         logging.getLogger("stamina").addHandler(logging.NullHandler())
         logging.getLogger("stamina").propagate = False

@@ -252,7 +252,17 @@ _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARN
 class _EnvHandler(logging.Handler):
     """The stderr handler IMUZE_LOG installs, once. It writes to the `sys.stderr` of the
     moment, as logging's own last-resort handler does: a program (or a test runner) that
-    swaps stderr later gets the lines, and a closed old stream is never written to."""
+    swaps stderr later gets the lines, and a closed old stream is never written to.
+
+    It also remembers what IMUZE_LOG did to the logger: the level it set (`given`) and the
+    level it replaced (`replaced`), so that a later configuration without IMUZE_LOG undoes
+    exactly that and nothing an application set itself."""
+
+    def __init__(self, given: int, replaced: int) -> None:
+        super().__init__()
+        self.given = given
+        self.replaced = replaced
+        self.setFormatter(logging.Formatter("%(asctime)s imuze_ext %(levelname)s %(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -264,17 +274,26 @@ class _EnvHandler(logging.Handler):
 def configure_from_env(env: Mapping[str, str] | None = None) -> None:
     """Turn the logger on when IMUZE_LOG is `debug`, `info` or `warning` (tolerated
     deviations from the spec and scheduled retries only); unset or empty, leave it silent.
-    Another value is a ConfigurationError (a misspelt level would silently log nothing)."""
+    Another value is a ConfigurationError (a misspelt level would silently log nothing).
+
+    Each call makes the logger what the environment says now: the latest IMUZE_LOG wins,
+    and with IMUZE_LOG unset a handler and level an earlier IMUZE_LOG installed are
+    removed (a level the application set since is left as it is)."""
     value = setting(ENV_LOG, env)
-    if value is None:
-        return
-    level = _LEVELS.get(value.strip().lower())
-    if level is None:
+    level = None if value is None else _LEVELS.get(value.strip().lower())
+    if value is not None and level is None:
         raise ConfigurationError(
             f"invalid {ENV_LOG}={value!r}: expected debug, info or warning (or unset)"
         )
+    installed = next((h for h in logger.handlers if isinstance(h, _EnvHandler)), None)
+    if level is None:
+        if installed is not None:
+            logger.removeHandler(installed)
+            if logger.level == installed.given:
+                logger.setLevel(installed.replaced)
+        return
+    if installed is None:
+        logger.addHandler(_EnvHandler(level, logger.level))
+    else:
+        installed.given = level
     logger.setLevel(level)
-    if not any(isinstance(h, _EnvHandler) for h in logger.handlers):
-        handler = _EnvHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s imuze_ext %(levelname)s %(message)s"))
-        logger.addHandler(handler)

@@ -18,6 +18,7 @@ import contextvars
 import functools
 import ipaddress
 import math
+import os
 import ssl
 import time
 import urllib.request
@@ -306,10 +307,21 @@ class AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+_CA_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")  # what httpx reads when it trusts the env
+
+
+def ssl_context(trust_env: bool = True) -> ssl.SSLContext:
+    """httpx's default (verifying) TLS context for the CA settings of the moment: with
+    `trust_env`, SSL_CERT_FILE or SSL_CERT_DIR as the environment has them now (a client
+    made after they change gets the new CAs), made once per setting."""
+    settings = tuple(os.environ.get(name) for name in _CA_VARIABLES) if trust_env else None
+    return _ssl_context(trust_env, settings)
+
+
 @functools.cache
-def ssl_context() -> ssl.SSLContext:
-    """httpx's default (verifying) TLS context, made once per process."""
-    return httpx.create_ssl_context()
+def _ssl_context(trust_env: bool, settings: tuple[str | None, ...] | None) -> ssl.SSLContext:
+    """One context per (trust_env, CA variables): `settings` is only the cache key."""
+    return httpx.create_ssl_context(trust_env=trust_env)
 
 
 # The bottom of our own stack: httpcore's pools over those sockets, behind httpx's transport
@@ -465,7 +477,7 @@ def http_transport(
     """Our bottom: a pool whose sockets obey the call's deadlines and, with `trust_env`, one
     per proxy the environment names, routed by httpx's `mounts` (async pools for AsyncImuze)."""
     settings: dict[str, Any] = {
-        "ssl_context": ssl_context(),
+        "ssl_context": ssl_context(trust_env),
         "max_connections": limits.max_connections,
         "max_keepalive_connections": limits.max_keepalive_connections,
         "keepalive_expiry": limits.keepalive_expiry,

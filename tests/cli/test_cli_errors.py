@@ -21,7 +21,7 @@ from imuze_client.models import ArrangementList
 from typer.testing import CliRunner
 
 from imuze_cli import output
-from imuze_cli.app import app
+from imuze_cli.app import app, main
 from imuze_ext import _responses
 from imuze_mock import MockConfig, MockServer
 from imuze_mock.server import running
@@ -150,6 +150,47 @@ def test_connection_error_names_scheme_host_and_port() -> None:
     result = CliRunner(env=env).invoke(app, ["--base-url", UNREACHABLE, "songs", "list"])
     assert result.exit_code == 1
     assert "POST http://127.0.0.1:9/api/4/tokens" in one_error_line(result.output)
+
+
+def test_imuze_log_of_one_invocation_does_not_reach_the_next() -> None:
+    """Two invocations in one process: the first with IMUZE_LOG=info logs, the second
+    without it prints its one error line and no log line (the latest setting wins)."""
+    env = {**CLEAN_ENV, "IMUZE_EMAIL": "a@example.com", "IMUZE_PASSWORD": "pw"}
+    args = ["--base-url", UNREACHABLE, "songs", "list"]
+    level = logging.getLogger("imuze_ext").level
+    logged = CliRunner(env={**env, "IMUZE_LOG": "info"}).invoke(app, args)
+    assert logged.exit_code == 1
+    assert "imuze_ext INFO" in logged.output or "imuze_ext WARNING" in logged.output
+    quiet = CliRunner(env=env).invoke(app, args)
+    assert quiet.exit_code == 1
+    assert "POST http://127.0.0.1:9/api/4/tokens" in one_error_line(quiet.output)
+    assert logging.getLogger("imuze_ext").level == level  # put back as IMUZE_LOG found it
+
+
+def test_the_console_script_run_twice_leaves_the_logger_as_it_found_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`main()` twice in one process, IMUZE_LOG=info then unset: the second run takes off
+    the first one's handler and level before it notes the logger's state, so they do not
+    outlive it."""
+    logger = logging.getLogger("imuze_ext")
+    level, handlers = logger.level, list(logger.handlers)
+    stamina_logger = logging.getLogger("stamina")  # main() quiets it: put back afterwards
+    monkeypatch.setattr(stamina_logger, "handlers", list(stamina_logger.handlers))
+    monkeypatch.setattr(stamina_logger, "propagate", stamina_logger.propagate)
+    for name in CLEAN_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("IMUZE_EMAIL", "a@example.com")
+    monkeypatch.setenv("IMUZE_PASSWORD", "pw")
+    monkeypatch.setattr(sys, "argv", ["imuze", "--base-url", UNREACHABLE, "songs", "list"])
+    monkeypatch.setenv("IMUZE_LOG", "info")
+    with pytest.raises(SystemExit):
+        main()
+    assert logger.level == logging.INFO
+    monkeypatch.delenv("IMUZE_LOG")
+    with pytest.raises(SystemExit):
+        main()
+    assert (logger.level, logger.handlers) == (level, handlers)
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,6 @@ from imuze_ext import (
 from imuze_ext._config import (
     ApiKey,
     Login,
-    configure_from_env,
     resolve_base_url,
     resolve_credentials,
 )
@@ -114,22 +113,25 @@ def test_no_secret_in_reprs_messages_or_logs(caplog: pytest.LogCaptureFixture) -
             assert secret not in text, text
 
 
+@pytest.mark.usefixtures("imuze_logger_kept")
 def test_the_logger_is_silent_by_default_and_on_with_imuze_log(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    logger = logging.getLogger("imuze_ext")
-    before = list(logger.handlers), logger.level
+    """Each client reads IMUZE_LOG when it is made: set, it logs; unset again, a later
+    client in the same process is silent again (the latest setting wins)."""
+    monkeypatch.delenv("IMUZE_LOG", raising=False)
     rec = Recorder(lambda r: httpx.Response(200, json={"count": 0, "response": []}))
-    try:
-        with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
-            api.songs.list()
-        assert capsys.readouterr().err == ""
-        configure_from_env({"IMUZE_LOG": "info"})
-        with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
-            api.songs.list()
-        assert "GET /api/4/songs -> 200 (attempt 1" in capsys.readouterr().err
-    finally:
-        logger.handlers[:], logger.level = before
+    with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
+        api.songs.list()
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("IMUZE_LOG", "info")
+    with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
+        api.songs.list()
+    assert "GET /api/4/songs -> 200 (attempt 1" in capsys.readouterr().err
+    monkeypatch.delenv("IMUZE_LOG")
+    with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
+        api.songs.list()
+    assert capsys.readouterr().err == ""
 
 
 def test_the_documented_workflow_with_the_reference_spellings(

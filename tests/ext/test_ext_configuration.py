@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -83,13 +82,8 @@ CASES: dict[str, tuple[dict[str, str], dict[str | None, Expected]]] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _logger_kept() -> Iterator[None]:
-    """IMUZE_LOG=info installs a handler: put the logger back as it was."""
-    level, handlers = logger.level, list(logger.handlers)
-    yield
-    logger.setLevel(level)
-    logger.handlers[:] = handlers
+# IMUZE_LOG=info installs a handler: every test here puts the logger back as it was.
+pytestmark = pytest.mark.usefixtures("imuze_logger_kept")
 
 
 def test_every_variable_the_client_reads_is_enumerated() -> None:

@@ -134,10 +134,48 @@ def test_the_library_logger_never_reaches_the_last_resort_handler() -> None:
     ("value", "level"),
     [("debug", logging.DEBUG), ("info", logging.INFO), ("WARNING", logging.WARNING)],
 )
-def test_imuze_log_levels(value: str, level: int, monkeypatch: Any) -> None:
-    monkeypatch.setattr(logger, "level", logging.NOTSET)
+def test_imuze_log_levels(value: str, level: int, imuze_logger_kept: logging.Logger) -> None:
+    imuze_logger_kept.setLevel(logging.NOTSET)
     configure_from_env({"IMUZE_LOG": value})
     assert logger.level == level
+
+
+def _env_handlers() -> list[logging.Handler]:
+    return [h for h in logger.handlers if type(h).__name__ == "_EnvHandler"]
+
+
+def test_the_latest_imuze_log_wins_and_unset_undoes_it(imuze_logger_kept: logging.Logger) -> None:
+    imuze_logger_kept.setLevel(logging.NOTSET)
+    before = list(logger.handlers)
+    configure_from_env({"IMUZE_LOG": "debug"})
+    configure_from_env({"IMUZE_LOG": "warning"})
+    assert logger.level == logging.WARNING
+    assert len(_env_handlers()) == 1  # one handler, however many configurations
+    configure_from_env({"IMUZE_LOG": ""})
+    assert logger.level == logging.NOTSET
+    assert logger.handlers == before
+
+
+def test_unsetting_imuze_log_keeps_a_level_the_application_set_since(
+    imuze_logger_kept: logging.Logger,
+) -> None:
+    imuze_logger_kept.setLevel(logging.NOTSET)
+    configure_from_env({"IMUZE_LOG": "info"})
+    imuze_logger_kept.setLevel(logging.ERROR)
+    configure_from_env({})
+    assert logger.level == logging.ERROR
+    assert _env_handlers() == []
+
+
+def test_unset_imuze_log_leaves_an_application_s_own_configuration_alone(
+    imuze_logger_kept: logging.Logger,
+) -> None:
+    mine = logging.StreamHandler()
+    imuze_logger_kept.addHandler(mine)
+    imuze_logger_kept.setLevel(logging.DEBUG)
+    configure_from_env({})
+    assert logger.level == logging.DEBUG
+    assert mine in logger.handlers
 
 
 async def test_async_retries_are_rerouted_too(caplog: pytest.LogCaptureFixture) -> None:

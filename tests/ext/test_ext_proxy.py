@@ -8,14 +8,16 @@ import http.server
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import certifi
 import httpx
 import pytest
 from httpx._utils import get_environment_proxies  # the reference this client must match
 
 from imuze_ext import APITimeoutError, AsyncImuze, Imuze
-from imuze_ext._deadlines import environment_proxies
+from imuze_ext._deadlines import environment_proxies, ssl_context
 from imuze_mock import MockServer
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
@@ -208,3 +210,23 @@ def test_a_proxy_of_an_unknown_scheme_is_refused_as_httpx_refuses_it(
         Imuze(api_key="k")
     with pytest.raises(ValueError, match="proxy"):
         httpx.Client(trust_env=True)
+
+
+def test_the_tls_context_follows_the_ca_variables_of_the_moment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SSL_CERT_FILE (httpx's reading) applies to a client made after it is set, and no
+    more once it is unset: the context is not the first client's for the whole process."""
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    bundle = Path(certifi.where()).read_text()
+    one = bundle[bundle.index("-----BEGIN CERTIFICATE-----") :]
+    one = one[: one.index("-----END CERTIFICATE-----")] + "-----END CERTIFICATE-----\n"
+    (tmp_path / "ca.pem").write_text(one)
+    default = len(ssl_context().get_ca_certs())
+    assert default > 1
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    assert len(ssl_context().get_ca_certs()) == 1
+    assert len(ssl_context(trust_env=False).get_ca_certs()) == default  # trust_env=False
+    monkeypatch.delenv("SSL_CERT_FILE")
+    assert len(ssl_context().get_ca_certs()) == default

@@ -98,15 +98,19 @@ def test_a_step_cancelled_before_it_began_never_runs(monkeypatch: pytest.MonkeyP
 
 def test_a_step_that_began_is_waited_for_and_its_result_returned() -> None:
     ended: list[str] = []
+    began = threading.Event()
 
     def step() -> str:
+        began.set()
         time.sleep(0.05)
         ended.append("step")
         return "done"
 
     async def cancelled() -> list[str]:
         task = asyncio.ensure_future(run_to_the_end(step))
-        await asyncio.sleep(0.01)
+        # cancel once the step has begun, not after a guess at how long a thread takes
+        # to start (on a busy machine 10 ms was not always enough)
+        await asyncio.to_thread(began.wait, 10.0)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
