@@ -105,15 +105,22 @@ def run_command(
     env, removed = command_env(described, os.environ)
     if on_ready is not None:
         on_ready(described, removed)
-    try:
-        child = subprocess.Popen(list(command), env=env)  # noqa: S603 (the user's own command)
+    # Blocked before the command starts: a signal sent as soon as the command runs (it may
+    # already have said it is ready) waits for `_wait` instead of killing the mock and
+    # orphaning the command. Blocked before the server's thread starts too, so that every
+    # thread inherits the mask. The command itself gets the mask as it was.
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)
+    try:  # preexec_fn is safe here: no thread of ours runs yet
+        child = subprocess.Popen(  # noqa: S603 (the user's own command)
+            list(command),
+            env=env,
+            preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_SETMASK, previous),
+        )
     except OSError as error:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         sock.close()
         raise CommandNotStarted(error) from None
     try:
-        # Blocked before the server's thread starts, so that every thread inherits the mask
-        # and each of these signals waits for `_wait`, in this thread.
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)
         try:
             with serving(described, server, sock):
                 return _wait(child, grace)
