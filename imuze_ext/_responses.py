@@ -96,6 +96,7 @@ def packaged_spec() -> dict[str, Any]:
     return spec
 
 
+@functools.cache
 def _operation(operation: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """The path, path item and operation object of an operationId in the packaged spec."""
     for path, item in packaged_spec()["paths"].items():
@@ -134,14 +135,19 @@ def echo_fields(operation: str) -> tuple[str, ...]:
     return tuple(name for name in names if name in properties)
 
 
+@functools.cache
+def _path_pattern(operation: str) -> re.Pattern[str]:
+    """The operation's path template as a regex that names its parameters."""
+    template = re.escape(_operation(operation)[0])
+    return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", template) + "$")
+
+
 def echo_mismatch(response: httpx.Response, operation: str) -> ResponseValidationError | None:
     """The error for a (valid) answer that names another thing than the path asked for."""
     fields = echo_fields(operation)
     if not fields:
         return None
-    template = re.escape(_operation(operation)[0])
-    pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", template) + "$"
-    asked = re.search(pattern, response.request.url.path)
+    asked = _path_pattern(operation).search(response.request.url.path)
     data = response.json()
     for name in fields:
         got = str(data.get(name)) if isinstance(data, dict) else ""
