@@ -93,6 +93,7 @@ def resource_methods(
     the methods of its class it calls (`self.list()`) and its module's functions it calls
     (`_create(...)`), transitively. Inside, every scope is keyed by its module too, since
     modules reuse helper names (`_get`)."""
+    trees = list(trees)  # read twice: for the methods, then for the classes' bases
     Key = tuple[int, str, str]
     direct: dict[Key, set[str]] = {}
     calls: dict[Key, set[Key]] = {}
@@ -141,7 +142,35 @@ def resource_methods(
                 if extra:
                     reached[key] |= extra
                     changed = True
-    return {(owner, name): ops for (_, owner, name), ops in reached.items() if owner}
+    found = {(owner, name): ops for (_, owner, name), ops in reached.items() if owner}
+    return _inherited(trees, found)
+
+
+def _inherited(
+    trees: Iterable[ast.Module], found: dict[tuple[str, str], set[str]]
+) -> dict[tuple[str, str], set[str]]:
+    """`found` with each class's inherited methods (`Songs(_SongCalls[...])` has `create`),
+    unless the class defines its own."""
+    bases: dict[str, list[str]] = {}
+    for tree in trees:
+        for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+            bases[cls.name] = [
+                ast.unparse(b.value if isinstance(b, ast.Subscript) else b) for b in cls.bases
+            ]
+
+    def ancestors(name: str) -> list[str]:
+        out: list[str] = []
+        for base in bases.get(name, []):
+            out += [base, *ancestors(base)]
+        return out
+
+    result = dict(found)
+    for cls in bases:
+        for ancestor in ancestors(cls):
+            for (owner, method), ops in found.items():
+                if owner == ancestor:
+                    result.setdefault((cls, method), ops)
+    return result
 
 
 def client_attributes(tree: ast.Module) -> dict[str, set[str]]:
