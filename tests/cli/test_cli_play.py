@@ -14,6 +14,7 @@ from typing import Any
 
 import miniaudio
 import pytest
+from child_process import as_from_a_shell
 from cli_helpers import CLEAN_ENV, json_error, logged_in_env, one_error_line, usage_error
 from typer.testing import CliRunner
 
@@ -27,15 +28,6 @@ from imuze_mock.music.render import render_song
 from imuze_mock.music.synth import SAMPLE_RATE as MOCK_SAMPLE_RATE
 
 LENGTH = 1  # seconds: the null backend plays in real time
-
-
-def as_from_a_shell() -> None:
-    """In the child, before exec: SIGINT as a shell starts a command, its default action and
-    unblocked. A test runner's process may carry another disposition (SIG_IGN is inherited
-    across exec, and Python then never raises KeyboardInterrupt), which is not the user's
-    world this test is about."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 @pytest.fixture

@@ -11,21 +11,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from child_process import as_from_a_shell
 from contract_helpers import contract, mock_config, serving, user_env
 
 import imuze_mock
 from imuze_cli.contract_run import STARTED
 
 DEEP = ["--max-examples", "1000", "--seed", "1", "--rate-limit", "1000/s"]
-
-
-def as_from_a_shell() -> None:
-    """In the child, before exec: SIGINT as a shell starts a command, its default action and
-    unblocked. A test runner's process may carry another disposition (SIG_IGN is inherited
-    across exec, and Python then never raises KeyboardInterrupt), which is not the user's
-    world this test is about."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 @pytest.mark.parametrize(("dialect", "code"), [("rails", 1), ("spec", 0)])
