@@ -18,6 +18,7 @@ import sys
 import textwrap
 import types
 import typing
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -100,18 +101,19 @@ def _wire_names(cls: type) -> dict[str, str]:
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
             continue
-        for call in ast.walk(node.value):
-            if (
-                isinstance(call, ast.Call)
-                and isinstance(call.func, ast.Attribute)
-                and call.func.attr == "pop"
-                and call.args
-                and isinstance(call.args[0], ast.Constant)
-                and isinstance(call.args[0].value, str)
-            ):
-                found[node.targets[0].id] = call.args[0].value
+        for arg in first_arguments(node.value, "pop"):
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found[node.targets[0].id] = arg.value
                 break
     return found
+
+
+def first_arguments(tree: ast.AST, method: str) -> Iterator[ast.expr]:
+    """The first argument of every `<anything>.<method>(argument, ...)` call in `tree`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+            if node.func.attr == method:
+                yield node.args[0]
 
 
 class _Walker:

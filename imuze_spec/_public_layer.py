@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ._introspect import first_arguments
+
 # The client classes whose attributes are resources, and how a user reaches them.
 _FACES = {
     "Imuze": "imuze.Imuze",
@@ -92,16 +94,9 @@ def _sends(tree: ast.Module, ids: dict[str, str]) -> list[tuple[str, Any, str]]:
                 continue
             if method.name.startswith("_"):
                 continue
-            for node in ast.walk(method):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "_send"
-                    and node.args
-                    and isinstance(node.args[0], ast.Name)
-                    and node.args[0].id in ids
-                ):
-                    out.append((cls.name, method, ids[node.args[0].id]))
+            for arg in first_arguments(method, "_send"):
+                if isinstance(arg, ast.Name) and arg.id in ids:
+                    out.append((cls.name, method, ids[arg.id]))
     return list({(c, m.name, o): (c, m, o) for c, m, o in out}.values())
 
 
