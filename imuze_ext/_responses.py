@@ -1,13 +1,9 @@
 """Answers: a generated operation's outcome as a validated model, a RawResponse, or a typed error.
 
-Success is any 2xx whose body matches the operation's success schema (jsonschema-rs: the
-generated `from_dict` checks presence, not types); undocumented 2xx, relative media URLs
-and foreign error bodies are tolerated and reported (_tolerance). The generated parsers
-fail on statuses the spec does not document, so a response hook keeps the raw answer of
-the current call and every answer is judged from it. Every failure while sending becomes
-a typed exception (`typed`); no message quotes a header value, and URLs are redacted.
-An error answer's reason is read whatever the body's shape (the spec's Error, the common
-JSON error shapes, Rails' `errors`, text, an HTML page's title), redacted and shortened.
+The generated parsers fail on statuses the spec does not document, so a response hook records
+each call's raw answer and every answer is judged from it (jsonschema-rs for types); drift the
+client tolerates is reported (_tolerance). An error answer's reason is read whatever the body's
+shape, redacted and shortened; no message quotes a header value.
 """
 
 from __future__ import annotations
@@ -145,13 +141,13 @@ def _path_pattern(operation: str) -> re.Pattern[str]:
 def echo_mismatch(response: httpx.Response, operation: str) -> ResponseValidationError | None:
     """The error for a (valid) answer that names another thing than the path asked for."""
     fields = echo_fields(operation)
-    if not fields:
+    asked = _path_pattern(operation).search(response.request.url.path) if fields else None
+    if asked is None:
         return None
-    asked = _path_pattern(operation).search(response.request.url.path)
     data = response.json()
     for name in fields:
         got = str(data.get(name)) if isinstance(data, dict) else ""
-        if asked is not None and got != asked[name]:
+        if got != asked[name]:
             return ResponseValidationError(
                 f"{_where(response)}: the answer's {name} is {got[:40]!r}, not the "
                 f"{asked[name][:40]!r} asked for",
@@ -213,14 +209,11 @@ def read(
     if not 200 <= response.status_code < 300:
         raise status_error(response, operation, tolerance)
     data = decode_json(response)
-    schema = model.__name__
-    validate(schema, data, response)
-    documented = documented_success(operation)
-    if response.status_code not in documented and (
-        deviation := undocumented_status(operation, documented, response.status_code)
-    ):
+    validate(model.__name__, data, response)
+    status = response.status_code
+    if deviation := undocumented_status(operation, documented_success(operation), status):
         _tolerate(tolerance, deviation, response)
-    resolution = resolve_media(schema, data, tolerance.media_base)
+    resolution = resolve_media(model.__name__, data, tolerance.media_base)
     if resolution.unresolvable:
         bad = resolution.unresolvable[0]
         raise ResponseValidationError(
@@ -231,7 +224,7 @@ def read(
     for found in resolution.relative:
         if deviation := relative_media_url(operation, found.field, found.value):
             _tolerate(tolerance, deviation, response)
-    if resolution.changed or not isinstance(parsed, model):
+    if resolution.relative or not isinstance(parsed, model):
         return build_model(model, resolution.data, response)
     return parsed
 
@@ -521,7 +514,7 @@ def typed(exc: BaseException) -> ImuzeError | None:
 MAX_REASON = 200
 """Characters of the server's reason kept in an exception message."""
 
-_NO_FIELD = frozenset({"base", ""})  # Rails' errors[:base]: messages about the whole record
+_NO_FIELD = frozenset({"base", "", None})  # Rails' errors[:base]: about the whole record
 
 
 @dataclass(frozen=True)
@@ -549,14 +542,14 @@ def read_error_body(response: httpx.Response, is_error: Callable[[object], bool]
         body: object = redact_values(response.json(), secrets)
     except (ValueError, RecursionError):
         return _text_body(response, secrets)
-    if isinstance(body, dict) and is_error(body):
+    if isinstance(body, dict) and is_error(body):  # its strings are redacted already
         error = Error.from_dict(body)
         named = {error.field: (error.message,)} if isinstance(error.field, str) else {}
-        reason = _readable(f"{error.error}: {error.message}", secrets)
-        return ErrorBody(body, error, reason, _redacted_fields(named, secrets))
-    fields = _redacted_fields(
-        _field_errors(body.get("errors")) if isinstance(body, dict) else {}, secrets
-    )
+        return ErrorBody(body, error, _readable(f"{error.error}: {error.message}", secrets), named)
+    fields: dict[str, tuple[str, ...]] = {}  # redacted again: a compacted message shows keys
+    for name, messages in _errors(body.get("errors"), 0) if isinstance(body, dict) else ():
+        if name is not None:
+            fields[name] = (*fields.get(name, ()), *(redact(m, secrets) for m in messages))
     return ErrorBody(body, None, _readable(_reason_of(body), secrets), fields, json_shape(body))
 
 
@@ -581,18 +574,17 @@ def _compact(value: object) -> str:
 
 def _reason_of(body: object, depth: int = 0) -> str | None:
     """The reason a JSON error body gives, whatever its keys."""
+    if isinstance(body, list):
+        return _joined(_errors(body, depth))
+    if isinstance(body, str):
+        return body or None
     if isinstance(body, dict):
-        head = _head(body, depth)
-        tail = _errors_text(body.get("errors"), depth)
+        head, tail = _head(body, depth), _joined(_errors(body.get("errors"), depth))
         if head and tail:
             return head if tail in head else f"{head}: {tail}"
         if head or tail:
             return head or tail
-    elif isinstance(body, list):
-        return _errors_text(body, depth)
-    elif isinstance(body, str):
-        return body or None
-    return _compact(body) if body not in (None, {}, []) else None
+    return _compact(body) if body not in (None, {}) else None
 
 
 def _head(body: Mapping[str, Any], depth: int) -> str | None:
@@ -611,25 +603,35 @@ def _head(body: Mapping[str, Any], depth: int) -> str | None:
     return title
 
 
-def _errors_text(errors: object, depth: int) -> str | None:
-    """Rails' `errors`: a field -> messages mapping, or a list of strings or objects."""
+_Messages = list[tuple[str | None, tuple[str, ...]]]
+
+
+def _errors(errors: object, depth: int) -> _Messages:
+    """Rails' `errors` as (field or None, messages): a field -> messages mapping, a list of
+    strings or of error objects, or one string."""
     if isinstance(errors, dict):
-        fields = _field_errors(errors)
-        return "; ".join(
-            ", ".join(msgs) if name in _NO_FIELD else f"{name}: {', '.join(msgs)}"
-            for name, msgs in fields.items()
-        )
+        listed = {str(k): v if isinstance(v, list) else [v] for k, v in errors.items()}
+        return [
+            (name, tuple(m if isinstance(m, str) else _compact(m) for m in messages))
+            for name, messages in listed.items()
+        ]
     if isinstance(errors, list):
-        parts = []
-        for item in errors:
-            if isinstance(item, dict) and depth < 3:
-                named = _field_of(item)
-                reason = _reason_of(item, depth + 1)
-                parts.append(f"{named}: {reason}" if named and reason else reason or "")
-            else:
-                parts.append(item if isinstance(item, str) else _compact(item))
-        return "; ".join(p for p in parts if p) or None
-    return _text(errors)
+        return [
+            (_field_of(item) or None, (_reason_of(item, depth + 1) or "",))
+            if isinstance(item, dict) and depth < 3
+            else (None, (item if isinstance(item, str) else _compact(item),))
+            for item in errors
+        ]
+    return [(None, (errors,))] if isinstance(errors, str) and errors else []
+
+
+def _joined(errors: _Messages) -> str | None:
+    """`title: is too short, is invalid; Tags must be a list` (Rails' `base` names no field)."""
+    parts = (
+        ", ".join(msgs) if name in _NO_FIELD else f"{name}: {', '.join(msgs)}"
+        for name, msgs in errors
+    )
+    return "; ".join(p for p in parts if p) or None
 
 
 def _field_of(item: Mapping[str, Any]) -> str | None:
@@ -641,27 +643,6 @@ def _field_of(item: Mapping[str, Any]) -> str | None:
     if isinstance(source, dict) and isinstance(source.get("pointer"), str):
         return str(source["pointer"]).rstrip("/").rsplit("/", 1)[-1] or None
     return None
-
-
-def _field_errors(errors: object) -> dict[str, tuple[str, ...]]:
-    """The field -> messages mapping of a body's `errors`, when it has one."""
-    fields: dict[str, tuple[str, ...]] = {}
-    if isinstance(errors, dict):
-        for name, messages in errors.items():
-            listed = messages if isinstance(messages, list) else [messages]
-            fields[str(name)] = tuple(m if isinstance(m, str) else _compact(m) for m in listed)
-    elif isinstance(errors, list):
-        for item in errors:
-            if isinstance(item, dict) and (named := _field_of(item)):
-                reason = _head(item, 1) or _compact(item)
-                fields[named] = (*fields.get(named, ()), reason)
-    return fields
-
-
-def _redacted_fields(
-    fields: Mapping[str, tuple[str, ...]], secrets: list[str]
-) -> dict[str, tuple[str, ...]]:
-    return {name: tuple(redact(m, secrets) for m in msgs) for name, msgs in fields.items()}
 
 
 def json_shape(body: object) -> str:
@@ -719,15 +700,18 @@ class TitleFinder(html.parser.HTMLParser):
         self._in: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        kind = "title" if tag == "title" else "h" if re.fullmatch("h[1-6]", tag) else None
-        if kind and (kind == self._in or kind not in self.found):
+        if (kind := _title_or_heading(tag)) and kind not in self.found:
             self._in = kind
-            self.found.setdefault(kind, "")
+            self.found[kind] = ""
 
     def handle_endtag(self, tag: str) -> None:
-        if self._in and (tag == "title" or re.fullmatch("h[1-6]", tag)):
+        if _title_or_heading(tag):
             self._in = None
 
     def handle_data(self, data: str) -> None:
         if self._in is not None:
             self.found[self._in] += data
+
+
+def _title_or_heading(tag: str) -> str | None:
+    return "title" if tag == "title" else "h" if re.fullmatch("h[1-6]", tag) else None
