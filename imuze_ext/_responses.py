@@ -15,7 +15,7 @@ import html.parser
 import importlib.resources
 import json
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, Self, TypeVar, final
 
@@ -166,8 +166,7 @@ def validator(schema_name: str) -> jsonschema_rs.Draft202012Validator:
 
 
 def decode_json(response: httpx.Response) -> Any:
-    """The body as JSON (decoded once: a DecodedResponse keeps what the generated parser
-    read), or ResponseValidationError."""
+    """The body as JSON (decoded once, see DecodedResponse), or ResponseValidationError."""
     try:
         return response.json()
     except (ValueError, RecursionError):
@@ -255,13 +254,11 @@ def status_error(
         return ResponseValidationError(
             f"{_where(response)}: unexpected status {status}", response=response
         )
-    read_body = read_error_body(response, validator("Error").is_valid)
+    read_body = read_error_body(response)
     phrase = response.reason_phrase or "error"
-    if read_body.error is not None:
-        reason = read_body.reason or phrase
-    else:
-        reason = f"{phrase}: {read_body.reason}" if read_body.reason else phrase
-    message = f"{status} {reason} ({_where(response)})"
+    if (reason := read_body.reason) and read_body.error is None:
+        reason = f"{phrase}: {reason}"
+    message = f"{status} {reason or phrase} ({_where(response)})"
     kwargs: dict[str, Any] = {}
     if status == 429:
         kwargs["retry_after"] = _retry.retry_after_seconds(response.headers.get("Retry-After"))
@@ -354,8 +351,7 @@ async def aremember_response(response: httpx.Response) -> None:
 
 def check_redirect(response: httpx.Response) -> None:
     """RedirectRefusedError for a redirect to another origin of a request whose body holds a
-    credential (a login): a 307/308 would re-send the body there (httpx drops only the
-    Authorization header), a 301/302/303 would take the login's answer from there."""
+    credential (a login): httpx would re-send the body there, or take the answer from there."""
     request = response.request
     location = response.headers.get("Location")
     if location is None or not body_secrets(request):
@@ -379,22 +375,15 @@ def call_full(
     send: Callable[[], Response[Any]], operation: str, model: type[M], tolerance: Tolerance
 ) -> RawResponse[M]:
     """Run a generated `sync_detailed` call: its validated model with the raw answer."""
-    reset = _last_response.set(None)
-    try:
-        with _deadlines.call_scope():
-            try:
-                parsed = send().parsed
-            except Exception as exc:
-                _parser_gave_up(exc)
-                parsed = None
-        raw, mismatch = _judged(parsed, operation, model, tolerance)
-        if mismatch is not None:
-            if (stream := raw.http_response.extensions.get("network_stream")) is not None:
-                stream.close()  # the pool must not use this connection again
-            raise mismatch
-        return raw
-    finally:
-        _last_response.reset(reset)
+    parsed = None
+    with _sending():
+        parsed = send().parsed
+    raw, mismatch = _judged(parsed, operation, model, tolerance)
+    if mismatch is not None:
+        if (stream := raw.http_response.extensions.get("network_stream")) is not None:
+            stream.close()  # the pool must not use this connection again
+        raise mismatch
+    return raw
 
 
 async def acall_full(
@@ -404,34 +393,33 @@ async def acall_full(
     tolerance: Tolerance,
 ) -> RawResponse[M]:
     """The async twin of call_full."""
-    reset = _last_response.set(None)
-    try:
-        with _deadlines.call_scope():
-            try:
-                parsed = (await send()).parsed
-            except Exception as exc:
-                _parser_gave_up(exc)
-                parsed = None
-        raw, mismatch = _judged(parsed, operation, model, tolerance)
-        if mismatch is not None:
-            if (stream := raw.http_response.extensions.get("network_stream")) is not None:
-                await stream.aclose()  # the pool must not use this connection again
-            raise mismatch
-        return raw
-    finally:
-        _last_response.reset(reset)
+    parsed = None
+    with _sending():
+        parsed = (await send()).parsed
+    raw, mismatch = _judged(parsed, operation, model, tolerance)
+    if mismatch is not None:
+        if (stream := raw.http_response.extensions.get("network_stream")) is not None:
+            await stream.aclose()  # the pool must not use this connection again
+        raise mismatch
+    return raw
 
 
-def _parser_gave_up(exc: Exception) -> None:
-    """Nothing when the generated code choked on a recorded answer's status or body (the
-    answer is judged from the record); else `exc`, typed, is raised."""
-    choked = isinstance(exc, (KeyError, ValueError, TypeError, AttributeError))
-    if choked and _last_response.get() is not None:
-        return
-    translated = typed(exc)
-    if translated is None or translated is exc:
-        raise exc
-    raise translated from exc
+@contextlib.contextmanager
+def _sending() -> Iterator[None]:
+    """One generated call: its deadline, its answer recorded afresh, any failure typed. A
+    parser that choked on the recorded answer's status or body is none: the record is judged."""
+    _last_response.set(None)
+    with _deadlines.call_scope():
+        try:
+            yield
+        except Exception as exc:
+            choked = isinstance(exc, (KeyError, ValueError, TypeError, AttributeError))
+            if choked and _last_response.get() is not None:
+                return
+            translated = typed(exc)
+            if translated is None or translated is exc:
+                raise
+            raise translated from exc
 
 
 def _judged(
@@ -441,13 +429,13 @@ def _judged(
     raw = _last_response.get()
     if raw is None:  # only when no response hook ran: an httpx client not built by imuze_ext
         raise ImuzeError("internal error: the HTTP answer was not recorded")
+    _last_response.set(None)  # the call is over: keep no answer alive
     model_read = read(raw, parsed, operation, model, tolerance)
     return RawResponse(model_read, raw), echo_mismatch(raw, operation)
 
 
 def where(url: httpx.URL) -> str:
-    """`https://api.imuze.io:443/api/4/songs`: the scheme and port say which server was
-    tried (no query string, no user info)."""
+    """`https://api.imuze.io:443/api/4/songs`: which server was tried (no query, no user)."""
     host = f"[{url.host}]" if ":" in url.host else url.host
     port = origin(url)[2]
     return f"{url.scheme}://{host}{f':{port}' if port else ''}{url.path}"
@@ -494,7 +482,7 @@ def typed(exc: BaseException) -> ImuzeError | None:
         return ResponseValidationError(
             f"{at}the body could not be decoded as its Content-Encoding says ({_said(exc)})"
         )
-    if isinstance(exc, httpx.TransportError | httpx.RequestError):
+    if isinstance(exc, httpx.RequestError):
         return APIConnectionError(f"connection failed: {at}{_said(exc)}", request=request)
     if isinstance(exc, httpx.HTTPStatusError):
         return status_error(exc.response)
@@ -519,22 +507,18 @@ _NO_FIELD = frozenset({"base", "", None})  # Rails' errors[:base]: about the who
 
 @dataclass(frozen=True)
 class ErrorBody:
-    """What an error answer said."""
+    """What an error answer said: its JSON (or text), the spec's Error if it is one, the
+    reason and messages per field (redacted), and its shape in a few words (no values)."""
 
     body: object
-    """The decoded JSON, else the text ("" for an empty body)."""
     error: Error | None
-    """The spec's Error, when the body is one."""
     reason: str | None
-    """The server's reason, redacted and shortened; None when the body gives none."""
     field_errors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """Messages per field (Rails `errors`, or the Error's `field`), redacted."""
     shape: str = "Error"
-    """The body's shape in a few words, for deviation reports (never its values)."""
 
 
-def read_error_body(response: httpx.Response, is_error: Callable[[object], bool]) -> ErrorBody:
-    """Read an error answer; `is_error(body)` says whether JSON is the spec's Error."""
+def read_error_body(response: httpx.Response) -> ErrorBody:
+    """What an error answer says, whatever its body's shape."""
     secrets = sent_secrets(response.request)
     if not response.content.strip():
         return ErrorBody("", None, None, shape="an empty body")
@@ -542,7 +526,7 @@ def read_error_body(response: httpx.Response, is_error: Callable[[object], bool]
         body: object = redact_values(response.json(), secrets)
     except (ValueError, RecursionError):
         return _text_body(response, secrets)
-    if isinstance(body, dict) and is_error(body):  # its strings are redacted already
+    if isinstance(body, dict) and validator("Error").is_valid(body):  # redacted already
         error = Error.from_dict(body)
         named = {error.field: (error.message,)} if isinstance(error.field, str) else {}
         return ErrorBody(body, error, _readable(f"{error.error}: {error.message}", secrets), named)

@@ -1,9 +1,7 @@
 """Deviations from the spec: the pure rules that spot them, and what a client does with one.
 
-The client is a tolerant reader of the drift real deployments plausibly show (one
-`DeviationKind` each). A media URL that is not absolute is resolved per RFC 3986 against the
-base URL read as a directory, so users get URLs they can fetch. `Tolerance` logs a deviation
-once per client for each (kind, operation); in strict mode it is a ResponseValidationError.
+A media URL that is not absolute is resolved per RFC 3986 against the base URL read as a
+directory. `Tolerance` logs a deviation once per (kind, operation), or is strict.
 """
 
 from __future__ import annotations
@@ -33,10 +31,7 @@ class DeviationKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Deviation:
-    """One tolerated drift: its kind, the operation (spec operationId) and a readable line.
-
-    `detail` never holds a secret: statuses, field names, body shapes and URL paths only.
-    """
+    """One tolerated drift: its kind, the operationId and a line that holds no secret."""
 
     kind: DeviationKind
     operation: str
@@ -78,21 +73,15 @@ def shown_url(value: str) -> str:
     return bare if len(bare) <= _MAX_URL_SHOWN else bare[: _MAX_URL_SHOWN - 1] + "…"
 
 
-def _statuses(documented: Collection[int]) -> str:
-    return " or ".join(str(s) for s in sorted(documented)) or "no success status"
-
-
 def undocumented_status(
     operation: str, documented: Collection[int], status: int
 ) -> Deviation | None:
     """A 2xx the operation does not document (its body matched: that is checked first)."""
     if status in documented or not 200 <= status < 300:
         return None
-    return Deviation(
-        DeviationKind.UNDOCUMENTED_STATUS,
-        operation,
-        f"{operation} answered {status}, the spec documents {_statuses(documented)}",
-    )
+    statuses = " or ".join(str(s) for s in sorted(documented)) or "no success status"
+    detail = f"{operation} answered {status}, the spec documents {statuses}"
+    return Deviation(DeviationKind.UNDOCUMENTED_STATUS, operation, detail)
 
 
 def relative_media_url(operation: str, field: str, value: str) -> Deviation | None:
@@ -140,12 +129,9 @@ def directory(base_url: str | httpx.URL) -> str:
 class Tolerance:
     """How one client reads answers: the base URL media URLs resolve on, and strictness."""
 
-    strict: bool
-    media_base: str
-
     def __init__(self, base_url: str | httpx.URL, *, strict: bool = False) -> None:
-        self.strict = strict
-        self.media_base = directory(base_url)
+        self.strict: bool = strict
+        self.media_base: str = directory(base_url)
         self._logged: set[tuple[DeviationKind, str]] = set()
         self._lock = threading.Lock()
 
@@ -226,17 +212,9 @@ class Resolution:
     relative: list[MediaUrl] = field(default_factory=list)
     unresolvable: list[MediaUrl] = field(default_factory=list)
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.relative)
-
 
 def resolve_media(schema: str, data: Any, base: str) -> Resolution:
-    """Resolve the media URLs of an answer already valid against `schema`.
-
-    Absolute http(s) URLs are kept as sent (the common case costs a prefix test); the data
-    is copied only where a URL changes.
-    """
+    """Resolve the media URLs of an answer valid against `schema` (copied where one changes)."""
     resolution = Resolution(data)
     if schema in LIST_ITEMS and isinstance(data, dict):
         items = data.get("response")
@@ -246,7 +224,7 @@ def resolve_media(schema: str, data: Any, base: str) -> Resolution:
                 _resolve_object(item, fields, base, f"/response/{i}", resolution)
                 for i, item in enumerate(items)
             ]
-            if resolution.changed:
+            if resolution.relative:
                 resolution.data = {**data, "response": new_items}
     elif schema in MEDIA_FIELDS and isinstance(data, dict):
         resolution.data = _resolve_object(data, MEDIA_FIELDS[schema], base, "", resolution)
