@@ -118,8 +118,7 @@ def documented_success(operation: str) -> frozenset[int]:
 
 @functools.cache
 def echo_fields(operation: str) -> tuple[str, ...]:
-    """The path parameters that reappear as properties of the success answer: an answer
-    names the thing asked for (GET /songs/{id} answers a Song whose `id` is that id)."""
+    """The path parameters the success answer names again (GET /songs/{id}: the Song's `id`)."""
     _, item, op = _operation(operation)
     params = [_deref(p) for p in [*item.get("parameters", []), *op.get("parameters", [])]]
     names = [p["name"] for p in params if p.get("in") == "path"]
@@ -158,8 +157,7 @@ def echo_mismatch(response: httpx.Response, operation: str) -> ResponseValidatio
 
 @functools.cache
 def validator(schema_name: str) -> jsonschema_rs.Draft202012Validator:
-    """A compiled validator for one component schema of the packaged spec (`format` is an
-    annotation: a relative media URL passes `format: uri`, then read() resolves it)."""
+    """A compiled validator for a component schema of the packaged spec (`format` annotates)."""
     return jsonschema_rs.Draft202012Validator(
         {"$ref": f"#/components/schemas/{schema_name}", "components": packaged_spec()["components"]}
     )
@@ -203,8 +201,7 @@ def read(
     model: type[M],
     tolerance: Tolerance,
 ) -> M:
-    """The validated model of an answer to `operation`, its media URLs resolved (`parsed`:
-    the generated code's model, reused when nothing changed, or None)."""
+    """The validated model of an answer, media URLs resolved (`parsed` reused if unchanged)."""
     if not 200 <= response.status_code < 300:
         raise status_error(response, operation, tolerance)
     data = decode_json(response)
@@ -259,9 +256,7 @@ def status_error(
     if (reason := read_body.reason) and read_body.error is None:
         reason = f"{phrase}: {reason}"
     message = f"{status} {reason or phrase} ({_where(response)})"
-    kwargs: dict[str, Any] = {}
-    if status == 429:
-        kwargs["retry_after"] = _retry.retry_after_seconds(response.headers.get("Retry-After"))
+    hint = response.headers.get("Retry-After") if status == 429 else None
     cls = _STATUS_ERRORS.get(status) or (ServerError if status >= 500 else APIStatusError)
     typed = cls(
         message,
@@ -269,7 +264,7 @@ def status_error(
         body=read_body.body,
         error=read_body.error,
         field_errors=read_body.field_errors,
-        **kwargs,
+        retry_after=_retry.retry_after_seconds(hint),
     )
     if operation is not None and tolerance is not None:
         deviation = foreign_error_body(
@@ -337,8 +332,7 @@ _last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.Cont
 
 
 def remember_response(response: httpx.Response) -> None:
-    """httpx response hook (sync): note the answer of the current call; refuse a redirect
-    that would carry the request's credentials to another origin."""
+    """httpx response hook: record the call's answer; refuse a redirect that leaks a login."""
     _last_response.set(response)
     if response.is_redirect:
         check_redirect(response)
@@ -457,8 +451,7 @@ def _said(exc: BaseException) -> str:
 
 
 def typed(exc: BaseException) -> ImuzeError | None:
-    """The typed exception for `exc`, or None when it is not a failure to translate
-    (cancellation, KeyboardInterrupt, a bug of the caller's callback...)."""
+    """The typed exception for `exc`, or None when it is no failure to translate (a bug...)."""
     if isinstance(exc, ImuzeError):
         return exc
     request = request_of(exc)
@@ -490,8 +483,6 @@ def typed(exc: BaseException) -> ImuzeError | None:
         return ResponseValidationError(f"a URL is not valid: {_said(exc)}")
     if isinstance(exc, (httpx.CookieConflict, httpx.StreamError, httpx.HTTPError)):
         return ImuzeError(f"internal error: {_said(exc)}")
-    if isinstance(exc, RecursionError):
-        return ResponseValidationError("the answer is nested too deeply to be read")
     if isinstance(exc, UnicodeEncodeError):
         return ImuzeError("the request holds a character no HTTP header may carry")
     return None
@@ -591,8 +582,7 @@ _Messages = list[tuple[str | None, tuple[str, ...]]]
 
 
 def _errors(errors: object, depth: int) -> _Messages:
-    """Rails' `errors` as (field or None, messages): a field -> messages mapping, a list of
-    strings or of error objects, or one string."""
+    """Rails' `errors` (a mapping, a list of strings or objects, a string) as (field, messages)."""
     if isinstance(errors, dict):
         listed = {str(k): v if isinstance(v, list) else [v] for k, v in errors.items()}
         return [
@@ -638,20 +628,12 @@ def json_shape(body: object) -> str:
     return f"a JSON {json_type(body)} body"
 
 
-_JSON_TYPES: tuple[tuple[type, str], ...] = (
-    (type(None), "null"),
-    (bool, "boolean"),
-    (int, "integer"),
-    (float, "number"),
-    (str, "string"),
-    (Mapping, "object"),
-)
+_JSON_TYPES = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string"}
 
 
 def json_type(value: object) -> str:
-    """`null`, `boolean`, `integer`, `number`, `string`, `object` or `array` for a value from
-    `json.loads` (or a YAML document's JSON-compatible values)."""
-    return next((name for kind, name in _JSON_TYPES if isinstance(value, kind)), "array")
+    """The JSON Schema type name of a value from `json.loads` (or a YAML document)."""
+    return _JSON_TYPES.get(type(value)) or ("object" if isinstance(value, Mapping) else "array")
 
 
 def media_type(response: httpx.Response) -> str:

@@ -51,7 +51,6 @@ class UrlForm(enum.StrEnum):
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_MAX_URL_SHOWN = 100
 
 
 def url_form(value: str) -> UrlForm:
@@ -70,7 +69,7 @@ def shown_url(value: str) -> str:
     bare = re.split(r"[?#]", value, maxsplit=1)[0]
     if len(bare) < len(value):
         bare += "?…"
-    return bare if len(bare) <= _MAX_URL_SHOWN else bare[: _MAX_URL_SHOWN - 1] + "…"
+    return bare if len(bare) <= 100 else bare[:99] + "…"
 
 
 def undocumented_status(
@@ -80,8 +79,8 @@ def undocumented_status(
     if status in documented or not 200 <= status < 300:
         return None
     statuses = " or ".join(str(s) for s in sorted(documented)) or "no success status"
-    detail = f"{operation} answered {status}, the spec documents {statuses}"
-    return Deviation(DeviationKind.UNDOCUMENTED_STATUS, operation, detail)
+    said = f"{operation} answered {status}, the spec documents {statuses}"
+    return Deviation(DeviationKind.UNDOCUMENTED_STATUS, operation, said)
 
 
 def relative_media_url(operation: str, field: str, value: str) -> Deviation | None:
@@ -89,12 +88,9 @@ def relative_media_url(operation: str, field: str, value: str) -> Deviation | No
     form = url_form(value)
     if form is UrlForm.ABSOLUTE:
         return None
-    return Deviation(
-        DeviationKind.RELATIVE_MEDIA_URL,
-        operation,
-        f"{operation} answered a {form} {field} ({shown_url(value)}), "
-        "the spec documents absolute URLs",
-    )
+    shown = shown_url(value)
+    said = f"{operation} answered a {form} {field} ({shown}), the spec documents absolute URLs"
+    return Deviation(DeviationKind.RELATIVE_MEDIA_URL, operation, said)
 
 
 def foreign_error_body(
@@ -103,11 +99,8 @@ def foreign_error_body(
     """An error answer whose body is not the spec's Error (`shape` describes it)."""
     if is_spec_error:
         return None
-    return Deviation(
-        DeviationKind.FOREIGN_ERROR_BODY,
-        operation,
-        f"{operation} answered {status} with {shape}, not the spec's Error",
-    )
+    said = f"{operation} answered {status} with {shape}, not the spec's Error"
+    return Deviation(DeviationKind.FOREIGN_ERROR_BODY, operation, said)
 
 
 def unknown_status(operation: str, status: str) -> Deviation:

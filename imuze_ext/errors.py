@@ -9,7 +9,7 @@ import contextlib
 import errno
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Required, TypedDict, Unpack
+from typing import TYPE_CHECKING
 
 import httpx
 from imuze_client.models import Error
@@ -112,7 +112,8 @@ class APIStatusError(ImuzeError):
     """The API answered an error status; the message gives the server's reason, redacted.
 
     `body` is the decoded JSON (or text), `error` the spec's Error when the body is one,
-    `field_errors` the messages per field, e.g. `{"title": ("is too short",)}`.
+    `field_errors` the messages per field, e.g. `{"title": ("is too short",)}`, `retry_after`
+    the server's hint in seconds on a 429.
     """
 
     def __init__(
@@ -123,6 +124,7 @@ class APIStatusError(ImuzeError):
         body: object,
         error: Error | None = None,
         field_errors: Mapping[str, tuple[str, ...]] | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.response: httpx.Response = response
@@ -133,15 +135,7 @@ class APIStatusError(ImuzeError):
         self.field_errors: Mapping[str, tuple[str, ...]] = MappingProxyType(
             dict(field_errors or {})
         )
-
-
-class StatusFields(TypedDict, total=False):
-    """What an APIStatusError carries besides its message (its keyword arguments)."""
-
-    response: Required[httpx.Response]
-    body: Required[object]
-    error: Error | None
-    field_errors: Mapping[str, tuple[str, ...]] | None
+        self.retry_after: float | None = retry_after
 
 
 class BadRequestError(APIStatusError):
@@ -170,12 +164,6 @@ class GoneError(NotFoundError):
 
 class RateLimitError(APIStatusError):
     """429: too many requests. `retry_after` is the server's hint in seconds, if any."""
-
-    def __init__(
-        self, message: str, *, retry_after: float | None = None, **fields: Unpack[StatusFields]
-    ) -> None:
-        super().__init__(message, **fields)
-        self.retry_after = retry_after
 
 
 class ServerError(APIStatusError):
