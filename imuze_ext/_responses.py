@@ -319,11 +319,8 @@ class RawResponse(Generic[T]):
         return self.http_response.request
 
     def __repr__(self) -> str:
-        request = self.http_request
-        return (
-            f"<RawResponse[{type(self._parsed).__name__}] {self.status_code} "
-            f"{request.method} {request.url.path}>"
-        )
+        model = type(self._parsed).__name__
+        return f"<RawResponse[{model}] {self.status_code} {_where(self.http_response)}>"
 
 
 _last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar(
@@ -332,24 +329,13 @@ _last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.Cont
 
 
 def remember_response(response: httpx.Response) -> None:
-    """httpx response hook: record the call's answer; refuse a redirect that leaks a login."""
+    """httpx response hook: record the call's answer; refuse a redirect to another origin of a
+    request whose body holds a credential (httpx would re-send it, or take the answer there)."""
     _last_response.set(response)
-    if response.is_redirect:
-        check_redirect(response)
-
-
-async def aremember_response(response: httpx.Response) -> None:
-    """httpx response hook (async): as remember_response."""
-    remember_response(response)
-
-
-def check_redirect(response: httpx.Response) -> None:
-    """RedirectRefusedError for a redirect to another origin of a request whose body holds a
-    credential (a login): httpx would re-send the body there, or take the answer from there."""
     request = response.request
-    location = response.headers.get("Location")
-    if location is None or not body_secrets(request):
+    if not response.is_redirect or not body_secrets(request):  # a redirect has a Location
         return
+    location = response.headers["Location"]
     try:
         target = request.url.join(location)
     except httpx.InvalidURL:
@@ -363,6 +349,11 @@ def check_redirect(response: httpx.Response) -> None:
         request=request,
         location=shown,
     )
+
+
+async def aremember_response(response: httpx.Response) -> None:
+    """httpx response hook (async): as remember_response."""
+    remember_response(response)
 
 
 def call_full(
