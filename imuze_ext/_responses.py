@@ -525,15 +525,6 @@ def _readable(text: str | None, secrets: list[str]) -> str | None:
     return line[: MAX_REASON - 1] + "…" if len(line) > MAX_REASON else line or None
 
 
-def _text(value: object) -> str | None:
-    """A message given as a string, or as a list of strings."""
-    if isinstance(value, str):
-        return value or None
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return "; ".join(value)
-    return None
-
-
 def _compact(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
 
@@ -556,12 +547,11 @@ def _reason_of(body: object, depth: int = 0) -> str | None:
 def _head(body: Mapping[str, Any], depth: int) -> str | None:
     """The one-line reason of an error object: error, message, detail, title, ..."""
     error = body.get("error")
-    if isinstance(error, dict) and depth < 3:
-        error = _reason_of(error, depth + 1)
-    error_text = _text(error)
+    nested = isinstance(error, dict) and depth < 3
+    error_text = _reason_of(error, depth + 1) if nested else _joined(_errors(error, depth))
     keys = ("message", "detail", "error_description", "description", "msg")
-    message = next(filter(None, (_text(body.get(key)) for key in keys)), None)
-    title = _text(body.get("title"))
+    message = next(filter(None, (_joined(_errors(body.get(key), depth)) for key in keys)), None)
+    title = _joined(_errors(body.get("title"), depth))
     if error_text:
         return f"{error_text}: {message}" if message and message != error_text else error_text
     if message:
@@ -569,10 +559,7 @@ def _head(body: Mapping[str, Any], depth: int) -> str | None:
     return title
 
 
-_Messages = list[tuple[str | None, tuple[str, ...]]]
-
-
-def _errors(errors: object, depth: int) -> _Messages:
+def _errors(errors: object, depth: int) -> list[tuple[str | None, tuple[str, ...]]]:
     """Rails' `errors` (a mapping, a list of strings or objects, a string) as (field, messages)."""
     if isinstance(errors, dict):
         listed = {str(k): v if isinstance(v, list) else [v] for k, v in errors.items()}
@@ -590,7 +577,7 @@ def _errors(errors: object, depth: int) -> _Messages:
     return [(None, (errors,))] if isinstance(errors, str) and errors else []
 
 
-def _joined(errors: _Messages) -> str | None:
+def _joined(errors: list[tuple[str | None, tuple[str, ...]]]) -> str | None:
     """`title: is too short, is invalid; Tags must be a list` (Rails' `base` names no field)."""
     parts = (
         ", ".join(msgs) if name in _NO_FIELD else f"{name}: {', '.join(msgs)}"

@@ -133,8 +133,7 @@ class Tolerance:
     ) -> ResponseValidationError | None:
         """None when the deviation is tolerated (logged the first time); in strict mode,
         the error to raise. `said` is the server's own (redacted) message, if any."""
-        request = response.request
-        where = f"{request.method} {request.url.path}"
+        where = f"{response.request.method} {response.request.url.path}"
         if self.strict:
             told = f"; the server said: {said}" if said else ""
             return ResponseValidationError(
@@ -209,17 +208,16 @@ class Resolution:
 def resolve_media(schema: str, data: Any, base: str) -> Resolution:
     """Resolve the media URLs of an answer valid against `schema` (copied where one changes)."""
     resolution = Resolution(data)
-    if schema in LIST_ITEMS and isinstance(data, dict):
-        items = data.get("response")
-        if isinstance(items, list):
-            fields = MEDIA_FIELDS.get(LIST_ITEMS[schema], ())
-            new_items = [
-                _resolve_object(item, fields, base, f"/response/{i}", resolution)
-                for i, item in enumerate(items)
-            ]
-            if resolution.relative:
-                resolution.data = {**data, "response": new_items}
-    elif schema in MEDIA_FIELDS and isinstance(data, dict):
+    items = data.get("response") if schema in LIST_ITEMS and isinstance(data, dict) else None
+    if isinstance(items, list):
+        fields = MEDIA_FIELDS[LIST_ITEMS[schema]]
+        new_items = [
+            _resolve_object(item, fields, base, f"/response/{i}", resolution)
+            for i, item in enumerate(items)
+        ]
+        if resolution.relative:
+            resolution.data = {**data, "response": new_items}
+    elif schema in MEDIA_FIELDS:
         resolution.data = _resolve_object(data, MEDIA_FIELDS[schema], base, "", resolution)
     return resolution
 
