@@ -28,7 +28,6 @@ from imuze_client.types import Response
 from . import _deadlines, _retry
 from ._config import origin
 from ._tolerance import (
-    Deviation,
     Tolerance,
     foreign_error_body,
     relative_media_url,
@@ -195,20 +194,16 @@ def parse_response(
 
 
 def read(
-    response: httpx.Response,
-    parsed: object,
-    operation: str,
-    model: type[M],
-    tolerance: Tolerance,
+    response: httpx.Response, parsed: object, operation: str, model: type[M], tolerance: Tolerance
 ) -> M:
     """The validated model of an answer, media URLs resolved (`parsed` reused if unchanged)."""
     if not 200 <= response.status_code < 300:
         raise status_error(response, operation, tolerance)
     data = decode_json(response)
     validate(model.__name__, data, response)
-    status = response.status_code
-    if deviation := undocumented_status(operation, documented_success(operation), status):
-        _tolerate(tolerance, deviation, response)
+    deviation = undocumented_status(operation, documented_success(operation), response.status_code)
+    if deviation and (strict := tolerance.report(deviation, response)):
+        raise strict
     resolution = resolve_media(model.__name__, data, tolerance.media_base)
     if resolution.unresolvable:
         bad = resolution.unresolvable[0]
@@ -218,22 +213,13 @@ def read(
             response=response,
         )
     for found in resolution.relative:
-        if deviation := relative_media_url(operation, found.field, found.value):
-            _tolerate(tolerance, deviation, response)
-    if resolution.relative or not isinstance(parsed, model):
-        return build_model(model, resolution.data, response)
-    return parsed
-
-
-def _tolerate(tolerance: Tolerance, deviation: Deviation, response: httpx.Response) -> None:
-    if (strict_error := tolerance.report(deviation, response)) is not None:
-        raise strict_error
-
-
-def build_model(model: type[M], data: Any, response: httpx.Response) -> M:
-    """`model.from_dict`, with any failure of the generated parser made typed."""
-    try:
-        return model.from_dict(data)
+        deviation = relative_media_url(operation, found.field, found.value)
+        if deviation and (strict := tolerance.report(deviation, response)):
+            raise strict
+    if not resolution.relative and isinstance(parsed, model):
+        return parsed
+    try:  # the generated parser checks what the schema leaves open (a date's format)
+        return model.from_dict(resolution.data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ResponseValidationError(
             f"{_where(response)}: the body does not match {model.__name__} ({type(exc).__name__})",
