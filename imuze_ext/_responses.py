@@ -1,9 +1,7 @@
 """Answers: a generated operation's outcome as a validated model, a RawResponse, or a typed error.
 
-The generated parsers fail on statuses the spec does not document, so a response hook records
-each call's raw answer and every answer is judged from it (jsonschema-rs for types); drift the
-client tolerates is reported (_tolerance). An error answer's reason is read whatever the body's
-shape, redacted and shortened; no message quotes a header value.
+A response hook records each call's raw answer, judged from there (the generated parsers fail on
+undocumented statuses); an error's reason is read whatever the body's shape, and redacted.
 """
 
 from __future__ import annotations

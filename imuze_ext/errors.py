@@ -110,11 +110,8 @@ class APITimeoutError(APIConnectionError):
 
 class APIStatusError(ImuzeError):
     """The API answered an error status; the message gives the server's reason, redacted.
-
-    `body` is the decoded JSON (or text), `error` the spec's Error when the body is one,
-    `field_errors` the messages per field, e.g. `{"title": ("is too short",)}`, `retry_after`
-    the server's hint in seconds on a 429.
-    """
+    `body`: the JSON (or text); `error`: the spec's Error, if it is one; `field_errors`: messages
+    per field (`{"title": ("is too short",)}`); `retry_after`: a 429's hint in seconds."""
 
     def __init__(
         self,
@@ -213,9 +210,8 @@ class SongTimeoutError(ImuzeError):
 
 
 class SongFailedError(ImuzeError):
-    """A song ended without a usable mp3 (a failure status, or ready with no mp3 URL).
-    `status` is the one seen, `reason` why; from `wait_all`, `failed` maps each failed
-    song to its status and `pending` names those still in progress."""
+    """A song ended without a usable mp3 (a failure status, or ready with no mp3 URL): `status`,
+    `reason`; from `wait_all`, `failed` (song -> status) and `pending` (still in progress)."""
 
     def __init__(
         self,
