@@ -109,6 +109,15 @@ SHAPES: list[tuple[int, bytes, str, str, dict[str, tuple[str, ...]]]] = [
         {"title": ("is blank",)},
     ),
     (
+        422,
+        b'{"errors": [{"field": "title", "message": "is blank"}, "Tags must be a list"],'
+        b' "message": ["Validation failed", "2 errors"]}',
+        "application/json",
+        "422 Unprocessable Entity: Validation failed; 2 errors: title: is blank; "
+        "Tags must be a list",
+        {"title": ("is blank",)},
+    ),
+    (
         400,
         b'{"type": "about:blank", "title": "Bad Request", "detail": "id must be an integer"}',
         "application/problem+json",
