@@ -185,16 +185,14 @@ def validate(schema_name: str, data: Any, response: httpx.Response) -> None:
 
 
 def parse_response(
-    response: httpx.Response, operation: str, model: type[M], tolerance: Tolerance
+    response: httpx.Response,
+    operation: str,
+    model: type[M],
+    tolerance: Tolerance,
+    parsed: object = None,
 ) -> M:
-    """The model for a successful answer; a typed exception for anything else."""
-    return read(response, None, operation, model, tolerance)
-
-
-def read(
-    response: httpx.Response, parsed: object, operation: str, model: type[M], tolerance: Tolerance
-) -> M:
-    """The validated model of an answer, media URLs resolved (`parsed` reused if unchanged)."""
+    """The validated model of a successful answer, media URLs resolved, or a typed exception
+    (`parsed`, the generated code's model, is reused when nothing changed)."""
     if not 200 <= response.status_code < 300:
         raise status_error(response, operation, tolerance)
     data = decode_json(response)
@@ -399,7 +397,7 @@ def _judged(
     if raw is None:  # only when no response hook ran: an httpx client not built by imuze_ext
         raise ImuzeError("internal error: the HTTP answer was not recorded")
     _last_response.set(None)  # the call is over: keep no answer alive
-    model_read = read(raw, parsed, operation, model, tolerance)
+    model_read = parse_response(raw, operation, model, tolerance, parsed)
     return RawResponse(model_read, raw), echo_mismatch(raw, operation)
 
 
