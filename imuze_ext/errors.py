@@ -54,7 +54,7 @@ class ConfigurationError(ImuzeError):
 
 class DestinationExistsError(ImuzeError, FileExistsError):
     """A download's destination is taken (a file, or a file where its folder should be);
-    nothing was downloaded. `filename` is the path; `replaceable`: would `overwrite=True` do."""
+    nothing was downloaded. `filename`: the path; `replaceable`: if `overwrite=True` replaces it."""
 
     def __init__(self, message: str, path: str, *, replaceable: bool = False) -> None:
         super().__init__(errno.EEXIST, message, path)
