@@ -1,13 +1,7 @@
 """Answers: a generated operation's outcome as a validated model, a RawResponse, or a typed error.
 
-Success is any 2xx whose body matches the operation's success schema (jsonschema-rs: the
-generated `from_dict` checks presence, not types); undocumented 2xx, relative media URLs
-and foreign error bodies are tolerated and reported (_tolerance). The generated parsers
-fail on statuses the spec does not document, so a response hook keeps the raw answer of
-the current call and every answer is judged from it. Every failure while sending becomes
-a typed exception (`typed`); no message quotes a header value, and URLs are redacted.
-An error answer's reason is read whatever the body's shape (the spec's Error, the common
-JSON error shapes, Rails' `errors`, text, an HTML page's title), redacted and shortened.
+A response hook records each call's raw answer, judged from there (the generated parsers fail on
+undocumented statuses); an error's reason is read whatever the body's shape, and redacted.
 """
 
 from __future__ import annotations
@@ -19,7 +13,7 @@ import html.parser
 import importlib.resources
 import json
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, Self, TypeVar, final
 
@@ -32,7 +26,6 @@ from imuze_client.types import Response
 from . import _deadlines, _retry
 from ._config import origin
 from ._tolerance import (
-    Deviation,
     Tolerance,
     foreign_error_body,
     relative_media_url,
@@ -122,8 +115,7 @@ def documented_success(operation: str) -> frozenset[int]:
 
 @functools.cache
 def echo_fields(operation: str) -> tuple[str, ...]:
-    """The path parameters that reappear as properties of the success answer: an answer
-    names the thing asked for (GET /songs/{id} answers a Song whose `id` is that id)."""
+    """The path parameters the success answer names again (GET /songs/{id}: the Song's `id`)."""
     _, item, op = _operation(operation)
     params = [_deref(p) for p in [*item.get("parameters", []), *op.get("parameters", [])]]
     names = [p["name"] for p in params if p.get("in") == "path"]
@@ -145,13 +137,13 @@ def _path_pattern(operation: str) -> re.Pattern[str]:
 def echo_mismatch(response: httpx.Response, operation: str) -> ResponseValidationError | None:
     """The error for a (valid) answer that names another thing than the path asked for."""
     fields = echo_fields(operation)
-    if not fields:
+    asked = _path_pattern(operation).search(response.request.url.path) if fields else None
+    if asked is None:
         return None
-    asked = _path_pattern(operation).search(response.request.url.path)
     data = response.json()
     for name in fields:
         got = str(data.get(name)) if isinstance(data, dict) else ""
-        if asked is not None and got != asked[name]:
+        if got != asked[name]:
             return ResponseValidationError(
                 f"{_where(response)}: the answer's {name} is {got[:40]!r}, not the "
                 f"{asked[name][:40]!r} asked for",
@@ -162,16 +154,14 @@ def echo_mismatch(response: httpx.Response, operation: str) -> ResponseValidatio
 
 @functools.cache
 def validator(schema_name: str) -> jsonschema_rs.Draft202012Validator:
-    """A compiled validator for one component schema of the packaged spec (`format` is an
-    annotation: a relative media URL passes `format: uri`, then read() resolves it)."""
+    """A compiled validator for a component schema of the packaged spec (`format` annotates)."""
     return jsonschema_rs.Draft202012Validator(
         {"$ref": f"#/components/schemas/{schema_name}", "components": packaged_spec()["components"]}
     )
 
 
 def decode_json(response: httpx.Response) -> Any:
-    """The body as JSON (decoded once: a DecodedResponse keeps what the generated parser
-    read), or ResponseValidationError."""
+    """The body as JSON (decoded once, see DecodedResponse), or ResponseValidationError."""
     try:
         return response.json()
     except (ValueError, RecursionError):
@@ -195,32 +185,22 @@ def validate(schema_name: str, data: Any, response: httpx.Response) -> None:
 
 
 def parse_response(
-    response: httpx.Response, operation: str, model: type[M], tolerance: Tolerance
-) -> M:
-    """The model for a successful answer; a typed exception for anything else."""
-    return read(response, None, operation, model, tolerance)
-
-
-def read(
     response: httpx.Response,
-    parsed: object,
     operation: str,
     model: type[M],
     tolerance: Tolerance,
+    parsed: object = None,
 ) -> M:
-    """The validated model of an answer to `operation`, its media URLs resolved (`parsed`:
-    the generated code's model, reused when nothing changed, or None)."""
+    """The validated model of a successful answer, media URLs resolved, or a typed exception
+    (`parsed`, the generated code's model, is reused when nothing changed)."""
     if not 200 <= response.status_code < 300:
         raise status_error(response, operation, tolerance)
     data = decode_json(response)
-    schema = model.__name__
-    validate(schema, data, response)
-    documented = documented_success(operation)
-    if response.status_code not in documented and (
-        deviation := undocumented_status(operation, documented, response.status_code)
-    ):
-        _tolerate(tolerance, deviation, response)
-    resolution = resolve_media(schema, data, tolerance.media_base)
+    validate(model.__name__, data, response)
+    deviation = undocumented_status(operation, documented_success(operation), response.status_code)
+    if deviation and (strict := tolerance.report(deviation, response)):
+        raise strict
+    resolution = resolve_media(model.__name__, data, tolerance.media_base)
     if resolution.unresolvable:
         bad = resolution.unresolvable[0]
         raise ResponseValidationError(
@@ -229,22 +209,13 @@ def read(
             response=response,
         )
     for found in resolution.relative:
-        if deviation := relative_media_url(operation, found.field, found.value):
-            _tolerate(tolerance, deviation, response)
-    if resolution.changed or not isinstance(parsed, model):
-        return build_model(model, resolution.data, response)
-    return parsed
-
-
-def _tolerate(tolerance: Tolerance, deviation: Deviation, response: httpx.Response) -> None:
-    if (strict_error := tolerance.report(deviation, response)) is not None:
-        raise strict_error
-
-
-def build_model(model: type[M], data: Any, response: httpx.Response) -> M:
-    """`model.from_dict`, with any failure of the generated parser made typed."""
-    try:
-        return model.from_dict(data)
+        deviation = relative_media_url(operation, found.field, found.value)
+        if deviation and (strict := tolerance.report(deviation, response)):
+            raise strict
+    if not resolution.relative and isinstance(parsed, model):
+        return parsed
+    try:  # the generated parser checks what the schema leaves open (a date's format)
+        return model.from_dict(resolution.data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ResponseValidationError(
             f"{_where(response)}: the body does not match {model.__name__} ({type(exc).__name__})",
@@ -262,16 +233,12 @@ def status_error(
         return ResponseValidationError(
             f"{_where(response)}: unexpected status {status}", response=response
         )
-    read_body = read_error_body(response, validator("Error").is_valid)
+    read_body = read_error_body(response)
     phrase = response.reason_phrase or "error"
-    if read_body.error is not None:
-        reason = read_body.reason or phrase
-    else:
-        reason = f"{phrase}: {read_body.reason}" if read_body.reason else phrase
-    message = f"{status} {reason} ({_where(response)})"
-    kwargs: dict[str, Any] = {}
-    if status == 429:
-        kwargs["retry_after"] = _retry.retry_after_seconds(response.headers.get("Retry-After"))
+    if (reason := read_body.reason) and read_body.error is None:
+        reason = f"{phrase}: {reason}"
+    message = f"{status} {reason or phrase} ({_where(response)})"
+    hint = response.headers.get("Retry-After") if status == 429 else None
     cls = _STATUS_ERRORS.get(status) or (ServerError if status >= 500 else APIStatusError)
     typed = cls(
         message,
@@ -279,7 +246,7 @@ def status_error(
         body=read_body.body,
         error=read_body.error,
         field_errors=read_body.field_errors,
-        **kwargs,
+        retry_after=_retry.retry_after_seconds(hint),
     )
     if operation is not None and tolerance is not None:
         deviation = foreign_error_body(
@@ -334,11 +301,8 @@ class RawResponse(Generic[T]):
         return self.http_response.request
 
     def __repr__(self) -> str:
-        request = self.http_request
-        return (
-            f"<RawResponse[{type(self._parsed).__name__}] {self.status_code} "
-            f"{request.method} {request.url.path}>"
-        )
+        model = type(self._parsed).__name__
+        return f"<RawResponse[{model}] {self.status_code} {_where(self.http_response)}>"
 
 
 _last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar(
@@ -347,26 +311,13 @@ _last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.Cont
 
 
 def remember_response(response: httpx.Response) -> None:
-    """httpx response hook (sync): note the answer of the current call; refuse a redirect
-    that would carry the request's credentials to another origin."""
+    """httpx response hook: record the call's answer; refuse a redirect to another origin of a
+    request whose body holds a credential (httpx would re-send it, or take the answer there)."""
     _last_response.set(response)
-    if response.is_redirect:
-        check_redirect(response)
-
-
-async def aremember_response(response: httpx.Response) -> None:
-    """httpx response hook (async): as remember_response."""
-    remember_response(response)
-
-
-def check_redirect(response: httpx.Response) -> None:
-    """RedirectRefusedError for a redirect to another origin of a request whose body holds a
-    credential (a login): a 307/308 would re-send the body there (httpx drops only the
-    Authorization header), a 301/302/303 would take the login's answer from there."""
     request = response.request
-    location = response.headers.get("Location")
-    if location is None or not body_secrets(request):
+    if not response.is_redirect or not body_secrets(request):  # a redirect has a Location
         return
+    location = response.headers["Location"]
     try:
         target = request.url.join(location)
     except httpx.InvalidURL:
@@ -382,26 +333,24 @@ def check_redirect(response: httpx.Response) -> None:
     )
 
 
+async def aremember_response(response: httpx.Response) -> None:
+    """httpx response hook (async): as remember_response."""
+    remember_response(response)
+
+
 def call_full(
     send: Callable[[], Response[Any]], operation: str, model: type[M], tolerance: Tolerance
 ) -> RawResponse[M]:
     """Run a generated `sync_detailed` call: its validated model with the raw answer."""
-    reset = _last_response.set(None)
-    try:
-        with _deadlines.call_scope():
-            try:
-                parsed = send().parsed
-            except Exception as exc:
-                _parser_gave_up(exc)
-                parsed = None
-        raw, mismatch = _judged(parsed, operation, model, tolerance)
-        if mismatch is not None:
-            if (stream := raw.http_response.extensions.get("network_stream")) is not None:
-                stream.close()  # the pool must not use this connection again
-            raise mismatch
-        return raw
-    finally:
-        _last_response.reset(reset)
+    parsed = None
+    with _sending():
+        parsed = send().parsed
+    raw, mismatch = _judged(parsed, operation, model, tolerance)
+    if mismatch is not None:
+        if (stream := raw.http_response.extensions.get("network_stream")) is not None:
+            stream.close()  # the pool must not use this connection again
+        raise mismatch
+    return raw
 
 
 async def acall_full(
@@ -411,34 +360,33 @@ async def acall_full(
     tolerance: Tolerance,
 ) -> RawResponse[M]:
     """The async twin of call_full."""
-    reset = _last_response.set(None)
-    try:
-        with _deadlines.call_scope():
-            try:
-                parsed = (await send()).parsed
-            except Exception as exc:
-                _parser_gave_up(exc)
-                parsed = None
-        raw, mismatch = _judged(parsed, operation, model, tolerance)
-        if mismatch is not None:
-            if (stream := raw.http_response.extensions.get("network_stream")) is not None:
-                await stream.aclose()  # the pool must not use this connection again
-            raise mismatch
-        return raw
-    finally:
-        _last_response.reset(reset)
+    parsed = None
+    with _sending():
+        parsed = (await send()).parsed
+    raw, mismatch = _judged(parsed, operation, model, tolerance)
+    if mismatch is not None:
+        if (stream := raw.http_response.extensions.get("network_stream")) is not None:
+            await stream.aclose()  # the pool must not use this connection again
+        raise mismatch
+    return raw
 
 
-def _parser_gave_up(exc: Exception) -> None:
-    """Nothing when the generated code choked on a recorded answer's status or body (the
-    answer is judged from the record); else `exc`, typed, is raised."""
-    choked = isinstance(exc, (KeyError, ValueError, TypeError, AttributeError))
-    if choked and _last_response.get() is not None:
-        return
-    translated = typed(exc)
-    if translated is None or translated is exc:
-        raise exc
-    raise translated from exc
+@contextlib.contextmanager
+def _sending() -> Iterator[None]:
+    """One generated call: its deadline, its answer recorded afresh, any failure typed. A
+    parser that choked on the recorded answer's status or body is none: the record is judged."""
+    _last_response.set(None)
+    with _deadlines.call_scope():
+        try:
+            yield
+        except Exception as exc:
+            choked = isinstance(exc, (KeyError, ValueError, TypeError, AttributeError))
+            if choked and _last_response.get() is not None:
+                return
+            translated = typed(exc)
+            if translated is None or translated is exc:
+                raise
+            raise translated from exc
 
 
 def _judged(
@@ -448,13 +396,13 @@ def _judged(
     raw = _last_response.get()
     if raw is None:  # only when no response hook ran: an httpx client not built by imuze_ext
         raise ImuzeError("internal error: the HTTP answer was not recorded")
-    model_read = read(raw, parsed, operation, model, tolerance)
+    _last_response.set(None)  # the call is over: keep no answer alive
+    model_read = parse_response(raw, operation, model, tolerance, parsed)
     return RawResponse(model_read, raw), echo_mismatch(raw, operation)
 
 
 def where(url: httpx.URL) -> str:
-    """`https://api.imuze.io:443/api/4/songs`: the scheme and port say which server was
-    tried (no query string, no user info)."""
+    """`https://api.imuze.io:443/api/4/songs`: which server was tried (no query, no user)."""
     host = f"[{url.host}]" if ":" in url.host else url.host
     port = origin(url)[2]
     return f"{url.scheme}://{host}{f':{port}' if port else ''}{url.path}"
@@ -476,8 +424,7 @@ def _said(exc: BaseException) -> str:
 
 
 def typed(exc: BaseException) -> ImuzeError | None:
-    """The typed exception for `exc`, or None when it is not a failure to translate
-    (cancellation, KeyboardInterrupt, a bug of the caller's callback...)."""
+    """The typed exception for `exc`, or None when it is no failure to translate (a bug...)."""
     if isinstance(exc, ImuzeError):
         return exc
     request = request_of(exc)
@@ -501,7 +448,7 @@ def typed(exc: BaseException) -> ImuzeError | None:
         return ResponseValidationError(
             f"{at}the body could not be decoded as its Content-Encoding says ({_said(exc)})"
         )
-    if isinstance(exc, httpx.TransportError | httpx.RequestError):
+    if isinstance(exc, httpx.RequestError):
         return APIConnectionError(f"connection failed: {at}{_said(exc)}", request=request)
     if isinstance(exc, httpx.HTTPStatusError):
         return status_error(exc.response)
@@ -509,8 +456,6 @@ def typed(exc: BaseException) -> ImuzeError | None:
         return ResponseValidationError(f"a URL is not valid: {_said(exc)}")
     if isinstance(exc, (httpx.CookieConflict, httpx.StreamError, httpx.HTTPError)):
         return ImuzeError(f"internal error: {_said(exc)}")
-    if isinstance(exc, RecursionError):
-        return ResponseValidationError("the answer is nested too deeply to be read")
     if isinstance(exc, UnicodeEncodeError):
         return ImuzeError("the request holds a character no HTTP header may carry")
     return None
@@ -521,27 +466,23 @@ def typed(exc: BaseException) -> ImuzeError | None:
 MAX_REASON = 200
 """Characters of the server's reason kept in an exception message."""
 
-_NO_FIELD = frozenset({"base", ""})  # Rails' errors[:base]: messages about the whole record
+_NO_FIELD = frozenset({"base", "", None})  # Rails' errors[:base]: about the whole record
 
 
 @dataclass(frozen=True)
 class ErrorBody:
-    """What an error answer said."""
+    """What an error answer said: its JSON (or text), the spec's Error if it is one, the
+    reason and messages per field (redacted), and its shape in a few words (no values)."""
 
     body: object
-    """The decoded JSON, else the text ("" for an empty body)."""
     error: Error | None
-    """The spec's Error, when the body is one."""
     reason: str | None
-    """The server's reason, redacted and shortened; None when the body gives none."""
     field_errors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """Messages per field (Rails `errors`, or the Error's `field`), redacted."""
     shape: str = "Error"
-    """The body's shape in a few words, for deviation reports (never its values)."""
 
 
-def read_error_body(response: httpx.Response, is_error: Callable[[object], bool]) -> ErrorBody:
-    """Read an error answer; `is_error(body)` says whether JSON is the spec's Error."""
+def read_error_body(response: httpx.Response) -> ErrorBody:
+    """What an error answer says, whatever its body's shape."""
     secrets = sent_secrets(response.request)
     if not response.content.strip():
         return ErrorBody("", None, None, shape="an empty body")
@@ -549,14 +490,14 @@ def read_error_body(response: httpx.Response, is_error: Callable[[object], bool]
         body: object = redact_values(response.json(), secrets)
     except (ValueError, RecursionError):
         return _text_body(response, secrets)
-    if isinstance(body, dict) and is_error(body):
+    if isinstance(body, dict) and validator("Error").is_valid(body):  # redacted already
         error = Error.from_dict(body)
         named = {error.field: (error.message,)} if isinstance(error.field, str) else {}
-        reason = _readable(f"{error.error}: {error.message}", secrets)
-        return ErrorBody(body, error, reason, _redacted_fields(named, secrets))
-    fields = _redacted_fields(
-        _field_errors(body.get("errors")) if isinstance(body, dict) else {}, secrets
-    )
+        return ErrorBody(body, error, _readable(f"{error.error}: {error.message}", secrets), named)
+    fields: dict[str, tuple[str, ...]] = {}  # redacted again: a compacted message shows keys
+    for name, messages in _errors(body.get("errors"), 0) if isinstance(body, dict) else ():
+        if name is not None:
+            fields[name] = (*fields.get(name, ()), *(redact(m, secrets) for m in messages))
     return ErrorBody(body, None, _readable(_reason_of(body), secrets), fields, json_shape(body))
 
 
@@ -566,44 +507,33 @@ def _readable(text: str | None, secrets: list[str]) -> str | None:
     return line[: MAX_REASON - 1] + "…" if len(line) > MAX_REASON else line or None
 
 
-def _text(value: object) -> str | None:
-    """A message given as a string, or as a list of strings."""
-    if isinstance(value, str):
-        return value or None
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return "; ".join(value)
-    return None
-
-
 def _compact(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def _reason_of(body: object, depth: int = 0) -> str | None:
     """The reason a JSON error body gives, whatever its keys."""
+    if isinstance(body, list):
+        return _joined(_errors(body, depth))
+    if isinstance(body, str):
+        return body or None
     if isinstance(body, dict):
-        head = _head(body, depth)
-        tail = _errors_text(body.get("errors"), depth)
+        head, tail = _head(body, depth), _joined(_errors(body.get("errors"), depth))
         if head and tail:
             return head if tail in head else f"{head}: {tail}"
         if head or tail:
             return head or tail
-    elif isinstance(body, list):
-        return _errors_text(body, depth)
-    elif isinstance(body, str):
-        return body or None
-    return _compact(body) if body not in (None, {}, []) else None
+    return _compact(body) if body not in (None, {}) else None
 
 
 def _head(body: Mapping[str, Any], depth: int) -> str | None:
     """The one-line reason of an error object: error, message, detail, title, ..."""
     error = body.get("error")
-    if isinstance(error, dict) and depth < 3:
-        error = _reason_of(error, depth + 1)
-    error_text = _text(error)
+    nested = isinstance(error, dict) and depth < 3
+    error_text = _reason_of(error, depth + 1) if nested else _joined(_errors(error, depth))
     keys = ("message", "detail", "error_description", "description", "msg")
-    message = next(filter(None, (_text(body.get(key)) for key in keys)), None)
-    title = _text(body.get("title"))
+    message = next(filter(None, (_joined(_errors(body.get(key), depth)) for key in keys)), None)
+    title = _joined(_errors(body.get("title"), depth))
     if error_text:
         return f"{error_text}: {message}" if message and message != error_text else error_text
     if message:
@@ -611,25 +541,31 @@ def _head(body: Mapping[str, Any], depth: int) -> str | None:
     return title
 
 
-def _errors_text(errors: object, depth: int) -> str | None:
-    """Rails' `errors`: a field -> messages mapping, or a list of strings or objects."""
+def _errors(errors: object, depth: int) -> list[tuple[str | None, tuple[str, ...]]]:
+    """Rails' `errors` (a mapping, a list of strings or objects, a string) as (field, messages)."""
     if isinstance(errors, dict):
-        fields = _field_errors(errors)
-        return "; ".join(
-            ", ".join(msgs) if name in _NO_FIELD else f"{name}: {', '.join(msgs)}"
-            for name, msgs in fields.items()
-        )
+        listed = {str(k): v if isinstance(v, list) else [v] for k, v in errors.items()}
+        return [
+            (name, tuple(m if isinstance(m, str) else _compact(m) for m in messages))
+            for name, messages in listed.items()
+        ]
     if isinstance(errors, list):
-        parts = []
-        for item in errors:
-            if isinstance(item, dict) and depth < 3:
-                named = _field_of(item)
-                reason = _reason_of(item, depth + 1)
-                parts.append(f"{named}: {reason}" if named and reason else reason or "")
-            else:
-                parts.append(item if isinstance(item, str) else _compact(item))
-        return "; ".join(p for p in parts if p) or None
-    return _text(errors)
+        return [
+            (_field_of(item) or None, (_reason_of(item, depth + 1) or "",))
+            if isinstance(item, dict) and depth < 3
+            else (None, (item if isinstance(item, str) else _compact(item),))
+            for item in errors
+        ]
+    return [(None, (errors,))] if isinstance(errors, str) and errors else []
+
+
+def _joined(errors: list[tuple[str | None, tuple[str, ...]]]) -> str | None:
+    """`title: is too short, is invalid; Tags must be a list` (Rails' `base` names no field)."""
+    parts = (
+        ", ".join(msgs) if name in _NO_FIELD else f"{name}: {', '.join(msgs)}"
+        for name, msgs in errors
+    )
+    return "; ".join(p for p in parts if p) or None
 
 
 def _field_of(item: Mapping[str, Any]) -> str | None:
@@ -643,27 +579,6 @@ def _field_of(item: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _field_errors(errors: object) -> dict[str, tuple[str, ...]]:
-    """The field -> messages mapping of a body's `errors`, when it has one."""
-    fields: dict[str, tuple[str, ...]] = {}
-    if isinstance(errors, dict):
-        for name, messages in errors.items():
-            listed = messages if isinstance(messages, list) else [messages]
-            fields[str(name)] = tuple(m if isinstance(m, str) else _compact(m) for m in listed)
-    elif isinstance(errors, list):
-        for item in errors:
-            if isinstance(item, dict) and (named := _field_of(item)):
-                reason = _head(item, 1) or _compact(item)
-                fields[named] = (*fields.get(named, ()), reason)
-    return fields
-
-
-def _redacted_fields(
-    fields: Mapping[str, tuple[str, ...]], secrets: list[str]
-) -> dict[str, tuple[str, ...]]:
-    return {name: tuple(redact(m, secrets) for m in msgs) for name, msgs in fields.items()}
-
-
 def json_shape(body: object) -> str:
     """A body's shape in a few words, keys and types only: `a {error: string} body`."""
     if isinstance(body, dict):
@@ -673,20 +588,12 @@ def json_shape(body: object) -> str:
     return f"a JSON {json_type(body)} body"
 
 
-_JSON_TYPES: tuple[tuple[type, str], ...] = (
-    (type(None), "null"),
-    (bool, "boolean"),
-    (int, "integer"),
-    (float, "number"),
-    (str, "string"),
-    (Mapping, "object"),
-)
+_JSON_TYPES = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string"}
 
 
 def json_type(value: object) -> str:
-    """`null`, `boolean`, `integer`, `number`, `string`, `object` or `array` for a value from
-    `json.loads` (or a YAML document's JSON-compatible values)."""
-    return next((name for kind, name in _JSON_TYPES if isinstance(value, kind)), "array")
+    """The JSON Schema type name of a value from `json.loads` (or a YAML document)."""
+    return _JSON_TYPES.get(type(value)) or ("object" if isinstance(value, Mapping) else "array")
 
 
 def media_type(response: httpx.Response) -> str:
@@ -719,15 +626,18 @@ class TitleFinder(html.parser.HTMLParser):
         self._in: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        kind = "title" if tag == "title" else "h" if re.fullmatch("h[1-6]", tag) else None
-        if kind and (kind == self._in or kind not in self.found):
+        if (kind := _title_or_heading(tag)) and kind not in self.found:
             self._in = kind
-            self.found.setdefault(kind, "")
+            self.found[kind] = ""
 
     def handle_endtag(self, tag: str) -> None:
-        if self._in and (tag == "title" or re.fullmatch("h[1-6]", tag)):
+        if _title_or_heading(tag):
             self._in = None
 
     def handle_data(self, data: str) -> None:
         if self._in is not None:
             self.found[self._in] += data
+
+
+def _title_or_heading(tag: str) -> str | None:
+    return "title" if tag == "title" else "h" if re.fullmatch("h[1-6]", tag) else None

@@ -1,9 +1,7 @@
 """Deviations from the spec: the pure rules that spot them, and what a client does with one.
 
-The client is a tolerant reader of the drift real deployments plausibly show (one
-`DeviationKind` each). A media URL that is not absolute is resolved per RFC 3986 against the
-base URL read as a directory, so users get URLs they can fetch. `Tolerance` logs a deviation
-once per client for each (kind, operation); in strict mode it is a ResponseValidationError.
+A media URL that is not absolute is resolved per RFC 3986 against the base URL read as a
+directory. `Tolerance` logs a deviation once per (kind, operation), or is strict.
 """
 
 from __future__ import annotations
@@ -33,10 +31,7 @@ class DeviationKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Deviation:
-    """One tolerated drift: its kind, the operation (spec operationId) and a readable line.
-
-    `detail` never holds a secret: statuses, field names, body shapes and URL paths only.
-    """
+    """One tolerated drift: its kind, the operationId and a line that holds no secret."""
 
     kind: DeviationKind
     operation: str
@@ -56,7 +51,6 @@ class UrlForm(enum.StrEnum):
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_MAX_URL_SHOWN = 100
 
 
 def url_form(value: str) -> UrlForm:
@@ -75,11 +69,7 @@ def shown_url(value: str) -> str:
     bare = re.split(r"[?#]", value, maxsplit=1)[0]
     if len(bare) < len(value):
         bare += "?…"
-    return bare if len(bare) <= _MAX_URL_SHOWN else bare[: _MAX_URL_SHOWN - 1] + "…"
-
-
-def _statuses(documented: Collection[int]) -> str:
-    return " or ".join(str(s) for s in sorted(documented)) or "no success status"
+    return bare if len(bare) <= 100 else bare[:99] + "…"
 
 
 def undocumented_status(
@@ -88,11 +78,9 @@ def undocumented_status(
     """A 2xx the operation does not document (its body matched: that is checked first)."""
     if status in documented or not 200 <= status < 300:
         return None
-    return Deviation(
-        DeviationKind.UNDOCUMENTED_STATUS,
-        operation,
-        f"{operation} answered {status}, the spec documents {_statuses(documented)}",
-    )
+    statuses = " or ".join(str(s) for s in sorted(documented)) or "no success status"
+    said = f"{operation} answered {status}, the spec documents {statuses}"
+    return Deviation(DeviationKind.UNDOCUMENTED_STATUS, operation, said)
 
 
 def relative_media_url(operation: str, field: str, value: str) -> Deviation | None:
@@ -100,12 +88,9 @@ def relative_media_url(operation: str, field: str, value: str) -> Deviation | No
     form = url_form(value)
     if form is UrlForm.ABSOLUTE:
         return None
-    return Deviation(
-        DeviationKind.RELATIVE_MEDIA_URL,
-        operation,
-        f"{operation} answered a {form} {field} ({shown_url(value)}), "
-        "the spec documents absolute URLs",
-    )
+    shown = shown_url(value)
+    said = f"{operation} answered a {form} {field} ({shown}), the spec documents absolute URLs"
+    return Deviation(DeviationKind.RELATIVE_MEDIA_URL, operation, said)
 
 
 def foreign_error_body(
@@ -114,11 +99,8 @@ def foreign_error_body(
     """An error answer whose body is not the spec's Error (`shape` describes it)."""
     if is_spec_error:
         return None
-    return Deviation(
-        DeviationKind.FOREIGN_ERROR_BODY,
-        operation,
-        f"{operation} answered {status} with {shape}, not the spec's Error",
-    )
+    said = f"{operation} answered {status} with {shape}, not the spec's Error"
+    return Deviation(DeviationKind.FOREIGN_ERROR_BODY, operation, said)
 
 
 def unknown_status(operation: str, status: str) -> Deviation:
@@ -140,12 +122,9 @@ def directory(base_url: str | httpx.URL) -> str:
 class Tolerance:
     """How one client reads answers: the base URL media URLs resolve on, and strictness."""
 
-    strict: bool
-    media_base: str
-
     def __init__(self, base_url: str | httpx.URL, *, strict: bool = False) -> None:
-        self.strict = strict
-        self.media_base = directory(base_url)
+        self.strict: bool = strict
+        self.media_base: str = directory(base_url)
         self._logged: set[tuple[DeviationKind, str]] = set()
         self._lock = threading.Lock()
 
@@ -154,8 +133,7 @@ class Tolerance:
     ) -> ResponseValidationError | None:
         """None when the deviation is tolerated (logged the first time); in strict mode,
         the error to raise. `said` is the server's own (redacted) message, if any."""
-        request = response.request
-        where = f"{request.method} {request.url.path}"
+        where = f"{response.request.method} {response.request.url.path}"
         if self.strict:
             told = f"; the server said: {said}" if said else ""
             return ResponseValidationError(
@@ -226,29 +204,20 @@ class Resolution:
     relative: list[MediaUrl] = field(default_factory=list)
     unresolvable: list[MediaUrl] = field(default_factory=list)
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.relative)
-
 
 def resolve_media(schema: str, data: Any, base: str) -> Resolution:
-    """Resolve the media URLs of an answer already valid against `schema`.
-
-    Absolute http(s) URLs are kept as sent (the common case costs a prefix test); the data
-    is copied only where a URL changes.
-    """
+    """Resolve the media URLs of an answer valid against `schema` (copied where one changes)."""
     resolution = Resolution(data)
-    if schema in LIST_ITEMS and isinstance(data, dict):
-        items = data.get("response")
-        if isinstance(items, list):
-            fields = MEDIA_FIELDS.get(LIST_ITEMS[schema], ())
-            new_items = [
-                _resolve_object(item, fields, base, f"/response/{i}", resolution)
-                for i, item in enumerate(items)
-            ]
-            if resolution.changed:
-                resolution.data = {**data, "response": new_items}
-    elif schema in MEDIA_FIELDS and isinstance(data, dict):
+    items = data.get("response") if schema in LIST_ITEMS and isinstance(data, dict) else None
+    if isinstance(items, list):
+        fields = MEDIA_FIELDS[LIST_ITEMS[schema]]
+        new_items = [
+            _resolve_object(item, fields, base, f"/response/{i}", resolution)
+            for i, item in enumerate(items)
+        ]
+        if resolution.relative:
+            resolution.data = {**data, "response": new_items}
+    elif schema in MEDIA_FIELDS:
         resolution.data = _resolve_object(data, MEDIA_FIELDS[schema], base, "", resolution)
     return resolution
 

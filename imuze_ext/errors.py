@@ -1,7 +1,6 @@
 """The exceptions imuze_ext raises: one small hierarchy under ImuzeError (and a missing extra's).
 
-No message or repr here ever includes a request's headers or body, so tokens and
-passwords cannot leak through an exception.
+No message or repr quotes a request's headers or body, so no secret leaks through one.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ import contextlib
 import errno
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Required, TypedDict, Unpack
+from typing import TYPE_CHECKING
 
 import httpx
 from imuze_client.models import Error
@@ -49,16 +48,13 @@ class ImuzeError(Exception):
 
 
 class ConfigurationError(ImuzeError):
-    """A setting that cannot be right: an empty, blank or malformed base URL, an
-    IMUZE_* variable with a value outside its documented set. Nothing was sent; the message
-    names the setting and shows its value redacted."""
+    """A setting that cannot be right (a malformed base URL, an IMUZE_* value outside its
+    set); nothing was sent. The message names the setting, its value redacted."""
 
 
 class DestinationExistsError(ImuzeError, FileExistsError):
-    """A download's destination is taken: the file exists (pass `overwrite=True`, on the
-    command line `--overwrite`, to replace it), or a file stands where the folder to
-    create should be. Nothing was downloaded. Also a FileExistsError; `filename` is the
-    path; `replaceable` says whether `overwrite=True` would have replaced it."""
+    """A download's destination is taken (a file, or a file where its folder should be);
+    nothing was downloaded. `filename`: the path; `replaceable`: if `overwrite=True` replaces it."""
 
     def __init__(self, message: str, path: str, *, replaceable: bool = False) -> None:
         super().__init__(errno.EEXIST, message, path)
@@ -74,9 +70,8 @@ class MissingCredentialsError(ImuzeError):
 
 
 class InvalidCredentialsError(ImuzeError):
-    """A credential that cannot be sent as given (a control character, such as the newline
-    of a key read from a file, or a character no HTTP header may carry). The message says
-    which credential and where, never its value."""
+    """A credential no HTTP header may carry (a control character, such as a key file's
+    newline). The message names the credential, never its value."""
 
 
 class APIConnectionError(ImuzeError):
@@ -88,10 +83,8 @@ class APIConnectionError(ImuzeError):
 
 
 class RedirectRefusedError(APIConnectionError):
-    """A redirect to another origin of a request whose body holds a credential (a login):
-    not followed, whatever its status (a `307`/`308` would re-send the password there, a
-    `301`/`302`/`303` would take the login's answer from there). `location` is where the
-    server pointed (its query redacted)."""
+    """A login's redirect to another origin, not followed: it would carry the credentials
+    there. `location` is where the server pointed (its query redacted)."""
 
     def __init__(self, message: str, *, request: httpx.Request, location: str) -> None:
         super().__init__(message, request=request)
@@ -99,9 +92,8 @@ class RedirectRefusedError(APIConnectionError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The API did not answer in time. `limit` says which limit was hit: `"timeout"` (one
-    attempt's wall clock), `"deadline"` (the whole call's) or `"stall"` (no byte for
-    httpx's read timeout); `elapsed` is how long the call ran, in seconds."""
+    """The API did not answer in time. `limit` is the one hit (`"timeout"`: an attempt's,
+    `"deadline"`: the call's, `"stall"`: no byte); `elapsed`: the call's seconds."""
 
     def __init__(
         self,
@@ -117,14 +109,9 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIStatusError(ImuzeError):
-    """The API answered an error status.
-
-    The message carries the server's reason, whatever the body's shape, redacted of the
-    request's credentials and shortened. `response` is the httpx.Response; `body` the
-    decoded JSON body (or its text); `error` the generated `Error` model when the body is
-    a well-formed Error; `field_errors` the messages per field (Rails' `errors`, or the
-    Error's `field`), e.g. `{"title": ("is too short (minimum is 4 characters)",)}`.
-    """
+    """The API answered an error status; the message gives the server's reason, redacted.
+    `body`: the JSON (or text); `error`: the spec's Error, if it is one; `field_errors`: messages
+    per field (`{"title": ("is too short",)}`); `retry_after`: a 429's hint in seconds."""
 
     def __init__(
         self,
@@ -134,6 +121,7 @@ class APIStatusError(ImuzeError):
         body: object,
         error: Error | None = None,
         field_errors: Mapping[str, tuple[str, ...]] | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.response: httpx.Response = response
@@ -144,15 +132,7 @@ class APIStatusError(ImuzeError):
         self.field_errors: Mapping[str, tuple[str, ...]] = MappingProxyType(
             dict(field_errors or {})
         )
-
-
-class StatusFields(TypedDict, total=False):
-    """What an APIStatusError carries besides its message (its keyword arguments)."""
-
-    response: Required[httpx.Response]
-    body: Required[object]
-    error: Error | None
-    field_errors: Mapping[str, tuple[str, ...]] | None
+        self.retry_after: float | None = retry_after
 
 
 class BadRequestError(APIStatusError):
@@ -182,21 +162,14 @@ class GoneError(NotFoundError):
 class RateLimitError(APIStatusError):
     """429: too many requests. `retry_after` is the server's hint in seconds, if any."""
 
-    def __init__(
-        self, message: str, *, retry_after: float | None = None, **fields: Unpack[StatusFields]
-    ) -> None:
-        super().__init__(message, **fields)
-        self.retry_after = retry_after
-
 
 class ServerError(APIStatusError):
     """5xx: the server failed or is offline for maintenance."""
 
 
 class ResponseValidationError(ImuzeError):
-    """A response did not match the spec: malformed JSON, missing fields, wrong types, a
-    2xx with no or the wrong body, a media URL that resolves to no http(s) URL; or, in
-    strict mode, a deviation the client would otherwise tolerate (`deviation` names it)."""
+    """An answer that does not match the spec; in strict mode, also a deviation the client
+    would otherwise tolerate (`deviation` names it)."""
 
     def __init__(
         self,
@@ -211,9 +184,8 @@ class ResponseValidationError(ImuzeError):
 
 
 class UnexpectedMediaError(ResponseValidationError):
-    """A download received something else than its field promises (an HTML page instead
-    of an MP3, a body that is no JSON): `head` holds its first bytes, which the message
-    describes. No file is left."""
+    """A download got something else than its field promises (an HTML page for an MP3);
+    `head` holds its first bytes. No file is left."""
 
     def __init__(
         self, message: str, *, response: httpx.Response | None = None, head: bytes = b""
@@ -238,11 +210,8 @@ class SongTimeoutError(ImuzeError):
 
 
 class SongFailedError(ImuzeError):
-    """A song ended without a usable mp3: its status says it failed (`failed`, `error`,
-    `cancelled`, `rejected`, `expired`...), or it is ready with no mp3
-    URL. `status` is the status seen (None when the song has none), `reason` what the
-    body or the client says. From `wait_all`: `failed` maps each failed song to its
-    status, `pending` names the songs still in progress."""
+    """A song ended without a usable mp3 (a failure status, or ready with no mp3 URL): `status`,
+    `reason`; from `wait_all`, `failed` (song -> status) and `pending` (still in progress)."""
 
     def __init__(
         self,
@@ -279,11 +248,8 @@ MOCK_PACKAGES = frozenset({"starlette", "uvicorn", "lameenc", "numpy", "httptool
 
 
 class MissingExtraError(ImportError):
-    """A feature needs an optional extra that is not installed.
-
-    An ImportError, so that `except ImportError` still catches it; its message is one line
-    that names the extra and the command that installs it.
-    """
+    """A feature needs an optional extra that is not installed (the message says how to
+    install it)."""
 
     def __init__(self, extra: str, feature: str, missing: str) -> None:
         self.extra = extra

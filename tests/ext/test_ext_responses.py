@@ -139,6 +139,13 @@ def test_rate_limit_error_carries_retry_after() -> None:
     assert caught.value.retry_after == 300.0
 
 
+def test_only_a_rate_limit_error_reads_retry_after() -> None:
+    answer = httpx.Response(503, json=error_body(503), headers={"Retry-After": "300"})
+    with pytest.raises(ServerError) as caught:
+        _get_song(answer)
+    assert caught.value.retry_after is None
+
+
 def test_the_hierarchy_is_catchable_as_imuze_error() -> None:
     for answer in (httpx.Response(200, content=b"nope"), httpx.Response(404, json=error_body(404))):
         with pytest.raises(ImuzeError):
