@@ -1,16 +1,11 @@
 """The retry policy: what is repeated, when and how long to wait, as data; one loop per twin.
 
-Three rules side by side (`REQUEST`, `RESUME`, `WAIT`), each with its statuses, failures and
-backoff curve. A `Retry-After` over 30 s is not waited for: the error is raised with its
-`retry_after`, and the caller decides. The budget is the call's (see _deadlines): the login,
-the request and a download's resumed segments spend the same `max_retries`, and no wait is
-begun that would end after the call's deadline.
-
-What may be replayed is read from the packaged spec: an idempotent method (RFC 9110), or an
-operation whose success answer links to nothing it created (a login). A create (`POST /songs`)
-is repeated only when the server provably did not process it: the connection failed before
-the request was sent, or it answered 429 or 503; never after a 500 or a read timeout.
-stamina's testing mode (`stamina.set_testing`) makes the waits zero.
+Three rules side by side (`REQUEST`, `RESUME`, `WAIT`). A `Retry-After` over the cap is not
+waited for: the error is raised with its `retry_after`. The budget is the call's (_deadlines):
+the login, the request and a download's resumed segments spend the same `max_retries`, and no
+wait is begun that would end after the call's deadline. What may be replayed is read from the
+spec: an idempotent method, or an operation whose success answer links to nothing it created
+(a login); a create is repeated only when the server provably did not process it.
 """
 
 from __future__ import annotations
@@ -25,6 +20,7 @@ import random
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import anyio
 import httpx
@@ -78,7 +74,7 @@ class Rule:
     backoff: Backoff
     unprocessed: frozenset[int] = frozenset()
     unsent: tuple[type[BaseException], ...] = ()
-    retry_after_cap: float | None = None
+    retry_after_cap: float = math.inf
 
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -208,7 +204,7 @@ def _request_delay(
         if not should_retry_status(request, response.status_code):
             return None
         asked = retry_after_seconds(response.headers.get("Retry-After"))
-        if asked is not None and asked > (REQUEST.retry_after_cap or math.inf):
+        if asked is not None and asked > REQUEST.retry_after_cap:
             return None
         cause = f"status {response.status_code}"
     else:
@@ -240,13 +236,13 @@ def log_retry(num: int, what: str, delay: float, cause: str) -> None:
 def _log(request: httpx.Request, attempt: int, started: float, outcome: object) -> None:
     if not logger.isEnabledFor(logging.INFO):
         return
-    elapsed_ms = (time.perf_counter() - started) * 1000
     logger.debug(
         "%s %s headers=%s",
         request.method,
         redact_url(str(request.url)),
         redact_headers(request.headers.multi_items()),
     )
+    elapsed_ms = (time.perf_counter() - started) * 1000
     logger.info(
         "%s %s -> %s (attempt %d, %.1f ms)",
         request.method,
@@ -264,10 +260,11 @@ def _begin(request: httpx.Request, call: Call, limits: Limits) -> tuple[float, b
     return time.perf_counter(), streamed
 
 
-class RetryTransport(httpx.BaseTransport):
-    """Wraps a transport: logs each attempt, reads each body, and retries by REQUEST."""
+class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Wraps a transport (sync or async): logs each attempt, reads each body (unless the
+    caller streams it), and retries by REQUEST."""
 
-    def __init__(self, inner: httpx.BaseTransport, limits: Limits) -> None:
+    def __init__(self, inner: Any, limits: Limits) -> None:
         self._inner = inner
         self._limits = limits
 
@@ -275,80 +272,72 @@ class RetryTransport(httpx.BaseTransport):
         with _deadlines.call_scope() as call:  # joins the call in progress, if any
             _deadlines.settle(call, self._limits)
             for num in itertools.count(1):
+                started, streamed = _begin(request, call, self._limits)
                 try:
-                    response = self._attempt(request, call, num)
+                    response = self._attempt(request, started, streamed)
                 except httpx.TransportError as exc:
+                    _log(request, num, started, type(exc).__name__)
                     if (delay := _request_delay(request, call, None, exc)) is None:
                         raise
                 else:
+                    _log(request, num, started, response.status_code)
                     if (delay := _request_delay(request, call, response, None)) is None:
-                        return response  # its body is read: the last answer is handed back
+                        return response  # the last answer is handed back
                     response.close()
                 time.sleep(pause(delay))
             raise AssertionError("unreachable: the loop returns or raises")
 
-    def _attempt(self, request: httpx.Request, call: Call, num: int) -> httpx.Response:
-        started, streamed = _begin(request, call, self._limits)
+    def _attempt(self, request: httpx.Request, started: float, streamed: bool) -> httpx.Response:
+        raw = self._inner.handle_request(request)
         try:
-            raw = self._inner.handle_request(request)
-            try:
-                response = _deadlines.guarded(raw, request, streamed=streamed)
-                if not streamed:
-                    response.read()
-                    response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)
-            except BaseException:
-                raw.close()
-                raise
-        except httpx.TransportError as exc:
-            _log(request, num, started, type(exc).__name__)
+            response = _deadlines.guarded(raw, request, streamed=streamed)
+            if not streamed:
+                response.read()
+                response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)
+        except BaseException:
+            raw.close()
             raise
-        _log(request, num, started, response.status_code)
         return response
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """The async twin of RetryTransport."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, limits: Limits) -> None:
-        self._inner = inner
-        self._limits = limits
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         with _deadlines.call_scope() as call:
             _deadlines.settle(call, self._limits)
             for num in itertools.count(1):
+                started, streamed = _begin(request, call, self._limits)
                 try:
-                    response = await self._attempt(request, call, num)
+                    response = await self._async_attempt(request, started, streamed)
                 except httpx.TransportError as exc:
+                    _log(request, num, started, type(exc).__name__)
                     if (delay := _request_delay(request, call, None, exc)) is None:
                         raise
                 else:
+                    _log(request, num, started, response.status_code)
                     if (delay := _request_delay(request, call, response, None)) is None:
                         return response
                     await response.aclose()
                 await anyio.sleep(pause(delay))
             raise AssertionError("unreachable: the loop returns or raises")
 
-    async def _attempt(self, request: httpx.Request, call: Call, num: int) -> httpx.Response:
-        started, streamed = _begin(request, call, self._limits)
+    async def _async_attempt(
+        self, request: httpx.Request, started: float, streamed: bool
+    ) -> httpx.Response:
+        raw = await self._inner.handle_async_request(request)
         try:
-            raw = await self._inner.handle_async_request(request)
-            try:
-                response = _deadlines.guarded(raw, request, streamed=streamed)
-                if not streamed:
-                    await response.aread()
-                    response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)
-            except BaseException:
-                await raw.aclose()
-                raise
-        except httpx.TransportError as exc:
-            _log(request, num, started, type(exc).__name__)
+            response = _deadlines.guarded(raw, request, streamed=streamed)
+            if not streamed:
+                await response.aread()
+                response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)
+        except BaseException:
+            await raw.aclose()
             raise
-        _log(request, num, started, response.status_code)
         return response
+
+    def close(self) -> None:
+        self._inner.close()
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+AsyncRetryTransport = RetryTransport
+"""The same class: it retries an async transport's requests too."""
