@@ -1,12 +1,9 @@
 """Time limits: one per attempt (`timeout`), one per call (`deadline`), one per wait, enforced.
 
-A *call* is one method of the client (its login, request and retries). Its state lives in a
-context variable, so every layer under it sees the same deadline and retry budget, in sync
-code and async tasks alike. An attempt ends by `attempt_end` (streamed bodies have none:
-`timeout` is their stall limit); a call by its deadline, never after an enclosing wait's.
-Our sockets give every connect, read and write at most what is left, so a trickling server
-cannot hold an attempt open; each body chunk is checked against the time left and a size cap
-(which bounds a caller's own transport too; its headers in a cancel scope when async).
+A *call* (one client method: its login, request and retries) lives in a context variable, so
+every layer under it, sync or async, sees the same deadline and retry budget. Our sockets give
+each connect, read and write at most the time left, and each body chunk is checked against it
+and a size cap, so that a trickling or endless answer cannot outlive its limits.
 """
 
 # ruff: noqa: ASYNC109 - httpcore's stream interface takes `timeout=`; we only shorten it
@@ -31,7 +28,6 @@ import httpcore
 import httpx
 
 from .errors import ResponseValidationError
-from .redaction import redact_url
 
 Limit = Literal["timeout", "deadline", "stall"]
 
@@ -59,13 +55,11 @@ class Call:
 
     started: float
     deadline: float | None
-    deadline_seconds: float | None
     retries_left: int | None = None
     settled: bool = False
     until: float | None = None
     """The first of the attempt's end and the call's deadline (monotonic), or None."""
     attempts: int = 0
-    attempt_started: float = 0.0
     attempt_end: float | None = None
     attempt_seconds: float | None = None
 
@@ -100,12 +94,9 @@ def _earliest(a: float | None, b: float | None) -> float | None:
 
 
 class call_scope:  # lower case: used as a context manager, as contextlib names its own
-    """Run one call: its layers share this Call. Nested scopes join the outer call.
-
-    With `settled`, `deadline` is the call's deadline (None: none); otherwise the
-    retrying transport settles it from its client's Limits on the first request.
-    A class rather than a generator: it is entered several times on every call's path.
-    """
+    """Run one call: its layers share this Call; a nested scope joins the outer call. With
+    `settled`, `deadline` is the call's (None: none); else the retrying transport settles it
+    from its client's Limits. A class: it is entered several times on every call's path."""
 
     __slots__ = ("_call", "_token")
 
@@ -117,7 +108,7 @@ class call_scope:  # lower case: used as a context manager, as contextlib names 
             return
         now = time.monotonic()
         end = _earliest(None if deadline is None else now + deadline, _bound.get())
-        self._call = Call(now, end, deadline, settled=settled, until=end)
+        self._call = Call(now, end, settled=settled, until=end)
 
     def __enter__(self) -> Call:
         if self._call is not _call.get():
@@ -136,7 +127,6 @@ def settle(call: Call, limits: Limits) -> None:
         call.retries_left = limits.max_retries
     if not call.settled:
         call.settled = True
-        call.deadline_seconds = limits.deadline
         if limits.deadline is not None:
             call.deadline = _earliest(call.deadline, call.started + limits.deadline)
             call.until = _earliest(call.attempt_end, call.deadline)
@@ -145,14 +135,14 @@ def settle(call: Call, limits: Limits) -> None:
 def begin_attempt(call: Call, seconds: float | None, request: httpx.Request) -> None:
     """Start an attempt that may last `seconds` (None: until the deadline); shorten the
     request's timeouts to the call's time left (for a caller's transport, not our sockets)."""
+    now = time.monotonic()
     call.attempts += 1
-    call.attempt_started = time.monotonic()
     call.attempt_seconds = seconds
-    call.attempt_end = None if seconds is None else call.attempt_started + seconds
+    call.attempt_end = None if seconds is None else now + seconds
     call.until = _earliest(call.attempt_end, call.deadline)
     if call.deadline is None:
         return
-    left = call.deadline - call.attempt_started
+    left = call.deadline - now
     timeouts = request.extensions.get("timeout")
     if isinstance(timeouts, dict) and any(v is None or v > left for v in timeouts.values()):
         wait = max(round(left, 3), 0.001)  # to the millisecond: the rest is noise
@@ -161,15 +151,13 @@ def begin_attempt(call: Call, seconds: float | None, request: httpx.Request) -> 
         }
 
 
-def may_wait(call: Call, delay: float, now: float | None = None) -> bool:
+def may_wait(call: Call, delay: float) -> bool:
     """Whether the call may sleep `delay` s and try again before its deadline, with a retry
     left; a yes spends the retry."""
     if call.retries_left is not None and call.retries_left <= 0:
         return False
-    if call.deadline is not None:
-        now = time.monotonic() if now is None else now
-        if now + delay >= call.deadline:
-            return False
+    if call.deadline is not None and time.monotonic() + delay >= call.deadline:
+        return False
     if call.retries_left is not None:
         call.retries_left -= 1
     return True
@@ -203,29 +191,31 @@ def describe_timeout(call: Call | None) -> tuple[Limit, float, str]:
     if call is None:
         return "stall", 0.0, "no answer within the read timeout"
     now = time.monotonic()
-    limit: Limit = "stall"
-    if call.deadline is not None and now >= call.deadline - 0.005:
-        limit = "deadline"
-    elif call.attempt_end is not None and now >= call.attempt_end - 0.005:
-        limit = "timeout"
-    elapsed = now - call.started
+    ran = now - call.started
     tries = f" after {call.attempts} attempt{'s' * (call.attempts != 1)}"
-    if limit == "deadline":
-        total = call.deadline - call.started if call.deadline is not None else elapsed
-        phrase = f"the call's deadline ({total:.1f} s) passed{tries}"
-    elif limit == "timeout":
-        phrase = f"an attempt's timeout ({call.attempt_seconds:.1f} s) passed{tries}"
-    else:
-        phrase = f"no byte arrived within the stall limit{tries}"
-    return limit, elapsed, phrase
+    if call.deadline is not None and now >= call.deadline - 0.005:
+        total = call.deadline - call.started
+        return "deadline", ran, f"the call's deadline ({total:.1f} s) passed{tries}"
+    if call.attempt_end is not None and now >= call.attempt_end - 0.005:
+        return "timeout", ran, f"an attempt's timeout ({call.attempt_seconds:.1f} s) passed{tries}"
+    return "stall", ran, f"no byte arrived within the stall limit{tries}"
 
 
 # The sockets: httpcore's backends, each operation bounded by the call's time left.
 
 
-class _Stream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
+class _Wrapped:
+    """What both bounded streams pass on unchanged."""
+
+    def __init__(self, inner: Any) -> None:
         self._inner = inner
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _Stream(_Wrapped, httpcore.NetworkStream):
+    _inner: httpcore.NetworkStream
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return self._inner.read(max_bytes, io_timeout(timeout, httpcore.ReadTimeout))
@@ -246,28 +236,9 @@ class _Stream(httpcore.NetworkStream):
         wait = io_timeout(timeout, httpcore.ConnectTimeout)
         return _Stream(self._inner.start_tls(ssl_context, server_hostname, wait))
 
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
 
-
-class DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's sync backend, each operation bounded by the call's time left."""
-
-    _inner = httpcore.SyncBackend()
-
-    def connect_tcp(
-        self, host: str, port: int, timeout: float | None = None, *args: Any, **kwargs: Any
-    ) -> httpcore.NetworkStream:
-        wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._inner.connect_tcp(host, port, wait, *args, **kwargs))
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
-class _AsyncStream(httpcore.AsyncNetworkStream):
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
-        self._inner = inner
+class _AsyncStream(_Wrapped, httpcore.AsyncNetworkStream):
+    _inner: httpcore.AsyncNetworkStream
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return await self._inner.read(max_bytes, io_timeout(timeout, httpcore.ReadTimeout))
@@ -288,32 +259,33 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
         wait = io_timeout(timeout, httpcore.ConnectTimeout)
         return _AsyncStream(await self._inner.start_tls(ssl_context, server_hostname, wait))
 
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
+
+class DeadlineBackend(httpcore.SyncBackend):
+    """httpcore's sync backend, each operation bounded by the call's time left."""
+
+    def connect_tcp(
+        self, host: str, port: int, timeout: float | None = None, *args: Any, **kwargs: Any
+    ) -> httpcore.NetworkStream:
+        wait = io_timeout(timeout, httpcore.ConnectTimeout)
+        return _Stream(super().connect_tcp(host, port, wait, *args, **kwargs))
 
 
-class AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
-    """The async twin of DeadlineBackend, over httpcore's automatic backend."""
-
-    _inner = httpcore.AnyIOBackend()
+class AsyncDeadlineBackend(httpcore.AnyIOBackend):
+    """The async twin of DeadlineBackend, over httpcore's anyio backend."""
 
     async def connect_tcp(
         self, host: str, port: int, timeout: float | None = None, *args: Any, **kwargs: Any
     ) -> httpcore.AsyncNetworkStream:
         wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._inner.connect_tcp(host, port, wait, *args, **kwargs))
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+        return _AsyncStream(await super().connect_tcp(host, port, wait, *args, **kwargs))
 
 
 _CA_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")  # what httpx reads when it trusts the env
 
 
 def ssl_context(trust_env: bool = True) -> ssl.SSLContext:
-    """httpx's default (verifying) TLS context for the CA settings of the moment: with
-    `trust_env`, SSL_CERT_FILE or SSL_CERT_DIR as the environment has them now (a client
-    made after they change gets the new CAs), made once per setting."""
+    """httpx's default TLS context, made once per CA setting: with `trust_env`, the
+    SSL_CERT_FILE and SSL_CERT_DIR of the moment (a client made after they change gets them)."""
     settings = tuple(os.environ.get(name) for name in _CA_VARIABLES) if trust_env else None
     return _ssl_context(trust_env, settings)
 
@@ -324,8 +296,7 @@ def _ssl_context(trust_env: bool, settings: tuple[str | None, ...] | None) -> ss
     return httpx.create_ssl_context(trust_env=trust_env)
 
 
-# The bottom of our own stack: httpcore's pools over those sockets, behind httpx's transport
-# interface, and the user's proxies chosen from the environment as httpx chooses them.
+# Our bottom: httpcore's pools over those sockets, and the environment's proxies.
 
 
 @contextlib.contextmanager
@@ -359,21 +330,16 @@ def _core_request(request: httpx.Request) -> httpcore.Request:
 
 
 class _Body(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A body stream (sync or async): httpcore's failures raised as httpx's; with `guard`,
-    checked after each chunk for time left and for size (`cap`)."""
+    """A body stream (sync or async): httpcore's failures raised as httpx's, each chunk
+    checked for the time left and the size (`cap` bytes)."""
 
-    def __init__(
-        self, inner: Any, request: httpx.Request, *, guard: bool = False, cap: int | None = None
-    ) -> None:
+    def __init__(self, inner: Any, request: httpx.Request, cap: int | None = None) -> None:
         self._inner = inner
         self._request = request
-        self._guard = guard
         self._cap = cap
         self._size = 0
 
     def _check(self, chunk: bytes) -> bytes:
-        if not self._guard:
-            return chunk
         self._size += len(chunk)
         if self._cap is not None and self._size > self._cap:
             raise _too_large(self._request, f"over {self._size}")
@@ -460,14 +426,12 @@ def _proxy_pool(proxy: str, settings: dict[str, Any], asynchronous: bool) -> Poo
     parsed = httpx.Proxy(proxy)
     url = parsed.url
     settings = {**settings, "proxy_url": _core_url(url), "proxy_auth": parsed.raw_auth}
-    if url.scheme in ("http", "https"):
+    if url.scheme.startswith("socks5"):  # httpx.Proxy refuses other schemes
+        pool: Any = httpcore.AsyncSOCKSProxy if asynchronous else httpcore.SOCKSProxy
+    else:
         settings["proxy_headers"] = parsed.headers.raw
         settings["proxy_ssl_context"] = parsed.ssl_context
-        pool: Any = httpcore.AsyncHTTPProxy if asynchronous else httpcore.HTTPProxy
-    elif url.scheme in ("socks5", "socks5h"):
-        pool = httpcore.AsyncSOCKSProxy if asynchronous else httpcore.SOCKSProxy
-    else:
-        raise ValueError(f"unknown proxy scheme {url.scheme!r} in {redact_url(proxy)!r}")
+        pool = httpcore.AsyncHTTPProxy if asynchronous else httpcore.HTTPProxy
     return PoolTransport(pool(**settings))
 
 
@@ -509,7 +473,6 @@ class DecodedResponse(httpx.Response):
     reader share the result); JSON nested too deeply is a ValueError like any bad JSON."""
 
     _decoded: Any = _UNSET
-    """The decoded body, or the ValueError that decoding it raised."""
 
     def json(self, **kwargs: Any) -> Any:
         if kwargs:
@@ -518,11 +481,7 @@ class DecodedResponse(httpx.Response):
             try:
                 self._decoded = super().json()
             except RecursionError:
-                self._decoded = ValueError("the JSON is nested too deeply")
-            except ValueError as exc:  # UnicodeDecodeError is a ValueError too
-                self._decoded = exc
-        if isinstance(self._decoded, ValueError):
-            raise self._decoded
+                raise ValueError("the JSON is nested too deeply") from None
         return self._decoded
 
 
@@ -542,7 +501,7 @@ def guarded(raw: httpx.Response, request: httpx.Request, *, streamed: bool) -> D
     return DecodedResponse(
         raw.status_code,
         headers=raw.headers,
-        stream=_Body(raw.stream, request, guard=True, cap=None if streamed else MAX_BODY_BYTES),
+        stream=_Body(raw.stream, request, None if streamed else MAX_BODY_BYTES),
         extensions=raw.extensions,
         request=request,
     )
@@ -629,7 +588,6 @@ def effective_timeout(
     http_client: httpx.Client | httpx.AsyncClient | None,
 ) -> httpx.Timeout:
     """The timeout passed; else the caller's client's own, if set; else ours (`default`)."""
-    if timeout is default and http_client is not None:
-        if http_client.timeout != HTTPX_DEFAULT_TIMEOUT:
-            return http_client.timeout
+    if timeout is default and http_client and http_client.timeout != HTTPX_DEFAULT_TIMEOUT:
+        return http_client.timeout
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)

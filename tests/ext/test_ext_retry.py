@@ -85,7 +85,7 @@ def test_retry_after_in_seconds_and_as_http_date() -> None:
 
 def _call(retries: int = 5, deadline: float | None = None) -> Call:
     now = time.monotonic()
-    call = Call(now, None if deadline is None else now + deadline, deadline, retries_left=retries)
+    call = Call(now, None if deadline is None else now + deadline, retries_left=retries)
     call.attempts = 1
     return call
 
