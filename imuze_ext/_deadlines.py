@@ -6,13 +6,12 @@ each connect, read and write at most the time left, and each body chunk is check
 and a size cap, so that a trickling or endless answer cannot outlive its limits.
 """
 
-# ruff: noqa: ASYNC109 - httpcore's stream interface takes `timeout=`; we only shorten it
-
 from __future__ import annotations
 
 import contextlib
 import contextvars
 import functools
+import inspect
 import ipaddress
 import math
 import os
@@ -204,80 +203,66 @@ def describe_timeout(call: Call | None) -> tuple[Limit, float, str]:
 # The sockets: httpcore's backends, each operation bounded by the call's time left.
 
 
-class _Wrapped:
-    """What both bounded streams pass on unchanged."""
+class _Stream:
+    """A connection's stream, sync or async: each operation hands back the inner stream's
+    own (a coroutine when async), bounded by the call's time left."""
 
     def __init__(self, inner: Any) -> None:
         self._inner = inner
 
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _Stream(_Wrapped, httpcore.NetworkStream):
-    _inner: httpcore.NetworkStream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+    def read(self, max_bytes: int, timeout: float | None = None) -> Any:
         return self._inner.read(max_bytes, io_timeout(timeout, httpcore.ReadTimeout))
 
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if buffer:  # httpcore writes an empty end of message: nothing to bound
-            self._inner.write(buffer, io_timeout(timeout, httpcore.WriteTimeout))
+    def write(self, buffer: bytes, timeout: float | None = None) -> Any:
+        if buffer:  # httpcore ends a message with an empty write: nothing to bound
+            timeout = io_timeout(timeout, httpcore.WriteTimeout)
+        return self._inner.write(buffer, timeout)
 
-    def close(self) -> None:
-        self._inner.close()
+    def close(self) -> Any:
+        return self._inner.close()
+
+    def aclose(self) -> Any:
+        return self._inner.aclose()
 
     def start_tls(
         self,
         ssl_context: ssl.SSLContext,
         server_hostname: str | None = None,
         timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> Any:
         wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._inner.start_tls(ssl_context, server_hostname, wait))
+        return _bounded(self._inner.start_tls(ssl_context, server_hostname, wait))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
 
 
-class _AsyncStream(_Wrapped, httpcore.AsyncNetworkStream):
-    _inner: httpcore.AsyncNetworkStream
+def _bounded(opened: Any) -> Any:
+    """The stream `opened` is, bounded; async, a coroutine of it."""
+    if not inspect.isawaitable(opened):
+        return _Stream(opened)
 
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, io_timeout(timeout, httpcore.ReadTimeout))
+    async def bounded() -> _Stream:
+        return _Stream(await opened)
 
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if buffer:
-            await self._inner.write(buffer, io_timeout(timeout, httpcore.WriteTimeout))
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._inner.start_tls(ssl_context, server_hostname, wait))
+    return bounded()
 
 
-class DeadlineBackend(httpcore.SyncBackend):
-    """httpcore's sync backend, each operation bounded by the call's time left."""
+class DeadlineBackend:
+    """One of httpcore's backends (sync or async), each operation bounded by the call's
+    time left."""
+
+    def __init__(self, inner: httpcore.NetworkBackend | httpcore.AsyncNetworkBackend) -> None:
+        self._inner: Any = inner
 
     def connect_tcp(
         self, host: str, port: int, timeout: float | None = None, *args: Any, **kwargs: Any
-    ) -> httpcore.NetworkStream:
+    ) -> Any:
         wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        return _Stream(super().connect_tcp(host, port, wait, *args, **kwargs))
+        return _bounded(self._inner.connect_tcp(host, port, wait, *args, **kwargs))
 
-
-class AsyncDeadlineBackend(httpcore.AnyIOBackend):
-    """The async twin of DeadlineBackend, over httpcore's anyio backend."""
-
-    async def connect_tcp(
-        self, host: str, port: int, timeout: float | None = None, *args: Any, **kwargs: Any
-    ) -> httpcore.AsyncNetworkStream:
-        wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await super().connect_tcp(host, port, wait, *args, **kwargs))
+    def sleep(self, seconds: float) -> Any:
+        return self._inner.sleep(seconds)
 
 
 _CA_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")  # what httpx reads when it trusts the env
@@ -445,7 +430,9 @@ def http_transport(
         "max_connections": limits.max_connections,
         "max_keepalive_connections": limits.max_keepalive_connections,
         "keepalive_expiry": limits.keepalive_expiry,
-        "network_backend": AsyncDeadlineBackend() if asynchronous else DeadlineBackend(),
+        "network_backend": DeadlineBackend(
+            httpcore.AnyIOBackend() if asynchronous else httpcore.SyncBackend()
+        ),
     }
     pool = httpcore.AsyncConnectionPool if asynchronous else httpcore.ConnectionPool
     direct = PoolTransport(pool(**settings))
