@@ -1,9 +1,8 @@
 """Time limits: one per attempt (`timeout`), one per call (`deadline`), one per wait, enforced.
 
-A *call* (one client method: its login, request and retries) lives in a context variable, so
-every layer under it, sync or async, sees the same deadline and retry budget. Our sockets give
-each connect, read and write at most the time left, and each body chunk is checked against it
-and a size cap, so that a trickling or endless answer cannot outlive its limits.
+A *call* (a client method: its login, request and retries) lives in a context variable that
+every layer under it shares. Our sockets give each connect, read and write at most the time
+left, and each body chunk is checked against it and a size cap.
 """
 
 from __future__ import annotations
@@ -200,9 +199,6 @@ def describe_timeout(call: Call | None) -> tuple[Limit, float, str]:
     return "stall", ran, f"no byte arrived within the stall limit{tries}"
 
 
-# The sockets: httpcore's backends, each operation bounded by the call's time left.
-
-
 class _Stream:
     """A connection's stream, sync or async: each operation hands back the inner stream's
     own (a coroutine when async), bounded by the call's time left."""
@@ -249,8 +245,7 @@ def _bounded(opened: Any) -> Any:
 
 
 class DeadlineBackend:
-    """One of httpcore's backends (sync or async), each operation bounded by the call's
-    time left."""
+    """One of httpcore's backends (sync or async), bounded as its streams are."""
 
     def __init__(self, inner: httpcore.NetworkBackend | httpcore.AsyncNetworkBackend) -> None:
         self._inner: Any = inner
@@ -277,17 +272,13 @@ def ssl_context(trust_env: bool = True) -> ssl.SSLContext:
 
 @functools.cache
 def _ssl_context(trust_env: bool, settings: tuple[str | None, ...] | None) -> ssl.SSLContext:
-    """One context per (trust_env, CA variables): `settings` is only the cache key."""
+    # `settings` is only the cache key: httpx reads the variables itself
     return httpx.create_ssl_context(trust_env=trust_env)
-
-
-# Our bottom: httpcore's pools over those sockets, and the environment's proxies.
 
 
 @contextlib.contextmanager
 def _httpx_errors(request: httpx.Request) -> Iterator[None]:
-    """httpcore's exceptions raised as httpx's namesakes (the most specific one), as httpx's
-    own transports raise them."""
+    """httpcore's exceptions raised as their closest httpx namesakes, as httpx's transports do."""
     try:
         yield
     except Exception as exc:
@@ -379,8 +370,7 @@ class PoolTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 
 def environment_proxies() -> dict[str, str | None]:
-    """The proxies httpx uses with `trust_env=True`, as `mounts` patterns (a NO_PROXY entry
-    goes direct: None; NO_PROXY=* turns them all off)."""
+    """The proxies httpx uses with `trust_env=True`, as `mounts` (None: NO_PROXY, direct)."""
     found = urllib.request.getproxies()
     mounts: dict[str, str | None] = {}
     for scheme in ("http", "https", "all"):
@@ -423,8 +413,8 @@ def _proxy_pool(proxy: str, settings: dict[str, Any], asynchronous: bool) -> Poo
 def http_transport(
     limits: httpx.Limits, *, trust_env: bool = True, asynchronous: bool = False
 ) -> PoolTransport | ClientTransport:
-    """Our bottom: a pool whose sockets obey the call's deadlines and, with `trust_env`, one
-    per proxy the environment names, routed by httpx's `mounts` (async pools for AsyncImuze)."""
+    """Our bottom: a pool on our sockets and, with `trust_env`, one per proxy the environment
+    names, routed by httpx's `mounts`."""
     settings: dict[str, Any] = {
         "ssl_context": ssl_context(trust_env),
         "max_connections": limits.max_connections,
@@ -447,9 +437,6 @@ def http_transport(
         transport=direct, mounts=mounts, trust_env=False
     )
     return ClientTransport(router, owned=True)
-
-
-# The body: read within the call's time, bounded in size, decoded once.
 
 
 _UNSET: Any = object()
@@ -494,9 +481,6 @@ def guarded(raw: httpx.Response, request: httpx.Request, *, streamed: bool) -> D
     )
 
 
-# The bottom of the stack when it is not our pool: a caller's client, or a shared pool.
-
-
 def _add_missing_headers(request: httpx.Request, defaults: httpx.Headers) -> None:
     """The caller's default headers, below ours: `send` does not merge them, only
     `build_request` would, and the request was built by our client."""
@@ -506,8 +490,8 @@ def _add_missing_headers(request: httpx.Request, defaults: httpx.Headers) -> Non
 
 
 class ClientTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """Sends through an httpx.Client or AsyncClient: a caller's (the caller closes it) or our
-    proxy router (`owned`). Auth and redirects are left to the layers above, so that
+    """Sends through an httpx.Client or AsyncClient: a caller's (which the caller closes) or
+    our proxy router (`owned`). Auth and redirects are left to the layers above, so that
     credentials are attached once, only for the API's origin."""
 
     def __init__(self, client: Any, *, owned: bool = False) -> None:
@@ -525,10 +509,8 @@ class ClientTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         """Our sockets do not guard the caller's client, so the answer's headers are awaited
         in a cancel scope that ends with the attempt (the body is guarded chunk by chunk)."""
         _add_missing_headers(request, self.client.headers)
-        call = _call.get()
-        until = None if call is None else call.until
         try:
-            with anyio.fail_after(None if until is None else max(until - time.monotonic(), 0)):
+            with anyio.fail_after(io_timeout(None)):
                 response: httpx.Response = await self.client.send(
                     request, stream=True, auth=None, follow_redirects=False
                 )
@@ -537,12 +519,10 @@ class ClientTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             raise httpx.ReadTimeout("the attempt's time is up", request=request) from None
 
     def close(self) -> None:
-        """Close the client if it is ours; a caller's is left to the caller."""
         if self.owned:
             self.client.close()
 
     async def aclose(self) -> None:
-        """Close the client if it is ours; a caller's is left to the caller."""
         if self.owned:
             await self.client.aclose()
 

@@ -1,11 +1,8 @@
 """The retry policy: what is repeated, when and how long to wait, as data; one loop per twin.
 
-Three rules side by side (`REQUEST`, `RESUME`, `WAIT`). A `Retry-After` over the cap is not
-waited for: the error is raised with its `retry_after`. The budget is the call's (_deadlines):
-the login, the request and a download's resumed segments spend the same `max_retries`, and no
-wait is begun that would end after the call's deadline. What may be replayed is read from the
-spec: an idempotent method, or an operation whose success answer links to nothing it created
-(a login); a create is repeated only when the server provably did not process it.
+The rules (`REQUEST`, `RESUME`, `WAIT`) spend the call's retry budget (_deadlines), and no wait
+begins that would end after its deadline. What may be replayed is read from the spec; a create
+is repeated only when the server provably did not process it (see `Rule`).
 """
 
 from __future__ import annotations
@@ -43,8 +40,6 @@ class BodyCutOff(Exception):
 
     def __init__(self, received: int, total: int) -> None:
         super().__init__(f"got {received} of {total} bytes")
-        self.received = received
-        self.total = total
 
 
 @dataclass(frozen=True)
@@ -115,7 +110,8 @@ def _replayable_paths(method: str) -> tuple[re.Pattern[str], ...]:
 
 
 def is_replayable(request: httpx.Request) -> bool:
-    """Whether sending the request twice is harmless, by the spec (see the docstring)."""
+    """Whether sending the request twice is harmless: an idempotent method (RFC 9110), or an
+    operation whose success answer links to nothing it created (a login), by the spec."""
     if request.method in IDEMPOTENT_METHODS:
         return True
     return any(p.search(request.url.path) for p in _replayable_paths(request.method))
@@ -137,9 +133,7 @@ def should_retry_status(request: httpx.Request, status_code: int) -> bool:
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header, in delta-seconds or as an HTTP date."""
-    if value is None:
-        return None
-    value = value.strip()
+    value = (value or "").strip()
     if value.isascii() and value.isdigit():
         return float(value)
     try:
@@ -242,14 +236,13 @@ def _log(request: httpx.Request, attempt: int, started: float, outcome: object) 
         redact_url(str(request.url)),
         redact_headers(request.headers.multi_items()),
     )
-    elapsed_ms = (time.perf_counter() - started) * 1000
     logger.info(
         "%s %s -> %s (attempt %d, %.1f ms)",
         request.method,
         request.url.path,
         outcome,
         attempt,
-        elapsed_ms,
+        (time.perf_counter() - started) * 1000,
     )
 
 
