@@ -94,7 +94,8 @@ class LoginAuth(httpx.Auth):
         self.email = email
         self._headers = dict(headers)
         self._tolerance = tolerance
-        self._password = password
+        credentials = TokenCredentials(email=email, password=password)
+        self._login_body = TokenRequest(token=credentials).to_dict()
         self._tokens_url = httpx.URL(str(api_url).rstrip("/") + "/tokens")
         self._origin = origin(api_url)
         self._token = ""  # none yet
@@ -107,14 +108,12 @@ class LoginAuth(httpx.Auth):
     def _login_request(self, request: httpx.Request) -> httpx.Request:
         """The login, sent as the call's own request is: our headers, its timeouts (the
         call's deadline bounds it too: it runs inside the same call)."""
-        body = TokenRequest(token=TokenCredentials(email=self.email, password=self._password))
-        timeouts = request.extensions.get("timeout", {})
         return httpx.Request(
             "POST",
             self._tokens_url,
-            json=body.to_dict(),
+            json=self._login_body,
             headers=self._headers,
-            extensions={"timeout": timeouts},
+            extensions={"timeout": request.extensions.get("timeout", {})},
         )
 
     def _accept_login(self, response: httpx.Response) -> None:
