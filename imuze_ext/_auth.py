@@ -8,10 +8,9 @@ handled below the flow by httpx, which drops Authorization when the origin chang
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
+from collections.abc import AsyncGenerator, Generator, Mapping
 
 import anyio
 import httpx
@@ -35,30 +34,31 @@ def _lock_wait() -> float | None:
 _LATE = "the call's deadline passed while another call logged in"
 
 
-@contextlib.contextmanager
-def _held(lock: threading.Lock) -> Iterator[None]:
-    """The login lock, waited for no longer than the call's deadline."""
-    wait = _lock_wait()
-    if not lock.acquire(timeout=-1 if wait is None else wait):
-        raise httpx.PoolTimeout(_LATE)
-    try:
-        yield
-    finally:
-        lock.release()
+class _LoginLock:
+    """One login at a time (`with` in threads, `async with` in tasks), waited for no longer
+    than the call's deadline."""
 
+    def __init__(self) -> None:
+        self._thread = threading.Lock()
+        self._task = asyncio.Lock()
 
-@contextlib.asynccontextmanager
-async def _aheld(lock: asyncio.Lock) -> AsyncIterator[None]:
-    """The async twin of _held."""
-    try:
-        with anyio.fail_after(_lock_wait()):
-            await lock.acquire()
-    except TimeoutError:
-        raise httpx.PoolTimeout(_LATE) from None
-    try:
-        yield
-    finally:
-        lock.release()
+    def __enter__(self) -> None:
+        wait = _lock_wait()
+        if not self._thread.acquire(timeout=-1 if wait is None else wait):
+            raise httpx.PoolTimeout(_LATE)
+
+    def __exit__(self, *exc: object) -> None:
+        self._thread.release()
+
+    async def __aenter__(self) -> None:
+        try:
+            with anyio.fail_after(_lock_wait()):
+                await self._task.acquire()
+        except TimeoutError:
+            raise httpx.PoolTimeout(_LATE) from None
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._task.release()
 
 
 class ApiKeyAuth(httpx.Auth):
@@ -99,8 +99,7 @@ class LoginAuth(httpx.Auth):
         self._tokens_url = httpx.URL(str(api_url).rstrip("/") + "/tokens")
         self._origin = origin(api_url)
         self._token = ""  # none yet
-        self._thread_lock = threading.Lock()
-        self._async_lock = asyncio.Lock()
+        self._lock = _LoginLock()
 
     def __repr__(self) -> str:
         return f"LoginAuth(email={self.email!r}, password={REDACTED})"
@@ -135,7 +134,7 @@ class LoginAuth(httpx.Auth):
         refused = ""  # no token yet; after a 401, the token refused: log in again, once
         for _ in range(2):
             if self._token == refused:
-                with _held(self._thread_lock):  # one login for concurrent calls
+                with self._lock:  # one login for concurrent calls
                     if self._token == refused:
                         self._accept_login((yield self._login_request(request)))
             refused = request.headers["Authorization"] = self._token
@@ -151,7 +150,7 @@ class LoginAuth(httpx.Auth):
         refused = ""
         for _ in range(2):
             if self._token == refused:
-                async with _aheld(self._async_lock):
+                async with self._lock:
                     if self._token == refused:
                         self._accept_login((yield self._login_request(request)))
             refused = request.headers["Authorization"] = self._token

@@ -19,7 +19,7 @@ import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import anyio
 import httpcore
@@ -172,8 +172,7 @@ def bounded(end: float) -> Iterator[None]:
 
 
 def io_timeout(given: float | None, expired: type[Exception] = TimeoutError) -> float | None:
-    """The timeout of one read, write or connect, shortened to the attempt's and the call's
-    time left; `expired` is raised when nothing is left."""
+    """A socket operation's timeout, cut to the time left; `expired` is raised when none is."""
     call = _call.get()
     if call is None or call.until is None:
         return given
@@ -535,12 +534,10 @@ class SharedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.owner = owner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response: httpx.Response = self.owner.handle_request(request)
-        return response
+        return cast(httpx.Response, self.owner.handle_request(request))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response: httpx.Response = await self.owner.handle_async_request(request)
-        return response
+        return cast(httpx.Response, await self.owner.handle_async_request(request))
 
     def close(self) -> None:
         """Nothing to close: the owning client closes the pool."""
