@@ -117,18 +117,14 @@ def is_replayable(request: httpx.Request) -> bool:
     return any(p.search(request.url.path) for p in _replayable_paths(request.method))
 
 
-def should_retry_error(request: httpx.Request, exc: BaseException) -> bool:
-    """Whether a transport error is worth another attempt for this request."""
-    if isinstance(exc, REQUEST.unsent):
-        return True
-    return isinstance(exc, REQUEST.errors) and is_replayable(request)
-
-
-def should_retry_status(request: httpx.Request, status_code: int) -> bool:
-    """Whether an answer with this status is worth another attempt for this request."""
-    if status_code not in REQUEST.statuses:
-        return False
-    return status_code in REQUEST.unprocessed or is_replayable(request)
+def should_retry(request: httpx.Request, outcome: int | BaseException) -> bool:
+    """Whether an answer's status or a transport error is worth another attempt of `request`:
+    REQUEST lists it, and the server provably did not act on it, or it may be replayed."""
+    if isinstance(outcome, int):
+        listed, untouched = outcome in REQUEST.statuses, outcome in REQUEST.unprocessed
+    else:
+        listed, untouched = isinstance(outcome, REQUEST.errors), isinstance(outcome, REQUEST.unsent)
+    return listed and (untouched or is_replayable(request))
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -191,21 +187,20 @@ def pause(delay: float) -> float:
 
 
 def _request_delay(
-    request: httpx.Request, call: Call, response: httpx.Response | None, exc: Exception | None
+    request: httpx.Request, call: Call, outcome: httpx.Response | Exception
 ) -> float | None:
     """The wait before the next attempt of a request, or None: hand back this outcome."""
-    if response is not None:
-        if not should_retry_status(request, response.status_code):
+    if isinstance(outcome, httpx.Response):
+        if not should_retry(request, outcome.status_code):
             return None
-        asked = retry_after_seconds(response.headers.get("Retry-After"))
+        asked = retry_after_seconds(outcome.headers.get("Retry-After"))
         if asked is not None and asked > REQUEST.retry_after_cap:
             return None
-        cause = f"status {response.status_code}"
+        cause = f"status {outcome.status_code}"
+    elif should_retry(request, outcome):
+        asked, cause = None, type(outcome).__name__
     else:
-        assert exc is not None
-        if not should_retry_error(request, exc):
-            return None
-        asked, cause = None, type(exc).__name__
+        return None
     delay = REQUEST.backoff.delay(call.attempts) if asked is None else asked
     if not _deadlines.may_wait(call, delay):
         return None
@@ -270,11 +265,11 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                     response = self._attempt(request, started, streamed)
                 except httpx.TransportError as exc:
                     _log(request, num, started, type(exc).__name__)
-                    if (delay := _request_delay(request, call, None, exc)) is None:
+                    if (delay := _request_delay(request, call, exc)) is None:
                         raise
                 else:
                     _log(request, num, started, response.status_code)
-                    if (delay := _request_delay(request, call, response, None)) is None:
+                    if (delay := _request_delay(request, call, response)) is None:
                         return response  # the last answer is handed back
                     response.close()
                 time.sleep(pause(delay))
@@ -301,11 +296,11 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                     response = await self._async_attempt(request, started, streamed)
                 except httpx.TransportError as exc:
                     _log(request, num, started, type(exc).__name__)
-                    if (delay := _request_delay(request, call, None, exc)) is None:
+                    if (delay := _request_delay(request, call, exc)) is None:
                         raise
                 else:
                     _log(request, num, started, response.status_code)
-                    if (delay := _request_delay(request, call, response, None)) is None:
+                    if (delay := _request_delay(request, call, response)) is None:
                         return response
                     await response.aclose()
                 await anyio.sleep(pause(delay))
