@@ -8,10 +8,9 @@ handled below the flow by httpx, which drops Authorization when the origin chang
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
+from collections.abc import AsyncGenerator, Generator, Mapping
 
 import anyio
 import httpx
@@ -24,41 +23,42 @@ from ._tolerance import Tolerance
 from .redaction import REDACTED
 
 
-def _time_left() -> float | None:
-    """What is left of the call's deadline (None: no deadline)."""
+def _lock_wait() -> float | None:
+    """How long a call may wait for another call's login: until its deadline (None: no limit)."""
     call = _deadlines.current()
-    return None if call is None or call.deadline is None else call.deadline - time.monotonic()
+    if call is None or call.deadline is None:
+        return None
+    return max(call.deadline - time.monotonic(), 0.0)
 
 
-def _late() -> httpx.PoolTimeout:
-    return httpx.PoolTimeout("the call's deadline passed while another call logged in")
+_LATE = "the call's deadline passed while another call logged in"
 
 
-@contextlib.contextmanager
-def _held(lock: threading.Lock) -> Iterator[None]:
-    """The login lock, waited for no longer than the call's deadline."""
-    left = _time_left()
-    if not lock.acquire(timeout=-1 if left is None else max(left, 0.0)):
-        raise _late()
-    try:
-        yield
-    finally:
-        lock.release()
+class _LoginLock:
+    """One login at a time (`with` in threads, `async with` in tasks), waited for no longer
+    than the call's deadline."""
 
+    def __init__(self) -> None:
+        self._thread = threading.Lock()
+        self._task = asyncio.Lock()
 
-@contextlib.asynccontextmanager
-async def _aheld(lock: asyncio.Lock) -> AsyncIterator[None]:
-    """The async twin of _held."""
-    left = _time_left()
-    try:
-        with anyio.fail_after(None if left is None else max(left, 0.0)):
-            await lock.acquire()
-    except TimeoutError:
-        raise _late() from None
-    try:
-        yield
-    finally:
-        lock.release()
+    def __enter__(self) -> None:
+        wait = _lock_wait()
+        if not self._thread.acquire(timeout=-1 if wait is None else wait):
+            raise httpx.PoolTimeout(_LATE)
+
+    def __exit__(self, *exc: object) -> None:
+        self._thread.release()
+
+    async def __aenter__(self) -> None:
+        try:
+            with anyio.fail_after(_lock_wait()):
+                await self._task.acquire()
+        except TimeoutError:
+            raise httpx.PoolTimeout(_LATE) from None
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._task.release()
 
 
 class ApiKeyAuth(httpx.Auth):
@@ -88,18 +88,18 @@ class LoginAuth(httpx.Auth):
         email: str,
         password: str,
         api_url: httpx.URL,
-        tolerance: Tolerance | None = None,
-        headers: Mapping[str, str] | None = None,
+        tolerance: Tolerance,
+        headers: Mapping[str, str],
     ) -> None:
         self.email = email
-        self._headers = dict(headers or {})
-        self._tolerance = tolerance or Tolerance(api_url)
-        self._password = password
+        self._headers = dict(headers)
+        self._tolerance = tolerance
+        credentials = TokenCredentials(email=email, password=password)
+        self._login_body = TokenRequest(token=credentials).to_dict()
         self._tokens_url = httpx.URL(str(api_url).rstrip("/") + "/tokens")
         self._origin = origin(api_url)
-        self._token: str | None = None
-        self._thread_lock = threading.Lock()
-        self._async_lock = asyncio.Lock()
+        self._token = ""  # none yet
+        self._lock = _LoginLock()
 
     def __repr__(self) -> str:
         return f"LoginAuth(email={self.email!r}, password={REDACTED})"
@@ -107,19 +107,16 @@ class LoginAuth(httpx.Auth):
     def _login_request(self, request: httpx.Request) -> httpx.Request:
         """The login, sent as the call's own request is: our headers, its timeouts (the
         call's deadline bounds it too: it runs inside the same call)."""
-        body = TokenRequest(token=TokenCredentials(email=self.email, password=self._password))
-        extensions = (
-            {"timeout": request.extensions["timeout"]} if "timeout" in (request.extensions) else {}
-        )
         return httpx.Request(
             "POST",
             self._tokens_url,
-            json=body.to_dict(),
+            json=self._login_body,
             headers=self._headers,
-            extensions=extensions,
+            extensions={"timeout": request.extensions.get("timeout", {})},
         )
 
-    def _accept_login(self, response: httpx.Response) -> str:
+    def _accept_login(self, response: httpx.Response) -> None:
+        """Keep the token of a login's answer (its body is read by the retrying transport)."""
         try:
             token = parse_response(response, "createToken", TokenResponse, self._tolerance).response
         except Exception:
@@ -127,7 +124,6 @@ class LoginAuth(httpx.Auth):
             raise
         logger.info("logged in (POST %s -> %d)", self._tokens_url.path, response.status_code)
         self._token = token
-        return token
 
     def sync_auth_flow(
         self, request: httpx.Request
@@ -135,26 +131,15 @@ class LoginAuth(httpx.Auth):
         if origin(request.url) != self._origin:
             yield request
             return
-        token = self._token
-        if token is None:
-            with _held(self._thread_lock):
-                token = self._token
-                if token is None:
-                    login = yield self._login_request(request)
-                    login.read()
-                    token = self._accept_login(login)
-        request.headers["Authorization"] = token
-        response = yield request
-        if response.status_code != 401:
-            return
-        with _held(self._thread_lock):
-            if self._token in (token, None):  # nobody refreshed it meanwhile: log in again
-                login = yield self._login_request(request)
-                login.read()
-                self._accept_login(login)
-            assert self._token is not None
-            request.headers["Authorization"] = self._token
-        yield request
+        refused = ""  # no token yet; after a 401, the token refused: log in again, once
+        for _ in range(2):
+            if self._token == refused:
+                with self._lock:  # one login for concurrent calls
+                    if self._token == refused:
+                        self._accept_login((yield self._login_request(request)))
+            refused = request.headers["Authorization"] = self._token
+            if (yield request).status_code != 401:
+                return
 
     async def async_auth_flow(
         self, request: httpx.Request
@@ -162,23 +147,12 @@ class LoginAuth(httpx.Auth):
         if origin(request.url) != self._origin:
             yield request
             return
-        token = self._token
-        if token is None:
-            async with _aheld(self._async_lock):
-                token = self._token
-                if token is None:
-                    login = yield self._login_request(request)
-                    await login.aread()
-                    token = self._accept_login(login)
-        request.headers["Authorization"] = token
-        response = yield request
-        if response.status_code != 401:
-            return
-        async with _aheld(self._async_lock):
-            if self._token in (token, None):
-                login = yield self._login_request(request)
-                await login.aread()
-                self._accept_login(login)
-            assert self._token is not None
-            request.headers["Authorization"] = self._token
-        yield request
+        refused = ""
+        for _ in range(2):
+            if self._token == refused:
+                async with self._lock:
+                    if self._token == refused:
+                        self._accept_login((yield self._login_request(request)))
+            refused = request.headers["Authorization"] = self._token
+            if (yield request).status_code != 401:
+                return

@@ -1,21 +1,16 @@
 """Time limits: one per attempt (`timeout`), one per call (`deadline`), one per wait, enforced.
 
-A *call* is one method of the client (its login, request and retries). Its state lives in a
-context variable, so every layer under it sees the same deadline and retry budget, in sync
-code and async tasks alike. An attempt ends by `attempt_end` (streamed bodies have none:
-`timeout` is their stall limit); a call by its deadline, never after an enclosing wait's.
-Our sockets give every connect, read and write at most what is left, so a trickling server
-cannot hold an attempt open; each body chunk is checked against the time left and a size cap
-(which bounds a caller's own transport too; its headers in a cancel scope when async).
+A *call* (a client method: its login, request and retries) lives in a context variable that
+every layer under it shares. Our sockets give each connect, read and write at most the time
+left, and each body chunk is checked against it and a size cap.
 """
-
-# ruff: noqa: ASYNC109 - httpcore's stream interface takes `timeout=`; we only shorten it
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
 import functools
+import inspect
 import ipaddress
 import math
 import os
@@ -24,14 +19,13 @@ import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import anyio
 import httpcore
 import httpx
 
 from .errors import ResponseValidationError
-from .redaction import redact_url
 
 Limit = Literal["timeout", "deadline", "stall"]
 
@@ -59,13 +53,11 @@ class Call:
 
     started: float
     deadline: float | None
-    deadline_seconds: float | None
     retries_left: int | None = None
     settled: bool = False
     until: float | None = None
     """The first of the attempt's end and the call's deadline (monotonic), or None."""
     attempts: int = 0
-    attempt_started: float = 0.0
     attempt_end: float | None = None
     attempt_seconds: float | None = None
 
@@ -100,12 +92,9 @@ def _earliest(a: float | None, b: float | None) -> float | None:
 
 
 class call_scope:  # lower case: used as a context manager, as contextlib names its own
-    """Run one call: its layers share this Call. Nested scopes join the outer call.
-
-    With `settled`, `deadline` is the call's deadline (None: none); otherwise the
-    retrying transport settles it from its client's Limits on the first request.
-    A class rather than a generator: it is entered several times on every call's path.
-    """
+    """Run one call: its layers share this Call; a nested scope joins the outer call. With
+    `settled`, `deadline` is the call's (None: none); else the retrying transport settles it
+    from its client's Limits. A class: it is entered several times on every call's path."""
 
     __slots__ = ("_call", "_token")
 
@@ -117,7 +106,7 @@ class call_scope:  # lower case: used as a context manager, as contextlib names 
             return
         now = time.monotonic()
         end = _earliest(None if deadline is None else now + deadline, _bound.get())
-        self._call = Call(now, end, deadline, settled=settled, until=end)
+        self._call = Call(now, end, settled=settled, until=end)
 
     def __enter__(self) -> Call:
         if self._call is not _call.get():
@@ -136,7 +125,6 @@ def settle(call: Call, limits: Limits) -> None:
         call.retries_left = limits.max_retries
     if not call.settled:
         call.settled = True
-        call.deadline_seconds = limits.deadline
         if limits.deadline is not None:
             call.deadline = _earliest(call.deadline, call.started + limits.deadline)
             call.until = _earliest(call.attempt_end, call.deadline)
@@ -145,14 +133,14 @@ def settle(call: Call, limits: Limits) -> None:
 def begin_attempt(call: Call, seconds: float | None, request: httpx.Request) -> None:
     """Start an attempt that may last `seconds` (None: until the deadline); shorten the
     request's timeouts to the call's time left (for a caller's transport, not our sockets)."""
+    now = time.monotonic()
     call.attempts += 1
-    call.attempt_started = time.monotonic()
     call.attempt_seconds = seconds
-    call.attempt_end = None if seconds is None else call.attempt_started + seconds
+    call.attempt_end = None if seconds is None else now + seconds
     call.until = _earliest(call.attempt_end, call.deadline)
     if call.deadline is None:
         return
-    left = call.deadline - call.attempt_started
+    left = call.deadline - now
     timeouts = request.extensions.get("timeout")
     if isinstance(timeouts, dict) and any(v is None or v > left for v in timeouts.values()):
         wait = max(round(left, 3), 0.001)  # to the millisecond: the rest is noise
@@ -161,15 +149,13 @@ def begin_attempt(call: Call, seconds: float | None, request: httpx.Request) -> 
         }
 
 
-def may_wait(call: Call, delay: float, now: float | None = None) -> bool:
+def may_wait(call: Call, delay: float) -> bool:
     """Whether the call may sleep `delay` s and try again before its deadline, with a retry
     left; a yes spends the retry."""
     if call.retries_left is not None and call.retries_left <= 0:
         return False
-    if call.deadline is not None:
-        now = time.monotonic() if now is None else now
-        if now + delay >= call.deadline:
-            return False
+    if call.deadline is not None and time.monotonic() + delay >= call.deadline:
+        return False
     if call.retries_left is not None:
         call.retries_left -= 1
     return True
@@ -186,8 +172,7 @@ def bounded(end: float) -> Iterator[None]:
 
 
 def io_timeout(given: float | None, expired: type[Exception] = TimeoutError) -> float | None:
-    """The timeout of one read, write or connect, shortened to the attempt's and the call's
-    time left; `expired` is raised when nothing is left."""
+    """A socket operation's timeout, cut to the time left; `expired` is raised when none is."""
     call = _call.get()
     if call is None or call.until is None:
         return given
@@ -203,135 +188,96 @@ def describe_timeout(call: Call | None) -> tuple[Limit, float, str]:
     if call is None:
         return "stall", 0.0, "no answer within the read timeout"
     now = time.monotonic()
-    limit: Limit = "stall"
-    if call.deadline is not None and now >= call.deadline - 0.005:
-        limit = "deadline"
-    elif call.attempt_end is not None and now >= call.attempt_end - 0.005:
-        limit = "timeout"
-    elapsed = now - call.started
+    ran = now - call.started
     tries = f" after {call.attempts} attempt{'s' * (call.attempts != 1)}"
-    if limit == "deadline":
-        total = call.deadline - call.started if call.deadline is not None else elapsed
-        phrase = f"the call's deadline ({total:.1f} s) passed{tries}"
-    elif limit == "timeout":
-        phrase = f"an attempt's timeout ({call.attempt_seconds:.1f} s) passed{tries}"
-    else:
-        phrase = f"no byte arrived within the stall limit{tries}"
-    return limit, elapsed, phrase
+    if call.deadline is not None and now >= call.deadline - 0.005:
+        total = call.deadline - call.started
+        return "deadline", ran, f"the call's deadline ({total:.1f} s) passed{tries}"
+    if call.attempt_end is not None and now >= call.attempt_end - 0.005:
+        return "timeout", ran, f"an attempt's timeout ({call.attempt_seconds:.1f} s) passed{tries}"
+    return "stall", ran, f"no byte arrived within the stall limit{tries}"
 
 
-# The sockets: httpcore's backends, each operation bounded by the call's time left.
+class _Stream:
+    """A connection's stream, sync or async: each operation hands back the inner stream's
+    own (a coroutine when async), bounded by the call's time left."""
 
-
-class _Stream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
+    def __init__(self, inner: Any) -> None:
         self._inner = inner
 
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+    def read(self, max_bytes: int, timeout: float | None = None) -> Any:
         return self._inner.read(max_bytes, io_timeout(timeout, httpcore.ReadTimeout))
 
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if buffer:  # httpcore writes an empty end of message: nothing to bound
-            self._inner.write(buffer, io_timeout(timeout, httpcore.WriteTimeout))
+    def write(self, buffer: bytes, timeout: float | None = None) -> Any:
+        if buffer:  # httpcore ends a message with an empty write: nothing to bound
+            timeout = io_timeout(timeout, httpcore.WriteTimeout)
+        return self._inner.write(buffer, timeout)
 
-    def close(self) -> None:
-        self._inner.close()
+    def close(self) -> Any:
+        return self._inner.close()
+
+    def aclose(self) -> Any:
+        return self._inner.aclose()
 
     def start_tls(
         self,
         ssl_context: ssl.SSLContext,
         server_hostname: str | None = None,
         timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> Any:
         wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._inner.start_tls(ssl_context, server_hostname, wait))
+        return _bounded(self._inner.start_tls(ssl_context, server_hostname, wait))
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
 
 
-class DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's sync backend, each operation bounded by the call's time left."""
+def _bounded(opened: Any) -> Any:
+    """The stream `opened` is, bounded; async, a coroutine of it."""
+    if not inspect.isawaitable(opened):
+        return _Stream(opened)
 
-    _inner = httpcore.SyncBackend()
+    async def bounded() -> _Stream:
+        return _Stream(await opened)
+
+    return bounded()
+
+
+class DeadlineBackend:
+    """One of httpcore's backends (sync or async), bounded as its streams are."""
+
+    def __init__(self, inner: httpcore.NetworkBackend | httpcore.AsyncNetworkBackend) -> None:
+        self._inner: Any = inner
 
     def connect_tcp(
         self, host: str, port: int, timeout: float | None = None, *args: Any, **kwargs: Any
-    ) -> httpcore.NetworkStream:
+    ) -> Any:
         wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._inner.connect_tcp(host, port, wait, *args, **kwargs))
+        return _bounded(self._inner.connect_tcp(host, port, wait, *args, **kwargs))
 
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
-class _AsyncStream(httpcore.AsyncNetworkStream):
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
-        self._inner = inner
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, io_timeout(timeout, httpcore.ReadTimeout))
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if buffer:
-            await self._inner.write(buffer, io_timeout(timeout, httpcore.WriteTimeout))
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._inner.start_tls(ssl_context, server_hostname, wait))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class AsyncDeadlineBackend(httpcore.AsyncNetworkBackend):
-    """The async twin of DeadlineBackend, over httpcore's automatic backend."""
-
-    _inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self, host: str, port: int, timeout: float | None = None, *args: Any, **kwargs: Any
-    ) -> httpcore.AsyncNetworkStream:
-        wait = io_timeout(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._inner.connect_tcp(host, port, wait, *args, **kwargs))
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+    def sleep(self, seconds: float) -> Any:
+        return self._inner.sleep(seconds)
 
 
 _CA_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")  # what httpx reads when it trusts the env
 
 
 def ssl_context(trust_env: bool = True) -> ssl.SSLContext:
-    """httpx's default (verifying) TLS context for the CA settings of the moment: with
-    `trust_env`, SSL_CERT_FILE or SSL_CERT_DIR as the environment has them now (a client
-    made after they change gets the new CAs), made once per setting."""
+    """httpx's default TLS context, made once per CA setting: with `trust_env`, the
+    SSL_CERT_FILE and SSL_CERT_DIR of the moment (a client made after they change gets them)."""
     settings = tuple(os.environ.get(name) for name in _CA_VARIABLES) if trust_env else None
     return _ssl_context(trust_env, settings)
 
 
 @functools.cache
 def _ssl_context(trust_env: bool, settings: tuple[str | None, ...] | None) -> ssl.SSLContext:
-    """One context per (trust_env, CA variables): `settings` is only the cache key."""
+    # `settings` is only the cache key: httpx reads the variables itself
     return httpx.create_ssl_context(trust_env=trust_env)
-
-
-# The bottom of our own stack: httpcore's pools over those sockets, behind httpx's transport
-# interface, and the user's proxies chosen from the environment as httpx chooses them.
 
 
 @contextlib.contextmanager
 def _httpx_errors(request: httpx.Request) -> Iterator[None]:
-    """httpcore's exceptions raised as httpx's namesakes (the most specific one), as httpx's
-    own transports raise them."""
+    """httpcore's exceptions raised as their closest httpx namesakes, as httpx's transports do."""
     try:
         yield
     except Exception as exc:
@@ -359,21 +305,16 @@ def _core_request(request: httpx.Request) -> httpcore.Request:
 
 
 class _Body(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A body stream (sync or async): httpcore's failures raised as httpx's; with `guard`,
-    checked after each chunk for time left and for size (`cap`)."""
+    """A body stream (sync or async): httpcore's failures raised as httpx's, each chunk
+    checked for the time left and the size (`cap` bytes)."""
 
-    def __init__(
-        self, inner: Any, request: httpx.Request, *, guard: bool = False, cap: int | None = None
-    ) -> None:
+    def __init__(self, inner: Any, request: httpx.Request, cap: int | None = None) -> None:
         self._inner = inner
         self._request = request
-        self._guard = guard
         self._cap = cap
         self._size = 0
 
     def _check(self, chunk: bytes) -> bytes:
-        if not self._guard:
-            return chunk
         self._size += len(chunk)
         if self._cap is not None and self._size > self._cap:
             raise _too_large(self._request, f"over {self._size}")
@@ -428,8 +369,7 @@ class PoolTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
 
 def environment_proxies() -> dict[str, str | None]:
-    """The proxies httpx uses with `trust_env=True`, as `mounts` patterns (a NO_PROXY entry
-    goes direct: None; NO_PROXY=* turns them all off)."""
+    """The proxies httpx uses with `trust_env=True`, as `mounts` (None: NO_PROXY, direct)."""
     found = urllib.request.getproxies()
     mounts: dict[str, str | None] = {}
     for scheme in ("http", "https", "all"):
@@ -460,28 +400,28 @@ def _proxy_pool(proxy: str, settings: dict[str, Any], asynchronous: bool) -> Poo
     parsed = httpx.Proxy(proxy)
     url = parsed.url
     settings = {**settings, "proxy_url": _core_url(url), "proxy_auth": parsed.raw_auth}
-    if url.scheme in ("http", "https"):
+    if url.scheme.startswith("socks5"):  # httpx.Proxy refuses other schemes
+        pool: Any = httpcore.AsyncSOCKSProxy if asynchronous else httpcore.SOCKSProxy
+    else:
         settings["proxy_headers"] = parsed.headers.raw
         settings["proxy_ssl_context"] = parsed.ssl_context
-        pool: Any = httpcore.AsyncHTTPProxy if asynchronous else httpcore.HTTPProxy
-    elif url.scheme in ("socks5", "socks5h"):
-        pool = httpcore.AsyncSOCKSProxy if asynchronous else httpcore.SOCKSProxy
-    else:
-        raise ValueError(f"unknown proxy scheme {url.scheme!r} in {redact_url(proxy)!r}")
+        pool = httpcore.AsyncHTTPProxy if asynchronous else httpcore.HTTPProxy
     return PoolTransport(pool(**settings))
 
 
 def http_transport(
     limits: httpx.Limits, *, trust_env: bool = True, asynchronous: bool = False
 ) -> PoolTransport | ClientTransport:
-    """Our bottom: a pool whose sockets obey the call's deadlines and, with `trust_env`, one
-    per proxy the environment names, routed by httpx's `mounts` (async pools for AsyncImuze)."""
+    """Our bottom: a pool on our sockets and, with `trust_env`, one per proxy the environment
+    names, routed by httpx's `mounts`."""
     settings: dict[str, Any] = {
         "ssl_context": ssl_context(trust_env),
         "max_connections": limits.max_connections,
         "max_keepalive_connections": limits.max_keepalive_connections,
         "keepalive_expiry": limits.keepalive_expiry,
-        "network_backend": AsyncDeadlineBackend() if asynchronous else DeadlineBackend(),
+        "network_backend": DeadlineBackend(
+            httpcore.AnyIOBackend() if asynchronous else httpcore.SyncBackend()
+        ),
     }
     pool = httpcore.AsyncConnectionPool if asynchronous else httpcore.ConnectionPool
     direct = PoolTransport(pool(**settings))
@@ -498,9 +438,6 @@ def http_transport(
     return ClientTransport(router, owned=True)
 
 
-# The body: read within the call's time, bounded in size, decoded once.
-
-
 _UNSET: Any = object()
 
 
@@ -509,7 +446,6 @@ class DecodedResponse(httpx.Response):
     reader share the result); JSON nested too deeply is a ValueError like any bad JSON."""
 
     _decoded: Any = _UNSET
-    """The decoded body, or the ValueError that decoding it raised."""
 
     def json(self, **kwargs: Any) -> Any:
         if kwargs:
@@ -518,11 +454,7 @@ class DecodedResponse(httpx.Response):
             try:
                 self._decoded = super().json()
             except RecursionError:
-                self._decoded = ValueError("the JSON is nested too deeply")
-            except ValueError as exc:  # UnicodeDecodeError is a ValueError too
-                self._decoded = exc
-        if isinstance(self._decoded, ValueError):
-            raise self._decoded
+                raise ValueError("the JSON is nested too deeply") from None
         return self._decoded
 
 
@@ -542,13 +474,10 @@ def guarded(raw: httpx.Response, request: httpx.Request, *, streamed: bool) -> D
     return DecodedResponse(
         raw.status_code,
         headers=raw.headers,
-        stream=_Body(raw.stream, request, guard=True, cap=None if streamed else MAX_BODY_BYTES),
+        stream=_Body(raw.stream, request, None if streamed else MAX_BODY_BYTES),
         extensions=raw.extensions,
         request=request,
     )
-
-
-# The bottom of the stack when it is not our pool: a caller's client, or a shared pool.
 
 
 def _add_missing_headers(request: httpx.Request, defaults: httpx.Headers) -> None:
@@ -560,8 +489,8 @@ def _add_missing_headers(request: httpx.Request, defaults: httpx.Headers) -> Non
 
 
 class ClientTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """Sends through an httpx.Client or AsyncClient: a caller's (the caller closes it) or our
-    proxy router (`owned`). Auth and redirects are left to the layers above, so that
+    """Sends through an httpx.Client or AsyncClient: a caller's (which the caller closes) or
+    our proxy router (`owned`). Auth and redirects are left to the layers above, so that
     credentials are attached once, only for the API's origin."""
 
     def __init__(self, client: Any, *, owned: bool = False) -> None:
@@ -579,10 +508,8 @@ class ClientTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         """Our sockets do not guard the caller's client, so the answer's headers are awaited
         in a cancel scope that ends with the attempt (the body is guarded chunk by chunk)."""
         _add_missing_headers(request, self.client.headers)
-        call = _call.get()
-        until = None if call is None else call.until
         try:
-            with anyio.fail_after(None if until is None else max(until - time.monotonic(), 0)):
+            with anyio.fail_after(io_timeout(None)):
                 response: httpx.Response = await self.client.send(
                     request, stream=True, auth=None, follow_redirects=False
                 )
@@ -591,12 +518,10 @@ class ClientTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             raise httpx.ReadTimeout("the attempt's time is up", request=request) from None
 
     def close(self) -> None:
-        """Close the client if it is ours; a caller's is left to the caller."""
         if self.owned:
             self.client.close()
 
     async def aclose(self) -> None:
-        """Close the client if it is ours; a caller's is left to the caller."""
         if self.owned:
             await self.client.aclose()
 
@@ -609,12 +534,10 @@ class SharedTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self.owner = owner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response: httpx.Response = self.owner.handle_request(request)
-        return response
+        return cast(httpx.Response, self.owner.handle_request(request))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response: httpx.Response = await self.owner.handle_async_request(request)
-        return response
+        return cast(httpx.Response, await self.owner.handle_async_request(request))
 
     def close(self) -> None:
         """Nothing to close: the owning client closes the pool."""
@@ -629,7 +552,6 @@ def effective_timeout(
     http_client: httpx.Client | httpx.AsyncClient | None,
 ) -> httpx.Timeout:
     """The timeout passed; else the caller's client's own, if set; else ours (`default`)."""
-    if timeout is default and http_client is not None:
-        if http_client.timeout != HTTPX_DEFAULT_TIMEOUT:
-            return http_client.timeout
+    if timeout is default and http_client and http_client.timeout != HTTPX_DEFAULT_TIMEOUT:
+        return http_client.timeout
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)

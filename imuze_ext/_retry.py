@@ -1,16 +1,8 @@
 """The retry policy: what is repeated, when and how long to wait, as data; one loop per twin.
 
-Three rules side by side (`REQUEST`, `RESUME`, `WAIT`), each with its statuses, failures and
-backoff curve. A `Retry-After` over 30 s is not waited for: the error is raised with its
-`retry_after`, and the caller decides. The budget is the call's (see _deadlines): the login,
-the request and a download's resumed segments spend the same `max_retries`, and no wait is
-begun that would end after the call's deadline.
-
-What may be replayed is read from the packaged spec: an idempotent method (RFC 9110), or an
-operation whose success answer links to nothing it created (a login). A create (`POST /songs`)
-is repeated only when the server provably did not process it: the connection failed before
-the request was sent, or it answered 429 or 503; never after a 500 or a read timeout.
-stamina's testing mode (`stamina.set_testing`) makes the waits zero.
+The rules (`REQUEST`, `RESUME`, `WAIT`) spend the call's retry budget (_deadlines), and no wait
+begins that would end after its deadline. What may be replayed is read from the spec; a create
+is repeated only when the server provably did not process it (see `Rule`).
 """
 
 from __future__ import annotations
@@ -25,6 +17,7 @@ import random
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import anyio
 import httpx
@@ -47,8 +40,6 @@ class BodyCutOff(Exception):
 
     def __init__(self, received: int, total: int) -> None:
         super().__init__(f"got {received} of {total} bytes")
-        self.received = received
-        self.total = total
 
 
 @dataclass(frozen=True)
@@ -78,7 +69,7 @@ class Rule:
     backoff: Backoff
     unprocessed: frozenset[int] = frozenset()
     unsent: tuple[type[BaseException], ...] = ()
-    retry_after_cap: float | None = None
+    retry_after_cap: float = math.inf
 
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -119,31 +110,26 @@ def _replayable_paths(method: str) -> tuple[re.Pattern[str], ...]:
 
 
 def is_replayable(request: httpx.Request) -> bool:
-    """Whether sending the request twice is harmless, by the spec (see the docstring)."""
+    """Whether sending the request twice is harmless: an idempotent method (RFC 9110), or an
+    operation whose success answer links to nothing it created (a login), by the spec."""
     if request.method in IDEMPOTENT_METHODS:
         return True
     return any(p.search(request.url.path) for p in _replayable_paths(request.method))
 
 
-def should_retry_error(request: httpx.Request, exc: BaseException) -> bool:
-    """Whether a transport error is worth another attempt for this request."""
-    if isinstance(exc, REQUEST.unsent):
-        return True
-    return isinstance(exc, REQUEST.errors) and is_replayable(request)
-
-
-def should_retry_status(request: httpx.Request, status_code: int) -> bool:
-    """Whether an answer with this status is worth another attempt for this request."""
-    if status_code not in REQUEST.statuses:
-        return False
-    return status_code in REQUEST.unprocessed or is_replayable(request)
+def should_retry(request: httpx.Request, outcome: int | BaseException) -> bool:
+    """Whether an answer's status or a transport error is worth another attempt of `request`:
+    REQUEST lists it, and the server provably did not act on it, or it may be replayed."""
+    if isinstance(outcome, int):
+        listed, untouched = outcome in REQUEST.statuses, outcome in REQUEST.unprocessed
+    else:
+        listed, untouched = isinstance(outcome, REQUEST.errors), isinstance(outcome, REQUEST.unsent)
+    return listed and (untouched or is_replayable(request))
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header, in delta-seconds or as an HTTP date."""
-    if value is None:
-        return None
-    value = value.strip()
+    value = (value or "").strip()
     if value.isascii() and value.isdigit():
         return float(value)
     try:
@@ -201,21 +187,20 @@ def pause(delay: float) -> float:
 
 
 def _request_delay(
-    request: httpx.Request, call: Call, response: httpx.Response | None, exc: Exception | None
+    request: httpx.Request, call: Call, outcome: httpx.Response | Exception
 ) -> float | None:
     """The wait before the next attempt of a request, or None: hand back this outcome."""
-    if response is not None:
-        if not should_retry_status(request, response.status_code):
+    if isinstance(outcome, httpx.Response):
+        if not should_retry(request, outcome.status_code):
             return None
-        asked = retry_after_seconds(response.headers.get("Retry-After"))
-        if asked is not None and asked > (REQUEST.retry_after_cap or math.inf):
+        asked = retry_after_seconds(outcome.headers.get("Retry-After"))
+        if asked is not None and asked > REQUEST.retry_after_cap:
             return None
-        cause = f"status {response.status_code}"
+        cause = f"status {outcome.status_code}"
+    elif should_retry(request, outcome):
+        asked, cause = None, type(outcome).__name__
     else:
-        assert exc is not None
-        if not should_retry_error(request, exc):
-            return None
-        asked, cause = None, type(exc).__name__
+        return None
     delay = REQUEST.backoff.delay(call.attempts) if asked is None else asked
     if not _deadlines.may_wait(call, delay):
         return None
@@ -240,7 +225,6 @@ def log_retry(num: int, what: str, delay: float, cause: str) -> None:
 def _log(request: httpx.Request, attempt: int, started: float, outcome: object) -> None:
     if not logger.isEnabledFor(logging.INFO):
         return
-    elapsed_ms = (time.perf_counter() - started) * 1000
     logger.debug(
         "%s %s headers=%s",
         request.method,
@@ -253,7 +237,7 @@ def _log(request: httpx.Request, attempt: int, started: float, outcome: object) 
         request.url.path,
         outcome,
         attempt,
-        elapsed_ms,
+        (time.perf_counter() - started) * 1000,
     )
 
 
@@ -264,10 +248,11 @@ def _begin(request: httpx.Request, call: Call, limits: Limits) -> tuple[float, b
     return time.perf_counter(), streamed
 
 
-class RetryTransport(httpx.BaseTransport):
-    """Wraps a transport: logs each attempt, reads each body, and retries by REQUEST."""
+class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Wraps a transport (sync or async): logs each attempt, reads each body (unless the
+    caller streams it), and retries by REQUEST."""
 
-    def __init__(self, inner: httpx.BaseTransport, limits: Limits) -> None:
+    def __init__(self, inner: Any, limits: Limits) -> None:
         self._inner = inner
         self._limits = limits
 
@@ -275,80 +260,72 @@ class RetryTransport(httpx.BaseTransport):
         with _deadlines.call_scope() as call:  # joins the call in progress, if any
             _deadlines.settle(call, self._limits)
             for num in itertools.count(1):
+                started, streamed = _begin(request, call, self._limits)
                 try:
-                    response = self._attempt(request, call, num)
+                    response = self._attempt(request, started, streamed)
                 except httpx.TransportError as exc:
-                    if (delay := _request_delay(request, call, None, exc)) is None:
+                    _log(request, num, started, type(exc).__name__)
+                    if (delay := _request_delay(request, call, exc)) is None:
                         raise
                 else:
-                    if (delay := _request_delay(request, call, response, None)) is None:
-                        return response  # its body is read: the last answer is handed back
+                    _log(request, num, started, response.status_code)
+                    if (delay := _request_delay(request, call, response)) is None:
+                        return response  # the last answer is handed back
                     response.close()
                 time.sleep(pause(delay))
             raise AssertionError("unreachable: the loop returns or raises")
 
-    def _attempt(self, request: httpx.Request, call: Call, num: int) -> httpx.Response:
-        started, streamed = _begin(request, call, self._limits)
+    def _attempt(self, request: httpx.Request, started: float, streamed: bool) -> httpx.Response:
+        raw = self._inner.handle_request(request)
         try:
-            raw = self._inner.handle_request(request)
-            try:
-                response = _deadlines.guarded(raw, request, streamed=streamed)
-                if not streamed:
-                    response.read()
-                    response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)
-            except BaseException:
-                raw.close()
-                raise
-        except httpx.TransportError as exc:
-            _log(request, num, started, type(exc).__name__)
+            response = _deadlines.guarded(raw, request, streamed=streamed)
+            if not streamed:
+                response.read()
+                response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)
+        except BaseException:
+            raw.close()
             raise
-        _log(request, num, started, response.status_code)
         return response
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """The async twin of RetryTransport."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, limits: Limits) -> None:
-        self._inner = inner
-        self._limits = limits
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         with _deadlines.call_scope() as call:
             _deadlines.settle(call, self._limits)
             for num in itertools.count(1):
+                started, streamed = _begin(request, call, self._limits)
                 try:
-                    response = await self._attempt(request, call, num)
+                    response = await self._async_attempt(request, started, streamed)
                 except httpx.TransportError as exc:
-                    if (delay := _request_delay(request, call, None, exc)) is None:
+                    _log(request, num, started, type(exc).__name__)
+                    if (delay := _request_delay(request, call, exc)) is None:
                         raise
                 else:
-                    if (delay := _request_delay(request, call, response, None)) is None:
+                    _log(request, num, started, response.status_code)
+                    if (delay := _request_delay(request, call, response)) is None:
                         return response
                     await response.aclose()
                 await anyio.sleep(pause(delay))
             raise AssertionError("unreachable: the loop returns or raises")
 
-    async def _attempt(self, request: httpx.Request, call: Call, num: int) -> httpx.Response:
-        started, streamed = _begin(request, call, self._limits)
+    async def _async_attempt(
+        self, request: httpx.Request, started: float, streamed: bool
+    ) -> httpx.Response:
+        raw = await self._inner.handle_async_request(request)
         try:
-            raw = await self._inner.handle_async_request(request)
-            try:
-                response = _deadlines.guarded(raw, request, streamed=streamed)
-                if not streamed:
-                    await response.aread()
-                    response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)
-            except BaseException:
-                await raw.aclose()
-                raise
-        except httpx.TransportError as exc:
-            _log(request, num, started, type(exc).__name__)
+            response = _deadlines.guarded(raw, request, streamed=streamed)
+            if not streamed:
+                await response.aread()
+                response.elapsed = dt.timedelta(seconds=time.perf_counter() - started)
+        except BaseException:
+            await raw.aclose()
             raise
-        _log(request, num, started, response.status_code)
         return response
+
+    def close(self) -> None:
+        self._inner.close()
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+AsyncRetryTransport = RetryTransport
+"""The same class: it retries an async transport's requests too."""

@@ -23,8 +23,7 @@ from imuze_ext._retry import (
     REQUEST,
     _request_delay,
     retry_after_seconds,
-    should_retry_error,
-    should_retry_status,
+    should_retry,
 )
 from imuze_mock import MockConfig, MockServer, running
 
@@ -35,14 +34,14 @@ POST_TOKEN = httpx.Request("POST", f"{API}/tokens")
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
 def test_get_is_retried_on_every_transient_status(status: int) -> None:
-    assert should_retry_status(GET_SONG, status)
-    assert should_retry_status(POST_TOKEN, status)
+    assert should_retry(GET_SONG, status)
+    assert should_retry(POST_TOKEN, status)
 
 
 @pytest.mark.parametrize("status", [200, 201, 400, 401, 403, 404, 410, 418, 422, 501, 505])
 def test_other_statuses_are_never_retried(status: int) -> None:
-    assert not should_retry_status(GET_SONG, status)
-    assert not should_retry_status(POST_SONG, status)
+    assert not should_retry(GET_SONG, status)
+    assert not should_retry(POST_SONG, status)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +49,7 @@ def test_other_statuses_are_never_retried(status: int) -> None:
     [(429, True), (503, True), (500, False), (502, False), (504, False), (408, False)],
 )
 def test_create_is_retried_only_when_provably_not_processed(status: int, retried: bool) -> None:
-    assert should_retry_status(POST_SONG, status) is retried
+    assert should_retry(POST_SONG, status) is retried
 
 
 @pytest.mark.parametrize(
@@ -67,8 +66,8 @@ def test_create_is_retried_only_when_provably_not_processed(status: int, retried
     ],
 )
 def test_transport_errors(exc: Exception, for_get: bool, for_create: bool) -> None:
-    assert should_retry_error(GET_SONG, exc) is for_get
-    assert should_retry_error(POST_SONG, exc) is for_create
+    assert should_retry(GET_SONG, exc) is for_get
+    assert should_retry(POST_SONG, exc) is for_create
 
 
 def test_retry_after_in_seconds_and_as_http_date() -> None:
@@ -85,7 +84,7 @@ def test_retry_after_in_seconds_and_as_http_date() -> None:
 
 def _call(retries: int = 5, deadline: float | None = None) -> Call:
     now = time.monotonic()
-    call = Call(now, None if deadline is None else now + deadline, deadline, retries_left=retries)
+    call = Call(now, None if deadline is None else now + deadline, retries_left=retries)
     call.attempts = 1
     return call
 
@@ -100,23 +99,23 @@ def _answer(status: int, retry_after: str | None = None) -> httpx.Response:
 
 
 def test_the_delay_is_retry_after_else_the_exponential_backoff() -> None:
-    assert _request_delay(GET_SONG, _call(), _answer(503, "3"), None) == 3.0
-    delay = _request_delay(GET_SONG, _call(), _answer(503), None)
+    assert _request_delay(GET_SONG, _call(), _answer(503, "3")) == 3.0
+    delay = _request_delay(GET_SONG, _call(), _answer(503))
     assert delay is not None and WAIT_INITIAL <= delay <= WAIT_INITIAL + WAIT_JITTER
-    delay = _request_delay(GET_SONG, _call(), None, httpx.ReadTimeout("slow"))
+    delay = _request_delay(GET_SONG, _call(), httpx.ReadTimeout("slow"))
     assert delay is not None and WAIT_INITIAL <= delay <= WAIT_INITIAL + WAIT_JITTER
-    assert _request_delay(POST_SONG, _call(), None, httpx.ReadTimeout("slow")) is None
-    assert _request_delay(GET_SONG, _call(), None, ValueError("a bug")) is None
+    assert _request_delay(POST_SONG, _call(), httpx.ReadTimeout("slow")) is None
+    assert _request_delay(GET_SONG, _call(), ValueError("a bug")) is None
 
 
 def test_no_wait_is_begun_that_ends_after_the_deadline() -> None:
-    assert _request_delay(GET_SONG, _call(deadline=1.0), _answer(503, "5"), None) is None
-    assert _request_delay(GET_SONG, _call(deadline=9.0), _answer(503, "5"), None) == 5.0
+    assert _request_delay(GET_SONG, _call(deadline=1.0), _answer(503, "5")) is None
+    assert _request_delay(GET_SONG, _call(deadline=9.0), _answer(503, "5")) == 5.0
 
 
 def test_a_retry_spends_the_calls_budget() -> None:
     call = _call(retries=2)
-    delays = [_request_delay(GET_SONG, call, None, httpx.ConnectError("x")) for _ in range(3)]
+    delays = [_request_delay(GET_SONG, call, httpx.ConnectError("x")) for _ in range(3)]
     assert [d is not None for d in delays] == [True, True, False]
     assert call.retries_left == 0
 
