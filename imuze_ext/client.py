@@ -1,15 +1,15 @@
 """The entry points: `Imuze`, `AsyncImuze` (one generic base) and `authorize`.
 
-Each client stacks the same layers: its httpx client (base URL, auth flow, headers, timeout,
-the response hook of _responses), the retrying transport, then the bottom where requests
-leave: our own pool, a transport the caller gave, or the caller's httpx client (through its
-public `send`, so that its mounts, event hooks and default headers apply too).
+Each client stacks its httpx client (base URL, auth flow, headers, timeout, the response hook
+of _responses) on the retrying transport, on the bottom where requests leave: our own pool,
+the caller's transport, or the caller's httpx client (through its public `send`).
 """
 
 from __future__ import annotations
 
 import copy
-from types import TracebackType
+from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any, Generic, Self, TypeVar
 
 import httpx
@@ -47,23 +47,15 @@ _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
 _TransportT = TypeVar("_TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
 
-class _KeepNone(httpx.Cookies):
-    """A jar that stays empty: the cookies of an answer are not kept."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        """Keep nothing."""
-
-
-_NO_COOKIES = _KeepNone()
+_NO_COOKIES = httpx.Cookies(CookieJar(DefaultCookiePolicy(allowed_domains=[])))
+"""A jar whose policy allows no domain, so it stays empty: the API authenticates by header and
+documents no cookie, so a `Set-Cookie` (a load balancer's, a CDN's on a media redirect) is
+dropped, one less place a credential could travel."""
 
 
 class _KeepsNoCookies:
-    """The `cookies` of an httpx client, always empty; setting it is refused.
-
-    The API authenticates by header and documents no cookie, so a `Set-Cookie` (a load
-    balancer's, a CDN's on a media redirect) is dropped: one less place a credential could
-    travel. httpx reads the jar through its public `cookies` property, which this overrides.
-    """
+    """The `cookies` of an httpx client (its public property), always empty; setting it is
+    refused."""
 
     @property
     def cookies(self) -> httpx.Cookies:
@@ -88,23 +80,6 @@ def _auth(credentials: _config.Credentials, base_url: str, tolerance: Tolerance)
     if isinstance(credentials, _config.ApiKey):
         return ApiKeyAuth(credentials.key, api_url)
     return LoginAuth(credentials.email, credentials.password, api_url, tolerance, _HEADERS)
-
-
-def _limits(timeout: httpx.Timeout, max_retries: int, deadline: float | None) -> _deadlines.Limits:
-    """The limits of each call: `timeout` per attempt, `deadline` per call (by default
-    every attempt at its timeout plus the longest backoff before each retry)."""
-    attempt = _deadlines.attempt_seconds(timeout)
-    if deadline is None:
-        return _deadlines.Limits(attempt, default_deadline(attempt, max_retries), max_retries)
-    return _deadlines.Limits(
-        attempt, _deadlines.check_seconds("deadline", deadline), max_retries, explicit=True
-    )
-
-
-def _check_retries(max_retries: int) -> int:
-    if max_retries < 0:
-        raise ValueError(f"max_retries must be >= 0, not {max_retries}")
-    return max_retries
 
 
 class BaseImuze(Generic[_HttpT, _TransportT]):
@@ -145,7 +120,7 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
         self._bottom: _TransportT = transport or self._bottom_for(http_client, trust_env)
         self._connect(
             _deadlines.effective_timeout(timeout, DEFAULT_TIMEOUT, http_client),
-            _check_retries(max_retries),
+            max_retries,
             deadline,
             self._bottom,
         )
@@ -178,10 +153,21 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
     def _connect(
         self, timeout: httpx.Timeout, max_retries: int, deadline: float | None, bottom: _TransportT
     ) -> None:
+        """Set the limits of each call: `timeout` per attempt, `deadline` per call (by default
+        every attempt at its timeout plus the longest backoff before each retry)."""
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, not {max_retries}")
+        attempt = _deadlines.attempt_seconds(timeout)
+        per_call = (
+            default_deadline(attempt, max_retries)
+            if deadline is None
+            else _deadlines.check_seconds("deadline", deadline)
+        )
+        explicit = deadline is not None
+        self._limits = _deadlines.Limits(attempt, per_call, max_retries, explicit=explicit)
         self.timeout = timeout
         self.max_retries = max_retries
-        self._limits = _limits(timeout, max_retries, deadline)
-        self.deadline = self._limits.deadline
+        self.deadline = per_call
         self._stack(self._limits, timeout, bottom)
 
     def with_options(
@@ -201,7 +187,7 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
             timeout = httpx.Timeout(timeout)
         clone._connect(
             self.timeout if timeout is None else timeout,
-            self.max_retries if max_retries is None else _check_retries(max_retries),
+            self.max_retries if max_retries is None else max_retries,
             kept if deadline is None else deadline,
             _deadlines.SharedTransport(self._bottom),
         )
@@ -213,27 +199,10 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
 
 
 class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
-    """A synchronous iMuze client.
-
-    Credentials: `api_key`, or `email` + `password`; else the environment variables
-    IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD. `base_url` defaults to
-    IMUZE_BASE_URL, else https://api.imuze.io/api/4. `max_retries` (default 2) bounds the
-    retries of each call. `timeout` bounds each attempt's wall clock, its whole answer
-    included; `deadline` (seconds) bounds each call, its login and retries included: by
-    default `(max_retries + 1) * timeout + max_retries * 8` (106 s with the defaults). A
-    call never sleeps past its deadline: it fails at once with its last error. Downloads
-    differ: `timeout` is a stall limit there, and `download(..., deadline=)` (else this
-    `deadline`, when you set one) bounds the whole transfer.
-    Proxies: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured as httpx honours
-    them (`trust_env=False` ignores them); the deadlines hold through a proxy too.
-    `transport` replaces the network (e.g. for in-process tests).
-    `http_client` sends through your own httpx.Client (its proxies, limits, event hooks and
-    headers apply; ours add auth, retries and the base URL); you keep it and close it.
-    Its timeout applies when it set one and `timeout` is not passed.
-    `strict` (default: IMUZE_STRICT, else off) turns every deviation from the spec the
-    client would tolerate into a ResponseValidationError that names it.
-    Use it as a context manager, or call `close()`.
-    """
+    """A synchronous iMuze client: `api_key`, or `email` + `password` (else IMUZE_API_KEY, or
+    IMUZE_EMAIL and IMUZE_PASSWORD); `timeout` per attempt, `deadline` per call; `transport`
+    or your own `http_client`; `strict` mode. The README's "Using the client" says each
+    option's default. Use it as a context manager, or call `close()`."""
 
     arrangements: Arrangements
     songs: Songs
@@ -256,7 +225,9 @@ class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
     @property
     def with_raw_response(self) -> ImuzeWithRawResponse:
         """The same calls answering RawResponse: `api.with_raw_response.songs.get(1)`."""
-        return ImuzeWithRawResponse(self.songs, self.arrangements)
+        return ImuzeWithRawResponse(
+            self.songs.with_raw_response, self.arrangements.with_raw_response
+        )
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -265,12 +236,7 @@ class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
@@ -301,7 +267,9 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     @property
     def with_raw_response(self) -> AsyncImuzeWithRawResponse:
         """The same calls answering RawResponse: `await api.with_raw_response.songs.get(1)`."""
-        return AsyncImuzeWithRawResponse(self.songs, self.arrangements)
+        return AsyncImuzeWithRawResponse(
+            self.songs.with_raw_response, self.arrangements.with_raw_response
+        )
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -310,15 +278,11 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
 
+@dataclass(frozen=True)
 class ImuzeWithRawResponse:
     """`api.with_raw_response`: `.songs` and `.arrangements`, whose calls answer a
     RawResponse (`.parse()`, `.status_code`, `.headers`, `.http_response`)."""
@@ -326,20 +290,13 @@ class ImuzeWithRawResponse:
     songs: SongsWithRawResponse
     arrangements: ArrangementsWithRawResponse
 
-    def __init__(self, songs: Songs, arrangements: Arrangements) -> None:
-        self.songs = songs.with_raw_response
-        self.arrangements = arrangements.with_raw_response
 
-
+@dataclass(frozen=True)
 class AsyncImuzeWithRawResponse:
     """The async twin of ImuzeWithRawResponse."""
 
     songs: AsyncSongsWithRawResponse
     arrangements: AsyncArrangementsWithRawResponse
-
-    def __init__(self, songs: AsyncSongs, arrangements: AsyncArrangements) -> None:
-        self.songs = songs.with_raw_response
-        self.arrangements = arrangements.with_raw_response
 
 
 def authorize(key: str, *, base_url: str | None = None) -> Imuze:

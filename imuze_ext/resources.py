@@ -394,8 +394,8 @@ class Songs(_SongCalls[Song, SongList, SongCreated]):
         except ImuzeError as exc:
             return None, _polling.transient(exc)
         by_id, retry_after = _polling.polled(answer, ids, self._tolerance)
-        for song_id in [] if one else _polling.unlisted(ids, by_id):
-            by_id = _polling.merged(by_id or {}, song_id, self._poll([song_id], True))
+        for song_id in [i for i in ids if i not in by_id]:  # a list may lag: read it directly
+            _polling.merge(by_id, self._poll([song_id], True)[0])
         return by_id, retry_after
 
     def wait(
@@ -411,9 +411,9 @@ class Songs(_SongCalls[Song, SongList, SongCreated]):
         status says it failed; SongTimeoutError after `timeout` seconds, which also bound
         each poll and its retries. The interval (from 0.5 s) grows up to 10 s."""
         ids = [song_id_of(song)]
-        what = f"GET song {ids[0]}"
-        poll = lambda: self._poll(ids, True)  # noqa: E731
-        found: list[Song] = _polling.wait_for(ids, poll, what, timeout, interval, clock, sleep)
+        found: list[Song] = _polling.wait_for(
+            ids, True, self._poll, timeout, interval, clock, sleep
+        )
         return found[0]
 
     def wait_all(
@@ -428,9 +428,7 @@ class Songs(_SongCalls[Song, SongList, SongCreated]):
         """Wait for many songs with one list request per round; return them in order.
         SongFailedError names the failed songs and the pending ones."""
         ids = [song_id_of(song) for song in songs]
-        poll = lambda: self._poll(ids, False)  # noqa: E731
-        what = "GET the song list"
-        return _polling.wait_for(ids, poll, what, timeout, interval, clock, sleep)
+        return _polling.wait_for(ids, False, self._poll, timeout, interval, clock, sleep)
 
     def download(
         self,
@@ -490,8 +488,8 @@ class AsyncSongs(_AsyncSongCalls[Song, SongList, SongCreated]):
         except ImuzeError as exc:
             return None, _polling.transient(exc)
         by_id, retry_after = _polling.polled(answer, ids, self._tolerance)
-        for song_id in [] if one else _polling.unlisted(ids, by_id):
-            by_id = _polling.merged(by_id or {}, song_id, await self._poll([song_id], True))
+        for song_id in [i for i in ids if i not in by_id]:  # a list may lag: read it directly
+            _polling.merge(by_id, (await self._poll([song_id], True))[0])
         return by_id, retry_after
 
     async def wait(
@@ -505,10 +503,9 @@ class AsyncSongs(_AsyncSongCalls[Song, SongList, SongCreated]):
     ) -> Song:
         """The async twin of Songs.wait."""
         ids = [song_id_of(song)]
-        poll = lambda: self._poll(ids, True)  # noqa: E731
-        what = f"GET song {ids[0]}"
+        poll = self._poll
         found: list[Song] = await _polling.await_for(
-            ids, poll, what, timeout, interval, clock, sleep
+            ids, True, poll, timeout, interval, clock, sleep
         )
         return found[0]
 
@@ -523,9 +520,7 @@ class AsyncSongs(_AsyncSongCalls[Song, SongList, SongCreated]):
     ) -> builtins.list[SongSummary]:
         """The async twin of Songs.wait_all."""
         ids = [song_id_of(song) for song in songs]
-        poll = lambda: self._poll(ids, False)  # noqa: E731
-        what = "GET the song list"
-        return await _polling.await_for(ids, poll, what, timeout, interval, clock, sleep)
+        return await _polling.await_for(ids, False, self._poll, timeout, interval, clock, sleep)
 
     async def download(
         self,
