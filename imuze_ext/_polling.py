@@ -9,7 +9,6 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from imuze_client.models import Song, SongList, SongStatus, SongSummary
@@ -26,33 +25,6 @@ MAX_INTERVAL = WAIT.backoff.cap
 Clock = Callable[[], float]
 Polled = tuple[dict[int, Any] | None, float | None]
 """One poll: the songs fetched by id (None after an error the wait outlives), Retry-After."""
-
-
-@dataclass
-class Schedule:
-    """When to poll next: the interval grows by WAIT's growth up to MAX_INTERVAL (or the initial
-    interval, if larger), a Retry-After lengthens one wait, and nothing passes the deadline."""
-
-    deadline: float
-    interval: float
-    cap: float
-
-    @classmethod
-    def start(cls, now: float, timeout: float, interval: float) -> Schedule:
-        """The schedule of a wait of `timeout` s from `now` (ValueError for a bad number)."""
-        _deadlines.check_seconds("timeout", timeout)
-        _deadlines.check_seconds("interval", interval)
-        return cls(deadline=now + timeout, interval=interval, cap=max(interval, MAX_INTERVAL))
-
-    def next_delay(self, now: float, retry_after: float | None) -> float | None:
-        """Seconds to sleep before the next poll, or None when the deadline has passed."""
-        remaining = self.deadline - now
-        if remaining <= 0:
-            return None
-        delay = max(self.interval, retry_after or 0.0)
-        self.interval = min(self.interval * WAIT.backoff.growth, self.cap)
-        return min(delay, remaining)
-
 
 FAILED_STATUSES = frozenset(
     {"failed", "error", "errored", "cancelled", "canceled", "rejected", "expired"}
@@ -146,58 +118,78 @@ def _failure(song_id: int, song: Song | SongSummary) -> SongFailedError | None:
     return None
 
 
-def pick_ready(
-    ids: Sequence[int], by_id: Mapping[int, Any], ready: dict[int, Any]
-) -> dict[int, str]:
-    """Record in `ready` the fetched songs that became ready; return pending id -> status.
-
-    A failed song ends the wait: SongFailedError names every failed song and the pending
-    ones. A song absent from `by_id` stays pending: a list may lag behind a create (a
-    replica, a cache), and only a direct read says a song is gone.
-    """
-    pending: dict[int, str] = {}
-    failures: list[SongFailedError] = []
-    for song_id in (i for i in ids if i not in ready):
-        song = by_id.get(song_id)
-        if song is None:
-            pending[song_id] = "not listed yet"
-        elif (failure := _failure(song_id, song)) is not None:
-            failures.append(failure)
-        elif progress(song.status) is Progress.READY:
-            ready[song_id] = song
-        else:
-            pending[song_id] = str(song.status)
-    if failures:
-        first = failures[0]
-        failed = {f.song_id: f.status for f in failures}
-        raise SongFailedError(
-            first.song_id, first.reason, status=first.status, failed=failed, pending=tuple(pending)
-        )
-    return pending
-
-
-class _Round:
-    """One wait's state between polls: its schedule, the songs ready and those pending."""
+class Schedule:
+    """One wait's state between polls: when to poll next (the interval grows by WAIT's growth
+    up to MAX_INTERVAL, or the initial interval if larger; a Retry-After lengthens one wait;
+    nothing passes the deadline), the songs ready and those pending."""
 
     def __init__(
-        self, ids: Sequence[int], one: bool, timeout: float, interval: float, clock: Clock
+        self,
+        ids: Sequence[int],
+        one: bool,
+        timeout: float,
+        interval: float,
+        clock: Clock,
     ) -> None:
-        self.ids = ids
+        _deadlines.check_seconds("timeout", timeout)
+        _deadlines.check_seconds("interval", interval)
         self.what = f"GET song {ids[0]}" if one else "GET the song list"
         self.clock = clock
-        self.schedule = Schedule.start(clock(), timeout, interval)
+        self.deadline = clock() + timeout
         self.end = time.monotonic() + timeout  # the real end, which bounds each poll
+        self.interval = interval
+        self.cap = max(interval, MAX_INTERVAL)
         self.ready: dict[int, Any] = {}
         self.pending: dict[int, str | None] = dict.fromkeys(ids)
+
+    def next_delay(self, now: float, retry_after: float | None) -> float | None:
+        """Seconds to sleep before the next poll, or None when the deadline has passed."""
+        remaining = self.deadline - now
+        if remaining <= 0:
+            return None
+        delay = max(self.interval, retry_after or 0.0)
+        self.interval = min(self.interval * WAIT.backoff.growth, self.cap)
+        return min(delay, remaining)
+
+    def pick_ready(self, by_id: Mapping[int, Any]) -> None:
+        """Move the fetched songs that became ready from `pending` to `ready`.
+
+        A failed song ends the wait: SongFailedError names every failed song and the pending
+        ones. A song absent from `by_id` stays pending: a list may lag behind a create (a
+        replica, a cache), and only a direct read says a song is gone.
+        """
+        failures: list[SongFailedError] = []
+        for song_id in list(self.pending):
+            song = by_id.get(song_id)
+            if song is None:
+                self.pending[song_id] = "not listed yet"
+            elif (failure := _failure(song_id, song)) is not None:
+                failures.append(failure)
+                del self.pending[song_id]
+            elif progress(song.status) is Progress.READY:
+                self.ready[song_id] = song
+                del self.pending[song_id]
+            else:
+                self.pending[song_id] = str(song.status)
+        if failures:
+            first = failures[0]
+            failed = {f.song_id: f.status for f in failures}
+            raise SongFailedError(
+                first.song_id,
+                first.reason,
+                status=first.status,
+                failed=failed,
+                pending=tuple(self.pending),
+            )
 
     def delay(self, by_id: Mapping[int, Any] | None, retry_after: float | None) -> float | None:
         """The wait before the next poll after this one, None when every song is ready;
         SongTimeoutError when the deadline has passed."""
         if by_id is not None:
-            self.pending = dict(pick_ready(self.ids, by_id, self.ready))
+            self.pick_ready(by_id)
             if not self.pending:
                 return None
-        delay = self.schedule.next_delay(self.clock(), retry_after)
+        delay = self.next_delay(self.clock(), retry_after)
         if delay is None:
             first = next(iter(self.pending))
             raise SongTimeoutError(first, self.pending[first], pending=tuple(self.pending))
@@ -218,7 +210,7 @@ def wait_for(
     """Poll (`poll(ids, one)`: one song's read, else the list) until every id is ready (in
     the order of `ids`), a song fails (SongFailedError) or the deadline passes
     (SongTimeoutError)."""
-    state = _Round(ids, one, timeout, interval, clock)
+    state = Schedule(ids, one, timeout, interval, clock)
     with _deadlines.bounded(state.end):
         while state.pending and (delay := state.delay(*poll(ids, one))) is not None:
             sleep(delay)
@@ -235,7 +227,7 @@ async def await_for(
     sleep: Callable[[float], Awaitable[None]],
 ) -> list[Any]:
     """The async twin of wait_for."""
-    state = _Round(ids, one, timeout, interval, clock)
+    state = Schedule(ids, one, timeout, interval, clock)
     with _deadlines.bounded(state.end):
         while state.pending and (delay := state.delay(*(await poll(ids, one)))) is not None:
             await sleep(delay)

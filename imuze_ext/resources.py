@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
 import anyio
 import httpx
@@ -44,11 +44,10 @@ from .errors import ImuzeError
 
 _H = TypeVar("_H", httpx.Client, httpx.AsyncClient)
 _R = TypeVar("_R", bound="_Base[Any]")
-# What a call answers, in the plain face (the model) or the raw one (its RawResponse).
+# What a call answers, in the plain face (the model) or the raw one (its RawResponse): one
+# item, a list, a created song.
 _A = TypeVar("_A")
 _AL = TypeVar("_AL")
-_S = TypeVar("_S")
-_SL = TypeVar("_SL")
 _SC = TypeVar("_SC")
 
 
@@ -63,10 +62,7 @@ class Operation(Generic[M]):
     asyncio: Callable[..., Awaitable[Response[Any]]]
 
 
-Operations = Mapping[ModuleType, Operation[Any]]
-"""The operations table: each generated operation module, and its Operation."""
-
-OPERATIONS: Operations = {
+OPERATIONS: Mapping[ModuleType, Operation[Any]] = {
     list_arrangements: Operation(
         "listArrangements",
         ArrangementList,
@@ -106,25 +102,17 @@ OPERATIONS: Operations = {
 }
 
 
+@dataclass(repr=False, eq=False)
 class _Base(Generic[_H]):
     """What every resource holds: the generated client and the httpx client under it, how
     answers are read, the client's limits, and the account it logs in as (if any)."""
 
-    def __init__(
-        self,
-        client: Client,
-        http: _H,
-        tolerance: Tolerance,
-        limits: Limits,
-        login: _config.Login | None = None,
-    ) -> None:
-        self._client = client
-        self._http: _H = http
-        self._tolerance = tolerance
-        self._limits = limits
-        self._login = login
-
-    _raw = False
+    _client: Client
+    _http: _H
+    _tolerance: Tolerance
+    _limits: Limits
+    _login: _config.Login | None = None
+    _raw: ClassVar[bool] = False
 
     def _twin(self, cls: type[_R]) -> _R:
         """This resource's other face (its raw one), on the same clients."""
@@ -310,7 +298,7 @@ def list_of_strings(name: str, value: Sequence[str]) -> list[str]:
     return items
 
 
-class _SongCalls(Resource, Generic[_S, _SL, _SC]):
+class _SongCalls(Resource, Generic[_A, _AL, _SC]):
     """The songs' calls that make one request: models, or RawResponses in the raw face."""
 
     def create(
@@ -329,23 +317,23 @@ class _SongCalls(Resource, Generic[_S, _SL, _SC]):
     post = create
     """The reference's spelling of `create`."""
 
-    def list(self) -> _SL:
+    def list(self) -> _AL:
         """Your songs (`count` and `response`), with each one's status."""
-        answer: _SL = self._out(self._send(list_songs))
+        answer: _AL = self._out(self._send(list_songs))
         return answer
 
     @overload
-    def get(self) -> _SL: ...
+    def get(self) -> _AL: ...
     @overload
-    def get(self, id: int) -> _S: ...
-    def get(self, id: int | None = None) -> _S | _SL:
+    def get(self, id: int) -> _A: ...
+    def get(self, id: int | None = None) -> _A | _AL:
         """Show one song; with no id, list them all."""
         sent = self._send(list_songs) if id is None else self._send(get_song, id)
-        answer: _S | _SL = self._out(sent)
+        answer: _A | _AL = self._out(sent)
         return answer
 
 
-class _AsyncSongCalls(AsyncResource, Generic[_S, _SL, _SC]):
+class _AsyncSongCalls(AsyncResource, Generic[_A, _AL, _SC]):
     """The async twin of _SongCalls."""
 
     async def create(
@@ -364,19 +352,19 @@ class _AsyncSongCalls(AsyncResource, Generic[_S, _SL, _SC]):
     post = create
     """The reference's spelling of `create`."""
 
-    async def list(self) -> _SL:
+    async def list(self) -> _AL:
         """Your songs (`count` and `response`), with each one's status."""
-        answer: _SL = self._out(await self._send(list_songs))
+        answer: _AL = self._out(await self._send(list_songs))
         return answer
 
     @overload
-    async def get(self) -> _SL: ...
+    async def get(self) -> _AL: ...
     @overload
-    async def get(self, id: int) -> _S: ...
-    async def get(self, id: int | None = None) -> _S | _SL:
+    async def get(self, id: int) -> _A: ...
+    async def get(self, id: int | None = None) -> _A | _AL:
         """Show one song; with no id, list them all."""
         sent = self._send(list_songs) if id is None else self._send(get_song, id)
-        answer: _S | _SL = self._out(await sent)
+        answer: _A | _AL = self._out(await sent)
         return answer
 
 
@@ -407,9 +395,8 @@ class Songs(_SongCalls[Song, SongList, SongCreated]):
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> Song:
-        """Poll the song until it is ready and return it. SongFailedError at once when its
-        status says it failed; SongTimeoutError after `timeout` seconds, which also bound
-        each poll and its retries. The interval (from 0.5 s) grows up to 10 s."""
+        """Poll the song until it is ready and return it: SongFailedError at once when it
+        failed, SongTimeoutError after `timeout` s (which bound each poll and its retries)."""
         ids = [song_id_of(song)]
         found: list[Song] = _polling.wait_for(
             ids, True, self._poll, timeout, interval, clock, sleep
@@ -439,10 +426,8 @@ class Songs(_SongCalls[Song, SongList, SongCreated]):
         deadline: float | None = None,
         overwrite: bool = False,
     ) -> Path:
-        """Download a ready song's mp3 to `dest`: into an existing folder, to a path ending in
-        `.mp3`, else into a folder it creates. An existing file is replaced (atomically) only
-        if `overwrite`, else DestinationExistsError. The client's timeout is a stall limit;
-        `deadline` (s) bounds the whole transfer."""
+        """Download a ready song's mp3 into the folder `dest`, or to `dest` ending in `.mp3`;
+        a file there is replaced only if `overwrite`. `deadline` (s) bounds the transfer."""
         check_dest(dest, overwrite=overwrite)
         ready = ready_media(song) or self.get(song_id_of(song))
         return save(self._http, ready, dest, self._limits, deadline, progress, overwrite)
@@ -459,9 +444,8 @@ class Songs(_SongCalls[Song, SongList, SongCreated]):
         progress: ProgressCallback | None = None,
         overwrite: bool = False,
     ) -> Path:
-        """Create a song, wait until it is ready, download it to `dest` (the rule of
-        `download`; a taken destination is refused before the song is made). `timeout` (s)
-        bounds the whole call: the create, the wait and the download."""
+        """Create a song, wait until it is ready, download it to `dest` (refused before the
+        create when taken); `timeout` (s) bounds the whole call."""
         check_dest(dest, overwrite=overwrite)
         end = compose_end(timeout)
         with _deadlines.bounded(end):
@@ -565,9 +549,7 @@ class SongsWithRawResponse(
     _SongCalls[RawResponse[Song], RawResponse[SongList], RawResponse[SongCreated]]
 ):
     """`api.with_raw_response.songs`: the calls that make one request, each answering a
-    RawResponse. The workflows (`wait`, `wait_all`, `download`, `compose`) make many
-    requests or stream a file, so they have no raw form: poll with `get`, and read an
-    error's `.response`."""
+    RawResponse (the workflows, `wait` to `compose`, have no raw form)."""
 
     _raw = True
 
