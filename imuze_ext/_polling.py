@@ -29,8 +29,7 @@ Polled = tuple[dict[int, Any] | None, float | None]
 FAILED_STATUSES = frozenset(
     {"failed", "error", "errored", "cancelled", "canceled", "rejected", "expired"}
 )
-"""Statuses that end a wait at once: the words a real deployment plausibly uses for a
-song that will never be ready (compared case-insensitively)."""
+"""Statuses that end a wait at once (compared case-insensitively)."""
 
 _REASON_FIELDS = ("failure_reason", "reason", "error_message", "error", "message", "detail")
 
@@ -119,9 +118,8 @@ def _failure(song_id: int, song: Song | SongSummary) -> SongFailedError | None:
 
 
 class Schedule:
-    """One wait's state between polls: when to poll next (the interval grows by WAIT's growth
-    up to MAX_INTERVAL, or the initial interval if larger; a Retry-After lengthens one wait;
-    nothing passes the deadline), the songs ready and those pending."""
+    """One wait's state: the songs ready and pending, and when to poll next (the interval
+    grows by WAIT's curve, a Retry-After lengthens one wait, nothing passes the deadline)."""
 
     def __init__(
         self,
@@ -152,12 +150,9 @@ class Schedule:
         return min(delay, remaining)
 
     def pick_ready(self, by_id: Mapping[int, Any]) -> None:
-        """Move the fetched songs that became ready from `pending` to `ready`.
-
-        A failed song ends the wait: SongFailedError names every failed song and the pending
-        ones. A song absent from `by_id` stays pending: a list may lag behind a create (a
-        replica, a cache), and only a direct read says a song is gone.
-        """
+        """Move the fetched songs that became ready from `pending` to `ready`; SongFailedError
+        names every failed song and the pending ones. A song absent from `by_id` stays
+        pending: a list may lag behind a create, and only a direct read says it is gone."""
         failures: list[SongFailedError] = []
         for song_id in list(self.pending):
             song = by_id.get(song_id)
@@ -207,9 +202,8 @@ def wait_for(
     clock: Clock,
     sleep: Callable[[float], None],
 ) -> list[Any]:
-    """Poll (`poll(ids, one)`: one song's read, else the list) until every id is ready (in
-    the order of `ids`), a song fails (SongFailedError) or the deadline passes
-    (SongTimeoutError)."""
+    """Poll (`one`: each round reads the song, else the list) until every id is ready (the
+    songs in the order of `ids`), a song fails, or the deadline passes (SongTimeoutError)."""
     state = Schedule(ids, one, timeout, interval, clock)
     with _deadlines.bounded(state.end):
         while state.pending and (delay := state.delay(*poll(ids, one))) is not None:

@@ -48,14 +48,12 @@ _TransportT = TypeVar("_TransportT", httpx.BaseTransport, httpx.AsyncBaseTranspo
 
 
 _NO_COOKIES = httpx.Cookies(CookieJar(DefaultCookiePolicy(allowed_domains=[])))
-"""A jar whose policy allows no domain, so it stays empty: the API authenticates by header and
-documents no cookie, so a `Set-Cookie` (a load balancer's, a CDN's on a media redirect) is
-dropped, one less place a credential could travel."""
+"""A jar that allows no domain: the API authenticates by header, so a `Set-Cookie` (a load
+balancer's, a CDN's) is dropped, one less place a credential could travel."""
 
 
 class _KeepsNoCookies:
-    """The `cookies` of an httpx client (its public property), always empty; setting it is
-    refused."""
+    """An httpx client's public `cookies`, always empty; setting it is refused."""
 
     @property
     def cookies(self) -> httpx.Cookies:
@@ -83,8 +81,7 @@ def _auth(credentials: _config.Credentials, base_url: str, tolerance: Tolerance)
 
 
 class BaseImuze(Generic[_HttpT, _TransportT]):
-    """What `Imuze` and `AsyncImuze` share: settings, credentials, limits and `with_options`.
-    A twin names its own httpx client, retrying transport, bottom and resources."""
+    """What `Imuze` and `AsyncImuze` share: settings, credentials, limits and `with_options`."""
 
     base_url: str
     max_retries: int
@@ -177,10 +174,9 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
         max_retries: int | None = None,
         deadline: float | None = None,
     ) -> Self:
-        """A copy with another timeout, retry count or deadline (None keeps this client's;
-        a deadline this client only derived is derived again) that shares this client's
-        connection pool and login. This client is not changed, and it alone closes the
-        pool: closing the copy leaves the pool open."""
+        """A copy with another timeout, retry count or deadline (None keeps this client's; a
+        derived deadline is derived again) that shares this client's pool (which only this
+        client closes) and login."""
         clone = copy.copy(self)
         kept = self._limits.deadline if self._limits.explicit else None
         if timeout is not None and not isinstance(timeout, httpx.Timeout):
@@ -199,10 +195,8 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
 
 
 class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
-    """A synchronous iMuze client: `api_key`, or `email` + `password` (else IMUZE_API_KEY, or
-    IMUZE_EMAIL and IMUZE_PASSWORD); `timeout` per attempt, `deadline` per call; `transport`
-    or your own `http_client`; `strict` mode. The README's "Using the client" says each
-    option's default. Use it as a context manager, or call `close()`."""
+    """A synchronous iMuze client (the README's "Using the client" documents its options);
+    use it as a context manager, or call `close()`."""
 
     arrangements: Arrangements
     songs: Songs
@@ -241,8 +235,7 @@ class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
 
 
 class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
-    """The asynchronous twin of `Imuze`; use it with `async with`, or `await aclose()`.
-    `http_client` is an httpx.AsyncClient of yours, which you keep and close."""
+    """The asynchronous twin of `Imuze`; use it with `async with`, or `await aclose()`."""
 
     arrangements: AsyncArrangements
     songs: AsyncSongs
@@ -284,8 +277,7 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
 
 @dataclass(frozen=True)
 class ImuzeWithRawResponse:
-    """`api.with_raw_response`: `.songs` and `.arrangements`, whose calls answer a
-    RawResponse (`.parse()`, `.status_code`, `.headers`, `.http_response`)."""
+    """`api.with_raw_response`: `.songs` and `.arrangements`, whose calls answer a RawResponse."""
 
     songs: SongsWithRawResponse
     arrangements: ArrangementsWithRawResponse

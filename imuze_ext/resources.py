@@ -53,8 +53,7 @@ _SC = TypeVar("_SC")
 
 @dataclass(frozen=True)
 class Operation(Generic[M]):
-    """One operation of the spec: its operationId, its success model, and how the
-    generated module sends it with a client and the call's arguments."""
+    """One operation: its operationId, its success model, its generated sync and async calls."""
 
     id: str
     model: type[M]
@@ -104,8 +103,7 @@ OPERATIONS: Mapping[ModuleType, Operation[Any]] = {
 
 @dataclass(repr=False, eq=False)
 class _Base(Generic[_H]):
-    """What every resource holds: the generated client and the httpx client under it, how
-    answers are read, the client's limits, and the account it logs in as (if any)."""
+    """What every resource holds: its clients, tolerance, limits and login (if any)."""
 
     _client: Client
     _http: _H
@@ -247,9 +245,9 @@ class AsyncAuthentication(AsyncResource):
 
 
 DEFAULT_COMPOSE_TIMEOUT = 300.0
+# What a step gets when the composite call's time is all but spent: it then ends at once with
+# its own typed timeout, not a ValueError for a zero timeout.
 _LAST_MOMENT = 0.001
-"""What a step gets when the composite call's time is all but spent: it then ends at once
-with its own typed timeout, not a ValueError for a zero timeout."""
 
 
 def compose_end(timeout: float) -> float:
@@ -275,8 +273,7 @@ def song_id_of(song: SongRef) -> int:
 def create_body(
     title: str, desired_length: int, arrangement_id: int | None, tags: Sequence[str]
 ) -> SongCreate:
-    """The body of a create; `tags` a str (a Sequence[str] too, to a type checker) is a
-    TypeError naming the parameter, before any request."""
+    """The body of a create (a TypeError for `tags` given as one str, before any request)."""
     return SongCreate(
         title=title,
         arrangement_id=arrangement_id,
@@ -286,8 +283,7 @@ def create_body(
 
 
 def list_of_strings(name: str, value: Sequence[str]) -> list[str]:
-    """`value` as a list, refused (TypeError naming `name`) when it is one str or bytes,
-    which would be sent letter by letter, or holds anything but strings."""
+    """`value` as a list; TypeError for one str or bytes (sent letter by letter) or non-strings."""
     if isinstance(value, (str, bytes)):
         raise TypeError(
             f"{name} takes a list of strings, not the string {value!r}: write {name}=[{value!r}]"
@@ -548,8 +544,7 @@ class AsyncSongs(_AsyncSongCalls[Song, SongList, SongCreated]):
 class SongsWithRawResponse(
     _SongCalls[RawResponse[Song], RawResponse[SongList], RawResponse[SongCreated]]
 ):
-    """`api.with_raw_response.songs`: the calls that make one request, each answering a
-    RawResponse (the workflows, `wait` to `compose`, have no raw form)."""
+    """`api.with_raw_response.songs`: each one-request call answers a RawResponse."""
 
     _raw = True
 
