@@ -83,13 +83,6 @@ def _auth(credentials: _config.Credentials, base_url: str, tolerance: Tolerance)
 class BaseImuze(Generic[_HttpT, _TransportT]):
     """What `Imuze` and `AsyncImuze` share: settings, credentials, limits and `with_options`."""
 
-    base_url: str
-    max_retries: int
-    deadline: float | None
-    strict: bool
-    timeout: httpx.Timeout
-    _http: _HttpT
-
     def __init__(
         self,
         *,
@@ -108,8 +101,8 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
         _config.configure_from_env()
         if transport is not None and http_client is not None:
             raise ValueError("pass transport= or http_client=, not both")
-        self.base_url = _config.resolve_base_url(base_url)
-        self.strict = _config.resolve_strict(strict)
+        self.base_url: str = _config.resolve_base_url(base_url)
+        self.strict: bool = _config.resolve_strict(strict)
         self._tolerance = Tolerance(self.base_url, strict=self.strict)
         credentials = _config.resolve_credentials(api_key, email, password)
         self._login = credentials if isinstance(credentials, _config.Login) else None
@@ -179,10 +172,8 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
         client closes) and login."""
         clone = copy.copy(self)
         kept = self._limits.deadline if self._limits.explicit else None
-        if timeout is not None and not isinstance(timeout, httpx.Timeout):
-            timeout = httpx.Timeout(timeout)
         clone._connect(
-            self.timeout if timeout is None else timeout,
+            self.timeout if timeout is None else httpx.Timeout(timeout),
             self.max_retries if max_retries is None else max_retries,
             kept if deadline is None else deadline,
             _deadlines.SharedTransport(self._bottom),

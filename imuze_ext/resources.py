@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, ClassVar, Generic, TypeVar, overload
+from typing import Any, ClassVar, Generic, TypeVar, cast, overload
 
 import anyio
 import httpx
@@ -148,8 +148,7 @@ class _ArrangementCalls(Resource, Generic[_A, _AL]):
 
     def list(self) -> _AL:
         """All arrangements in your scope (`count` and `response`)."""
-        answer: _AL = self._out(self._send(list_arrangements))
-        return answer
+        return cast(_AL, self._out(self._send(list_arrangements)))
 
     @overload
     def get(self) -> _AL: ...
@@ -158,8 +157,7 @@ class _ArrangementCalls(Resource, Generic[_A, _AL]):
     def get(self, id: int | None = None) -> _A | _AL:
         """Show one arrangement; with no id, list them all (the reference's spelling)."""
         sent = self._send(list_arrangements) if id is None else self._send(get_arrangement, id)
-        answer: _A | _AL = self._out(sent)
-        return answer
+        return cast("_A | _AL", self._out(sent))
 
 
 class _AsyncArrangementCalls(AsyncResource, Generic[_A, _AL]):
@@ -167,8 +165,7 @@ class _AsyncArrangementCalls(AsyncResource, Generic[_A, _AL]):
 
     async def list(self) -> _AL:
         """All arrangements in your scope (`count` and `response`)."""
-        answer: _AL = self._out(await self._send(list_arrangements))
-        return answer
+        return cast(_AL, self._out(await self._send(list_arrangements)))
 
     @overload
     async def get(self) -> _AL: ...
@@ -177,8 +174,7 @@ class _AsyncArrangementCalls(AsyncResource, Generic[_A, _AL]):
     async def get(self, id: int | None = None) -> _A | _AL:
         """Show one arrangement; with no id, list them all (the reference's spelling)."""
         sent = self._send(list_arrangements) if id is None else self._send(get_arrangement, id)
-        answer: _A | _AL = self._out(await sent)
-        return answer
+        return cast("_A | _AL", self._out(await sent))
 
 
 class Arrangements(_ArrangementCalls[Arrangement, ArrangementList]):
@@ -230,8 +226,7 @@ class Authentication(Resource):
     def post(self, *, email: str | None = None, password: str | None = None) -> TokenResponse:
         """A new token (`.response`), as `POST /tokens` answers it."""
         body = token_request(email, password, self._login)
-        answer: RawResponse[TokenResponse] = self._send(create_token, body)
-        return answer.parse()
+        return cast(TokenResponse, self._send(create_token, body).parse())
 
 
 class AsyncAuthentication(AsyncResource):
@@ -240,8 +235,7 @@ class AsyncAuthentication(AsyncResource):
     async def post(self, *, email: str | None = None, password: str | None = None) -> TokenResponse:
         """A new token (`.response`), as `POST /tokens` answers it."""
         body = token_request(email, password, self._login)
-        answer: RawResponse[TokenResponse] = await self._send(create_token, body)
-        return answer.parse()
+        return cast(TokenResponse, (await self._send(create_token, body)).parse())
 
 
 DEFAULT_COMPOSE_TIMEOUT = 300.0
@@ -307,16 +301,14 @@ class _SongCalls(Resource, Generic[_A, _AL, _SC]):
     ) -> _SC:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = create_body(title, desired_length, arrangement_id, tags)
-        answer: _SC = self._out(self._send(create_song, body))
-        return answer
+        return cast(_SC, self._out(self._send(create_song, body)))
 
     post = create
     """The reference's spelling of `create`."""
 
     def list(self) -> _AL:
         """Your songs (`count` and `response`), with each one's status."""
-        answer: _AL = self._out(self._send(list_songs))
-        return answer
+        return cast(_AL, self._out(self._send(list_songs)))
 
     @overload
     def get(self) -> _AL: ...
@@ -325,8 +317,7 @@ class _SongCalls(Resource, Generic[_A, _AL, _SC]):
     def get(self, id: int | None = None) -> _A | _AL:
         """Show one song; with no id, list them all."""
         sent = self._send(list_songs) if id is None else self._send(get_song, id)
-        answer: _A | _AL = self._out(sent)
-        return answer
+        return cast("_A | _AL", self._out(sent))
 
 
 class _AsyncSongCalls(AsyncResource, Generic[_A, _AL, _SC]):
@@ -342,16 +333,14 @@ class _AsyncSongCalls(AsyncResource, Generic[_A, _AL, _SC]):
     ) -> _SC:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = create_body(title, desired_length, arrangement_id, tags)
-        answer: _SC = self._out(await self._send(create_song, body))
-        return answer
+        return cast(_SC, self._out(await self._send(create_song, body)))
 
     post = create
     """The reference's spelling of `create`."""
 
     async def list(self) -> _AL:
         """Your songs (`count` and `response`), with each one's status."""
-        answer: _AL = self._out(await self._send(list_songs))
-        return answer
+        return cast(_AL, self._out(await self._send(list_songs)))
 
     @overload
     async def get(self) -> _AL: ...
@@ -360,8 +349,7 @@ class _AsyncSongCalls(AsyncResource, Generic[_A, _AL, _SC]):
     async def get(self, id: int | None = None) -> _A | _AL:
         """Show one song; with no id, list them all."""
         sent = self._send(list_songs) if id is None else self._send(get_song, id)
-        answer: _A | _AL = self._out(await sent)
-        return answer
+        return cast("_A | _AL", self._out(await sent))
 
 
 class Songs(_SongCalls[Song, SongList, SongCreated]):
