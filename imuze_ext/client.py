@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any, Generic, Self, TypeVar
 
 import httpx
@@ -47,9 +46,15 @@ _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
 _TransportT = TypeVar("_TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
 
-_NO_COOKIES = httpx.Cookies(CookieJar(DefaultCookiePolicy(allowed_domains=[])))
-"""A jar that allows no domain: the API authenticates by header, so a `Set-Cookie` (a load
-balancer's, a CDN's) is dropped, one less place a credential could travel."""
+class _KeepNone(httpx.Cookies):
+    """A jar that stays empty: the API authenticates by header, so a `Set-Cookie` (a load
+    balancer's, a CDN's) is dropped, one less place a credential could travel."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Keep nothing (cheaply: httpx calls it on every answer)."""
+
+
+_NO_COOKIES = _KeepNone()
 
 
 class _KeepsNoCookies:
