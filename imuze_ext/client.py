@@ -191,7 +191,7 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
 
 
 class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
-    """A synchronous iMuze client (the README's "Using the client" documents its options);
+    """A synchronous iMuze client (README: "Using the client and the CLI" documents its options);
     use it as a context manager, or call `close()`."""
 
     arrangements: Arrangements
