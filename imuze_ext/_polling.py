@@ -1,4 +1,4 @@
-"""Waiting for songs: the status rule, the schedule of polls, one poll, and the wait loops.
+"""Waiting for songs: the status rule, the schedule of polls, one poll's reading, the wait loops.
 
 The rules are pure and shared by both loops, whose clock and sleep are injected. The wait's
 deadline also bounds every poll, its retries included (`_deadlines.bounded`).
@@ -9,10 +9,8 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-import httpx
 from imuze_client.models import Song, SongList, SongStatus, SongSummary
 
 from . import _deadlines
@@ -25,45 +23,13 @@ DEFAULT_INTERVAL = WAIT.backoff.initial
 MAX_INTERVAL = WAIT.backoff.cap
 
 Clock = Callable[[], float]
-Polled = tuple[Mapping[int, Any] | None, float | None]
+Polled = tuple[dict[int, Any] | None, float | None]
 """One poll: the songs fetched by id (None after an error the wait outlives), Retry-After."""
-_S = TypeVar("_S", Song, SongSummary)
-
-
-@dataclass
-class Schedule:
-    """When to poll next: the interval grows by WAIT's growth up to MAX_INTERVAL (or the initial
-    interval, if larger), a Retry-After lengthens one wait, and nothing passes the deadline."""
-
-    deadline: float
-    interval: float
-    cap: float
-
-    @classmethod
-    def start(cls, now: float, timeout: float, interval: float) -> Schedule:
-        """The schedule of a wait of `timeout` s from `now` (ValueError for a bad number)."""
-        _deadlines.check_seconds("timeout", timeout)
-        _deadlines.check_seconds("interval", interval)
-        return cls(deadline=now + timeout, interval=interval, cap=max(interval, MAX_INTERVAL))
-
-    def next_delay(self, now: float, retry_after: float | None) -> float | None:
-        """Seconds to sleep before the next poll, or None when the deadline has passed."""
-        remaining = self.deadline - now
-        if remaining <= 0:
-            return None
-        delay = max(self.interval, retry_after or 0.0)
-        self.interval = min(self.interval * WAIT.backoff.growth, self.cap)
-        return min(delay, remaining)
-
 
 FAILED_STATUSES = frozenset(
     {"failed", "error", "errored", "cancelled", "canceled", "rejected", "expired"}
 )
-"""Statuses that end a wait at once: the words a real deployment plausibly uses for a
-song that will never be ready (compared case-insensitively)."""
-
-IN_PROGRESS_STATUSES = frozenset({SongStatus.PROCESSING.value})
-"""The statuses the spec names for a song still rendering."""
+"""Statuses that end a wait at once (compared case-insensitively)."""
 
 _REASON_FIELDS = ("failure_reason", "reason", "error_message", "error", "message", "detail")
 
@@ -84,7 +50,7 @@ def progress(status: SongStatus | str) -> Progress:
         return Progress.READY
     if word in FAILED_STATUSES:
         return Progress.FAILED
-    if word in IN_PROGRESS_STATUSES:
+    if word == SongStatus.PROCESSING.value:
         return Progress.IN_PROGRESS
     return Progress.UNKNOWN
 
@@ -106,19 +72,6 @@ def failure_reason(song: Song | SongSummary) -> str:
     return "its status says it will not be ready"
 
 
-def check_ready(song_id: int, song: Song | SongSummary) -> bool:
-    """Whether the song is ready to download; SongFailedError if its status is a failure,
-    or if it is ready without an mp3."""
-    state = progress(song.status)
-    if state is Progress.FAILED:
-        raise SongFailedError(song_id, failure_reason(song), status=str(song.status))
-    if state is not Progress.READY:
-        return False
-    if not song.mp3_url:
-        raise SongFailedError(song_id, "it is ready but has no mp3_url", status=str(song.status))
-    return True
-
-
 def transient(exc: ImuzeError) -> float:
     """The delay before polling again after an error a wait outlives; re-raise any other."""
     delay = wait_outlives(exc)
@@ -127,24 +80,11 @@ def transient(exc: ImuzeError) -> float:
     return delay
 
 
-def _check_statuses(
-    songs: Sequence[Song | SongSummary],
-    operation: str,
-    response: httpx.Response,
-    tolerance: Tolerance,
-) -> None:
-    for song in songs:
-        if progress(song.status) is Progress.UNKNOWN:
-            deviation = unknown_status(operation, str(song.status))
-            if (strict := tolerance.report(deviation, response)) is not None:
-                raise strict
-
-
 def polled(
     answer: RawResponse[Song] | RawResponse[SongList], ids: Sequence[int], tolerance: Tolerance
-) -> Polled:
-    """A poll's songs by id (one song's answer, or the list's) and the server's Retry-After,
-    the awaited songs' statuses checked."""
+) -> tuple[dict[int, Any], float | None]:
+    """A poll's songs by id (one song's answer, or the list's) and the server's Retry-After;
+    an awaited song's status the spec does not name is a deviation `tolerance` reports."""
     parsed = answer.parse()
     if isinstance(parsed, Song):
         by_id: dict[int, Any] = {ids[0]: parsed}
@@ -152,120 +92,137 @@ def polled(
     else:
         by_id = {song.id: song for song in parsed.response}
         operation = "listSongs"
-    awaited = [by_id[i] for i in ids if i in by_id]
-    _check_statuses(awaited, operation, answer.http_response, tolerance)
+    for song in (by_id[i] for i in ids if i in by_id):
+        if progress(song.status) is Progress.UNKNOWN:
+            deviation = unknown_status(operation, str(song.status))
+            if (strict := tolerance.report(deviation, answer.http_response)) is not None:
+                raise strict
     return by_id, retry_after_seconds(answer.headers.get("Retry-After"))
 
 
-def unlisted(ids: Sequence[int], by_id: Mapping[int, Any] | None) -> list[int]:
-    """The awaited songs a list answer does not show: each is read directly (the same poll
-    as `wait`), so a lagging list never fails a song that exists."""
-    return [] if by_id is None else [song_id for song_id in ids if song_id not in by_id]
+def merge(by_id: dict[int, Any], read: Mapping[int, Any] | None) -> None:
+    """Add to `by_id` the songs a direct read found, in the list's shape (their other fields
+    kept as extras); nothing when the read met a transient error."""
+    for song_id, song in (read or {}).items():
+        by_id[song_id] = SongSummary.from_dict(song.to_dict())
 
 
-def merged(by_id: Mapping[int, Any], song_id: int, read: Polled) -> dict[int, Any]:
-    """`by_id` with a directly read song added in the list's shape (its other fields kept
-    as extras); unchanged when the read met a transient error."""
-    found = read[0]
-    if found is None or song_id not in found:
-        return dict(by_id)
-    return {**by_id, song_id: SongSummary.from_dict(found[song_id].to_dict())}
+def _failure(song_id: int, song: Song | SongSummary) -> SongFailedError | None:
+    """The error a song's status or missing mp3 says it will never be downloadable, else None."""
+    state = progress(song.status)
+    if state is Progress.FAILED:
+        return SongFailedError(song_id, failure_reason(song), status=str(song.status))
+    if state is Progress.READY and not song.mp3_url:
+        return SongFailedError(song_id, "it is ready but has no mp3_url", status=str(song.status))
+    return None
 
 
-def pick_ready(ids: Sequence[int], by_id: Mapping[int, _S], ready: dict[int, _S]) -> dict[int, str]:
-    """Record in `ready` the fetched songs that became ready; return pending id -> status.
+class Schedule:
+    """One wait's state: the songs ready and pending, and when to poll next (the interval
+    grows by WAIT's curve, a Retry-After lengthens one wait, nothing passes the deadline)."""
 
-    A song whose status is a failure ends the wait: SongFailedError names every failed
-    song and the pending ones. A song absent from `by_id` stays pending: a list may lag
-    behind a create (a replica, a cache), and only a direct read says a song is gone.
-    """
-    pending: dict[int, str] = {}
-    failures: dict[int, SongFailedError] = {}
-    for song_id in ids:
-        if song_id in ready:
-            continue
-        song = by_id.get(song_id)
-        if song is None:
-            pending[song_id] = "not listed yet"
-            continue
-        try:
-            if check_ready(song_id, song):
-                ready[song_id] = song
-            else:
-                pending[song_id] = str(song.status)
-        except SongFailedError as failed:
-            failures[song_id] = failed
-    if failures:
-        first = next(iter(failures.values()))
-        raise SongFailedError(
-            first.song_id,
-            first.reason,
-            status=first.status,
-            failed={i: f.status for i, f in failures.items()},
-            pending=tuple(pending),
-        )
-    return pending
-
-
-class _Round:
-    """One wait's state between polls: its schedule, the songs ready and those pending."""
-
-    def __init__(self, ids: Sequence[int], timeout: float, interval: float, clock: Clock) -> None:
-        self.ids = ids
+    def __init__(
+        self,
+        ids: Sequence[int],
+        one: bool,
+        timeout: float,
+        interval: float,
+        clock: Clock,
+    ) -> None:
+        _deadlines.check_seconds("timeout", timeout)
+        _deadlines.check_seconds("interval", interval)
+        self.what = f"GET song {ids[0]}" if one else "GET the song list"
         self.clock = clock
-        self.schedule = Schedule.start(clock(), timeout, interval)
+        self.deadline = clock() + timeout
         self.end = time.monotonic() + timeout  # the real end, which bounds each poll
+        self.interval = interval
+        self.cap = max(interval, MAX_INTERVAL)
         self.ready: dict[int, Any] = {}
         self.pending: dict[int, str | None] = dict.fromkeys(ids)
 
-    def delay(
-        self, by_id: Mapping[int, Any] | None, retry_after: float | None, what: str
-    ) -> float | None:
+    def next_delay(self, now: float, retry_after: float | None) -> float | None:
+        """Seconds to sleep before the next poll, or None when the deadline has passed."""
+        remaining = self.deadline - now
+        if remaining <= 0:
+            return None
+        delay = max(self.interval, retry_after or 0.0)
+        self.interval = min(self.interval * WAIT.backoff.growth, self.cap)
+        return min(delay, remaining)
+
+    def pick_ready(self, by_id: Mapping[int, Any]) -> None:
+        """Move the fetched songs that became ready from `pending` to `ready`; SongFailedError
+        names every failed song and the pending ones. A song absent from `by_id` stays
+        pending: a list may lag behind a create, and only a direct read says it is gone."""
+        failures: list[SongFailedError] = []
+        for song_id in list(self.pending):
+            song = by_id.get(song_id)
+            if song is None:
+                self.pending[song_id] = "not listed yet"
+            elif (failure := _failure(song_id, song)) is not None:
+                failures.append(failure)
+                del self.pending[song_id]
+            elif progress(song.status) is Progress.READY:
+                self.ready[song_id] = song
+                del self.pending[song_id]
+            else:
+                self.pending[song_id] = str(song.status)
+        if failures:
+            first = failures[0]
+            failed = {f.song_id: f.status for f in failures}
+            raise SongFailedError(
+                first.song_id,
+                first.reason,
+                status=first.status,
+                failed=failed,
+                pending=tuple(self.pending),
+            )
+
+    def delay(self, by_id: Mapping[int, Any] | None, retry_after: float | None) -> float | None:
         """The wait before the next poll after this one, None when every song is ready;
         SongTimeoutError when the deadline has passed."""
         if by_id is not None:
-            self.pending = dict(pick_ready(self.ids, by_id, self.ready))
+            self.pick_ready(by_id)
             if not self.pending:
                 return None
-        delay = self.schedule.next_delay(self.clock(), retry_after)
+        delay = self.next_delay(self.clock(), retry_after)
         if delay is None:
             first = next(iter(self.pending))
             raise SongTimeoutError(first, self.pending[first], pending=tuple(self.pending))
         if retry_after is not None and retry_after >= delay > 0:
-            announce_wait(what, delay, retry_after=True)
+            announce_wait(self.what, delay, retry_after=True)
         return delay
 
 
 def wait_for(
     ids: Sequence[int],
-    poll: Callable[[], Polled],
-    what: str,
+    one: bool,
+    poll: Callable[[Sequence[int], bool], Polled],
     timeout: float,
     interval: float,
     clock: Clock,
     sleep: Callable[[float], None],
 ) -> list[Any]:
-    """Poll until every id is ready (in the order of `ids`), a song fails
-    (SongFailedError) or the deadline passes (SongTimeoutError)."""
-    state = _Round(ids, timeout, interval, clock)
+    """Poll (`one`: each round reads the song, else the list) until every id is ready (the
+    songs in the order of `ids`), a song fails, or the deadline passes (SongTimeoutError)."""
+    state = Schedule(ids, one, timeout, interval, clock)
     with _deadlines.bounded(state.end):
-        while state.pending and (delay := state.delay(*poll(), what)) is not None:
+        while state.pending and (delay := state.delay(*poll(ids, one))) is not None:
             sleep(delay)
     return [state.ready[song_id] for song_id in ids]
 
 
 async def await_for(
     ids: Sequence[int],
-    poll: Callable[[], Awaitable[Polled]],
-    what: str,
+    one: bool,
+    poll: Callable[[Sequence[int], bool], Awaitable[Polled]],
     timeout: float,  # noqa: ASYNC109 - a polling deadline (injectable clock), not a cancel scope
     interval: float,
     clock: Clock,
     sleep: Callable[[float], Awaitable[None]],
 ) -> list[Any]:
     """The async twin of wait_for."""
-    state = _Round(ids, timeout, interval, clock)
+    state = Schedule(ids, one, timeout, interval, clock)
     with _deadlines.bounded(state.end):
-        while state.pending and (delay := state.delay(*(await poll()), what)) is not None:
+        while state.pending and (delay := state.delay(*(await poll(ids, one)))) is not None:
             await sleep(delay)
     return [state.ready[song_id] for song_id in ids]

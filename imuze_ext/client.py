@@ -1,15 +1,14 @@
 """The entry points: `Imuze`, `AsyncImuze` (one generic base) and `authorize`.
 
-Each client stacks the same layers: its httpx client (base URL, auth flow, headers, timeout,
-the response hook of _responses), the retrying transport, then the bottom where requests
-leave: our own pool, a transport the caller gave, or the caller's httpx client (through its
-public `send`, so that its mounts, event hooks and default headers apply too).
+Each client stacks its httpx client (base URL, auth flow, headers, timeout, the response hook
+of _responses) on the retrying transport, on the bottom where requests leave: our own pool,
+the caller's transport, or the caller's httpx client (through its public `send`).
 """
 
 from __future__ import annotations
 
 import copy
-from types import TracebackType
+from dataclasses import dataclass
 from typing import Any, Generic, Self, TypeVar
 
 import httpx
@@ -48,22 +47,18 @@ _TransportT = TypeVar("_TransportT", httpx.BaseTransport, httpx.AsyncBaseTranspo
 
 
 class _KeepNone(httpx.Cookies):
-    """A jar that stays empty: the cookies of an answer are not kept."""
+    """A jar that stays empty: the API authenticates by header, so a `Set-Cookie` (a load
+    balancer's, a CDN's) is dropped, one less place a credential could travel."""
 
     def extract_cookies(self, response: httpx.Response) -> None:
-        """Keep nothing."""
+        """Keep nothing (cheaply: httpx calls it on every answer)."""
 
 
 _NO_COOKIES = _KeepNone()
 
 
 class _KeepsNoCookies:
-    """The `cookies` of an httpx client, always empty; setting it is refused.
-
-    The API authenticates by header and documents no cookie, so a `Set-Cookie` (a load
-    balancer's, a CDN's on a media redirect) is dropped: one less place a credential could
-    travel. httpx reads the jar through its public `cookies` property, which this overrides.
-    """
+    """An httpx client's public `cookies`, always empty; setting it is refused."""
 
     @property
     def cookies(self) -> httpx.Cookies:
@@ -90,33 +85,8 @@ def _auth(credentials: _config.Credentials, base_url: str, tolerance: Tolerance)
     return LoginAuth(credentials.email, credentials.password, api_url, tolerance, _HEADERS)
 
 
-def _limits(timeout: httpx.Timeout, max_retries: int, deadline: float | None) -> _deadlines.Limits:
-    """The limits of each call: `timeout` per attempt, `deadline` per call (by default
-    every attempt at its timeout plus the longest backoff before each retry)."""
-    attempt = _deadlines.attempt_seconds(timeout)
-    if deadline is None:
-        return _deadlines.Limits(attempt, default_deadline(attempt, max_retries), max_retries)
-    return _deadlines.Limits(
-        attempt, _deadlines.check_seconds("deadline", deadline), max_retries, explicit=True
-    )
-
-
-def _check_retries(max_retries: int) -> int:
-    if max_retries < 0:
-        raise ValueError(f"max_retries must be >= 0, not {max_retries}")
-    return max_retries
-
-
 class BaseImuze(Generic[_HttpT, _TransportT]):
-    """What `Imuze` and `AsyncImuze` share: settings, credentials, limits and `with_options`.
-    A twin names its own httpx client, retrying transport, bottom and resources."""
-
-    base_url: str
-    max_retries: int
-    deadline: float | None
-    strict: bool
-    timeout: httpx.Timeout
-    _http: _HttpT
+    """What `Imuze` and `AsyncImuze` share: settings, credentials, limits and `with_options`."""
 
     def __init__(
         self,
@@ -136,8 +106,8 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
         _config.configure_from_env()
         if transport is not None and http_client is not None:
             raise ValueError("pass transport= or http_client=, not both")
-        self.base_url = _config.resolve_base_url(base_url)
-        self.strict = _config.resolve_strict(strict)
+        self.base_url: str = _config.resolve_base_url(base_url)
+        self.strict: bool = _config.resolve_strict(strict)
         self._tolerance = Tolerance(self.base_url, strict=self.strict)
         credentials = _config.resolve_credentials(api_key, email, password)
         self._login = credentials if isinstance(credentials, _config.Login) else None
@@ -145,7 +115,7 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
         self._bottom: _TransportT = transport or self._bottom_for(http_client, trust_env)
         self._connect(
             _deadlines.effective_timeout(timeout, DEFAULT_TIMEOUT, http_client),
-            _check_retries(max_retries),
+            max_retries,
             deadline,
             self._bottom,
         )
@@ -178,10 +148,21 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
     def _connect(
         self, timeout: httpx.Timeout, max_retries: int, deadline: float | None, bottom: _TransportT
     ) -> None:
+        """Set the limits of each call: `timeout` per attempt, `deadline` per call (by default
+        every attempt at its timeout plus the longest backoff before each retry)."""
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, not {max_retries}")
+        attempt = _deadlines.attempt_seconds(timeout)
+        per_call = (
+            default_deadline(attempt, max_retries)
+            if deadline is None
+            else _deadlines.check_seconds("deadline", deadline)
+        )
+        explicit = deadline is not None
+        self._limits = _deadlines.Limits(attempt, per_call, max_retries, explicit=explicit)
         self.timeout = timeout
         self.max_retries = max_retries
-        self._limits = _limits(timeout, max_retries, deadline)
-        self.deadline = self._limits.deadline
+        self.deadline = per_call
         self._stack(self._limits, timeout, bottom)
 
     def with_options(
@@ -191,17 +172,14 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
         max_retries: int | None = None,
         deadline: float | None = None,
     ) -> Self:
-        """A copy with another timeout, retry count or deadline (None keeps this client's;
-        a deadline this client only derived is derived again) that shares this client's
-        connection pool and login. This client is not changed, and it alone closes the
-        pool: closing the copy leaves the pool open."""
+        """A copy with another timeout, retry count or deadline (None keeps this client's; a
+        derived deadline is derived again) that shares this client's pool (which only this
+        client closes) and login."""
         clone = copy.copy(self)
         kept = self._limits.deadline if self._limits.explicit else None
-        if timeout is not None and not isinstance(timeout, httpx.Timeout):
-            timeout = httpx.Timeout(timeout)
         clone._connect(
-            self.timeout if timeout is None else timeout,
-            self.max_retries if max_retries is None else _check_retries(max_retries),
+            self.timeout if timeout is None else httpx.Timeout(timeout),
+            self.max_retries if max_retries is None else max_retries,
             kept if deadline is None else deadline,
             _deadlines.SharedTransport(self._bottom),
         )
@@ -213,27 +191,8 @@ class BaseImuze(Generic[_HttpT, _TransportT]):
 
 
 class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
-    """A synchronous iMuze client.
-
-    Credentials: `api_key`, or `email` + `password`; else the environment variables
-    IMUZE_API_KEY, or IMUZE_EMAIL and IMUZE_PASSWORD. `base_url` defaults to
-    IMUZE_BASE_URL, else https://api.imuze.io/api/4. `max_retries` (default 2) bounds the
-    retries of each call. `timeout` bounds each attempt's wall clock, its whole answer
-    included; `deadline` (seconds) bounds each call, its login and retries included: by
-    default `(max_retries + 1) * timeout + max_retries * 8` (106 s with the defaults). A
-    call never sleeps past its deadline: it fails at once with its last error. Downloads
-    differ: `timeout` is a stall limit there, and `download(..., deadline=)` (else this
-    `deadline`, when you set one) bounds the whole transfer.
-    Proxies: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured as httpx honours
-    them (`trust_env=False` ignores them); the deadlines hold through a proxy too.
-    `transport` replaces the network (e.g. for in-process tests).
-    `http_client` sends through your own httpx.Client (its proxies, limits, event hooks and
-    headers apply; ours add auth, retries and the base URL); you keep it and close it.
-    Its timeout applies when it set one and `timeout` is not passed.
-    `strict` (default: IMUZE_STRICT, else off) turns every deviation from the spec the
-    client would tolerate into a ResponseValidationError that names it.
-    Use it as a context manager, or call `close()`.
-    """
+    """A synchronous iMuze client (README: "Using the client and the CLI" documents its options);
+    use it as a context manager, or call `close()`."""
 
     arrangements: Arrangements
     songs: Songs
@@ -256,7 +215,9 @@ class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
     @property
     def with_raw_response(self) -> ImuzeWithRawResponse:
         """The same calls answering RawResponse: `api.with_raw_response.songs.get(1)`."""
-        return ImuzeWithRawResponse(self.songs, self.arrangements)
+        return ImuzeWithRawResponse(
+            self.songs.with_raw_response, self.arrangements.with_raw_response
+        )
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -265,18 +226,12 @@ class Imuze(BaseImuze[httpx.Client, httpx.BaseTransport]):
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
 class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
-    """The asynchronous twin of `Imuze`; use it with `async with`, or `await aclose()`.
-    `http_client` is an httpx.AsyncClient of yours, which you keep and close."""
+    """The asynchronous twin of `Imuze`; use it with `async with`, or `await aclose()`."""
 
     arrangements: AsyncArrangements
     songs: AsyncSongs
@@ -301,7 +256,9 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     @property
     def with_raw_response(self) -> AsyncImuzeWithRawResponse:
         """The same calls answering RawResponse: `await api.with_raw_response.songs.get(1)`."""
-        return AsyncImuzeWithRawResponse(self.songs, self.arrangements)
+        return AsyncImuzeWithRawResponse(
+            self.songs.with_raw_response, self.arrangements.with_raw_response
+        )
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -310,36 +267,24 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
 
+@dataclass(frozen=True)
 class ImuzeWithRawResponse:
-    """`api.with_raw_response`: `.songs` and `.arrangements`, whose calls answer a
-    RawResponse (`.parse()`, `.status_code`, `.headers`, `.http_response`)."""
+    """`api.with_raw_response`: `.songs` and `.arrangements`, whose calls answer a RawResponse."""
 
     songs: SongsWithRawResponse
     arrangements: ArrangementsWithRawResponse
 
-    def __init__(self, songs: Songs, arrangements: Arrangements) -> None:
-        self.songs = songs.with_raw_response
-        self.arrangements = arrangements.with_raw_response
 
-
+@dataclass(frozen=True)
 class AsyncImuzeWithRawResponse:
     """The async twin of ImuzeWithRawResponse."""
 
     songs: AsyncSongsWithRawResponse
     arrangements: AsyncArrangementsWithRawResponse
-
-    def __init__(self, songs: AsyncSongs, arrangements: AsyncArrangements) -> None:
-        self.songs = songs.with_raw_response
-        self.arrangements = arrangements.with_raw_response
 
 
 def authorize(key: str, *, base_url: str | None = None) -> Imuze:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, ClassVar, Generic, TypeVar, cast, overload
 
 import anyio
 import httpx
@@ -44,18 +44,16 @@ from .errors import ImuzeError
 
 _H = TypeVar("_H", httpx.Client, httpx.AsyncClient)
 _R = TypeVar("_R", bound="_Base[Any]")
-# What a call answers, in the plain face (the model) or the raw one (its RawResponse).
+# What a call answers, in the plain face (the model) or the raw one (its RawResponse): one
+# item, a list, a created song.
 _A = TypeVar("_A")
 _AL = TypeVar("_AL")
-_S = TypeVar("_S")
-_SL = TypeVar("_SL")
 _SC = TypeVar("_SC")
 
 
 @dataclass(frozen=True)
 class Operation(Generic[M]):
-    """One operation of the spec: its operationId, its success model, and how the
-    generated module sends it with a client and the call's arguments."""
+    """One operation: its operationId, its success model, its generated sync and async calls."""
 
     id: str
     model: type[M]
@@ -63,10 +61,7 @@ class Operation(Generic[M]):
     asyncio: Callable[..., Awaitable[Response[Any]]]
 
 
-Operations = Mapping[ModuleType, Operation[Any]]
-"""The operations table: each generated operation module, and its Operation."""
-
-OPERATIONS: Operations = {
+OPERATIONS: Mapping[ModuleType, Operation[Any]] = {
     list_arrangements: Operation(
         "listArrangements",
         ArrangementList,
@@ -106,25 +101,16 @@ OPERATIONS: Operations = {
 }
 
 
+@dataclass(repr=False, eq=False)
 class _Base(Generic[_H]):
-    """What every resource holds: the generated client and the httpx client under it, how
-    answers are read, the client's limits, and the account it logs in as (if any)."""
+    """What every resource holds: its clients, tolerance, limits and login (if any)."""
 
-    def __init__(
-        self,
-        client: Client,
-        http: _H,
-        tolerance: Tolerance,
-        limits: Limits,
-        login: _config.Login | None = None,
-    ) -> None:
-        self._client = client
-        self._http: _H = http
-        self._tolerance = tolerance
-        self._limits = limits
-        self._login = login
-
-    _raw = False
+    _client: Client
+    _http: _H
+    _tolerance: Tolerance
+    _limits: Limits
+    _login: _config.Login | None = None
+    _raw: ClassVar[bool] = False
 
     def _twin(self, cls: type[_R]) -> _R:
         """This resource's other face (its raw one), on the same clients."""
@@ -162,8 +148,7 @@ class _ArrangementCalls(Resource, Generic[_A, _AL]):
 
     def list(self) -> _AL:
         """All arrangements in your scope (`count` and `response`)."""
-        answer: _AL = self._out(self._send(list_arrangements))
-        return answer
+        return cast(_AL, self._out(self._send(list_arrangements)))
 
     @overload
     def get(self) -> _AL: ...
@@ -172,8 +157,7 @@ class _ArrangementCalls(Resource, Generic[_A, _AL]):
     def get(self, id: int | None = None) -> _A | _AL:
         """Show one arrangement; with no id, list them all (the reference's spelling)."""
         sent = self._send(list_arrangements) if id is None else self._send(get_arrangement, id)
-        answer: _A | _AL = self._out(sent)
-        return answer
+        return cast("_A | _AL", self._out(sent))
 
 
 class _AsyncArrangementCalls(AsyncResource, Generic[_A, _AL]):
@@ -181,8 +165,7 @@ class _AsyncArrangementCalls(AsyncResource, Generic[_A, _AL]):
 
     async def list(self) -> _AL:
         """All arrangements in your scope (`count` and `response`)."""
-        answer: _AL = self._out(await self._send(list_arrangements))
-        return answer
+        return cast(_AL, self._out(await self._send(list_arrangements)))
 
     @overload
     async def get(self) -> _AL: ...
@@ -191,8 +174,7 @@ class _AsyncArrangementCalls(AsyncResource, Generic[_A, _AL]):
     async def get(self, id: int | None = None) -> _A | _AL:
         """Show one arrangement; with no id, list them all (the reference's spelling)."""
         sent = self._send(list_arrangements) if id is None else self._send(get_arrangement, id)
-        answer: _A | _AL = self._out(await sent)
-        return answer
+        return cast("_A | _AL", self._out(await sent))
 
 
 class Arrangements(_ArrangementCalls[Arrangement, ArrangementList]):
@@ -244,8 +226,7 @@ class Authentication(Resource):
     def post(self, *, email: str | None = None, password: str | None = None) -> TokenResponse:
         """A new token (`.response`), as `POST /tokens` answers it."""
         body = token_request(email, password, self._login)
-        answer: RawResponse[TokenResponse] = self._send(create_token, body)
-        return answer.parse()
+        return cast(TokenResponse, self._send(create_token, body).parse())
 
 
 class AsyncAuthentication(AsyncResource):
@@ -254,14 +235,13 @@ class AsyncAuthentication(AsyncResource):
     async def post(self, *, email: str | None = None, password: str | None = None) -> TokenResponse:
         """A new token (`.response`), as `POST /tokens` answers it."""
         body = token_request(email, password, self._login)
-        answer: RawResponse[TokenResponse] = await self._send(create_token, body)
-        return answer.parse()
+        return cast(TokenResponse, (await self._send(create_token, body)).parse())
 
 
 DEFAULT_COMPOSE_TIMEOUT = 300.0
+# What a step gets when the composite call's time is all but spent: it then ends at once with
+# its own typed timeout, not a ValueError for a zero timeout.
 _LAST_MOMENT = 0.001
-"""What a step gets when the composite call's time is all but spent: it then ends at once
-with its own typed timeout, not a ValueError for a zero timeout."""
 
 
 def compose_end(timeout: float) -> float:
@@ -287,8 +267,7 @@ def song_id_of(song: SongRef) -> int:
 def create_body(
     title: str, desired_length: int, arrangement_id: int | None, tags: Sequence[str]
 ) -> SongCreate:
-    """The body of a create; `tags` a str (a Sequence[str] too, to a type checker) is a
-    TypeError naming the parameter, before any request."""
+    """The body of a create (a TypeError for `tags` given as one str, before any request)."""
     return SongCreate(
         title=title,
         arrangement_id=arrangement_id,
@@ -298,8 +277,7 @@ def create_body(
 
 
 def list_of_strings(name: str, value: Sequence[str]) -> list[str]:
-    """`value` as a list, refused (TypeError naming `name`) when it is one str or bytes,
-    which would be sent letter by letter, or holds anything but strings."""
+    """`value` as a list; TypeError for one str or bytes (sent letter by letter) or non-strings."""
     if isinstance(value, (str, bytes)):
         raise TypeError(
             f"{name} takes a list of strings, not the string {value!r}: write {name}=[{value!r}]"
@@ -310,7 +288,7 @@ def list_of_strings(name: str, value: Sequence[str]) -> list[str]:
     return items
 
 
-class _SongCalls(Resource, Generic[_S, _SL, _SC]):
+class _SongCalls(Resource, Generic[_A, _AL, _SC]):
     """The songs' calls that make one request: models, or RawResponses in the raw face."""
 
     def create(
@@ -323,29 +301,26 @@ class _SongCalls(Resource, Generic[_S, _SL, _SC]):
     ) -> _SC:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = create_body(title, desired_length, arrangement_id, tags)
-        answer: _SC = self._out(self._send(create_song, body))
-        return answer
+        return cast(_SC, self._out(self._send(create_song, body)))
 
     post = create
     """The reference's spelling of `create`."""
 
-    def list(self) -> _SL:
+    def list(self) -> _AL:
         """Your songs (`count` and `response`), with each one's status."""
-        answer: _SL = self._out(self._send(list_songs))
-        return answer
+        return cast(_AL, self._out(self._send(list_songs)))
 
     @overload
-    def get(self) -> _SL: ...
+    def get(self) -> _AL: ...
     @overload
-    def get(self, id: int) -> _S: ...
-    def get(self, id: int | None = None) -> _S | _SL:
+    def get(self, id: int) -> _A: ...
+    def get(self, id: int | None = None) -> _A | _AL:
         """Show one song; with no id, list them all."""
         sent = self._send(list_songs) if id is None else self._send(get_song, id)
-        answer: _S | _SL = self._out(sent)
-        return answer
+        return cast("_A | _AL", self._out(sent))
 
 
-class _AsyncSongCalls(AsyncResource, Generic[_S, _SL, _SC]):
+class _AsyncSongCalls(AsyncResource, Generic[_A, _AL, _SC]):
     """The async twin of _SongCalls."""
 
     async def create(
@@ -358,26 +333,23 @@ class _AsyncSongCalls(AsyncResource, Generic[_S, _SL, _SC]):
     ) -> _SC:
         """Create a song (still processing). With no arrangement_id, the tags choose one."""
         body = create_body(title, desired_length, arrangement_id, tags)
-        answer: _SC = self._out(await self._send(create_song, body))
-        return answer
+        return cast(_SC, self._out(await self._send(create_song, body)))
 
     post = create
     """The reference's spelling of `create`."""
 
-    async def list(self) -> _SL:
+    async def list(self) -> _AL:
         """Your songs (`count` and `response`), with each one's status."""
-        answer: _SL = self._out(await self._send(list_songs))
-        return answer
+        return cast(_AL, self._out(await self._send(list_songs)))
 
     @overload
-    async def get(self) -> _SL: ...
+    async def get(self) -> _AL: ...
     @overload
-    async def get(self, id: int) -> _S: ...
-    async def get(self, id: int | None = None) -> _S | _SL:
+    async def get(self, id: int) -> _A: ...
+    async def get(self, id: int | None = None) -> _A | _AL:
         """Show one song; with no id, list them all."""
         sent = self._send(list_songs) if id is None else self._send(get_song, id)
-        answer: _S | _SL = self._out(await sent)
-        return answer
+        return cast("_A | _AL", self._out(await sent))
 
 
 class Songs(_SongCalls[Song, SongList, SongCreated]):
@@ -394,8 +366,8 @@ class Songs(_SongCalls[Song, SongList, SongCreated]):
         except ImuzeError as exc:
             return None, _polling.transient(exc)
         by_id, retry_after = _polling.polled(answer, ids, self._tolerance)
-        for song_id in [] if one else _polling.unlisted(ids, by_id):
-            by_id = _polling.merged(by_id or {}, song_id, self._poll([song_id], True))
+        for song_id in [i for i in ids if i not in by_id]:  # a list may lag: read it directly
+            _polling.merge(by_id, self._poll([song_id], True)[0])
         return by_id, retry_after
 
     def wait(
@@ -407,13 +379,12 @@ class Songs(_SongCalls[Song, SongList, SongCreated]):
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> Song:
-        """Poll the song until it is ready and return it. SongFailedError at once when its
-        status says it failed; SongTimeoutError after `timeout` seconds, which also bound
-        each poll and its retries. The interval (from 0.5 s) grows up to 10 s."""
+        """Poll the song until it is ready and return it: SongFailedError at once when it
+        failed, SongTimeoutError after `timeout` s (which bound each poll and its retries)."""
         ids = [song_id_of(song)]
-        what = f"GET song {ids[0]}"
-        poll = lambda: self._poll(ids, True)  # noqa: E731
-        found: list[Song] = _polling.wait_for(ids, poll, what, timeout, interval, clock, sleep)
+        found: list[Song] = _polling.wait_for(
+            ids, True, self._poll, timeout, interval, clock, sleep
+        )
         return found[0]
 
     def wait_all(
@@ -428,9 +399,7 @@ class Songs(_SongCalls[Song, SongList, SongCreated]):
         """Wait for many songs with one list request per round; return them in order.
         SongFailedError names the failed songs and the pending ones."""
         ids = [song_id_of(song) for song in songs]
-        poll = lambda: self._poll(ids, False)  # noqa: E731
-        what = "GET the song list"
-        return _polling.wait_for(ids, poll, what, timeout, interval, clock, sleep)
+        return _polling.wait_for(ids, False, self._poll, timeout, interval, clock, sleep)
 
     def download(
         self,
@@ -441,10 +410,8 @@ class Songs(_SongCalls[Song, SongList, SongCreated]):
         deadline: float | None = None,
         overwrite: bool = False,
     ) -> Path:
-        """Download a ready song's mp3 to `dest`: into an existing folder, to a path ending in
-        `.mp3`, else into a folder it creates. An existing file is replaced (atomically) only
-        if `overwrite`, else DestinationExistsError. The client's timeout is a stall limit;
-        `deadline` (s) bounds the whole transfer."""
+        """Download a ready song's mp3 into the folder `dest`, or to `dest` ending in `.mp3`;
+        a file there is replaced only if `overwrite`. `deadline` (s) bounds the transfer."""
         check_dest(dest, overwrite=overwrite)
         ready = ready_media(song) or self.get(song_id_of(song))
         return save(self._http, ready, dest, self._limits, deadline, progress, overwrite)
@@ -461,9 +428,8 @@ class Songs(_SongCalls[Song, SongList, SongCreated]):
         progress: ProgressCallback | None = None,
         overwrite: bool = False,
     ) -> Path:
-        """Create a song, wait until it is ready, download it to `dest` (the rule of
-        `download`; a taken destination is refused before the song is made). `timeout` (s)
-        bounds the whole call: the create, the wait and the download."""
+        """Create a song, wait until it is ready, download it to `dest` (refused before the
+        create when taken); `timeout` (s) bounds the whole call."""
         check_dest(dest, overwrite=overwrite)
         end = compose_end(timeout)
         with _deadlines.bounded(end):
@@ -490,8 +456,8 @@ class AsyncSongs(_AsyncSongCalls[Song, SongList, SongCreated]):
         except ImuzeError as exc:
             return None, _polling.transient(exc)
         by_id, retry_after = _polling.polled(answer, ids, self._tolerance)
-        for song_id in [] if one else _polling.unlisted(ids, by_id):
-            by_id = _polling.merged(by_id or {}, song_id, await self._poll([song_id], True))
+        for song_id in [i for i in ids if i not in by_id]:  # a list may lag: read it directly
+            _polling.merge(by_id, (await self._poll([song_id], True))[0])
         return by_id, retry_after
 
     async def wait(
@@ -505,10 +471,9 @@ class AsyncSongs(_AsyncSongCalls[Song, SongList, SongCreated]):
     ) -> Song:
         """The async twin of Songs.wait."""
         ids = [song_id_of(song)]
-        poll = lambda: self._poll(ids, True)  # noqa: E731
-        what = f"GET song {ids[0]}"
+        poll = self._poll
         found: list[Song] = await _polling.await_for(
-            ids, poll, what, timeout, interval, clock, sleep
+            ids, True, poll, timeout, interval, clock, sleep
         )
         return found[0]
 
@@ -523,9 +488,7 @@ class AsyncSongs(_AsyncSongCalls[Song, SongList, SongCreated]):
     ) -> builtins.list[SongSummary]:
         """The async twin of Songs.wait_all."""
         ids = [song_id_of(song) for song in songs]
-        poll = lambda: self._poll(ids, False)  # noqa: E731
-        what = "GET the song list"
-        return await _polling.await_for(ids, poll, what, timeout, interval, clock, sleep)
+        return await _polling.await_for(ids, False, self._poll, timeout, interval, clock, sleep)
 
     async def download(
         self,
@@ -569,10 +532,7 @@ class AsyncSongs(_AsyncSongCalls[Song, SongList, SongCreated]):
 class SongsWithRawResponse(
     _SongCalls[RawResponse[Song], RawResponse[SongList], RawResponse[SongCreated]]
 ):
-    """`api.with_raw_response.songs`: the calls that make one request, each answering a
-    RawResponse. The workflows (`wait`, `wait_all`, `download`, `compose`) make many
-    requests or stream a file, so they have no raw form: poll with `get`, and read an
-    error's `.response`."""
+    """`api.with_raw_response.songs`: each one-request call answers a RawResponse."""
 
     _raw = True
 

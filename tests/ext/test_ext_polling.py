@@ -48,7 +48,7 @@ def _api(rec: Recorder) -> Imuze:
 
 
 def test_schedule_grows_to_a_cap_and_stops_at_the_deadline() -> None:
-    schedule = Schedule.start(now=0.0, timeout=100.0, interval=1.0)
+    schedule = Schedule([1], True, timeout=100.0, interval=1.0, clock=lambda: 0.0)
     delays = []
     now = 0.0
     while (delay := schedule.next_delay(now, None)) is not None:
@@ -61,7 +61,7 @@ def test_schedule_grows_to_a_cap_and_stops_at_the_deadline() -> None:
 
 
 def test_schedule_honours_retry_after_within_the_deadline() -> None:
-    schedule = Schedule.start(now=0.0, timeout=30.0, interval=1.0)
+    schedule = Schedule([1], True, timeout=30.0, interval=1.0, clock=lambda: 0.0)
     assert schedule.next_delay(0.0, 7.0) == 7.0
     assert schedule.next_delay(7.0, None) == 1.5
     assert schedule.next_delay(25.0, 60.0) == 5.0  # never past the deadline
@@ -71,7 +71,7 @@ def test_schedule_honours_retry_after_within_the_deadline() -> None:
 @pytest.mark.parametrize("timeout", [0.0, -1.0, math.inf, math.nan])
 def test_the_deadline_is_mandatory_and_finite(timeout: float) -> None:
     with pytest.raises(ValueError, match="timeout"):
-        Schedule.start(now=0.0, timeout=timeout, interval=1.0)
+        Schedule([1], True, timeout=timeout, interval=1.0, clock=lambda: 0.0)
 
 
 def test_wait_gives_up_at_the_deadline_with_the_last_status() -> None:
