@@ -1,23 +1,19 @@
 """Download a song's mp3 safely: which URL, where to save it, and the transfer itself.
 
-The bytes go to a temp file in the destination folder, then fsync and an atomic rename (a
-hard link when the caller did not ask to overwrite): the destination holds the whole file
-or nothing. What arrives must be the media promised (`Media`); an HTML page answered with
-200 is an UnexpectedMediaError in every mode. A broken transfer resumes (the RESUME rule of
-_retry) with a Range request guarded by `If-Range`, and the partial answer must continue the
-first one; without a validator the transfer starts over. `timeout` is a stall limit here;
-the `deadline` bounds the whole transfer, whose segments share the call's `max_retries`.
+The bytes go to a temp file beside the destination, then fsync and an atomic rename (a hard
+link unless `overwrite`): the whole file or nothing. What arrives must be the media promised
+(`Media`), in every mode. A broken transfer resumes (_retry's RESUME rule) with a Range
+guarded by `If-Range`, else starts over. `timeout` is a stall limit; the `deadline` bounds the
+whole transfer, whose segments share the call's `max_retries`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 import re
-import stat
-import tempfile
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -50,6 +46,8 @@ GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"
 HEAD_BYTES = 64
 """How many first bytes a message quotes, and the most the signature check needs."""
 
+_MP3_SIGNATURE = re.compile(rb"ID3|\xff[\xe0-\xff]")  # an ID3 tag, or a frame sync (11 bits)
+
 
 @dataclass(frozen=True)
 class Media:
@@ -59,7 +57,7 @@ class Media:
     types: frozenset[str]
     what: str
     whole: bool = False
-    """Whether the signature check needs the whole body (JSON), not just its first bytes."""
+    """Whether the whole body is checked (it must parse as JSON), not an MP3's first bytes."""
 
     def check_type(self, response: httpx.Response) -> None:
         """Refuse an answer whose Content-Type is neither this media's nor a generic one."""
@@ -71,25 +69,18 @@ class Media:
 
     def check_head(self, head: bytes, complete: bytes | None, response: httpx.Response) -> None:
         """Refuse a body without this media's signature (`complete`: the whole, for JSON)."""
-        if self is MP3:
-            signed = head.startswith(b"ID3") or (
-                len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
-            )
-        else:
-            try:
+        if self.whole:
+            with contextlib.suppress(ValueError):
                 json.loads(complete if complete is not None else head)
-                signed = True
-            except ValueError:
-                signed = False
-        if not signed:  # the message quotes the first bytes, unprintable ones as dots
-            kind = _responses.media_type(response)
-            text = "".join(
-                c if c.isprintable() else "." for c in head[:HEAD_BYTES].decode("latin-1")
-            )
-            shown = f"{kind or 'no Content-Type'}, starting {text!r}" if head else f"{kind}, empty"
-            raise UnexpectedMediaError(
-                f"{self.field} did not send {self.what}: {shown}", response=response, head=head
-            )
+                return
+        elif _MP3_SIGNATURE.match(head):
+            return
+        kind = _responses.media_type(response)  # the message quotes the first bytes
+        text = "".join(c if c.isprintable() else "." for c in head[:HEAD_BYTES].decode("latin-1"))
+        shown = f"{kind or 'no Content-Type'}, starting {text!r}" if head else f"{kind}, empty"
+        raise UnexpectedMediaError(
+            f"{self.field} did not send {self.what}: {shown}", response=response, head=head
+        )
 
 
 MP3 = Media("mp3_url", frozenset({"audio/mpeg", "audio/mp3", "audio/mpeg3"}), "an MP3")
@@ -99,9 +90,8 @@ TIMELINE = Media("timeline_url", frozenset({"application/json"}), "JSON", whole=
 async def run_to_the_end(step: Callable[[], _T]) -> _T:
     """`step()` in a worker thread; on cancellation, wait for a begun step, then re-raise.
 
-    anyio's shielding stops anyio's own cancellations, not asyncio's `Task.cancel()` (used
-    by `asyncio.wait_for` and `asyncio.timeout`): the caller would clean up while the thread
-    still works on the file. A step that has begun is waited for; one not begun never runs."""
+    anyio's shielding does not stop asyncio's `Task.cancel()` (`asyncio.wait_for`), which
+    would let the caller clean up while the thread still works on the file."""
     claim = threading.Lock()  # whoever takes it first decides whether the step runs
     ended = threading.Event()
 
@@ -152,6 +142,41 @@ class _State:
             return {**_HEADERS, "Range": f"bytes={self.received}-", "If-Range": self.validator}
         return dict(_HEADERS)
 
+    def plan(self, response: httpx.Response) -> bool:
+        """Whether this answer restarts the file; sets `total`. An error status, or a partial
+        answer that does not continue the first one, is raised."""
+        if response.status_code in (200, 206):
+            self.media.check_type(response)
+        if response.status_code == 200:
+            length = response.headers.get("Content-Length", "")  # unknown if compressed anyway
+            identity = response.headers.get("Content-Encoding", "identity").lower() == "identity"
+            self.total = int(length) if identity and length.isdigit() else None
+            etag = response.headers.get("ETag")  # If-Range takes a strong ETag only
+            strong = etag and not etag.startswith("W/")
+            self.validator = etag if strong else response.headers.get("Last-Modified")
+            restarts = self.received > 0
+            self.received, self.seen, self.checked = 0, bytearray(), False
+            return restarts
+        if response.status_code == 206 and self.received and self.validator is not None:
+            match = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", ""))
+            if match is None or int(match.group(1)) != self.received:
+                raise ResponseValidationError(
+                    "the server answered a Range request with a different range", response=response
+                )
+            total = None if match.group(3) == "*" else int(match.group(3))
+            etag = response.headers.get("ETag")
+            if (total is not None and self.total is not None and total != self.total) or (
+                etag and self.validator.startswith('"') and etag != self.validator
+            ):
+                raise ResponseValidationError(
+                    "the resumed download is another version of the file "
+                    f"({total} bytes, not {self.total})",
+                    response=response,
+                )
+            self.total = self.total if total is None else total
+            return False
+        raise _responses.status_error(response)
+
     def take(
         self, chunk: bytes, response: httpx.Response, progress: ProgressCallback | None
     ) -> None:
@@ -196,8 +221,8 @@ def target_path(dest: str | os.PathLike[str], song_id: int, title: str) -> Path:
 
 
 def check_destination(path: Path, *, overwrite: bool) -> None:
-    """Refuse a destination that is taken: a file (unless `overwrite`), a folder where the
-    file should be, a file where a folder should."""
+    """Refuse a taken destination: a file (unless `overwrite`), a folder where the file
+    should be, a file where a folder should."""
     if path.is_dir():
         raise DestinationExistsError(f"{path} is a folder, not a file", os.fspath(path))
     if path.exists() and not overwrite:
@@ -218,47 +243,6 @@ def check_dest(dest: str | os.PathLike[str], *, overwrite: bool) -> None:
     target = target_path(dest, 0, "song")
     the_file = target == Path(dest)  # else a folder, the song's own name inside it unknown yet
     check_destination(target, overwrite=overwrite or not the_file)
-
-
-def plan_segment(response: httpx.Response, state: _State) -> int:
-    """Where this answer's bytes start in the file (0 restarts); sets `state.total`. An
-    error status, or a partial answer that does not continue the first one, is raised."""
-    if response.status_code in (200, 206):
-        state.media.check_type(response)
-    if response.status_code == 200:
-        state.total = _content_length(response)
-        etag = response.headers.get("ETag")  # If-Range takes a strong ETag only
-        strong = etag and not etag.startswith("W/")
-        state.validator = etag if strong else response.headers.get("Last-Modified")
-        return 0
-    if response.status_code == 206 and state.received and state.validator is not None:
-        match = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", ""))
-        if match is None or int(match.group(1)) != state.received:
-            raise ResponseValidationError(
-                "the server answered a Range request with a different range", response=response
-            )
-        total = None if match.group(3) == "*" else int(match.group(3))
-        etag = response.headers.get("ETag")
-        if (total is not None and state.total is not None and total != state.total) or (
-            etag and state.validator.startswith('"') and etag != state.validator
-        ):
-            raise ResponseValidationError(
-                "the resumed download is another version of the file "
-                f"({total} bytes, not {state.total})",
-                response=response,
-            )
-        if total is not None:
-            state.total = total
-        return state.received
-    raise _responses.status_error(response)
-
-
-def _content_length(response: httpx.Response) -> int | None:
-    """The byte count to expect; unknown when a server compressed the body anyway."""
-    if response.headers.get("Content-Encoding", "identity").lower() != "identity":
-        return None
-    value = response.headers.get("Content-Length")
-    return int(value) if value is not None and value.isdigit() else None
 
 
 def _resolved_url(base: httpx.URL, url: str) -> str:
@@ -297,46 +281,33 @@ def _resume(exc: Exception, state: _State) -> float:
     return _retry.pause(delay)
 
 
-@functools.cache
-def file_mode() -> int:
-    """The mode open() gives a new file (0o666 less the umask; mkstemp's 0600 is too tight),
-    from a probe: os.umask can only be read by setting it, under other threads' feet."""
-    with tempfile.TemporaryDirectory() as folder:
-        probe = os.path.join(folder, "probe")
-        os.close(os.open(probe, os.O_CREAT | os.O_WRONLY, 0o666))
-        return stat.S_IMODE(os.stat(probe).st_mode)
-
-
-def _finish(file: IO[bytes], temp: Path, path: Path, overwrite: bool) -> None:
-    file.flush()
-    os.fsync(file.fileno())
-    file.close()
+def _finish(state: _State, path: Path, overwrite: bool) -> None:
+    """Flush and fsync the temp file, then put it at `path`: replacing a file only when
+    `overwrite`, else by a hard link, which no file appearing meanwhile can race."""
+    state.file.flush()
+    os.fsync(state.file.fileno())
+    state.file.close()
     if overwrite:
-        os.replace(temp, path)  # atomic: the old file or the new one, never half of either
+        os.replace(state.temp, path)  # atomic: the old file or the new one, never half of either
     else:
-        _link_new(temp, path)
+        try:
+            os.link(state.temp, path)
+        except FileExistsError:
+            raise DestinationExistsError(
+                f"{path} appeared during the download: pass overwrite=True (--overwrite) to "
+                "replace it",
+                os.fspath(path),
+            ) from None
+        except OSError:  # a file system without hard links: check, then rename
+            check_destination(path, overwrite=False)
+            os.replace(state.temp, path)
+        state.temp.unlink(missing_ok=True)
     with contextlib.suppress(OSError):  # make the rename durable where the OS allows it
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-
-
-def _link_new(temp: Path, path: Path) -> None:
-    """Put `temp` at `path` only if it is free (a hard link: no check-then-write race)."""
-    try:
-        os.link(temp, path)
-    except FileExistsError:
-        raise DestinationExistsError(
-            f"{path} appeared during the download: pass overwrite=True (--overwrite) to replace it",
-            os.fspath(path),
-        ) from None
-    except OSError:  # a file system without hard links: check, then rename
-        check_destination(path, overwrite=False)
-        os.replace(temp, path)
-        return
-    temp.unlink()
 
 
 @contextlib.contextmanager
@@ -349,23 +320,28 @@ def _transfer(
     overwrite: bool,
 ) -> Iterator[tuple[_State, Path]]:
     """A download's state (over a temp file, in its call) and its file; the temp file is
-    removed on any failure."""
+    removed on any failure. Only a deadline the caller set bounds it (a derived per-call
+    default would cut a long transfer short)."""
     path = target_path(dest, ready.id, ready.title)
-    limit = download_deadline(deadline, limits)
+    limit = _deadlines.check_seconds("deadline", deadline) or (
+        limits.deadline if limits.explicit else None
+    )
     url = media_of(ready)
     check_destination(path, overwrite=overwrite)
     url = _resolved_url(base, url)
     with _deadlines.call_scope(limit, settled=True) as call:
         _deadlines.settle(call, limits)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        os.fchmod(fd, file_mode())
-        file = os.fdopen(fd, "wb")
+        temp = path.parent / f".{path.name}.{secrets.token_hex(8)}.part"
+        # mode 0o666 less the umask, as open() gives (mkstemp's 0600 is too tight); O_EXCL
+        # never opens another's file
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        file = os.fdopen(os.open(temp, flags, 0o666), "wb")
         try:
-            yield _State(url, file, Path(temp), call), path
+            yield _State(url, file, temp, call), path
         except BaseException:
             file.close()
-            Path(temp).unlink(missing_ok=True)
+            temp.unlink(missing_ok=True)
             raise
 
 
@@ -387,21 +363,19 @@ def save(
                 break
             except Exception as exc:
                 time.sleep(_resume(exc, state))
-        _finish(state.file, state.temp, path, overwrite)
+        _finish(state, path, overwrite)
     return path
 
 
 def _segment(http: httpx.Client, state: _State, progress: ProgressCallback | None) -> None:
-    file = state.file
     with http.stream("GET", state.url, headers=state.headers(), extensions=_STREAMED) as answer:
         if answer.status_code not in (200, 206):
             answer.read()
-        if (start := plan_segment(answer, state)) != state.received:
-            file.seek(start)
-            file.truncate()
-            state.received, state.seen, state.checked = 0, bytearray(), False
+        if state.plan(answer):
+            state.file.seek(0)
+            state.file.truncate()
         for chunk in answer.iter_bytes():
-            file.write(chunk)
+            state.file.write(chunk)
             state.take(chunk, answer, progress)
         state.end(answer)
 
@@ -425,7 +399,7 @@ async def asave(
             except Exception as exc:
                 await anyio.sleep(_resume(exc, state))
         # once begun, the rename completes, whichever way the call is cancelled
-        await run_to_the_end(lambda: _finish(state.file, state.temp, path, overwrite))
+        await run_to_the_end(lambda: _finish(state, path, overwrite))
     return path
 
 
@@ -438,22 +412,13 @@ async def _asegment(
     ) as answer:
         if answer.status_code not in (200, 206):
             await answer.aread()
-        if (start := plan_segment(answer, state)) != state.received:
-            await file.seek(start)
+        if state.plan(answer):
+            await file.seek(0)
             await file.truncate()
-            state.received, state.seen, state.checked = 0, bytearray(), False
         async for chunk in answer.aiter_bytes():
             await file.write(chunk)
             state.take(chunk, answer, progress)
         state.end(answer)
-
-
-def download_deadline(deadline: float | None, limits: _deadlines.Limits) -> float | None:
-    """A download's deadline: the one passed, else the client's when the caller set one
-    (a derived per-call default would cut a long transfer short), else none."""
-    if deadline is not None:
-        return _deadlines.check_seconds("deadline", deadline)
-    return limits.deadline if limits.explicit else None
 
 
 def ready_media(song: object) -> Song | SongSummary | None:
