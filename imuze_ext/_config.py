@@ -1,8 +1,7 @@
 """Settings from arguments and environment (arguments win): base URL, credentials, strict, logs.
 
-The `imuze_ext` logger is silent unless the application configures logging or sets
-IMUZE_LOG=debug|info|warning; every record is redacted (see imuze_ext.redaction). Its
-NullHandler keeps Python's last-resort handler away from the library's records.
+The `imuze_ext` logger is silent (a NullHandler) unless the application configures logging
+or sets IMUZE_LOG=debug|info|warning; every record is redacted (see imuze_ext.redaction).
 """
 
 from __future__ import annotations
@@ -32,8 +31,6 @@ ENV_VARIABLES = (ENV_BASE_URL, ENV_API_KEY, ENV_EMAIL, ENV_PASSWORD, ENV_STRICT,
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
-
-
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -118,7 +115,7 @@ def _base_url_problem(url: str) -> str | None:
         (parsed.scheme not in ("http", "https"), "expected http(s)://host/path"),
         (not parsed.host, "it has no host: expected http(s)://host/path"),
         (
-            bool(parsed.userinfo) or "@" in _authority(url),
+            bool(_USERINFO.match(url)),
             "it carries user info: pass credentials as credentials, not in the URL",
         ),
         (parsed.port is not None and not 0 < parsed.port < 65536, "the port is not in 1-65535"),
@@ -126,11 +123,6 @@ def _base_url_problem(url: str) -> str | None:
         (bool(parsed.fragment) or "#" in url, "it has a fragment: a base URL ends with its path"),
     )
     return next((problem for wrong, problem in problems if wrong), None)
-
-
-def _authority(url: str) -> str:
-    rest = url.split("://", 1)[1] if "://" in url else ""
-    return re.split(r"[/?#]", rest, maxsplit=1)[0]
 
 
 def shown_url(url: str) -> str:
@@ -210,18 +202,6 @@ def resolve_credentials(
     )
 
 
-def _login(email: str | None, password: str | None) -> Login:
-    if not email:
-        raise MissingCredentialsError(
-            f"a password was given but no email: pass email= or set {ENV_EMAIL}"
-        )
-    if not password:
-        raise MissingCredentialsError(
-            f"an email was given but no password: pass password= or set {ENV_PASSWORD}"
-        )
-    return Login(email, password)
-
-
 def resolve_login(
     email: str | None,
     password: str | None,
@@ -237,7 +217,15 @@ def resolve_login(
             f"no account to log in with: pass email= and password=, or set {ENV_EMAIL} and "
             f"{ENV_PASSWORD}"
         )
-    login = _login(email, password)
+    if not email:
+        raise MissingCredentialsError(
+            f"a password was given but no email: pass email= or set {ENV_EMAIL}"
+        )
+    if not password:
+        raise MissingCredentialsError(
+            f"an email was given but no password: pass password= or set {ENV_PASSWORD}"
+        )
+    login = Login(email, password)
     check_credentials(login)
     return login
 
@@ -250,13 +238,9 @@ _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARN
 
 
 class _EnvHandler(logging.Handler):
-    """The stderr handler IMUZE_LOG installs, once. It writes to the `sys.stderr` of the
-    moment, as logging's own last-resort handler does: a program (or a test runner) that
-    swaps stderr later gets the lines, and a closed old stream is never written to.
-
-    It also remembers what IMUZE_LOG did to the logger: the level it set (`given`) and the
-    level it replaced (`replaced`), so that a later configuration without IMUZE_LOG undoes
-    exactly that and nothing an application set itself."""
+    """The stderr handler IMUZE_LOG installs, once: it writes to the `sys.stderr` of the
+    moment, as logging's last resort does. It keeps the level it set (`given`) and the one it
+    replaced, for a later configuration without IMUZE_LOG to undo just that."""
 
     def __init__(self, given: int, replaced: int) -> None:
         super().__init__()
@@ -272,13 +256,10 @@ class _EnvHandler(logging.Handler):
 
 
 def configure_from_env(env: Mapping[str, str] | None = None) -> None:
-    """Turn the logger on when IMUZE_LOG is `debug`, `info` or `warning` (tolerated
-    deviations from the spec and scheduled retries only); unset or empty, leave it silent.
-    Another value is a ConfigurationError (a misspelt level would silently log nothing).
-
-    Each call makes the logger what the environment says now: the latest IMUZE_LOG wins,
-    and with IMUZE_LOG unset a handler and level an earlier IMUZE_LOG installed are
-    removed (a level the application set since is left as it is)."""
+    """Make the logger what IMUZE_LOG says now: `debug`, `info` or `warning` (tolerated
+    deviations and scheduled retries only) turn it on; unset or empty undoes what an earlier
+    IMUZE_LOG did (not a level the application set since); another value (a misspelt level
+    would silently log nothing) is a ConfigurationError."""
     value = setting(ENV_LOG, env)
     level = None if value is None else _LEVELS.get(value.strip().lower())
     if value is not None and level is None:

@@ -265,16 +265,14 @@ def _resume(exc: Exception, state: _State) -> float:
     delay = _retry.resume_delay(state.call, exc)
     if delay is None:
         got = f"{state.received} of {state.total if state.total is not None else '?'} bytes"
+        error = _responses.typed(exc) or exc
         if isinstance(exc, httpx.TimeoutException):
-            timed_out = _responses.typed(exc)
-            assert timed_out is not None
-            timed_out.args = (f"download {timed_out} after {got}",)
-            raise timed_out from exc
-        if isinstance(exc, (httpx.TransportError, _retry.BodyCutOff)):
+            error.args = (f"download {error} after {got}",)
+        elif isinstance(exc, (httpx.TransportError, _retry.BodyCutOff)):
             host = httpx.URL(state.url).host
             failed = f"download from {host} failed after {got}: {type(exc).__name__}"
-            raise APIConnectionError(failed) from exc
-        raise (_responses.typed(exc) or exc) from exc
+            error = APIConnectionError(failed)
+        raise error from exc
     what = f"download of {httpx.URL(state.url).path}"
     _retry.announce_wait(what, delay, retry_after=False)
     _retry.log_retry(state.call.attempts, what, delay, type(exc).__name__)
