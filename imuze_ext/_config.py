@@ -1,7 +1,7 @@
 """Settings from arguments and environment (arguments win): base URL, credentials, strict, logs.
 
-The `imuze_ext` logger is silent (a NullHandler) unless the application configures logging
-or sets IMUZE_LOG=debug|info|warning; every record is redacted (see imuze_ext.redaction).
+The `imuze_ext` logger (its records redacted) is silent unless the application configures
+logging or sets IMUZE_LOG.
 """
 
 from __future__ import annotations
@@ -64,9 +64,8 @@ Credentials = ApiKey | Login
 
 
 def setting(name: str, env: Mapping[str, str] | None = None) -> str | None:
-    """The value of the IMUZE_* variable `name`, None when unset or empty (the README's rule:
-    an empty variable is an unset one, except IMUZE_BASE_URL). A value of whitespace only is
-    a ConfigurationError: a template that rendered blank, never a value to guess from."""
+    """The IMUZE_* variable `name`, None when unset or empty; ConfigurationError when blank
+    (whitespace only: a template that rendered blank, never a value to guess from)."""
     env = os.environ if env is None else env
     value = env.get(name)
     if not value:
@@ -77,9 +76,8 @@ def setting(name: str, env: Mapping[str, str] | None = None) -> str | None:
 
 
 def resolve_base_url(base_url: str | None, env: Mapping[str, str] | None = None) -> str:
-    """The API's base URL without a trailing slash: the argument, else IMUZE_BASE_URL, else
-    the default. Given and empty (the argument, or the variable set to ""), blank or
-    malformed, it is a ConfigurationError: it never falls back to the public API."""
+    """The API's base URL: the argument, else IMUZE_BASE_URL, else the default. One given
+    but empty or malformed is a ConfigurationError, never the public API."""
     env = os.environ if env is None else env
     if base_url is not None:
         return check_base_url(base_url, "the base URL")
@@ -89,9 +87,8 @@ def resolve_base_url(base_url: str | None, env: Mapping[str, str] | None = None)
 
 
 def check_base_url(url: str, source: str) -> str:
-    """`url` without its trailing slash, when it can be a base URL: http(s), a host, a port in
-    1-65535 if any, no user info, query, fragment or whitespace. Otherwise a
-    ConfigurationError naming `source` and showing the URL redacted."""
+    """`url` without its trailing slash; ConfigurationError (naming `source`, the URL redacted)
+    unless it is http(s) with a host, a port in 1-65535, no user info, query or fragment."""
     if not url.strip():
         raise ConfigurationError(
             f"{source} is empty: give http(s)://host/path (an empty value is never read as "
@@ -152,9 +149,8 @@ def resolve_strict(strict: bool | None, env: Mapping[str, str] | None = None) ->
 
 
 def check_credentials(credentials: Credentials) -> Credentials:
-    """Refuse a credential with a control character (the newline of a key read from a
-    file) or, for a key sent as a header, a character beyond ASCII. InvalidCredentialsError
-    names the credential and the position, never the value."""
+    """InvalidCredentialsError (naming the position, never the value) for a control character,
+    or beyond ASCII in a key sent as a header; else `credentials`."""
     if isinstance(credentials, ApiKey):
         _check("the API key", credentials.key, header=True)
     else:
@@ -256,10 +252,9 @@ class _EnvHandler(logging.Handler):
 
 
 def configure_from_env(env: Mapping[str, str] | None = None) -> None:
-    """Make the logger what IMUZE_LOG says now: `debug`, `info` or `warning` (tolerated
-    deviations and scheduled retries only) turn it on; unset or empty undoes what an earlier
-    IMUZE_LOG did (not a level the application set since); another value (a misspelt level
-    would silently log nothing) is a ConfigurationError."""
+    """Make the logger what IMUZE_LOG says now: `debug`, `info` or `warning` turn it on;
+    unset, undo what an earlier IMUZE_LOG did (not a level set since); another value (a
+    misspelt level would silently log nothing) is a ConfigurationError."""
     value = setting(ENV_LOG, env)
     level = None if value is None else _LEVELS.get(value.strip().lower())
     if value is not None and level is None:

@@ -1,10 +1,9 @@
 """Download a song's mp3 safely: which URL, where to save it, and the transfer itself.
 
-The bytes go to a temp file beside the destination, then fsync and an atomic rename (a hard
-link unless `overwrite`): the whole file or nothing. What arrives must be the media promised
-(`Media`), in every mode. A broken transfer resumes (_retry's RESUME rule) with a Range
-guarded by `If-Range`, else starts over. `timeout` is a stall limit; the `deadline` bounds the
-whole transfer, whose segments share the call's `max_retries`.
+A temp file beside the destination, fsynced, then renamed (hard-linked unless `overwrite`):
+the whole file or nothing, and the media its field promises (`Media`). A broken transfer
+resumes (_retry's RESUME rule) with a Range guarded by `If-Range`, within the call's
+`deadline` and `max_retries`; `timeout` is a stall limit.
 """
 
 from __future__ import annotations
@@ -88,10 +87,9 @@ TIMELINE = Media("timeline_url", frozenset({"application/json"}), "JSON", whole=
 
 
 async def run_to_the_end(step: Callable[[], _T]) -> _T:
-    """`step()` in a worker thread; on cancellation, wait for a begun step, then re-raise.
-
-    anyio's shielding does not stop asyncio's `Task.cancel()` (`asyncio.wait_for`), which
-    would let the caller clean up while the thread still works on the file."""
+    """`step()` in a worker thread; on cancellation, wait for a begun step, then re-raise
+    (anyio's shielding does not stop asyncio's `Task.cancel()`: the caller would clean up
+    while the thread still works on the file)."""
     claim = threading.Lock()  # whoever takes it first decides whether the step runs
     ended = threading.Event()
 
@@ -258,8 +256,7 @@ def _resolved_url(base: httpx.URL, url: str) -> str:
 
 
 def _resume(exc: Exception, state: _State) -> float:
-    """The wait before resuming after `exc` (the RESUME rule); else the typed error of the
-    failed transfer, saying how far it got."""
+    """The wait before resuming after `exc`; else the typed error, saying how far it got."""
     if isinstance(exc, ImuzeError):
         raise exc
     delay = _retry.resume_delay(state.call, exc)
@@ -280,8 +277,7 @@ def _resume(exc: Exception, state: _State) -> float:
 
 
 def _finish(state: _State, path: Path, overwrite: bool) -> None:
-    """Flush and fsync the temp file, then put it at `path`: replacing a file only when
-    `overwrite`, else by a hard link, which no file appearing meanwhile can race."""
+    """fsync the temp file, then put it at `path` (a hard link unless `overwrite`: no race)."""
     state.file.flush()
     os.fsync(state.file.fileno())
     state.file.close()
@@ -317,9 +313,8 @@ def _transfer(
     deadline: float | None,
     overwrite: bool,
 ) -> Iterator[tuple[_State, Path]]:
-    """A download's state (over a temp file, in its call) and its file; the temp file is
-    removed on any failure. Only a deadline the caller set bounds it (a derived per-call
-    default would cut a long transfer short)."""
+    """A download's state (a temp file, removed on any failure) and its file. Only a deadline
+    the caller set bounds it: a derived per-call one would cut a long transfer short."""
     path = target_path(dest, ready.id, ready.title)
     limit = _deadlines.check_seconds("deadline", deadline) or (
         limits.deadline if limits.explicit else None
@@ -352,8 +347,7 @@ def save(
     progress: ProgressCallback | None,
     overwrite: bool = False,
 ) -> Path:
-    """Stream a ready song's mp3 to its file atomically; return the file. `deadline`
-    (seconds, None: none) bounds the whole transfer."""
+    """Stream a ready song's mp3 to its file atomically, within `deadline`; return the file."""
     with _transfer(http.base_url, ready, dest, limits, deadline, overwrite) as (state, path):
         while True:
             try:
