@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -39,25 +39,19 @@ def origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port or DEFAULT_PORTS.get(url.scheme)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True)
 class ApiKey:
     """A developer key or token, sent as is."""
 
-    key: str
-
-    def __repr__(self) -> str:
-        return f"ApiKey(key={REDACTED})"
+    key: str = field(repr=False)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True)
 class Login:
     """An account's email and password, exchanged for a token on first use."""
 
     email: str
-    password: str
-
-    def __repr__(self) -> str:
-        return f"Login(email={self.email!r}, password={REDACTED})"
+    password: str = field(repr=False)
 
 
 Credentials = ApiKey | Login
@@ -262,14 +256,10 @@ def configure_from_env(env: Mapping[str, str] | None = None) -> None:
             f"invalid {ENV_LOG}={value!r}: expected debug, info or warning (or unset)"
         )
     installed = next((h for h in logger.handlers if isinstance(h, _EnvHandler)), None)
-    if level is None:
-        if installed is not None:
-            logger.removeHandler(installed)
-            if logger.level == installed.given:
-                logger.setLevel(installed.replaced)
-        return
-    if installed is None:
+    if installed is not None:  # undo what the last IMUZE_LOG did
+        logger.removeHandler(installed)
+        if logger.level == installed.given:
+            logger.setLevel(installed.replaced)
+    if level is not None:
         logger.addHandler(_EnvHandler(level, logger.level))
-    else:
-        installed.given = level
-    logger.setLevel(level)
+        logger.setLevel(level)

@@ -30,20 +30,8 @@ SECRET_HEADERS = frozenset(
 """Headers whose values are credentials (lower case)."""
 
 SECRET_QUERY_PARAMETERS = frozenset(
-    {
-        "x-amz-signature",
-        "x-amz-credential",
-        "x-amz-security-token",
-        "x-goog-signature",
-        "x-goog-credential",
-        "signature",
-        "sig",
-        "token",
-        "access_token",
-        "key",
-        "api_key",
-        "password",
-    }
+    "x-amz-signature x-amz-credential x-amz-security-token x-goog-signature x-goog-credential "
+    "signature sig token access_token key api_key password".split()
 )
 """Query parameters that carry a credential (presigned URLs, API keys), lower case."""
 
@@ -139,13 +127,12 @@ def redact_values(value: object, secrets: Iterable[str]) -> object:
 def sent_secrets(request: httpx.Request) -> list[str]:
     """Every credential the request carried (secret headers, and secret fields of a JSON
     body), longest first so that a secret containing another is redacted whole."""
-    found: set[str] = set()
+    found = body_secrets(request)
     for name in SECRET_HEADERS:
         value = request.headers.get(name)
         if value:
             found.add(value)
             found.update(part for part in value.split(" ")[1:] if part)  # "Bearer <token>"
-    found.update(body_secrets(request))
     return sorted(found, key=len, reverse=True)
 
 
