@@ -36,7 +36,9 @@ SECRET_QUERY_PARAMETERS = frozenset(
 """Query parameters that carry a credential (presigned URLs, API keys), lower case."""
 
 _SECRET_FIELD = re.compile(r"pass|secret|token|key|auth|credential", re.IGNORECASE)
-_QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&#;]+)=(?P<value>[^&#;]*)")
+_SECRET_PAIR = re.compile(
+    rf"([?&;](?:{'|'.join(map(re.escape, SECRET_QUERY_PARAMETERS))})=)[^&#;]+", re.IGNORECASE
+)
 _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@?#\s]*@")
 
 
@@ -45,17 +47,10 @@ def is_secret_field(name: str) -> bool:
     return bool(_SECRET_FIELD.search(name))
 
 
-def _redact_pair(match: re.Match[str]) -> str:
-    name = match.group("name")
-    if name.lower() in SECRET_QUERY_PARAMETERS and match.group("value"):
-        return f"{match.group('lead')}{name}={REDACTED}"
-    return match.group(0)
-
-
 def redact_url(text: str) -> str:
     """`text` (a URL, or a line holding URLs) with the values of credential-carrying query
     parameters and any user info replaced by the marker; the rest is kept."""
-    text = _QUERY_PAIR.sub(_redact_pair, text)
+    text = _SECRET_PAIR.sub(rf"\g<1>{REDACTED}", text)
     return _USERINFO.sub(rf"\g<scheme>{REDACTED}@", text)
 
 
