@@ -133,10 +133,8 @@ def resolve_strict(strict: bool | None, env: Mapping[str, str] | None = None) ->
     if strict is not None:
         return strict
     value = (setting(ENV_STRICT, env) or "").strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
+    if value in _TRUE | _FALSE:
+        return value in _TRUE
     raise ConfigurationError(
         f"invalid {ENV_STRICT}={value!r}: expected 1 or 0 (true/false, yes/no, on/off)"
     )

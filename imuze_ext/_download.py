@@ -127,10 +127,8 @@ class _State:
     call: _deadlines.Call
     received: int = 0
     total: int | None = None
-    validator: str | None = None
-    """The first answer's strong ETag, else its Last-Modified: what If-Range sends."""
-    seen: bytearray = field(default_factory=bytearray)
-    """The first HEAD_BYTES (the whole body for a media checked whole), for the signature."""
+    validator: str | None = None  # the first answer's strong ETag, else its Last-Modified
+    seen: bytearray = field(default_factory=bytearray)  # the head (the whole, if checked whole)
     checked: bool = False
     media: Media = MP3
 
