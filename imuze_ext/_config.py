@@ -1,8 +1,4 @@
-"""Settings from arguments and environment (arguments win): base URL, credentials, strict, logs.
-
-The `imuze_ext` logger (its records redacted) is silent unless the application configures
-logging or sets IMUZE_LOG.
-"""
+"""Settings from arguments and environment (arguments win): base URL, credentials, strict, logs."""
 
 from __future__ import annotations
 
@@ -219,7 +215,7 @@ def resolve_login(
 
 
 logger = logging.getLogger("imuze_ext")
-logger.addHandler(logging.NullHandler())
+logger.addHandler(logging.NullHandler())  # silent unless the application or IMUZE_LOG says
 logger.addFilter(RedactSecretsFilter())  # our own records, whatever a message carries
 
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}

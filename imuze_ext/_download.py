@@ -1,9 +1,7 @@
 """Download a song's mp3 safely: which URL, where to save it, and the transfer itself.
 
-A temp file beside the destination, fsynced, then renamed (hard-linked unless `overwrite`):
-the whole file or nothing, and the media its field promises (`Media`). A broken transfer
-resumes (_retry's RESUME rule) with a Range guarded by `If-Range`, within the call's
-`deadline` and `max_retries`; `timeout` is a stall limit.
+The whole file or nothing (a temp file, fsynced, then renamed or hard-linked), and the media
+its field promises; a broken transfer resumes with a Range guarded by `If-Range`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """Accepted-findings files: the one reader of their YAML, entries and reasons.
 
 The contract baseline and `spec/accepted-changes.yaml` are both an `accepted` list of entries
-with a `fingerprint`, a `reason` that says why and a `date`; each caller checks its own other
-fields on `AcceptedEntry.fields`.
+with a `fingerprint`, a `reason` that says why and a `date`; other fields are the caller's.
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """Redaction: the one vocabulary of what is secret, and the functions that hide it.
 
-The client's logs and errors, the CLI's output and the contract runner's reports share its
-secret headers, JSON fields and query parameters, its marker and its rule for a known secret.
+The client, the CLI and the contract runner share its headers, fields, parameters and marker.
 """
 
 from __future__ import annotations
