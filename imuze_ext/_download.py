@@ -127,7 +127,6 @@ class _State:
     total: int | None = None
     validator: str | None = None  # the first answer's strong ETag, else its Last-Modified
     seen: bytearray = field(default_factory=bytearray)  # the head (the whole, if checked whole)
-    checked: bool = False
     media: Media = MP3
 
     def headers(self) -> dict[str, str]:
@@ -149,7 +148,7 @@ class _State:
             strong = etag and not etag.startswith("W/")
             self.validator = etag if strong else response.headers.get("Last-Modified")
             restarts = self.received > 0
-            self.received, self.seen, self.checked = 0, bytearray(), False
+            self.received, self.seen = 0, bytearray()
             return restarts
         if response.status_code == 206 and self.received and self.validator is not None:
             match = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", ""))
@@ -175,19 +174,13 @@ class _State:
         self, chunk: bytes, response: httpx.Response, progress: ProgressCallback | None
     ) -> None:
         """Note a chunk written at `received`; check the signature once the head is in."""
-        self.seen += chunk if self.media.whole else chunk[: HEAD_BYTES - len(self.seen)]
+        head = chunk if self.media.whole else chunk[: HEAD_BYTES - len(self.seen)]
+        self.seen += head
         self.received += len(chunk)
-        if not self.media.whole and len(self.seen) >= HEAD_BYTES:
-            self.check(response)
+        if head and len(self.seen) == HEAD_BYTES and not self.media.whole:
+            self.media.check_head(bytes(self.seen), None, response)
         if progress is not None:
             progress(self.received, self.total)
-
-    def check(self, response: httpx.Response) -> None:
-        """The signature check (the whole body's, for JSON), once."""
-        if not self.checked:
-            whole = bytes(self.seen) if self.media.whole else None
-            self.media.check_head(bytes(self.seen[:HEAD_BYTES]), whole, response)
-            self.checked = True
 
     def end(self, response: httpx.Response) -> None:
         """At the end of a segment: all the bytes promised, no more, and the signature."""
@@ -197,7 +190,8 @@ class _State:
             raise ResponseValidationError(
                 f"the download sent {self.received} bytes, more than its {self.total}"
             )
-        self.check(response)
+        if self.media.whole or len(self.seen) < HEAD_BYTES:  # else checked as it came
+            self.media.check_head(bytes(self.seen[:HEAD_BYTES]), bytes(self.seen), response)
 
 
 def song_filename(song_id: int, title: str) -> str:
