@@ -316,8 +316,7 @@ def _transfer(
         _deadlines.settle(call, limits)
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.parent / f".{path.name}.{secrets.token_hex(8)}.part"
-        # mode 0o666 less the umask, as open() gives (mkstemp's 0600 is too tight); O_EXCL
-        # never opens another's file
+        # open()'s own mode, the umask applied (mkstemp's 0600 is too tight); O_EXCL: a new file
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         file = os.fdopen(os.open(temp, flags, 0o666), "wb")
         try:
