@@ -37,12 +37,8 @@ from .errors import (
 
 _T = TypeVar("_T")
 
-GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
-"""Media types that say nothing of the content: the bytes' signature decides."""
-
-HEAD_BYTES = 64
-"""How many first bytes a message quotes, and the most the signature check needs."""
-
+GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})  # bytes decide
+HEAD_BYTES = 64  # how many first bytes a message quotes, and all the MP3 check needs
 _MP3_SIGNATURE = re.compile(rb"ID3|\xff[\xe0-\xff]")  # an ID3 tag, or a frame sync (11 bits)
 
 
