@@ -113,8 +113,7 @@ def _base_url_problem(url: str) -> str | None:
 
 
 def shown_url(url: str) -> str:
-    """`url` quoted for a message, as given (never re-parsed: `http://` stays `http://`), its
-    user info and query values redacted."""
+    """`url` quoted as given (`http://` stays `http://`), its user info and values redacted."""
     url = _USERINFO.sub(rf"\g<1>{REDACTED}@", url)
     return repr(_QUERY_VALUE.sub(rf"\g<1>{REDACTED}", url))
 
@@ -124,8 +123,7 @@ _QUERY_VALUE = re.compile(r"([?&#][^=&#]*=)[^&#]*")
 
 
 def resolve_strict(strict: bool | None, env: Mapping[str, str] | None = None) -> bool:
-    """Strict mode: the argument when given, else IMUZE_STRICT (1/true/yes/on, 0/false/no/off;
-    empty is unset), else off."""
+    """Strict mode: the argument, else IMUZE_STRICT (1/true/yes/on, 0/false/no/off), else off."""
     if strict is not None:
         return strict
     value = (setting(ENV_STRICT, env) or "").strip().lower()
@@ -171,8 +169,7 @@ def resolve_credentials(
     password: str | None,
     env: Mapping[str, str] | None = None,
 ) -> Credentials:
-    """Pick the credentials: explicit key, explicit login, env key, env login, in that order;
-    checked (see check_credentials)."""
+    """The credentials: explicit key, explicit login, env key, env login, in that order; checked."""
     env_key, env_email, env_password = (
         setting(name, env) for name in (ENV_API_KEY, ENV_EMAIL, ENV_PASSWORD)
     )
@@ -192,8 +189,7 @@ def resolve_login(
     fallback: Login | None,
     env: Mapping[str, str] | None = None,
 ) -> Login:
-    """An email and a password: those given, else `fallback`'s, else the environment's;
-    checked (see check_credentials)."""
+    """An email and a password: those given, else `fallback`'s, else the environment's; checked."""
     email = email or (fallback.email if fallback else None) or setting(ENV_EMAIL, env)
     password = password or (fallback.password if fallback else None) or setting(ENV_PASSWORD, env)
     if not (email or password):
