@@ -1,9 +1,4 @@
-"""Settings from arguments and environment (arguments win): base URL, credentials, strict, logs.
-
-The `imuze_ext` logger is silent unless the application configures logging or sets
-IMUZE_LOG=debug|info|warning; every record is redacted (see imuze_ext.redaction). Its
-NullHandler keeps Python's last-resort handler away from the library's records.
-"""
+"""Settings from arguments and environment (arguments win): base URL, credentials, strict, logs."""
 
 from __future__ import annotations
 
@@ -12,7 +7,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -32,8 +27,6 @@ ENV_VARIABLES = (ENV_BASE_URL, ENV_API_KEY, ENV_EMAIL, ENV_PASSWORD, ENV_STRICT,
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"", "0", "false", "no", "off"})
-
-
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -42,34 +35,27 @@ def origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port or DEFAULT_PORTS.get(url.scheme)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True)
 class ApiKey:
     """A developer key or token, sent as is."""
 
-    key: str
-
-    def __repr__(self) -> str:
-        return f"ApiKey(key={REDACTED})"
+    key: str = field(repr=False)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True)
 class Login:
     """An account's email and password, exchanged for a token on first use."""
 
     email: str
-    password: str
-
-    def __repr__(self) -> str:
-        return f"Login(email={self.email!r}, password={REDACTED})"
+    password: str = field(repr=False)
 
 
 Credentials = ApiKey | Login
 
 
 def setting(name: str, env: Mapping[str, str] | None = None) -> str | None:
-    """The value of the IMUZE_* variable `name`, None when unset or empty (the README's rule:
-    an empty variable is an unset one, except IMUZE_BASE_URL). A value of whitespace only is
-    a ConfigurationError: a template that rendered blank, never a value to guess from."""
+    """The IMUZE_* variable `name`, None when unset or empty; ConfigurationError when blank
+    (whitespace only: a template that rendered blank, never a value to guess from)."""
     env = os.environ if env is None else env
     value = env.get(name)
     if not value:
@@ -80,9 +66,8 @@ def setting(name: str, env: Mapping[str, str] | None = None) -> str | None:
 
 
 def resolve_base_url(base_url: str | None, env: Mapping[str, str] | None = None) -> str:
-    """The API's base URL without a trailing slash: the argument, else IMUZE_BASE_URL, else
-    the default. Given and empty (the argument, or the variable set to ""), blank or
-    malformed, it is a ConfigurationError: it never falls back to the public API."""
+    """The API's base URL: the argument, else IMUZE_BASE_URL, else the default. One given
+    but empty or malformed is a ConfigurationError, never the public API."""
     env = os.environ if env is None else env
     if base_url is not None:
         return check_base_url(base_url, "the base URL")
@@ -92,9 +77,8 @@ def resolve_base_url(base_url: str | None, env: Mapping[str, str] | None = None)
 
 
 def check_base_url(url: str, source: str) -> str:
-    """`url` without its trailing slash, when it can be a base URL: http(s), a host, a port in
-    1-65535 if any, no user info, query, fragment or whitespace. Otherwise a
-    ConfigurationError naming `source` and showing the URL redacted."""
+    """`url` without its trailing slash; ConfigurationError (naming `source`, the URL redacted)
+    unless it is http(s) with a host, a port in 1-65535, no user info, query or fragment."""
     if not url.strip():
         raise ConfigurationError(
             f"{source} is empty: give http(s)://host/path (an empty value is never read as "
@@ -118,7 +102,7 @@ def _base_url_problem(url: str) -> str | None:
         (parsed.scheme not in ("http", "https"), "expected http(s)://host/path"),
         (not parsed.host, "it has no host: expected http(s)://host/path"),
         (
-            bool(parsed.userinfo) or "@" in _authority(url),
+            bool(_USERINFO.match(url)),
             "it carries user info: pass credentials as credentials, not in the URL",
         ),
         (parsed.port is not None and not 0 < parsed.port < 65536, "the port is not in 1-65535"),
@@ -128,14 +112,8 @@ def _base_url_problem(url: str) -> str | None:
     return next((problem for wrong, problem in problems if wrong), None)
 
 
-def _authority(url: str) -> str:
-    rest = url.split("://", 1)[1] if "://" in url else ""
-    return re.split(r"[/?#]", rest, maxsplit=1)[0]
-
-
 def shown_url(url: str) -> str:
-    """`url` quoted for a message, as given (never re-parsed: `http://` stays `http://`), its
-    user info and query values redacted."""
+    """`url` quoted as given (`http://` stays `http://`), its user info and values redacted."""
     url = _USERINFO.sub(rf"\g<1>{REDACTED}@", url)
     return repr(_QUERY_VALUE.sub(rf"\g<1>{REDACTED}", url))
 
@@ -145,24 +123,20 @@ _QUERY_VALUE = re.compile(r"([?&#][^=&#]*=)[^&#]*")
 
 
 def resolve_strict(strict: bool | None, env: Mapping[str, str] | None = None) -> bool:
-    """Strict mode: the argument when given, else IMUZE_STRICT (1/true/yes/on, 0/false/no/off;
-    empty is unset), else off."""
+    """Strict mode: the argument, else IMUZE_STRICT (1/true/yes/on, 0/false/no/off), else off."""
     if strict is not None:
         return strict
     value = (setting(ENV_STRICT, env) or "").strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
+    if value in _TRUE | _FALSE:
+        return value in _TRUE
     raise ConfigurationError(
         f"invalid {ENV_STRICT}={value!r}: expected 1 or 0 (true/false, yes/no, on/off)"
     )
 
 
 def check_credentials(credentials: Credentials) -> Credentials:
-    """Refuse a credential with a control character (the newline of a key read from a
-    file) or, for a key sent as a header, a character beyond ASCII. InvalidCredentialsError
-    names the credential and the position, never the value."""
+    """InvalidCredentialsError (naming the position, never the value) for a control character,
+    or beyond ASCII in a key sent as a header; else `credentials`."""
     if isinstance(credentials, ApiKey):
         _check("the API key", credentials.key, header=True)
     else:
@@ -195,8 +169,7 @@ def resolve_credentials(
     password: str | None,
     env: Mapping[str, str] | None = None,
 ) -> Credentials:
-    """Pick the credentials: explicit key, explicit login, env key, env login, in that order;
-    checked (see check_credentials)."""
+    """The credentials: explicit key, explicit login, env key, env login, in that order; checked."""
     env_key, env_email, env_password = (
         setting(name, env) for name in (ENV_API_KEY, ENV_EMAIL, ENV_PASSWORD)
     )
@@ -210,7 +183,20 @@ def resolve_credentials(
     )
 
 
-def _login(email: str | None, password: str | None) -> Login:
+def resolve_login(
+    email: str | None,
+    password: str | None,
+    fallback: Login | None,
+    env: Mapping[str, str] | None = None,
+) -> Login:
+    """An email and a password: those given, else `fallback`'s, else the environment's; checked."""
+    email = email or (fallback.email if fallback else None) or setting(ENV_EMAIL, env)
+    password = password or (fallback.password if fallback else None) or setting(ENV_PASSWORD, env)
+    if not (email or password):
+        raise MissingCredentialsError(
+            f"no account to log in with: pass email= and password=, or set {ENV_EMAIL} and "
+            f"{ENV_PASSWORD}"
+        )
     if not email:
         raise MissingCredentialsError(
             f"a password was given but no email: pass email= or set {ENV_EMAIL}"
@@ -219,44 +205,22 @@ def _login(email: str | None, password: str | None) -> Login:
         raise MissingCredentialsError(
             f"an email was given but no password: pass password= or set {ENV_PASSWORD}"
         )
-    return Login(email, password)
-
-
-def resolve_login(
-    email: str | None,
-    password: str | None,
-    fallback: Login | None,
-    env: Mapping[str, str] | None = None,
-) -> Login:
-    """An email and a password: those given, else `fallback`'s, else the environment's;
-    checked (see check_credentials)."""
-    email = email or (fallback.email if fallback else None) or setting(ENV_EMAIL, env)
-    password = password or (fallback.password if fallback else None) or setting(ENV_PASSWORD, env)
-    if not (email or password):
-        raise MissingCredentialsError(
-            f"no account to log in with: pass email= and password=, or set {ENV_EMAIL} and "
-            f"{ENV_PASSWORD}"
-        )
-    login = _login(email, password)
+    login = Login(email, password)
     check_credentials(login)
     return login
 
 
 logger = logging.getLogger("imuze_ext")
-logger.addHandler(logging.NullHandler())
+logger.addHandler(logging.NullHandler())  # silent unless the application or IMUZE_LOG says
 logger.addFilter(RedactSecretsFilter())  # our own records, whatever a message carries
 
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
 
 
 class _EnvHandler(logging.Handler):
-    """The stderr handler IMUZE_LOG installs, once. It writes to the `sys.stderr` of the
-    moment, as logging's own last-resort handler does: a program (or a test runner) that
-    swaps stderr later gets the lines, and a closed old stream is never written to.
-
-    It also remembers what IMUZE_LOG did to the logger: the level it set (`given`) and the
-    level it replaced (`replaced`), so that a later configuration without IMUZE_LOG undoes
-    exactly that and nothing an application set itself."""
+    """The stderr handler IMUZE_LOG installs, once: it writes to the `sys.stderr` of the
+    moment, as logging's last resort does. It keeps the level it set (`given`) and the one it
+    replaced, for a later configuration without IMUZE_LOG to undo just that."""
 
     def __init__(self, given: int, replaced: int) -> None:
         super().__init__()
@@ -272,13 +236,9 @@ class _EnvHandler(logging.Handler):
 
 
 def configure_from_env(env: Mapping[str, str] | None = None) -> None:
-    """Turn the logger on when IMUZE_LOG is `debug`, `info` or `warning` (tolerated
-    deviations from the spec and scheduled retries only); unset or empty, leave it silent.
-    Another value is a ConfigurationError (a misspelt level would silently log nothing).
-
-    Each call makes the logger what the environment says now: the latest IMUZE_LOG wins,
-    and with IMUZE_LOG unset a handler and level an earlier IMUZE_LOG installed are
-    removed (a level the application set since is left as it is)."""
+    """Make the logger what IMUZE_LOG says now: `debug`, `info` or `warning` turn it on;
+    unset, undo what an earlier IMUZE_LOG did (not a level set since); another value (a
+    misspelt level would silently log nothing) is a ConfigurationError."""
     value = setting(ENV_LOG, env)
     level = None if value is None else _LEVELS.get(value.strip().lower())
     if value is not None and level is None:
@@ -286,14 +246,10 @@ def configure_from_env(env: Mapping[str, str] | None = None) -> None:
             f"invalid {ENV_LOG}={value!r}: expected debug, info or warning (or unset)"
         )
     installed = next((h for h in logger.handlers if isinstance(h, _EnvHandler)), None)
-    if level is None:
-        if installed is not None:
-            logger.removeHandler(installed)
-            if logger.level == installed.given:
-                logger.setLevel(installed.replaced)
-        return
-    if installed is None:
+    if installed is not None:  # undo what the last IMUZE_LOG did
+        logger.removeHandler(installed)
+        if logger.level == installed.given:
+            logger.setLevel(installed.replaced)
+    if level is not None:
         logger.addHandler(_EnvHandler(level, logger.level))
-    else:
-        installed.given = level
-    logger.setLevel(level)
+        logger.setLevel(level)

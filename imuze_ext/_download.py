@@ -1,23 +1,16 @@
 """Download a song's mp3 safely: which URL, where to save it, and the transfer itself.
 
-The bytes go to a temp file in the destination folder, then fsync and an atomic rename (a
-hard link when the caller did not ask to overwrite): the destination holds the whole file
-or nothing. What arrives must be the media promised (`Media`); an HTML page answered with
-200 is an UnexpectedMediaError in every mode. A broken transfer resumes (the RESUME rule of
-_retry) with a Range request guarded by `If-Range`, and the partial answer must continue the
-first one; without a validator the transfer starts over. `timeout` is a stall limit here;
-the `deadline` bounds the whole transfer, whose segments share the call's `max_retries`.
+The whole file or nothing (a temp file, fsynced, then renamed or hard-linked), and the media
+its field promises; a broken transfer resumes with a Range guarded by `If-Range`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 import re
-import stat
-import tempfile
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -44,11 +37,9 @@ from .errors import (
 
 _T = TypeVar("_T")
 
-GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
-"""Media types that say nothing of the content: the bytes' signature decides."""
-
-HEAD_BYTES = 64
-"""How many first bytes a message quotes, and the most the signature check needs."""
+GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})  # bytes decide
+HEAD_BYTES = 64  # how many first bytes a message quotes, and all the MP3 check needs
+_MP3_SIGNATURE = re.compile(rb"ID3|\xff[\xe0-\xff]")  # an ID3 tag, or a frame sync (11 bits)
 
 
 @dataclass(frozen=True)
@@ -59,7 +50,7 @@ class Media:
     types: frozenset[str]
     what: str
     whole: bool = False
-    """Whether the signature check needs the whole body (JSON), not just its first bytes."""
+    """Whether the whole body is checked (it must parse as JSON), not an MP3's first bytes."""
 
     def check_type(self, response: httpx.Response) -> None:
         """Refuse an answer whose Content-Type is neither this media's nor a generic one."""
@@ -71,25 +62,18 @@ class Media:
 
     def check_head(self, head: bytes, complete: bytes | None, response: httpx.Response) -> None:
         """Refuse a body without this media's signature (`complete`: the whole, for JSON)."""
-        if self is MP3:
-            signed = head.startswith(b"ID3") or (
-                len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
-            )
-        else:
-            try:
+        if self.whole:
+            with contextlib.suppress(ValueError):
                 json.loads(complete if complete is not None else head)
-                signed = True
-            except ValueError:
-                signed = False
-        if not signed:  # the message quotes the first bytes, unprintable ones as dots
-            kind = _responses.media_type(response)
-            text = "".join(
-                c if c.isprintable() else "." for c in head[:HEAD_BYTES].decode("latin-1")
-            )
-            shown = f"{kind or 'no Content-Type'}, starting {text!r}" if head else f"{kind}, empty"
-            raise UnexpectedMediaError(
-                f"{self.field} did not send {self.what}: {shown}", response=response, head=head
-            )
+                return
+        elif _MP3_SIGNATURE.match(head):
+            return
+        kind = _responses.media_type(response)  # the message quotes the first bytes
+        text = "".join(c if c.isprintable() else "." for c in head[:HEAD_BYTES].decode("latin-1"))
+        shown = f"{kind or 'no Content-Type'}, starting {text!r}" if head else f"{kind}, empty"
+        raise UnexpectedMediaError(
+            f"{self.field} did not send {self.what}: {shown}", response=response, head=head
+        )
 
 
 MP3 = Media("mp3_url", frozenset({"audio/mpeg", "audio/mp3", "audio/mpeg3"}), "an MP3")
@@ -97,11 +81,9 @@ TIMELINE = Media("timeline_url", frozenset({"application/json"}), "JSON", whole=
 
 
 async def run_to_the_end(step: Callable[[], _T]) -> _T:
-    """`step()` in a worker thread; on cancellation, wait for a begun step, then re-raise.
-
-    anyio's shielding stops anyio's own cancellations, not asyncio's `Task.cancel()` (used
-    by `asyncio.wait_for` and `asyncio.timeout`): the caller would clean up while the thread
-    still works on the file. A step that has begun is waited for; one not begun never runs."""
+    """`step()` in a worker thread; on cancellation, wait for a begun step, then re-raise
+    (anyio's shielding does not stop asyncio's `Task.cancel()`: the caller would clean up
+    while the thread still works on the file)."""
     claim = threading.Lock()  # whoever takes it first decides whether the step runs
     ended = threading.Event()
 
@@ -139,11 +121,8 @@ class _State:
     call: _deadlines.Call
     received: int = 0
     total: int | None = None
-    validator: str | None = None
-    """The first answer's strong ETag, else its Last-Modified: what If-Range sends."""
-    seen: bytearray = field(default_factory=bytearray)
-    """The first HEAD_BYTES (the whole body for a media checked whole), for the signature."""
-    checked: bool = False
+    validator: str | None = None  # the first answer's strong ETag, else its Last-Modified
+    seen: bytearray = field(default_factory=bytearray)  # the head (the whole, if checked whole)
     media: Media = MP3
 
     def headers(self) -> dict[str, str]:
@@ -152,23 +131,52 @@ class _State:
             return {**_HEADERS, "Range": f"bytes={self.received}-", "If-Range": self.validator}
         return dict(_HEADERS)
 
+    def plan(self, response: httpx.Response) -> bool:
+        """Whether this answer restarts the file; sets `total`. An error status, or a partial
+        answer that does not continue the first one, is raised."""
+        if response.status_code in (200, 206):
+            self.media.check_type(response)
+        if response.status_code == 200:
+            length = response.headers.get("Content-Length", "")  # unknown if compressed anyway
+            identity = response.headers.get("Content-Encoding", "identity").lower() == "identity"
+            self.total = int(length) if identity and length.isdigit() else None
+            etag = response.headers.get("ETag")  # If-Range takes a strong ETag only
+            strong = etag and not etag.startswith("W/")
+            self.validator = etag if strong else response.headers.get("Last-Modified")
+            restarts = self.received > 0
+            self.received, self.seen = 0, bytearray()
+            return restarts
+        if response.status_code == 206 and self.received and self.validator is not None:
+            match = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", ""))
+            if match is None or int(match.group(1)) != self.received:
+                raise ResponseValidationError(
+                    "the server answered a Range request with a different range", response=response
+                )
+            total = None if match.group(3) == "*" else int(match.group(3))
+            etag = response.headers.get("ETag")
+            if (total is not None and self.total is not None and total != self.total) or (
+                etag and self.validator.startswith('"') and etag != self.validator
+            ):
+                raise ResponseValidationError(
+                    "the resumed download is another version of the file "
+                    f"({total} bytes, not {self.total})",
+                    response=response,
+                )
+            self.total = self.total if total is None else total
+            return False
+        raise _responses.status_error(response)
+
     def take(
         self, chunk: bytes, response: httpx.Response, progress: ProgressCallback | None
     ) -> None:
         """Note a chunk written at `received`; check the signature once the head is in."""
-        self.seen += chunk if self.media.whole else chunk[: HEAD_BYTES - len(self.seen)]
+        head = chunk if self.media.whole else chunk[: HEAD_BYTES - len(self.seen)]
+        self.seen += head
         self.received += len(chunk)
-        if not self.media.whole and len(self.seen) >= HEAD_BYTES:
-            self.check(response)
+        if head and len(self.seen) == HEAD_BYTES and not self.media.whole:
+            self.media.check_head(bytes(self.seen), None, response)
         if progress is not None:
             progress(self.received, self.total)
-
-    def check(self, response: httpx.Response) -> None:
-        """The signature check (the whole body's, for JSON), once."""
-        if not self.checked:
-            whole = bytes(self.seen) if self.media.whole else None
-            self.media.check_head(bytes(self.seen[:HEAD_BYTES]), whole, response)
-            self.checked = True
 
     def end(self, response: httpx.Response) -> None:
         """At the end of a segment: all the bytes promised, no more, and the signature."""
@@ -178,7 +186,8 @@ class _State:
             raise ResponseValidationError(
                 f"the download sent {self.received} bytes, more than its {self.total}"
             )
-        self.check(response)
+        if self.media.whole or len(self.seen) < HEAD_BYTES:  # else checked as it came
+            self.media.check_head(bytes(self.seen[:HEAD_BYTES]), bytes(self.seen), response)
 
 
 def song_filename(song_id: int, title: str) -> str:
@@ -196,8 +205,8 @@ def target_path(dest: str | os.PathLike[str], song_id: int, title: str) -> Path:
 
 
 def check_destination(path: Path, *, overwrite: bool) -> None:
-    """Refuse a destination that is taken: a file (unless `overwrite`), a folder where the
-    file should be, a file where a folder should."""
+    """Refuse a taken destination: a file (unless `overwrite`), a folder where the file
+    should be, a file where a folder should."""
     if path.is_dir():
         raise DestinationExistsError(f"{path} is a folder, not a file", os.fspath(path))
     if path.exists() and not overwrite:
@@ -220,47 +229,6 @@ def check_dest(dest: str | os.PathLike[str], *, overwrite: bool) -> None:
     check_destination(target, overwrite=overwrite or not the_file)
 
 
-def plan_segment(response: httpx.Response, state: _State) -> int:
-    """Where this answer's bytes start in the file (0 restarts); sets `state.total`. An
-    error status, or a partial answer that does not continue the first one, is raised."""
-    if response.status_code in (200, 206):
-        state.media.check_type(response)
-    if response.status_code == 200:
-        state.total = _content_length(response)
-        etag = response.headers.get("ETag")  # If-Range takes a strong ETag only
-        strong = etag and not etag.startswith("W/")
-        state.validator = etag if strong else response.headers.get("Last-Modified")
-        return 0
-    if response.status_code == 206 and state.received and state.validator is not None:
-        match = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", ""))
-        if match is None or int(match.group(1)) != state.received:
-            raise ResponseValidationError(
-                "the server answered a Range request with a different range", response=response
-            )
-        total = None if match.group(3) == "*" else int(match.group(3))
-        etag = response.headers.get("ETag")
-        if (total is not None and state.total is not None and total != state.total) or (
-            etag and state.validator.startswith('"') and etag != state.validator
-        ):
-            raise ResponseValidationError(
-                "the resumed download is another version of the file "
-                f"({total} bytes, not {state.total})",
-                response=response,
-            )
-        if total is not None:
-            state.total = total
-        return state.received
-    raise _responses.status_error(response)
-
-
-def _content_length(response: httpx.Response) -> int | None:
-    """The byte count to expect; unknown when a server compressed the body anyway."""
-    if response.headers.get("Content-Encoding", "identity").lower() != "identity":
-        return None
-    value = response.headers.get("Content-Length")
-    return int(value) if value is not None and value.isdigit() else None
-
-
 def _resolved_url(base: httpx.URL, url: str) -> str:
     """The media URL resolved against the API base URL, and checked by httpx."""
     resolved = url if url.startswith(("https://", "http://")) else resolve_url(directory(base), url)
@@ -274,69 +242,52 @@ def _resolved_url(base: httpx.URL, url: str) -> str:
 
 
 def _resume(exc: Exception, state: _State) -> float:
-    """The wait before resuming after `exc` (the RESUME rule); else the typed error of the
-    failed transfer, saying how far it got."""
+    """The wait before resuming after `exc`; else the typed error, saying how far it got."""
     if isinstance(exc, ImuzeError):
         raise exc
     delay = _retry.resume_delay(state.call, exc)
     if delay is None:
         got = f"{state.received} of {state.total if state.total is not None else '?'} bytes"
+        error = _responses.typed(exc) or exc
         if isinstance(exc, httpx.TimeoutException):
-            timed_out = _responses.typed(exc)
-            assert timed_out is not None
-            timed_out.args = (f"download {timed_out} after {got}",)
-            raise timed_out from exc
-        if isinstance(exc, (httpx.TransportError, _retry.BodyCutOff)):
+            error.args = (f"download {error} after {got}",)
+        elif isinstance(exc, (httpx.TransportError, _retry.BodyCutOff)):
             host = httpx.URL(state.url).host
             failed = f"download from {host} failed after {got}: {type(exc).__name__}"
-            raise APIConnectionError(failed) from exc
-        raise (_responses.typed(exc) or exc) from exc
+            error = APIConnectionError(failed)
+        raise error from exc
     what = f"download of {httpx.URL(state.url).path}"
     _retry.announce_wait(what, delay, retry_after=False)
     _retry.log_retry(state.call.attempts, what, delay, type(exc).__name__)
     return _retry.pause(delay)
 
 
-@functools.cache
-def file_mode() -> int:
-    """The mode open() gives a new file (0o666 less the umask; mkstemp's 0600 is too tight),
-    from a probe: os.umask can only be read by setting it, under other threads' feet."""
-    with tempfile.TemporaryDirectory() as folder:
-        probe = os.path.join(folder, "probe")
-        os.close(os.open(probe, os.O_CREAT | os.O_WRONLY, 0o666))
-        return stat.S_IMODE(os.stat(probe).st_mode)
-
-
-def _finish(file: IO[bytes], temp: Path, path: Path, overwrite: bool) -> None:
-    file.flush()
-    os.fsync(file.fileno())
-    file.close()
+def _finish(state: _State, path: Path, overwrite: bool) -> None:
+    """fsync the temp file, then put it at `path` (a hard link unless `overwrite`: no race)."""
+    state.file.flush()
+    os.fsync(state.file.fileno())
+    state.file.close()
     if overwrite:
-        os.replace(temp, path)  # atomic: the old file or the new one, never half of either
+        os.replace(state.temp, path)  # atomic: the old file or the new one, never half of either
     else:
-        _link_new(temp, path)
+        try:
+            os.link(state.temp, path)
+        except FileExistsError:
+            raise DestinationExistsError(
+                f"{path} appeared during the download: pass overwrite=True (--overwrite) to "
+                "replace it",
+                os.fspath(path),
+            ) from None
+        except OSError:  # a file system without hard links: check, then rename
+            check_destination(path, overwrite=False)
+            os.replace(state.temp, path)
+        state.temp.unlink(missing_ok=True)
     with contextlib.suppress(OSError):  # make the rename durable where the OS allows it
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-
-
-def _link_new(temp: Path, path: Path) -> None:
-    """Put `temp` at `path` only if it is free (a hard link: no check-then-write race)."""
-    try:
-        os.link(temp, path)
-    except FileExistsError:
-        raise DestinationExistsError(
-            f"{path} appeared during the download: pass overwrite=True (--overwrite) to replace it",
-            os.fspath(path),
-        ) from None
-    except OSError:  # a file system without hard links: check, then rename
-        check_destination(path, overwrite=False)
-        os.replace(temp, path)
-        return
-    temp.unlink()
 
 
 @contextlib.contextmanager
@@ -348,24 +299,27 @@ def _transfer(
     deadline: float | None,
     overwrite: bool,
 ) -> Iterator[tuple[_State, Path]]:
-    """A download's state (over a temp file, in its call) and its file; the temp file is
-    removed on any failure."""
+    """A download's state (a temp file, removed on any failure) and its file. Only a deadline
+    the caller set bounds it: a derived per-call one would cut a long transfer short."""
     path = target_path(dest, ready.id, ready.title)
-    limit = download_deadline(deadline, limits)
+    limit = _deadlines.check_seconds("deadline", deadline) or (
+        limits.deadline if limits.explicit else None
+    )
     url = media_of(ready)
     check_destination(path, overwrite=overwrite)
     url = _resolved_url(base, url)
     with _deadlines.call_scope(limit, settled=True) as call:
         _deadlines.settle(call, limits)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        os.fchmod(fd, file_mode())
-        file = os.fdopen(fd, "wb")
+        temp = path.parent / f".{path.name}.{secrets.token_hex(8)}.part"
+        # open()'s own mode, the umask applied (mkstemp's 0600 is too tight); O_EXCL: a new file
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        file = os.fdopen(os.open(temp, flags, 0o666), "wb")
         try:
-            yield _State(url, file, Path(temp), call), path
+            yield _State(url, file, temp, call), path
         except BaseException:
             file.close()
-            Path(temp).unlink(missing_ok=True)
+            temp.unlink(missing_ok=True)
             raise
 
 
@@ -378,8 +332,7 @@ def save(
     progress: ProgressCallback | None,
     overwrite: bool = False,
 ) -> Path:
-    """Stream a ready song's mp3 to its file atomically; return the file. `deadline`
-    (seconds, None: none) bounds the whole transfer."""
+    """Stream a ready song's mp3 to its file atomically, within `deadline`; return the file."""
     with _transfer(http.base_url, ready, dest, limits, deadline, overwrite) as (state, path):
         while True:
             try:
@@ -387,21 +340,19 @@ def save(
                 break
             except Exception as exc:
                 time.sleep(_resume(exc, state))
-        _finish(state.file, state.temp, path, overwrite)
+        _finish(state, path, overwrite)
     return path
 
 
 def _segment(http: httpx.Client, state: _State, progress: ProgressCallback | None) -> None:
-    file = state.file
     with http.stream("GET", state.url, headers=state.headers(), extensions=_STREAMED) as answer:
         if answer.status_code not in (200, 206):
             answer.read()
-        if (start := plan_segment(answer, state)) != state.received:
-            file.seek(start)
-            file.truncate()
-            state.received, state.seen, state.checked = 0, bytearray(), False
+        if state.plan(answer):
+            state.file.seek(0)
+            state.file.truncate()
         for chunk in answer.iter_bytes():
-            file.write(chunk)
+            state.file.write(chunk)
             state.take(chunk, answer, progress)
         state.end(answer)
 
@@ -425,7 +376,7 @@ async def asave(
             except Exception as exc:
                 await anyio.sleep(_resume(exc, state))
         # once begun, the rename completes, whichever way the call is cancelled
-        await run_to_the_end(lambda: _finish(state.file, state.temp, path, overwrite))
+        await run_to_the_end(lambda: _finish(state, path, overwrite))
     return path
 
 
@@ -438,22 +389,13 @@ async def _asegment(
     ) as answer:
         if answer.status_code not in (200, 206):
             await answer.aread()
-        if (start := plan_segment(answer, state)) != state.received:
-            await file.seek(start)
+        if state.plan(answer):
+            await file.seek(0)
             await file.truncate()
-            state.received, state.seen, state.checked = 0, bytearray(), False
         async for chunk in answer.aiter_bytes():
             await file.write(chunk)
             state.take(chunk, answer, progress)
         state.end(answer)
-
-
-def download_deadline(deadline: float | None, limits: _deadlines.Limits) -> float | None:
-    """A download's deadline: the one passed, else the client's when the caller set one
-    (a derived per-call default would cut a long transfer short), else none."""
-    if deadline is not None:
-        return _deadlines.check_seconds("deadline", deadline)
-    return limits.deadline if limits.explicit else None
 
 
 def ready_media(song: object) -> Song | SongSummary | None:

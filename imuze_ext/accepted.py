@@ -1,9 +1,7 @@
 """Accepted-findings files: the one reader of their YAML, entries and reasons.
 
-The contract baseline (`imuze contract --baseline`) and the spec acknowledgements
-(`spec/accepted-changes.yaml`) are both a mapping with an `accepted` list; each entry has a
-16-hex-digit `fingerprint`, a `reason` that says why (a placeholder is refused, with a hint)
-and a `date` (YYYY-MM-DD). Each caller checks the fields of its own on `AcceptedEntry.fields`.
+The contract baseline and `spec/accepted-changes.yaml` are both an `accepted` list of entries
+with a `fingerprint`, a `reason` that says why and a `date`; other fields are the caller's.
 """
 
 from __future__ import annotations
@@ -62,9 +60,8 @@ def is_placeholder(reason: str) -> bool:
 
 
 def read_accepted(path: Path, what: str, subject: str, placeholders: bool = False) -> AcceptedFile:
-    """The file at `path` (none: no entries); `what` names it in errors, `subject` is what an
-    entry accepts. AcceptedFileError for a folder, not UTF-8, not YAML, an impossible date, an
-    entry without a fingerprint, date or a reason that says why (unless `placeholders`)."""
+    """The file at `path` (none: no entries), or AcceptedFileError naming it as `what`; an
+    entry accepts a `subject` and needs a reason that says why (unless `placeholders`)."""
     if not path.exists() and not path.is_symlink():
         return AcceptedFile()
     if path.is_dir():

@@ -1,22 +1,15 @@
 """Redaction: the one vocabulary of what is secret, and the functions that hide it.
 
-The client's logs and error messages, the CLI's output and the contract runner's reports
-all hide secrets with these words: which headers (`SECRET_HEADERS`), which JSON fields
-(`is_secret_field`), which query parameters (`SECRET_QUERY_PARAMETERS`), one marker
-(`REDACTED`) and one rule for a secret the caller knows (`replace_secret`). One of
-`MIN_SECRET_LENGTH` characters or more is hidden wherever its text appears. A shorter one
-is hidden where it is evidently that secret and not the server's prose: as the whole text,
-as a whole quoted value (`"pw"`), and, from `MIN_WORD_SECRET_LENGTH` characters and unless
-it is letters only, as a word of its own (`pw42` in `wrong password pw42,`, not in
-`pw421`). "or" or "wrong" as a password leaves "wrong email or password" as it is.
+The client, the CLI and the contract runner share its headers, fields, parameters and marker.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import httpx
 
@@ -36,25 +29,15 @@ SECRET_HEADERS = frozenset(
 """Headers whose values are credentials (lower case)."""
 
 SECRET_QUERY_PARAMETERS = frozenset(
-    {
-        "x-amz-signature",
-        "x-amz-credential",
-        "x-amz-security-token",
-        "x-goog-signature",
-        "x-goog-credential",
-        "signature",
-        "sig",
-        "token",
-        "access_token",
-        "key",
-        "api_key",
-        "password",
-    }
+    "x-amz-signature x-amz-credential x-amz-security-token x-goog-signature x-goog-credential "
+    "signature sig token access_token key api_key password".split()
 )
 """Query parameters that carry a credential (presigned URLs, API keys), lower case."""
 
 _SECRET_FIELD = re.compile(r"pass|secret|token|key|auth|credential", re.IGNORECASE)
-_QUERY_PAIR = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&#;]+)=(?P<value>[^&#;]*)")
+_SECRET_PAIR = re.compile(
+    rf"([?&;](?:{'|'.join(map(re.escape, SECRET_QUERY_PARAMETERS))})=)[^&#;]+", re.IGNORECASE
+)
 _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@?#\s]*@")
 
 
@@ -63,38 +46,32 @@ def is_secret_field(name: str) -> bool:
     return bool(_SECRET_FIELD.search(name))
 
 
-def _redact_pair(match: re.Match[str]) -> str:
-    name = match.group("name")
-    if name.lower() in SECRET_QUERY_PARAMETERS and match.group("value"):
-        return f"{match.group('lead')}{name}={REDACTED}"
-    return match.group(0)
-
-
 def redact_url(text: str) -> str:
     """`text` (a URL, or a line holding URLs) with the values of credential-carrying query
     parameters and any user info replaced by the marker; the rest is kept."""
-    if "=" not in text and "@" not in text:
-        return text
-    text = _QUERY_PAIR.sub(_redact_pair, text)
+    text = _SECRET_PAIR.sub(rf"\g<1>{REDACTED}", text)
     return _USERINFO.sub(rf"\g<scheme>{REDACTED}@", text)
 
 
-def redact_urls(value: object) -> object:
-    """`value` with `redact_url` applied to every string in it, through lists, tuples and
-    dict values (a decoded JSON document: a song's presigned mp3_url); copied, not changed."""
+def _each_string(value: object, change: Callable[[str], str]) -> object:
+    """A copy of `value` with `change` applied to every string in its lists, tuples, dicts."""
     if isinstance(value, str):
-        return redact_url(value)
+        return change(value)
     if isinstance(value, dict):
-        return {key: redact_urls(item) for key, item in value.items()}
+        return {key: _each_string(item, change) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(redact_urls(item) for item in value)
+        return type(value)(_each_string(item, change) for item in value)
     return value
 
 
+def redact_urls(value: object) -> object:
+    """A copy of a decoded JSON value with `redact_url` applied to its strings."""
+    return _each_string(value, redact_url)
+
+
 def field_repr(model: str, field: str, value: object) -> str:
-    """The repr of a generated model's field: the marker for a credential (a secret field,
-    `password`, or any field of a credential model, `TokenResponse`), else its repr with
-    every URL credential in its strings replaced by the marker."""
+    """A generated model field's repr: the marker for a secret field or any field of a
+    credential model (`TokenResponse`), else its repr with URL credentials redacted."""
     if is_secret_field(model) or is_secret_field(field):
         return REDACTED
     return repr(redact_urls(value))
@@ -128,83 +105,63 @@ def replace_secret(text: str, secret: str, replacement: str = REDACTED) -> str:
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every known secret replaced by the marker where it stands (see
-    `replace_secret`). Give the secrets longest first, so that one containing another is
-    hidden whole."""
+    """`text` with each known secret replaced where it stands (see `replace_secret`); give
+    them longest first, so that one containing another is hidden whole."""
     for secret in secrets:
         text = replace_secret(text, secret)
     return text
 
 
 def redact_values(value: object, secrets: Iterable[str]) -> object:
-    """A decoded JSON value whose strings are redacted (copied only where one changes)."""
+    """A copy of a decoded JSON value whose strings are redacted (see `redact`)."""
     secrets = tuple(secrets)
-    if not secrets:
-        return value
-    if isinstance(value, str):
-        return redact(value, secrets)
-    if isinstance(value, dict):
-        return {k: redact_values(v, secrets) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_values(v, secrets) for v in value]
-    return value
+    return _each_string(value, lambda text: redact(text, secrets)) if secrets else value
 
 
 def sent_secrets(request: httpx.Request) -> list[str]:
     """Every credential the request carried (secret headers, and secret fields of a JSON
     body), longest first so that a secret containing another is redacted whole."""
-    found: set[str] = set()
+    found = body_secrets(request)
     for name in SECRET_HEADERS:
         value = request.headers.get(name)
         if value:
             found.add(value)
             found.update(part for part in value.split(" ")[1:] if part)  # "Bearer <token>"
-    found.update(body_secrets(request))
     return sorted(found, key=len, reverse=True)
 
 
 def body_secrets(request: httpx.Request) -> set[str]:
     """The values of the secret fields of a request's JSON body (a login's password)."""
-    found: set[str] = set()
     try:
         content = request.content
     except httpx.RequestNotRead:  # a redirect's hop re-sends the first request's stream
         stream = request.stream
         content = b"".join(stream) if isinstance(stream, httpx.ByteStream) else b""
-    if content:
-        try:
-            _collect_secrets(json.loads(content), found, secret=False)
-        except (ValueError, UnicodeDecodeError):
-            pass
-    return found
+    with contextlib.suppress(ValueError):  # not JSON (nor UTF-8): no secret fields
+        return set(_secret_strings(json.loads(content)))
+    return set()
 
 
-def _collect_secrets(value: object, found: set[str], *, secret: bool) -> None:
-    if isinstance(value, str):
-        if secret and value:
-            found.add(value)
-    elif isinstance(value, dict):
+def _secret_strings(value: object, secret: bool = False) -> Iterator[str]:
+    """The non-empty strings of a decoded JSON value that stand under a secret field."""
+    if isinstance(value, dict):
         for key, item in value.items():
-            _collect_secrets(item, found, secret=is_secret_field(str(key)))
+            yield from _secret_strings(item, is_secret_field(str(key)))
     elif isinstance(value, list):
         for item in value:
-            _collect_secrets(item, found, secret=secret)
+            yield from _secret_strings(item, secret)
+    elif secret and isinstance(value, str) and value:
+        yield value
 
 
 def _redact_arg(arg: object) -> object:
-    if isinstance(arg, str):
-        return redact_url(arg)
-    if isinstance(arg, httpx.URL):
-        return redact_url(str(arg))
-    return arg
+    return redact_url(str(arg)) if isinstance(arg, str | httpx.URL) else arg
 
 
 class RedactSecretsFilter(logging.Filter):
-    """A logging filter that redacts credentials in URLs (presigned signatures, keys) in
-    every record it sees, its message and its arguments: attach it to httpx's logger,
-    whose INFO line shows each request's full URL.
-
-        logging.getLogger("httpx").addFilter(imuze_ext.RedactSecretsFilter())
+    """A logging filter that redacts URL credentials (presigned signatures, keys) in each
+    record's message and arguments. Attach it to httpx's logger, whose INFO line shows each
+    request's full URL: `logging.getLogger("httpx").addFilter(imuze_ext.RedactSecretsFilter())`.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:

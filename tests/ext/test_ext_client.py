@@ -43,6 +43,11 @@ def test_explicit_arguments_win_over_the_environment() -> None:
     assert resolve_credentials(None, None, None, env) == Login("env@x.io", "env-pw")
 
 
+def test_credentials_show_no_secret_in_their_repr() -> None:
+    assert "key-SECRET" not in repr(ApiKey("key-SECRET"))
+    assert repr(Login("me@x.io", "pa55-SECRET")) == "Login(email='me@x.io')"
+
+
 @pytest.mark.parametrize(
     "env", [{}, {"IMUZE_EMAIL": "me@x.io"}, {"IMUZE_PASSWORD": "pw"}, {"IMUZE_API_KEY": ""}]
 )

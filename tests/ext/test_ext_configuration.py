@@ -150,6 +150,11 @@ def test_a_base_url_that_cannot_be_right_is_refused_and_shown_redacted(
             assert repr(shown) in message
 
 
+def test_an_empty_user_info_is_user_info_too() -> None:
+    with pytest.raises(ConfigurationError, match="user info"):
+        resolve_base_url("http://@api.test/api/4", {})
+
+
 def test_http_colon_slash_slash_is_shown_as_given() -> None:
     with pytest.raises(ConfigurationError) as caught:
         resolve_base_url("http://", {})

@@ -167,6 +167,19 @@ def test_unsetting_imuze_log_keeps_a_level_the_application_set_since(
     assert _env_handlers() == []
 
 
+def test_a_level_the_application_set_between_two_imuze_logs_is_restored(
+    imuze_logger_kept: logging.Logger,
+) -> None:
+    imuze_logger_kept.setLevel(logging.NOTSET)
+    configure_from_env({"IMUZE_LOG": "debug"})
+    imuze_logger_kept.setLevel(logging.ERROR)
+    configure_from_env({"IMUZE_LOG": "warning"})
+    assert logger.level == logging.WARNING
+    configure_from_env({})
+    assert logger.level == logging.ERROR
+    assert _env_handlers() == []
+
+
 def test_unset_imuze_log_leaves_an_application_s_own_configuration_alone(
     imuze_logger_kept: logging.Logger,
 ) -> None:

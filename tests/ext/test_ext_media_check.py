@@ -5,7 +5,7 @@ with no file left. Strict and tolerant modes agree."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -133,3 +133,32 @@ def test_each_media_field_checks_its_own_promise(
         assert not accepted
     else:
         assert accepted
+
+
+class _CutAfter(httpx.SyncByteStream):
+    """Sends `data`, then breaks the connection, as a server that died mid-body."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._data
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
+
+
+def test_a_wrong_head_is_refused_as_it_arrives_not_resumed(tmp_path: Path) -> None:
+    """The signature is checked once the first bytes are in: a page cut short is refused,
+    not resumed until its end."""
+    page = SIGN_IN * 4
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/4/songs/1":
+            return httpx.Response(200, json=song_json(1, "ready"))
+        headers = {"Content-Length": str(len(page) * 2), "ETag": '"v1"'}
+        return httpx.Response(200, headers=headers, stream=_CutAfter(page))
+
+    rec = Recorder(handle)
+    with pytest.raises(UnexpectedMediaError):
+        _sync(rec, tmp_path / "a.mp3", False)
+    assert list(tmp_path.iterdir()) == []
+    assert len([r for r in rec.requests if r.url.path.endswith("audio.mp3")]) == 1

@@ -12,6 +12,7 @@ from imuze_ext.redaction import (
     MIN_WORD_SECRET_LENGTH,
     REDACTED,
     redact,
+    redact_url,
     replace_secret,
 )
 
@@ -68,3 +69,14 @@ def test_a_long_secret_is_hidden_wherever_it_appears() -> None:
 
 def test_the_replacement_is_taken_literally() -> None:
     assert replace_secret("pw: ab1d", "ab1d", r"${IMUZE_PASSWORD}\1") == r"pw: ${IMUZE_PASSWORD}\1"
+
+
+def test_a_secret_query_parameter_is_hidden_wherever_it_stands_in_a_url() -> None:
+    """Only the values of credential-carrying parameters go, whatever their case; a
+    parameter nested in another's value (a redirect target) goes too."""
+    url = "https://h/a.mp3?X-Amz-Signature=s1&x=1&next=/b?token=s2;KEY=s3&sig=#t=1"
+    shown = redact_url(url)
+    assert not any(secret in shown for secret in ("s1", "s2", "s3"))
+    assert shown.count(REDACTED) == 3
+    assert "x=1" in shown and "sig=#t=1" in shown
+    assert redact_url("http://me:pw@h/p") == f"http://{REDACTED}@h/p"
