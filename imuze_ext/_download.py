@@ -30,7 +30,6 @@ from .errors import (
     DestinationExistsError,
     ImuzeError,
     ResponseValidationError,
-    SongFailedError,
     SongNotReadyError,
     UnexpectedMediaError,
 )
@@ -407,10 +406,8 @@ def ready_media(song: object) -> Song | SongSummary | None:
 
 def media_of(song: Song | SongSummary) -> str:
     """The mp3 URL of a ready song; SongFailedError or SongNotReadyError otherwise."""
-    if _polling.progress(song.status) is _polling.Progress.FAILED:
-        raise SongFailedError(song.id, _polling.failure_reason(song), status=str(song.status))
-    if not _polling.is_ready(song.status):
+    if (failed := _polling.never_downloadable(song.id, song)) is not None:
+        raise failed
+    if not _polling.is_ready(song.status) or not song.mp3_url:
         raise SongNotReadyError(song.id, str(song.status))
-    if not song.mp3_url:
-        raise SongFailedError(song.id, "it is ready but has no mp3_url", status=str(song.status))
     return song.mp3_url

@@ -107,7 +107,7 @@ def merge(by_id: dict[int, Any], read: Mapping[int, Any] | None) -> None:
         by_id[song_id] = SongSummary.from_dict(song.to_dict())
 
 
-def _failure(song_id: int, song: Song | SongSummary) -> SongFailedError | None:
+def never_downloadable(song_id: int, song: Song | SongSummary) -> SongFailedError | None:
     """The error a song's status or missing mp3 says it will never be downloadable, else None."""
     state = progress(song.status)
     if state is Progress.FAILED:
@@ -158,7 +158,7 @@ class Schedule:
             song = by_id.get(song_id)
             if song is None:
                 self.pending[song_id] = "not listed yet"
-            elif (failure := _failure(song_id, song)) is not None:
+            elif (failure := never_downloadable(song_id, song)) is not None:
                 failures.append(failure)
                 del self.pending[song_id]
             elif progress(song.status) is Progress.READY:
