@@ -588,12 +588,20 @@ def json_shape(body: object) -> str:
     return f"a JSON {json_type(body)} body"
 
 
-_JSON_TYPES = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string"}
+_JSON_TYPES: tuple[tuple[type, str], ...] = (
+    (type(None), "null"),
+    (bool, "boolean"),  # before int: a bool is an int
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (Mapping, "object"),
+)
 
 
 def json_type(value: object) -> str:
-    """The JSON Schema type name of a value from `json.loads` (or a YAML document)."""
-    return _JSON_TYPES.get(type(value)) or ("object" if isinstance(value, Mapping) else "array")
+    """The JSON Schema type name of a value from `json.loads` or a YAML document (subclasses
+    too: a StrEnum member is a string, a round-trip YAML loader's float a number)."""
+    return next((name for kind, name in _JSON_TYPES if isinstance(value, kind)), "array")
 
 
 def media_type(response: httpx.Response) -> str:

@@ -168,3 +168,30 @@ def test_a_malformed_token_answer_does_not_echo_the_token() -> None:
         with pytest.raises(ResponseValidationError) as caught:
             api.songs.list()
     assert "tok-SECRET-value" not in str(caught.value)
+
+
+def test_json_type_names_subclasses_by_their_json_type() -> None:
+    """A StrEnum member, an IntEnum member, a float of a round-trip YAML loader and a
+    mapping subclass are named as their JSON type, not as an array."""
+    import enum
+    from collections import OrderedDict
+
+    from ruamel.yaml import YAML
+
+    from imuze_ext._responses import json_type
+
+    class Colour(enum.StrEnum):
+        RED = "red"
+
+    class Size(enum.IntEnum):
+        BIG = 2
+
+    loaded = YAML().load("f: 1.5\ns: 'x'\nl: [1]\nm: {a: 1}\n")
+    assert [json_type(v) for v in (Colour.RED, Size.BIG, True, None)] == [
+        "string",
+        "integer",
+        "boolean",
+        "null",
+    ]
+    assert [json_type(loaded[k]) for k in "fslm"] == ["number", "string", "array", "object"]
+    assert json_type(OrderedDict()) == "object"
