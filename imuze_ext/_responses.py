@@ -383,6 +383,7 @@ def _sending() -> Iterator[None]:
             choked = isinstance(exc, (KeyError, ValueError, TypeError, AttributeError))
             if choked and _last_response.get() is not None:
                 return
+            _last_response.set(None)  # the call failed: keep no answer (a login's) alive
             translated = typed(exc)
             if translated is None or translated is exc:
                 raise

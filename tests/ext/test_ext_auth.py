@@ -14,6 +14,7 @@ import pytest
 from ext_helpers import API, Recorder, error_body, song_json
 
 from imuze_ext import (
+    APIConnectionError,
     APITimeoutError,
     AsyncImuze,
     AuthenticationError,
@@ -349,3 +350,25 @@ async def test_an_async_call_waits_for_another_calls_login_no_longer_than_its_de
         assert (await first).count == 0
     assert waited < 0.9, waited
     assert caught.value.limit == "deadline"
+
+
+def test_a_failed_call_keeps_no_answer_alive() -> None:
+    """The login's answer (its body holds the token) is recorded by the response hook; when
+    the call then fails without an answer of its own, the record is dropped too."""
+    from imuze_ext import _responses
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tokens"):
+            return httpx.Response(201, json={"response": "a-token-kept-nowhere"})
+        raise httpx.ConnectError("refused", request=request)
+
+    with Imuze(
+        email="a@b.c",
+        password="pw",
+        base_url=API,
+        max_retries=0,
+        transport=httpx.MockTransport(handle),
+    ) as api:
+        with pytest.raises(APIConnectionError):
+            api.songs.list()
+        assert _responses._last_response.get() is None
