@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,3 +78,15 @@ def sequence(*answers: httpx.Response | Exception) -> Handler:
 
 def as_json(response: httpx.Response) -> Any:
     return json.loads(response.content)
+
+
+class CutStream(httpx.SyncByteStream):
+    """Sends `data`, then breaks the connection (`error`), as a server that died mid-body."""
+
+    def __init__(self, data: bytes, error: type[httpx.TransportError] = httpx.ReadError) -> None:
+        self._data = data
+        self._error = error
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._data
+        raise self._error("connection broken mid-body")

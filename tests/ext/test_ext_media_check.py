@@ -5,12 +5,12 @@ with no file left. Strict and tolerant modes agree."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
-from ext_helpers import API, Recorder, song_json
+from ext_helpers import API, CutStream, Recorder, song_json
 
 from imuze_ext import AsyncImuze, Imuze, ResponseValidationError, UnexpectedMediaError
 from imuze_ext._download import MP3, TIMELINE, Media
@@ -135,17 +135,6 @@ def test_each_media_field_checks_its_own_promise(
         assert accepted
 
 
-class _CutAfter(httpx.SyncByteStream):
-    """Sends `data`, then breaks the connection, as a server that died mid-body."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield self._data
-        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
-
-
 def test_a_wrong_head_is_refused_as_it_arrives_not_resumed(tmp_path: Path) -> None:
     """The signature is checked once the first bytes are in: a page cut short is refused,
     not resumed until its end."""
@@ -155,7 +144,8 @@ def test_a_wrong_head_is_refused_as_it_arrives_not_resumed(tmp_path: Path) -> No
         if request.url.path == "/api/4/songs/1":
             return httpx.Response(200, json=song_json(1, "ready"))
         headers = {"Content-Length": str(len(page) * 2), "ETag": '"v1"'}
-        return httpx.Response(200, headers=headers, stream=_CutAfter(page))
+        cut = CutStream(page, httpx.RemoteProtocolError)
+        return httpx.Response(200, headers=headers, stream=cut)
 
     rec = Recorder(handle)
     with pytest.raises(UnexpectedMediaError):

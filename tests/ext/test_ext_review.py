@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 import stamina
-from ext_helpers import API, Recorder, error_body, song_json
+from ext_helpers import API, CutStream, Recorder, error_body, song_json
 from typer.testing import CliRunner
 
 from imuze_cli import notices
@@ -282,22 +282,13 @@ def _resumed(first: httpx.Response, second: httpx.Response) -> Recorder:
     return Recorder(handle)
 
 
-class _Cut(httpx.SyncByteStream):
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield self.data
-        raise httpx.ReadError("connection reset")
-
-
 A500 = b"ID3" + b"a" * 497  # an mp3's first bytes (downloads check the signature)
 C1000 = b"ID3" + b"c" * 997
 
 
 def test_a_resume_sends_if_range_and_refuses_another_version(tmp_path: Path) -> None:
     first = httpx.Response(
-        200, headers={"Content-Length": "1000", "ETag": '"v1"'}, stream=_Cut(A500)
+        200, headers={"Content-Length": "1000", "ETag": '"v1"'}, stream=CutStream(A500)
     )
     spliced = httpx.Response(
         206, headers={"Content-Range": "bytes 500-1499/1500"}, content=b"b" * 1000
@@ -314,7 +305,7 @@ def test_a_resume_sends_if_range_and_refuses_another_version(tmp_path: Path) -> 
 def test_a_resume_uses_last_modified_else_starts_over(tmp_path: Path) -> None:
     stamp = "Tue, 01 Dec 2026 10:00:00 GMT"
     first = httpx.Response(
-        200, headers={"Content-Length": "1000", "Last-Modified": stamp}, stream=_Cut(A500)
+        200, headers={"Content-Length": "1000", "Last-Modified": stamp}, stream=CutStream(A500)
     )
     rest = httpx.Response(206, headers={"Content-Range": "bytes 500-999/1000"}, content=b"a" * 500)
     rec = _resumed(first, rest)
@@ -322,7 +313,7 @@ def test_a_resume_uses_last_modified_else_starts_over(tmp_path: Path) -> None:
         assert api.songs.download(1, tmp_path / "x.mp3").read_bytes() == A500 + b"a" * 500
     assert rec.requests[-1].headers["If-Range"] == stamp
 
-    bare = httpx.Response(200, headers={"Content-Length": "1000"}, stream=_Cut(A500))
+    bare = httpx.Response(200, headers={"Content-Length": "1000"}, stream=CutStream(A500))
     whole = httpx.Response(200, headers={"Content-Length": "1000"}, content=C1000)
     rec = _resumed(bare, whole)
     with Imuze(api_key="k", base_url=API, transport=rec.transport()) as api:
