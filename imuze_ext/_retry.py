@@ -325,7 +325,3 @@ class RetryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
-
-
-AsyncRetryTransport = RetryTransport
-"""The same class: it retries an async transport's requests too."""

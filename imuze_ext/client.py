@@ -16,7 +16,7 @@ from imuze_client import Client
 
 from . import _config, _deadlines, _responses
 from ._auth import ApiKeyAuth, LoginAuth
-from ._retry import DEFAULT_MAX_RETRIES, AsyncRetryTransport, RetryTransport, default_deadline
+from ._retry import DEFAULT_MAX_RETRIES, RetryTransport, default_deadline
 from ._tolerance import Tolerance
 from ._version import __version__
 from .resources import (
@@ -244,7 +244,7 @@ class AsyncImuze(BaseImuze[httpx.AsyncClient, httpx.AsyncBaseTransport]):
     ) -> None:
         self._http = AsyncCookielessClient(
             **self._http_settings(timeout),
-            transport=AsyncRetryTransport(bottom, limits),
+            transport=RetryTransport(bottom, limits),
             event_hooks={"response": [_responses.aremember_response]},
         )
         client = Client(base_url=self.base_url).set_async_httpx_client(self._http)
